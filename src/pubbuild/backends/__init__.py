@@ -1,0 +1,36 @@
+"""Backends, registered by name.  The CLI's commands and choices come from
+:data:`REGISTRY`; the core never switches on a format name."""
+
+from __future__ import annotations
+
+from .base import Backend, BuildOptions
+
+#: name -> backend class
+REGISTRY: dict[str, type[Backend]] = {}
+
+
+def register(cls: type[Backend]) -> type[Backend]:
+    """Class decorator adding a backend to :data:`REGISTRY`."""
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def get(name: str) -> type[Backend]:
+    """The backend class registered as ``name``."""
+    _load()
+    return REGISTRY[name]
+
+
+def names() -> list[str]:
+    """Registered backend names, in registration order."""
+    _load()
+    return list(REGISTRY)
+
+
+def _load() -> None:
+    # Importing the modules registers them; kept lazy so that `pubbuild --help`
+    # does not pay for WeasyPrint's import.
+    from . import epub, pdf  # noqa: F401
+
+
+__all__ = ["Backend", "BuildOptions", "REGISTRY", "register", "get", "names"]

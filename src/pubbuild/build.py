@@ -1,0 +1,145 @@
+"""The whole build in one short function: manifest -> read -> passes -> backend.
+
+:func:`build` is what ``pubbuild epub`` and ``pubbuild pdf`` run.  Outputs are
+written to a temporary file beside the target and renamed into place only
+when the backend succeeded, so a failed build never leaves a partial or
+stale file under the final name.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from . import backends
+from .errors import ConfigurationError
+from .manifest import Manifest, derive_identifier, load, single_article, slugify
+from .model import Article, Creator, Publication
+from .reader import READERS, read_file
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_FIELDS = {  # manifest key -> ArticleMeta attribute
+    "title": "title", "subtitle": "subtitle", "authors": "authors", "language": "language",
+    "url": "source_url", "site": "site_name", "published": "published",
+    "retrieved": "retrieved", "note": "editor_note",
+}
+
+
+def load_manifest(target: Path | None) -> Manifest:
+    """The manifest at ``target`` (default ``pubbuild.yaml``), or a one-article manifest
+    when ``target`` is an article file."""
+    target = target or Path("pubbuild.yaml")
+    if target.suffix.lower() in READERS:
+        return single_article(target)
+    if target.is_dir():
+        target = target / "pubbuild.yaml"
+    return load(target)
+
+
+def read_articles(manifest: Manifest) -> list[Article]:
+    """Read and normalise every article, applying the manifest's overrides."""
+    articles: list[Article] = []
+    used: set[str] = set()
+    for spec in manifest.articles:
+        article = read_file(spec.source, manifest.root)
+        for key, value in spec.overrides.items():
+            setattr(article.meta, ARTICLE_FIELDS[key], value)
+        if not article.meta.title:
+            article.meta.title = spec.source.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+        slug = base = slugify(spec.source.stem, "article")
+        n = 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        article.slug = slug
+        articles.append(article)
+    return articles
+
+
+def assemble(manifest: Manifest, articles: list[Article]) -> Publication:
+    """The publication: manifest metadata, filled in from the articles where needed."""
+    meta = manifest.meta
+    if manifest.path is None and articles:  # one-article build: the article is the book
+        a = articles[0].meta
+        meta.title = a.title
+        meta.subtitle = a.subtitle
+        meta.language = a.language or "en"
+        meta.creators = [Creator(name) for name in a.authors]
+        meta.publisher = a.site_name
+        meta.date = _date_only(a.published)
+        meta.description = a.description
+        meta.identifier = derive_identifier(meta.title, meta.creators, meta.date)
+    for article in articles:
+        if not article.meta.language:
+            article.meta.language = meta.language
+    meta.modified = timestamp(meta.date, articles)
+    return Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug)
+
+
+def timestamp(date: str | None, articles: list[Article]) -> str:
+    """Build time: SOURCE_DATE_EPOCH, else the publication date, else the newest
+    article date, else a fixed epoch.  Never the clock: outputs must be reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise ConfigurationError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}")
+        moment = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+    else:
+        dates = [d for d in [_date_only(date)] if d] or sorted(
+            d for d in (_date_only(a.meta.published) for a in articles) if d)[-1:]
+        moment = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
+        if dates:
+            y, m, d = (dates[0].split("-") + ["01", "01"])[:3]
+            moment = _dt.datetime(int(y), int(m), int(d), tzinfo=_dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _date_only(value: str | None) -> str | None:
+    if value and re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", value):
+        return re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", value).group(0)
+    return None
+
+
+def load_publication(target: Path | None) -> Publication:
+    """Manifest (or article) to a normalised publication."""
+    manifest = load_manifest(target)
+    return assemble(manifest, read_articles(manifest))
+
+
+def output_path(pub: Publication, backend: type[backends.Backend], output: Path | None) -> Path:
+    """Where the output goes: ``-o``, else ``build/<slug><suffix>`` in the project."""
+    if output is not None:
+        return output
+    return pub.root / "build" / f"{pub.slug}{backend.suffix}"
+
+
+def write_atomically(backend: backends.Backend, pub: Publication, target: Path) -> Path:
+    """Render into a temporary file beside ``target``, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        backend.write(pub, Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    logger.info("wrote %s", target)
+    return target
+
+
+def build(fmt: str, target: Path | None = None, output: Path | None = None,
+          options: backends.BuildOptions | None = None) -> tuple[Path, Publication, list]:
+    """Build one format; return the output path, the publication and the diagnostics."""
+    backend_cls = backends.get(fmt)
+    pub = load_publication(target)
+    backend = backend_cls(options)
+    path = write_atomically(backend, pub, output_path(pub, backend_cls, output))
+    diags = [d for a in pub.articles for d in a.diagnostics] + backend.diagnostics
+    return path, pub, diags

@@ -1,0 +1,40 @@
+"""The user-facing error hierarchy: the only way a failure reaches the user.
+
+Each error carries the exit status the CLI returns.  Anything else that
+escapes is a bug: the CLI saves its traceback to a file and says where.
+"""
+
+from __future__ import annotations
+
+
+class PubbuildError(Exception):
+    """Base of every error meant for the user; ``str()`` is the message shown."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+        """One line per problem, each naming its file, line or key."""
+
+    def lines(self) -> list[str]:
+        """The lines the CLI prints, one per problem (or the message alone)."""
+        return self.problems or [str(self)]
+
+
+class ConfigurationError(PubbuildError):
+    """The manifest or the command line is wrong: nothing was built."""
+
+    exit_code = 2
+
+
+class SourceError(PubbuildError):
+    """A source file cannot be read (missing, unreadable, binary)."""
+
+    exit_code = 2
+
+
+class BuildError(PubbuildError):
+    """A backend failed to produce its output."""
+
+    exit_code = 1

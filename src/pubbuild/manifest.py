@@ -1,0 +1,419 @@
+"""The manifest (``pubbuild.yaml``): a declarative schema, a loader that reports
+every problem at once with its key and line, and the resulting :class:`Manifest`.
+
+The schema is data: each option is an :class:`Option` with a type, a default and
+a docstring, and ``pubbuild`` prints the manifest reference from it.  Loading
+collects all problems, then raises one :class:`ConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .errors import ConfigurationError
+from .model import Creator, PublicationMeta
+
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+DATE_RE = re.compile(
+    r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+ROLES = ("author", "editor", "compiler", "translator", "contributor")
+
+
+class _Problem(Exception):
+    """A value is wrong; the loader adds the key and line."""
+
+
+# ------------------------------------------------------------------ schema
+
+
+@dataclass(slots=True)
+class Option:
+    """One manifest key."""
+
+    kind: str
+    """Type name shown in the reference (``text``, ``date``, ``list of text`` ...)."""
+    doc: str
+    """What the key means."""
+    convert: Callable[[Any], Any]
+    """Checks a loaded value and returns its normalised form, raising _Problem."""
+    required: bool = False
+    """True when the key must be present."""
+    default: Any = None
+    """Value when absent."""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _Problem(f"expected text, got {_typename(value)}")
+    text = str(value).strip()
+    if not text:
+        raise _Problem("must not be empty")
+    return text
+
+
+def _text_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [_text(value)]
+    if not isinstance(value, list):
+        raise _Problem(f"expected a list of text, got {_typename(value)}")
+    return [_text(v) for v in value]
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = _text(value)
+    if not DATE_RE.match(text):
+        raise _Problem(f"expected an ISO 8601 date such as 2024-03-14, got {text!r}")
+    return text
+
+
+def _language(value: Any) -> str:
+    text = _text(value)
+    if not LANG_RE.match(text):
+        raise _Problem(f"expected a language tag such as en or hy-AM, got {text!r}")
+    return text
+
+
+def _url(value: Any) -> str:
+    text = _text(value)
+    if not re.match(r"^https?://[^\s/]+", text):
+        raise _Problem(f"expected an http(s) URL, got {text!r}")
+    return text
+
+
+def _path(value: Any) -> str:
+    return _text(value)
+
+
+def _creators(value: Any) -> list[Creator]:
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        raise _Problem(f"expected a list of creators, got {_typename(value)}")
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(Creator(_text(item)))
+            continue
+        if not isinstance(item, dict):
+            raise _Problem(f"expected a name or a mapping with name and role, got {_typename(item)}")
+        unknown = set(item) - {"name", "role"}
+        if unknown:
+            raise _Problem(f"unknown creator key {sorted(unknown)[0]!r} (expected name, role)")
+        if "name" not in item:
+            raise _Problem("creator without a name")
+        role = item.get("role", "author")
+        if role not in ROLES:
+            raise _Problem(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        out.append(Creator(_text(item["name"]), role))
+    return out
+
+
+def _typename(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+ARTICLE_SCHEMA: dict[str, Option] = {
+    "source": Option("path", "The article file (.html, .htm, .xhtml, .txt, .md), relative to "
+                     "the manifest's folder and inside it.", _path, required=True),
+    "title": Option("text", "Overrides the title found in the source.", _text),
+    "subtitle": Option("text", "Overrides the subtitle or standfirst.", _text),
+    "authors": Option("list of text", "Overrides the authors found in the source.", _text_list),
+    "language": Option("language tag", "Overrides the article's language.", _language),
+    "url": Option("URL", "Where the article was published (source URL).", _url),
+    "site": Option("text", "Publishing site or publisher of the article.", _text),
+    "published": Option("date", "Publication date of the article.", _date),
+    "retrieved": Option("date", "When the article was retrieved or saved.", _date),
+    "note": Option("text", "An editor's note shown before the article (Markdown).", _text),
+}
+
+ACCESSIBILITY_SCHEMA: dict[str, Option] = {
+    "certifier": Option("text", "Who vouches for the accessibility conformance claim; without "
+                        "it no claim is made.", _text),
+    "credential": Option("text", "The certifier's credential.", _text),
+}
+
+PUBLICATION_SCHEMA: dict[str, Option] = {
+    "title": Option("text", "Title of the publication.", _text, required=True),
+    "subtitle": Option("text", "Subtitle.", _text),
+    "language": Option("language tag", "Main language (BCP 47, e.g. en, en-GB, hy).",
+                       _language, default="en"),
+    "creators": Option("list of creators", "People responsible: a name, or name and role "
+                       f"({', '.join(ROLES)}).", _creators, default=[]),
+    "publisher": Option("text", "Publisher.", _text),
+    "date": Option("date", "Publication date; also the timestamp of the output when "
+                   "SOURCE_DATE_EPOCH is not set.", _date),
+    "identifier": Option("text", "Unique identifier (URN, ISBN, DOI); derived stably from "
+                         "title, creators and date when absent.", _text),
+    "description": Option("text", "Short description.", _text),
+    "rights": Option("text", "Rights statement.", _text),
+    "subjects": Option("list of text", "Subjects or keywords.", _text_list, default=[]),
+    "cover": Option("path", "Cover image (PNG, JPEG or SVG) inside the project.", _path),
+    "slug": Option("text", "Base name of the output files; derived from the title when absent.",
+                   _text),
+    "accessibility": Option("mapping", "Accessibility conformance: certifier, credential.",
+                            lambda v: v),
+    "articles": Option("list of articles", "The articles, in reading order.", lambda v: v,
+                       required=True),
+}
+
+# ------------------------------------------------------------------ result
+
+
+@dataclass(slots=True)
+class ArticleSpec:
+    """An ``articles:`` entry: the source and what the manifest overrides."""
+
+    source: Path
+    """Absolute path of the source file."""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    """Values from the manifest, keyed as in :data:`ARTICLE_SCHEMA`."""
+    line: int | None = None
+    """Line of the entry in the manifest."""
+
+
+@dataclass(slots=True)
+class Manifest:
+    """A loaded, validated manifest."""
+
+    path: Path | None
+    """The manifest file (None for a one-article build)."""
+    root: Path
+    """Project folder: everything read must lie inside it."""
+    meta: PublicationMeta
+    """Publication metadata."""
+    articles: list[ArticleSpec]
+    """The articles."""
+    slug: str
+    """Base name of the output files."""
+
+
+# ------------------------------------------------------------------ loading
+
+
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe loader that remembers the line of every mapping key."""
+
+
+def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
+    """Parse YAML safely, returning the data and a ``key path -> line`` map."""
+    lines: dict[tuple, int] = {}
+    try:
+        node = yaml.compose(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigurationError("invalid YAML", [f"{where}: invalid YAML: {problem}"]) from None
+    if node is None:
+        return None, lines
+    constructor = yaml.SafeLoader("")
+
+    def walk(n: yaml.Node, path: tuple) -> Any:
+        lines.setdefault(path, n.start_mark.line + 1)
+        if not isinstance(n, yaml.ScalarNode) and n.tag not in _PLAIN_TAGS:
+            raise ConfigurationError("invalid YAML", [
+                f"{name}:{n.start_mark.line + 1}: invalid YAML: unsupported tag {n.tag!r}"])
+        if isinstance(n, yaml.MappingNode):
+            out = {}
+            for k, v in n.value:
+                key = constructor.construct_object(k, deep=True)
+                key = str(key)
+                lines[path + (key,)] = k.start_mark.line + 1
+                out[key] = walk(v, path + (key,))
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [walk(v, path + (i,)) for i, v in enumerate(n.value)]
+        return constructor.construct_object(n, deep=True)
+
+    try:
+        return walk(node, ()), lines
+    except yaml.YAMLError as exc:
+        raise ConfigurationError("invalid YAML", [f"{name}: invalid YAML: {exc}"]) from None
+
+
+def _keypath(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+class _Collector:
+    """Gathers problems as ``file:line: key: message`` lines."""
+
+    def __init__(self, name: str, lines: dict[tuple, int]) -> None:
+        self.name, self.lines, self.problems = name, lines, []
+
+    def add(self, path: tuple, message: str) -> None:
+        line = None
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(path[:cut])
+            if line:
+                break
+        where = f"{self.name}:{line}" if line else self.name
+        self.problems.append(f"{where}: {_keypath(path)}: {message}")
+
+    def section(self, data: Any, schema: dict[str, Option], path: tuple) -> dict[str, Any]:
+        """Validate one mapping against a schema; return converted values."""
+        if not isinstance(data, dict):
+            self.add(path, f"expected a mapping, got {_typename(data)}")
+            return {}
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            option = schema.get(key)
+            if option is None:
+                guess = difflib.get_close_matches(key, list(schema), n=1)
+                hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+                self.add(path + (key,), f"unknown key{hint}")
+                continue
+            try:
+                out[key] = option.convert(value)
+            except _Problem as exc:
+                self.add(path + (key,), str(exc))
+        for key, option in schema.items():
+            if key not in data:
+                if option.required:
+                    self.add(path, f"missing required key {key!r}")
+                elif option.default is not None:
+                    out[key] = option.default
+        return out
+
+
+def inside(root: Path, candidate: Path) -> bool:
+    """True when ``candidate`` (after resolving links) lies inside ``root``."""
+    try:
+        candidate.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def slugify(text: str, fallback: str = "publication") -> str:
+    """A lower-case ASCII file-name stem from a title."""
+    import unicodedata
+
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return slug[:60].strip("-") or fallback
+
+
+def derive_identifier(title: str, creators: list[Creator], date: str | None) -> str:
+    """A stable ``urn:uuid`` from what identifies the publication."""
+    key = "|".join([title, ",".join(c.name for c in creators), date or ""])
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pubbuild:' + key)}"
+
+
+def load(path: Path) -> Manifest:
+    """Load and validate a manifest; raise one ConfigurationError listing every problem."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigurationError(f"{name}: manifest not found") from None
+    except OSError as exc:
+        raise ConfigurationError(f"{name}: cannot read manifest: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(f"{name}: manifest is not UTF-8 text (byte {exc.start})") from None
+    data, lines = _compose(text, name)
+    problems = _Collector(name, lines)
+    if data is None:
+        raise ConfigurationError(f"{name}: manifest is empty")
+    values = problems.section(data, PUBLICATION_SCHEMA, ())
+    root = path.resolve().parent
+
+    specs: list[ArticleSpec] = []
+    articles = values.get("articles")
+    if articles is not None and not isinstance(articles, list):
+        problems.add(("articles",), f"expected a list of articles, got {_typename(articles)}")
+    elif articles is not None and not articles:
+        problems.add(("articles",), "the publication has no articles")
+    for i, entry in enumerate(articles or []):
+        here = ("articles", i)
+        if isinstance(entry, str):
+            entry = {"source": entry}
+        item = problems.section(entry, ARTICLE_SCHEMA, here)
+        source = item.pop("source", None)
+        if source is None:
+            continue
+        spec = _source_path(root, source, problems, here + ("source",))
+        if spec is not None:
+            specs.append(ArticleSpec(spec, item, lines.get(here)))
+
+    access = problems.section(values.get("accessibility") or {}, ACCESSIBILITY_SCHEMA,
+                              ("accessibility",))
+    cover = None
+    if "cover" in values:
+        cover = _source_path(root, values["cover"], problems, ("cover",))
+    if problems.problems:
+        n = len(problems.problems)
+        raise ConfigurationError(f"{name}: {n} problem{'s' * (n != 1)}", problems.problems)
+
+    creators = values.get("creators", [])
+    meta = PublicationMeta(
+        title=values["title"], language=values["language"], subtitle=values.get("subtitle"),
+        creators=creators, publisher=values.get("publisher"), date=values.get("date"),
+        identifier=values.get("identifier") or derive_identifier(
+            values["title"], creators, values.get("date")),
+        description=values.get("description"), rights=values.get("rights"),
+        subjects=values.get("subjects", []), certifier=access.get("certifier"), cover=cover)
+    return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]))
+
+
+def _source_path(root: Path, value: str, problems: _Collector, key: tuple) -> Path | None:
+    candidate = Path(value)
+    if candidate.is_absolute() or not inside(root, root / candidate):
+        problems.add(key, f"{value!r} is outside the project folder {root}; refused")
+        return None
+    full = (root / candidate)
+    if not full.is_file():
+        problems.add(key, f"file not found: {value}")
+        return None
+    return full.resolve()
+
+
+def single_article(source: Path) -> Manifest:
+    """A manifest for ``pubbuild epub ARTICLE``: one article, metadata from the article."""
+    source = source.resolve()
+    cwd = Path.cwd().resolve()
+    root = cwd if inside(cwd, source) else source.parent
+    if not source.is_file():
+        raise ConfigurationError(f"{source}: file not found")
+    meta = PublicationMeta(title="", language="")  # filled from the article by the builder
+    return Manifest(None, root, meta, [ArticleSpec(source)], slugify(source.stem, "article"))
+
+
+def reference() -> str:
+    """The manifest reference in Markdown, generated from the schema."""
+    out = ["| key | type | meaning |", "| --- | --- | --- |"]
+    for key, opt in PUBLICATION_SCHEMA.items():
+        req = " (required)" if opt.required else ""
+        out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
+    out += ["", "Each `articles:` entry (or just a path):", "",
+            "| key | type | meaning |", "| --- | --- | --- |"]
+    for key, opt in ARTICLE_SCHEMA.items():
+        req = " (required)" if opt.required else ""
+        out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
+    out += ["", "`accessibility:` keys:", "", "| key | type | meaning |", "| --- | --- | --- |"]
+    for key, opt in ACCESSIBILITY_SCHEMA.items():
+        out.append(f"| `{key}` | {opt.kind} | {opt.doc} |")
+    return "\n".join(out)

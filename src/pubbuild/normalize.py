@@ -1,0 +1,89 @@
+"""``pubbuild normalize``: articles in, normalised body / model / text out.
+
+One process handles many files; the readers' imports are paid once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from pathlib import Path
+from typing import Callable
+
+from .errors import PubbuildError, SourceError
+from .model import Article
+from .reader import READERS, read_file
+from .textutil import block_text
+from .writer.xhtml import XhtmlWriter
+
+logger = logging.getLogger(__name__)
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """Files named, and every article file inside folders named, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS))
+        else:
+            out.append(path)
+    return out
+
+
+def render(article: Article, fmt: str) -> str:
+    """The article as normalised HTML body, JSON model, or plain text."""
+    if fmt == "html":
+        writer = XhtmlWriter(article)
+        return writer.blocks(article.blocks) + writer.notes(article.notes)
+    if fmt == "text":
+        return block_text(article.blocks) + "\n"
+    data = {"meta": dataclasses.asdict(article.meta),
+            "blocks": [_node(b) for b in article.blocks],
+            "notes": [_node(n) for n in article.notes],
+            "diagnostics": [d.as_dict() for d in article.diagnostics]}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _node(node):
+    if dataclasses.is_dataclass(node):
+        out = {"type": type(node).__name__}
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            if value is None or value == [] or value == "":
+                continue
+            out[f.name] = _node(value)
+        return out
+    if isinstance(node, list):
+        return [_node(v) for v in node]
+    if isinstance(node, Path):
+        return str(node)
+    return node
+
+
+def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
+                    emit: Callable[[str], None]) -> int:
+    """Normalise every file; return 0, or 1 when any file failed."""
+    failed = 0
+    files = collect(paths)
+    if not files:
+        raise SourceError("no article files found in " + ", ".join(map(str, paths)))
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        try:
+            article = read_file(path, None)
+        except PubbuildError as exc:
+            for line in exc.lines():
+                logger.error("%s", line)
+            failed += 1
+            continue
+        text = render(article, fmt)
+        if out_dir is None:
+            emit(text)
+        else:
+            target = out_dir / f"{path.stem}.{fmt}"
+            tmp = target.with_name(f".{target.name}.part")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+    return 1 if failed else 0

@@ -1,0 +1,72 @@
+"""Readers: one per source format, each turning a file into an :class:`Article`.
+
+:func:`read` picks the reader by file suffix from :data:`READERS`, decodes the
+bytes, reads, then runs the normalisation passes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from .. import diagnostics
+from ..errors import SourceError
+from ..model import Article
+from .decode import decode
+from .html import read_html
+from .text import read_markdown, read_text
+
+Reader = Callable[[str, Path | None, Path | None, list], Article]
+
+#: Source suffix -> reader.
+READERS: dict[str, Reader] = {
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
+    ".txt": read_text,
+    ".text": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+}
+
+#: Largest source read, in bytes; larger files are refused rather than exhausting memory.
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_file(path: Path, root: Path | None = None) -> Article:
+    """Read and normalise one source file."""
+    from ..passes import run_passes
+
+    name = _display(path, root)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise SourceError(f"{name}: unsupported source type {path.suffix or '(none)'!r} "
+                          f"(expected one of {', '.join(sorted(READERS))})")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(f"{name}: {size} bytes is larger than the {MAX_BYTES} byte limit")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{name}: file not found") from None
+    except IsADirectoryError:
+        raise SourceError(f"{name}: is a folder, not a file") from None
+    except OSError as exc:
+        raise SourceError(f"{name}: cannot read: {exc.strerror}") from None
+    text, replaced = decode(data, name, html=reader is read_html)
+    diags: list = []
+    if replaced:
+        diags.append(diagnostics.make("S001", "invalid bytes replaced with U+FFFD", name))
+    article = reader(text, path, root, diags)
+    article.source = path
+    run_passes(article, name)
+    return article
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)

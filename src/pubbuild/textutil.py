@@ -1,0 +1,118 @@
+"""Small helpers over model nodes shared by readers, passes and backends."""
+
+from __future__ import annotations
+
+from .model import (
+    Cell, DefinitionList, Figure, Heading, InlineImage, LineBreak, Link, List, NoteRef,
+    Paragraph, Preformatted, Quote, Section, Span, Styled, Table, Text,
+)
+
+
+def plain_text(nodes) -> str:
+    """The text of inline nodes, as a reader would hear it."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, (Styled, Span, Link)):
+            out.append(plain_text(node.children))
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+        elif isinstance(node, NoteRef):
+            out.append(node.label)
+        elif isinstance(node, InlineImage):
+            out.append(node.image.alt or "")
+    return "".join(out)
+
+
+def block_text(blocks, sep: str = "\n\n") -> str:
+    """Plain text of blocks, paragraphs separated by ``sep``."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, (Paragraph, Heading)):
+            parts.append(plain_text(block.children))
+        elif isinstance(block, Section):
+            parts.append(plain_text(block.heading.children))
+            parts.append(block_text(block.children, sep))
+        elif isinstance(block, List):
+            parts.extend(block_text(item.children, " ") for item in block.items)
+        elif isinstance(block, DefinitionList):
+            for item in block.items:
+                parts.extend(plain_text(t) for t in item.terms)
+                parts.extend(block_text(d, " ") for d in item.descriptions)
+        elif isinstance(block, Quote):
+            parts.append(block_text(block.children, sep))
+            if block.attribution:
+                parts.append(plain_text(block.attribution))
+        elif isinstance(block, Figure):
+            if block.caption:
+                parts.append(plain_text(block.caption))
+        elif isinstance(block, Table):
+            if block.caption:
+                parts.append(plain_text(block.caption))
+            for row in block.head + block.body + block.foot:
+                parts.append("\t".join(block_text(c.children, " ") for c in row.cells))
+        elif isinstance(block, Preformatted):
+            parts.append(block.text)
+    return sep.join(p for p in parts if p.strip())
+
+
+def walk_blocks(blocks):
+    """Every block, depth first, in reading order (sections, list items, quotes, cells)."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from walk_blocks(block.children)
+        elif isinstance(block, List):
+            for item in block.items:
+                yield from walk_blocks(item.children)
+        elif isinstance(block, DefinitionList):
+            for item in block.items:
+                for d in item.descriptions:
+                    yield from walk_blocks(d)
+        elif isinstance(block, Quote):
+            yield from walk_blocks(block.children)
+        elif isinstance(block, Table):
+            for row in block.head + block.body + block.foot:
+                for cell in row.cells:
+                    yield from walk_blocks(cell.children)
+
+
+def walk_inlines(nodes):
+    """Every inline node, depth first."""
+    for node in nodes:
+        yield node
+        if isinstance(node, (Styled, Span, Link)):
+            yield from walk_inlines(node.children)
+
+
+def inline_runs(block):
+    """The inline lists directly held by a block (paragraph text, caption, heading ...)."""
+    if isinstance(block, (Paragraph, Heading)):
+        yield block.children
+    elif isinstance(block, Section):
+        yield block.heading.children
+    elif isinstance(block, Figure) and block.caption:
+        yield block.caption
+    elif isinstance(block, Table) and block.caption:
+        yield block.caption
+    elif isinstance(block, Quote) and block.attribution:
+        yield block.attribution
+    elif isinstance(block, DefinitionList):
+        for item in block.items:
+            yield from item.terms
+
+
+def images(blocks):
+    """Every image in blocks (figures and inline images), in reading order."""
+    for block in walk_blocks(blocks):
+        if isinstance(block, Figure):
+            yield from block.images
+        for run in inline_runs(block):
+            for node in walk_inlines(run):
+                if isinstance(node, InlineImage):
+                    yield node.image
+
+
+__all__ = ["plain_text", "block_text", "walk_blocks", "walk_inlines", "inline_runs", "images",
+           "Cell"]

@@ -1,0 +1,276 @@
+"""The shared XHTML writer: the model rendered as semantic, accessible XHTML.
+
+Both backends render through :class:`XhtmlWriter`; the EPUB backend adds
+``epub:type`` semantics and packaging, the PDF backend adds print furniture.
+Rendering dispatches ``render_<node class>`` by node type and fails loudly on a
+node it does not know.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Callable
+
+from ..model import (
+    Article, Cell, DefinitionList, Figure, Heading, Image, InlineImage, LineBreak, Link, List,
+    Note, NoteRef, Paragraph, Preformatted, Quote, Row, Rule, Section, Span, Styled, Table, Text,
+)
+from ..textutil import plain_text
+
+
+def attr(name: str, value: str | int | None) -> str:
+    """`` name="value"`` escaped, or nothing for None."""
+    if value is None or value == "":
+        return ""
+    return f' {name}="{escape(str(value), quote=True)}"'
+
+
+def lang_attrs(lang: str | None, xml: bool = True) -> str:
+    """``lang`` (and ``xml:lang`` for XHTML) attributes."""
+    if not lang:
+        return ""
+    return attr("lang", lang) + (attr("xml:lang", lang) if xml else "")
+
+
+class XhtmlWriter:
+    """Renders one article's model to XHTML fragments.
+
+    Subclasses override the hooks :meth:`semantic`, :meth:`image_src` and the
+    ``render_*`` methods they need to specialise.
+    """
+
+    #: Whether ``epub:type`` attributes are written (EPUB only).
+    epub_types = False
+
+    def __init__(self, article: Article, id_prefix: str = "", language: str | None = None,
+                 image_src: Callable[[Image], str | None] | None = None) -> None:
+        self.article = article
+        self.id_prefix = id_prefix
+        self.language = language or article.meta.language
+        self._image_src = image_src
+        self.heading_offset = 1  # body level 1 renders as h2 (the title is h1)
+
+    # ------------------------------------------------------------ hooks
+
+    def semantic(self, epub_type: str | None, role: str | None) -> str:
+        """``epub:type`` (EPUB only) and ``role`` attributes for a structural element."""
+        out = attr("epub:type", epub_type) if (self.epub_types and epub_type) else ""
+        return out + attr("role", role)
+
+    def image_src(self, image: Image) -> str | None:
+        """Where the rendered document finds the image; None when it cannot be shown."""
+        if self._image_src is not None:
+            return self._image_src(image)
+        return image.src or None
+
+    def anchor(self, ident: str) -> str:
+        """The rendered id for a model id (prefixed to stay unique across articles)."""
+        return f"{self.id_prefix}{ident}" if ident else ""
+
+    # ------------------------------------------------------------ dispatch
+
+    def render(self, node) -> str:
+        method = getattr(self, "render_" + type(node).__name__.lower(), None)
+        if method is None:
+            raise TypeError(f"{type(self).__name__} cannot render {type(node).__name__}")
+        return method(node)
+
+    def blocks(self, nodes) -> str:
+        return "".join(self.render(n) for n in nodes)
+
+    def inlines(self, nodes) -> str:
+        return "".join(self.render(n) for n in nodes)
+
+    # ------------------------------------------------------------ inline
+
+    def render_text(self, node: Text) -> str:
+        return escape(node.text, quote=False)
+
+    def render_styled(self, node: Styled) -> str:
+        extra = attr("title", node.title) + lang_attrs(node.lang, self.xml) + attr("datetime", node.datetime)
+        return f"<{node.kind}{extra}>{self.inlines(node.children)}</{node.kind}>"
+
+    def render_span(self, node: Span) -> str:
+        return f"<span{lang_attrs(node.lang, self.xml)}{attr('dir', node.dir)}>{self.inlines(node.children)}</span>"
+
+    def render_link(self, node: Link) -> str:
+        href = node.href
+        if href.startswith("#"):
+            href = "#" + self.anchor(href[1:])
+        return f"<a{attr('href', href)}{attr('title', node.title)}>{self.inlines(node.children)}</a>"
+
+    def render_linebreak(self, node: LineBreak) -> str:
+        return "<br/>"
+
+    def render_noteref(self, node: NoteRef) -> str:
+        return (f'<sup><a{attr("id", self.anchor(node.id))}{attr("href", "#" + self.anchor(node.note_id))}'
+                f'{self.semantic("noteref", "doc-noteref")}>{escape(node.label)}</a></sup>')
+
+    def render_inlineimage(self, node: InlineImage) -> str:
+        return self.img(node.image)
+
+    # ------------------------------------------------------------ blocks
+
+    @property
+    def xml(self) -> bool:
+        """Whether ``xml:lang`` is written beside ``lang``."""
+        return True
+
+    def render_paragraph(self, node: Paragraph) -> str:
+        return f"<p{lang_attrs(node.lang, self.xml)}>{self.inlines(node.children)}</p>\n"
+
+    def render_heading(self, node: Heading) -> str:
+        level = min(node.level + self.heading_offset, 6)
+        return (f"<h{level}{attr('id', self.anchor(node.id))}{lang_attrs(node.lang, self.xml)}>"
+                f"{self.inlines(node.children)}</h{level}>\n")
+
+    def render_section(self, node: Section) -> str:
+        label = attr("aria-labelledby", self.anchor(node.heading.id))
+        return (f"<section{label}{lang_attrs(node.lang, self.xml)}>\n{self.render_heading(node.heading)}"
+                f"{self.blocks(node.children)}</section>\n")
+
+    def render_list(self, node: List) -> str:
+        tag = "ol" if node.ordered else "ul"
+        items = "".join(f"<li{lang_attrs(i.lang, self.xml)}>{self.item_content(i.children)}</li>\n"
+                        for i in node.items)
+        return f"<{tag}{attr('start', node.start)}>\n{items}</{tag}>\n"
+
+    def item_content(self, blocks) -> str:
+        """A list item or cell holding one paragraph renders it inline (no ``<p>``)."""
+        if len(blocks) == 1 and isinstance(blocks[0], Paragraph) and not blocks[0].lang:
+            return self.inlines(blocks[0].children)
+        return self.blocks(blocks)
+
+    def render_definitionlist(self, node: DefinitionList) -> str:
+        out = []
+        for item in node.items:
+            out += [f"<dt>{self.inlines(t)}</dt>\n" for t in item.terms]
+            out += [f"<dd>{self.item_content(d)}</dd>\n" for d in item.descriptions]
+        return f"<dl>\n{''.join(out)}</dl>\n"
+
+    def render_quote(self, node: Quote) -> str:
+        quote = f"<blockquote{attr('cite', node.cite)}{lang_attrs(node.lang, self.xml)}>\n{self.blocks(node.children)}</blockquote>\n"
+        if not node.attribution:
+            return quote
+        return (f'<figure class="quote">\n{quote}<figcaption>{self.inlines(node.attribution)}'
+                f"</figcaption>\n</figure>\n")
+
+    def img(self, image: Image) -> str:
+        src = self.image_src(image)
+        if src is None:
+            return self.missing_image(image)
+        alt = "" if image.decorative else (image.alt or "")
+        extra = attr("role", "presentation") if image.decorative else ""
+        return f'<img{attr("src", src)} alt="{escape(alt, quote=True)}"{extra}/>'
+
+    def missing_image(self, image: Image) -> str:
+        """An image that cannot be shown: its text alternative, linked to where it lives."""
+        text = escape(image.alt or "image")
+        if image.src.startswith(("http://", "https://")):
+            return f'<span class="missing-image">[Image: <a{attr("href", image.src)}>{text}</a>]</span>'
+        return f'<span class="missing-image">[Image: {text}]</span>'
+
+    def render_figure(self, node: Figure) -> str:
+        imgs = "\n".join(self.img(i) for i in node.images)
+        caption = f"<figcaption>{self.inlines(node.caption)}</figcaption>\n" if node.caption else ""
+        return f"<figure{attr('id', self.anchor(node.id))}>\n{imgs}\n{caption}</figure>\n"
+
+    def render_table(self, node: Table) -> str:
+        out = [f"<table{attr('id', self.anchor(node.id))}>\n"]
+        if node.caption:
+            out.append(f"<caption>{self.inlines(node.caption)}</caption>\n")
+        for tag, rows in (("thead", node.head), ("tbody", node.body), ("tfoot", node.foot)):
+            if rows:
+                out.append(f"<{tag}>\n{''.join(self.render_row(r) for r in rows)}</{tag}>\n")
+        out.append("</table>\n")
+        return "".join(out)
+
+    def render_row(self, row: Row) -> str:
+        return f"<tr>{''.join(self.render_cell(c) for c in row.cells)}</tr>\n"
+
+    def render_cell(self, cell: Cell) -> str:
+        tag = "th" if cell.header else "td"
+        extra = (attr("id", self.anchor(cell.id)) + attr("scope", cell.scope)
+                 + (attr("colspan", cell.colspan) if cell.colspan > 1 else "")
+                 + (attr("rowspan", cell.rowspan) if cell.rowspan > 1 else ""))
+        return f"<{tag}{extra}>{self.item_content(cell.children)}</{tag}>"
+
+    def render_preformatted(self, node: Preformatted) -> str:
+        text = escape(node.text, quote=False)
+        if node.code:
+            cls = attr("class", f"language-{node.language}") if node.language else ""
+            return f"<pre><code{cls}>{text}</code></pre>\n"
+        return f"<pre>{text}</pre>\n"
+
+    def render_rule(self, node: Rule) -> str:
+        return "<hr/>\n"
+
+    # ------------------------------------------------------------ article
+
+    def notes(self, notes: list[Note]) -> str:
+        """The article's notes as an endnotes section with links back."""
+        if not notes:
+            return ""
+        items = []
+        for note in notes:
+            back = "".join(
+                f' <a{attr("href", "#" + self.anchor(r))}{self.semantic(None, "doc-backlink")}'
+                f' aria-label="Back to reference {escape(note.label)}">↩</a>'
+                for r in note.ref_ids)
+            body = self.blocks(note.children)
+            if body.endswith("</p>\n") and back:
+                body = body[: -len("</p>\n")] + back + "</p>\n"
+            elif back:
+                body += f"<p>{back.strip()}</p>\n"
+            items.append(f'<li{attr("id", self.anchor(note.id))}{self.semantic("endnote", None)}>{body}</li>\n')
+        heading_id = self.anchor("notes-heading")
+        return (f'<section class="notes"{self.semantic("endnotes", "doc-endnotes")}'
+                f'{attr("aria-labelledby", heading_id)}>\n'
+                f'<h{min(self.heading_offset + 1, 6)}{attr("id", heading_id)}>Notes</h{min(self.heading_offset + 1, 6)}>\n'
+                f"<ol>\n{''.join(items)}</ol>\n</section>\n")
+
+    def header(self) -> str:
+        """The article's title, subtitle, byline and source line."""
+        m = self.article.meta
+        out = [f'<header class="article-header">\n<h1{attr("id", self.anchor("title"))}>{escape(m.title)}</h1>\n']
+        if m.subtitle:
+            out.append(f'<p class="subtitle"{self.semantic("subtitle", "doc-subtitle")}>{escape(m.subtitle)}</p>\n')
+        if m.authors:
+            out.append(f'<p class="byline">By {escape(_join(m.authors))}</p>\n')
+        line = self.source_line()
+        if line:
+            out.append(f'<p class="source">{line}</p>\n')
+        out.append("</header>\n")
+        return "".join(out)
+
+    def source_line(self) -> str:
+        """Where the article came from: site, URL, publication and retrieval dates."""
+        m = self.article.meta
+        parts = []
+        if m.site_name:
+            parts.append(escape(m.site_name))
+        if m.published:
+            parts.append(f'published <time datetime="{escape(m.published)}">{escape(m.published[:10])}</time>')
+        if m.retrieved:
+            parts.append(f'retrieved <time datetime="{escape(m.retrieved)}">{escape(m.retrieved[:10])}</time>')
+        if m.source_url:
+            parts.append(f'<a href="{escape(m.source_url)}" class="source-url">{escape(m.source_url)}</a>')
+        return ("Source: " + ", ".join(parts)) if parts else ""
+
+    def article_body(self) -> str:
+        """The whole article: header, body, notes."""
+        return self.header() + self.blocks(self.article.blocks) + self.notes(self.article.notes)
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def title_text(article: Article) -> str:
+    """The article title as plain text."""
+    return article.meta.title or (article.source.stem if article.source else "Untitled")
+
+
+__all__ = ["XhtmlWriter", "attr", "lang_attrs", "plain_text", "title_text"]

