@@ -37,6 +37,7 @@ RELATORS = {"author": "aut", "editor": "edt", "compiler": "com", "translator": "
 #: Primary language subtags written right to left.
 RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",
                  "ug", "ur", "yi"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: How deep the table of contents goes below the article titles.
 TOC_DEPTH = 2
 
@@ -257,11 +258,12 @@ class EpubBackend(Backend):
                      ("toc", "nav.xhtml#toc", "Contents")]
         if body_start:
             landmarks.append(("bodymatter", body_start, "Start of content"))
+        ui = _ui_lang(pub.meta.language)
         body = (f'<nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">\n'
-                f'<h1 id="toc-title">Contents</h1>{items(toc)}</nav>\n'
+                f'<h1 id="toc-title"{ui}>Contents</h1>{items(toc)}</nav>\n'
                 f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">\n'
-                f'<h2 id="landmarks-title">Landmarks</h2>\n<ol>\n'
-                + "".join(f'<li><a epub:type="{t}" href="{escape(h, quote=True)}">{label}</a></li>\n'
+                f'<h2 id="landmarks-title"{ui}>Landmarks</h2>\n<ol>\n'
+                + "".join(f'<li><a epub:type="{t}" href="{escape(h, quote=True)}"{ui}>{label}</a></li>\n'
                           for t, h, label in landmarks)
                 + "</ol>\n</nav>\n")
         return xhtml_document("Contents", pub.meta.language, body)
@@ -319,6 +321,8 @@ class EpubBackend(Backend):
         for n, article in enumerate(pub.articles, 1):
             book.add_metadata("DC", "source", article_source(article, pub.root), {"id": f"source{n}"})
         for prop, value, extra in accessibility_metadata(pub, facts):
+            if prop == "schema:accessibilitySummary" and primary_language(m.language) != "en":
+                extra = {**extra, XML_LANG: "en"}  # pubbuild writes the summary in English
             book.add_metadata(None, "meta", value, {"property": prop, **extra})
 
 
@@ -335,6 +339,12 @@ def article_source(article: Article, root: Path) -> str:
     if m.site_name:
         return ", ".join(parts)
     return _relative(article.source, root) or m.title
+
+
+def _ui_lang(lang: str | None) -> str:
+    """``lang`` attributes for pubbuild's own (English) labels in a book in another language,
+    so that text-to-speech reads them with the right voice."""
+    return "" if primary_language(lang) == "en" else lang_attrs("en")
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

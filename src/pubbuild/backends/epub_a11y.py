@@ -126,7 +126,7 @@ def accessibility_summary(pub: Publication, facts: ContentFacts) -> str:
         if facts.images_without_alt:
             described = facts.images - facts.images_without_alt
             parts.append(f"{described} of {_n(facts.images, 'image')} have a text alternative; "
-                         f"{facts.images_without_alt} do not, so some visual content is not "
+                         f"{facts.images_without_alt} {'does' if facts.images_without_alt == 1 else 'do'} not, so some visual content is not "
                          "available as text.")
         else:
             parts.append(f"{'The' if facts.images == 1 else 'All ' + str(facts.images)} "
