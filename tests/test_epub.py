@@ -339,6 +339,10 @@ SVG_CASES = [
      b'<rect fill="url(#g)"/></svg>', ["e.example"], ['fill="url(#g)"']),
     ("link-unwrapped", b'<svg xmlns="http://www.w3.org/2000/svg"><text>a <a href="javascript:x">b</a> c</text></svg>',
      ["javascript", "<a "], ["a b c"]),
+    ("script-in-link", b'<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"><a><script>x()</script></a>'
+     b'<circle/></a></svg>', ["<script", "x()", "<a"], ["<circle"]),
+    ("css-escape", b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: u\\72l(https://e.example/) }'
+     b'</style><rect/></svg>', ["e.example", "<style"], ["<rect"]),
     ("entities", b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
      b'<svg xmlns="http://www.w3.org/2000/svg"><text>&e;</text></svg>', ["root:", "ENTITY"], ["<text"]),
 ]

@@ -124,7 +124,7 @@ def _safe_reference(value: str) -> bool:
 def _safe_css(css: str) -> bool:
     """CSS that reaches nothing outside the file (no url() but fragments, no @import)."""
     low = css.lower()
-    if "@import" in low or "expression(" in low or "javascript:" in low:
+    if "@import" in low or "expression(" in low or "javascript:" in low or "\\" in low:
         return False
     rest = low
     while "url(" in rest:
@@ -150,6 +150,8 @@ def sanitize_svg(data: bytes) -> bytes:
         raise ImageProblem(f"invalid SVG ({exc})") from None
     if etree.QName(root).namespace != SVG_NS or etree.QName(root).localname != "svg":
         raise ImageProblem("not an SVG document")
+    for link in list(root.iter(f"{{{SVG_NS}}}a")):
+        _unwrap(link)  # a link inside a picture goes nowhere useful in a book
     _clean_svg_element(root)
     etree.cleanup_namespaces(root)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
@@ -159,6 +161,14 @@ def _drop(el) -> None:
     """Remove ``el`` but not the text that follows it (lxml keeps that in ``tail``)."""
     _append_text(el, el.tail)
     el.getparent().remove(el)
+
+
+def _unwrap(el) -> None:
+    """Replace ``el`` by its content (text and children), in place."""
+    _append_text(el, el.text)
+    for child in list(el):
+        el.addprevious(child)
+    _drop(el)
 
 
 def _append_text(el, text: str | None) -> None:
@@ -191,13 +201,7 @@ def _clean_svg_element(el) -> None:
             _drop(child)
             continue
         q = etree.QName(child)
-        if q.namespace == SVG_NS and q.localname == "a":
-            # a link inside a picture goes nowhere useful in a book: keep its content
-            _append_text(child, child.text)
-            for grandchild in list(child):
-                child.addprevious(grandchild)
-            _drop(child)
-        elif q.namespace != SVG_NS or q.localname not in SVG_ELEMENTS:
+        if q.namespace != SVG_NS or q.localname not in SVG_ELEMENTS:
             _drop(child)
         elif q.localname == "style" and not _safe_css(child.text or ""):
             _drop(child)
