@@ -335,9 +335,8 @@ def article_source(article: Article, root: Path) -> str:
     m = article.meta
     if m.source_url:
         return m.source_url
-    parts = [p for p in (m.site_name, m.title, (m.published or "")[:10]) if p]
     if m.site_name:
-        return ", ".join(parts)
+        return ", ".join(p for p in (m.site_name, m.title, (m.published or "")[:10]) if p)
     return _relative(article.source, root) or m.title
 
 
