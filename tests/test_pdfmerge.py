@@ -172,7 +172,8 @@ def test_stamped_numbers_sit_where_the_single_render_puts_them(built):
         out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True).stdout
         found = {}
         for n, page in enumerate(out.split("<page ")[1:]):
-            words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(\d+)<', page)
+            words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(\d+)<',
+                               page)
             if words and words[-1][4] == str(n + 1):
                 found[n] = tuple(float(v) for v in words[-1][:4])
         return found
