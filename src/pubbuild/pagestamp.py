@@ -1,0 +1,205 @@
+"""Page numbers stamped after the merge, as real pagination artifacts.
+
+Parts laid out separately each start counting pages at 1, and the first page
+of a part is known only once the parts before it are laid out.  Rather than
+lay every part out a second time with known offsets (which doubles the
+layout cost; see ``bench/pdf_parallel_bench.py``), parts are laid out without
+page numbers and the merged document gets them here: each page's content is
+wrapped in ``q ... Q`` and followed by
+``/Artifact <</Type /Pagination /Subtype /Footer>> BDC ... EMC`` showing the
+number in a small embedded TrueType subset, so the number is real text for
+copy and search but outside the structure tree, as PDF/UA wants for
+pagination.
+
+:func:`probe_footer` finds where the print stylesheet puts the number (font
+size, baseline, centre) by laying out a two-page probe with WeasyPrint, so the
+stamped number lands where a single render puts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from .errors import BuildError
+
+RESOURCE = "/PbPageNumber"
+"""Font resource name of the stamp (WeasyPrint names its fonts by six-letter tags)."""
+
+_WIN_ANSI = {chr(c) for c in range(32, 127)}
+
+
+@dataclass(frozen=True, slots=True)
+class Footer:
+    """Where and how the page number is drawn, in PDF points from the bottom-left corner."""
+
+    font_file: Path
+    """TrueType font the numbers are drawn with (a subset of it is embedded)."""
+    size: float = 9.0
+    """Font size in points."""
+    baseline: float = 32.0
+    """Height of the baseline above the bottom edge of the page."""
+    center: float | None = None
+    """Horizontal centre of the number; None: the middle of the page."""
+
+
+def probe_footer(font_file: Path, stylesheets: Sequence, html_lang: str = "en") -> Footer:
+    """The :class:`Footer` the stylesheets' ``@bottom-center`` page counter gives.
+
+    ``stylesheets`` are WeasyPrint ``CSS`` objects (the print stylesheet);
+    the probe is three empty pages, and the number on the second is measured.
+    """
+    from weasyprint import HTML
+
+    probe = (f'<html lang="{html_lang}"><body><div style="break-after:page"></div>'
+             '<div style="break-after:page"></div><div></div></body></html>')
+    data = HTML(string=probe).write_pdf(stylesheets=list(stylesheets))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[1]
+        found = _first_text_origin(page)
+        if found is None:
+            raise BuildError("the print stylesheet draws no page number in @bottom-center")
+        x, y, size = found
+    width = _advance(_load(font_file), "2") * size / 1000
+    return Footer(font_file=font_file, size=round(size, 3), baseline=round(y, 3),
+                  center=round(x + width / 2, 3))
+
+
+def _first_text_origin(page: pikepdf.Page) -> tuple[float, float, float] | None:
+    """Origin and size (device space) of the first text shown on ``page``."""
+    ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack: list[tuple] = []
+    tm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    size = 0.0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop()
+        elif op == "cm":
+            ctm = _mul(tuple(float(v) for v in operands), ctm)
+        elif op == "Tm":
+            tm = tuple(float(v) for v in operands)
+        elif op == "Tf":
+            size = float(operands[1])
+        elif op in ("Tj", "TJ", "'", '"'):
+            m = _mul(tm, ctm)
+            return m[4], m[5], size * (m[2] ** 2 + m[3] ** 2) ** 0.5
+    return None
+
+
+def _mul(a: tuple, b: tuple) -> tuple:
+    """Matrix product a x b of PDF matrices [a b c d e f]."""
+    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
+
+
+def _load(font_file: Path):
+    from fontTools.ttLib import TTFont
+
+    try:
+        return TTFont(str(font_file), lazy=True)
+    except Exception as exc:  # fontTools raises many types for a bad file
+        raise BuildError(f"{font_file}: cannot read font for page numbers: {exc}") from None
+
+
+def _advance(font, char: str) -> float:
+    """Advance width of ``char`` in 1/1000 em."""
+    glyph = font.getBestCmap().get(ord(char))
+    if glyph is None:
+        raise BuildError(f"the page-number font has no glyph for {char!r}")
+    return font["hmtx"][glyph][0] * 1000 / font["head"].unitsPerEm
+
+
+def _embedded_font(pdf: pikepdf.Pdf, font_file: Path, chars: str) -> pikepdf.Object:
+    """A simple TrueType font (WinAnsiEncoding) embedding a subset of ``font_file`` with ``chars``."""
+    from fontTools import subset
+
+    font = _load(font_file)
+    widths = {c: round(_advance(font, c)) for c in chars}
+    options = subset.Options()
+    options.notdef_outline = True
+    options.hinting = False
+    options.name_IDs = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in chars])
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    program = buffer.getvalue()
+    head, hhea = font["head"], font["hhea"]
+    scale = 1000 / head.unitsPerEm
+    family = font["name"].getDebugName(6) or font_file.stem
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
+    name = Name(f"/{tag}+{family.replace(' ', '-')}")
+    first, last = ord(min(chars)), ord(max(chars))
+    stream = pikepdf.Stream(pdf, program)
+    stream.Length1 = len(program)
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor, FontName=name, Flags=32 | 2,  # nonsymbolic, serif
+        FontBBox=Array([round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]),
+        ItalicAngle=0, Ascent=round(hhea.ascent * scale), Descent=round(hhea.descent * scale),
+        CapHeight=round(hhea.ascent * scale), StemV=80, FontFile2=pdf.make_indirect(stream))
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.TrueType, BaseFont=name, FirstChar=first, LastChar=last,
+        Widths=Array([widths.get(chr(c), 0) for c in range(first, last + 1)]),
+        Encoding=Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(descriptor)))
+
+
+def _literal(text: str) -> bytes:
+    return b"(" + text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(
+        b")", b"\\)") + b")"
+
+
+def stamp_page_numbers(pdf: pikepdf.Pdf, labels: Sequence[str | None], footer: Footer) -> int:
+    """Draw ``labels[i]`` (None: nothing) as the number of page ``i``; return pages stamped."""
+    if len(labels) != len(pdf.pages):
+        raise BuildError(f"{len(labels)} page labels for {len(pdf.pages)} pages")
+    chars = "".join(sorted(set("".join(label for label in labels if label))))
+    if not chars:
+        return 0
+    if not set(chars) <= _WIN_ANSI:
+        raise BuildError(f"page labels may use printable ASCII only, got {chars!r}")
+    font = _embedded_font(pdf, footer.font_file, chars)
+    per_mille = {c: float(w) for c, w in zip(
+        (chr(c) for c in range(int(font.FirstChar), int(font.LastChar) + 1)), font.Widths)}
+    save = pdf.make_stream(b"q\n")  # one shared stream: isolates each page's graphics state
+    stamped = 0
+    for page, label in zip(pdf.pages, labels):
+        if not label:
+            continue
+        width = sum(per_mille[c] for c in label) * footer.size / 1000
+        box = [float(v) for v in page.mediabox]
+        center = footer.center if footer.center is not None else (box[0] + box[2]) / 2
+        x = Decimal(center - width / 2).quantize(Decimal("0.001"))
+        y = Decimal(box[1] + footer.baseline).quantize(Decimal("0.001"))
+        content = (b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
+                   b"q 0 g BT " + RESOURCE.encode() + b" %s Tf 1 0 0 1 %s %s Tm "
+                   % (str(footer.size).encode(), str(x).encode(), str(y).encode())
+                   + _literal(label) + b" Tj ET Q\nEMC\n")
+        page.contents_add(save, prepend=True)
+        page.contents_add(pdf.make_stream(content), prepend=False)
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            resources = page.obj.Resources = Dictionary()
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = resources.Font = Dictionary()
+        fonts[RESOURCE] = font
+        stamped += 1
+    return stamped
+
+
+def arabic_labels(count: int, start: int = 1, blank: Sequence[int] = ()) -> list[str | None]:
+    """``count`` labels "start", "start+1", ...; pages whose index is in ``blank`` get none."""
+    skip = set(blank)
+    return [None if i in skip else str(start + i) for i in range(count)]

@@ -1,0 +1,497 @@
+"""Merge tagged PDF parts laid out separately into one tagged PDF.
+
+WeasyPrint lays a document out on one core, and its time per page grows with
+the document, so big packs are rendered as several parts in parallel (see
+:mod:`pubbuild.pdfparallel`).  Rendered WeasyPrint documents cannot cross a
+process boundary, so parts travel as PDFs and are merged here with pikepdf.
+
+Recipe (:func:`merge_parts`): the first part is the base (its catalog gives
+MarkInfo, Lang, ViewerPreferences, XMP, output intents and document info) ->
+each further part is prepared in place (ParentTree keys, ``/StructParents`` and
+``/StructParent`` shifted past the keys already used; font subset tags that
+clash with a different subset retagged; clashing structure IDs prefixed) ->
+its pages, top-level structure elements, ParentTree entries, outlines and named
+destinations are copied in one bundle, so every page reference inside them
+maps to the copied page -> cross-part links (marked before layout by
+:func:`mark_cross_part_links`) become named destinations -> named
+destinations are sorted, an IDTree is written -> saved with object streams and
+a content-derived /ID, so the same parts always give the same bytes.
+
+Before layout, :func:`mark_cross_part_links` rewrites links whose target lies
+in another part: WeasyPrint would drop them (it only resolves anchors inside
+the document it lays out); marked, they survive as URI links and are turned
+back into internal links here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from .errors import BuildError
+
+logger = logging.getLogger(__name__)
+
+#: URI scheme of a link whose target is laid out in another part.
+XREF_SCHEME = "pubbuild-xref:"
+
+_ID_ATTR = re.compile(r'\sid="([^"]*)"')
+_HREF_FRAGMENT = re.compile(r'(\shref=")#([^"]*)(")')
+
+PartSource = Path | str | bytes
+
+
+@dataclass(slots=True)
+class MergeReport:
+    """What a merge did, for logs and tests."""
+
+    pages: list[int] = field(default_factory=list)
+    """Page count of each part, in order."""
+    cross_links: int = 0
+    """Cross-part links resolved into internal links."""
+    retagged_fonts: int = 0
+    """Font subsets given a new tag because another subset already had theirs."""
+    renamed_ids: int = 0
+    """Structure element IDs prefixed because another part already used them."""
+
+
+# ---------------------------------------------------------------- before layout
+
+
+def mark_cross_part_links(parts: Sequence[str]) -> list[str]:
+    """Rewrite ``href="#x"`` as ``href="pubbuild-xref:x"`` where ``x`` is an id of another part.
+
+    ``parts`` are the HTML documents of the parts, as pubbuild's writer makes
+    them: attribute values double-quoted and escaped, so ``id="`` and
+    ``href="#`` cannot occur in text.  Links to an id of their own part, and
+    to no id at all, are left to WeasyPrint.
+    """
+    ids = [{html.unescape(m) for m in _ID_ATTR.findall(text)} for text in parts]
+    owner: dict[str, int] = {}
+    for index, part_ids in enumerate(ids):
+        for ident in part_ids:
+            owner.setdefault(ident, index)
+    marked = []
+    for index, text in enumerate(parts):
+        def mark(match: re.Match, index: int = index) -> str:
+            target = html.unescape(match.group(2))
+            if target in ids[index] or target not in owner:
+                return match.group(0)
+            return f"{match.group(1)}{XREF_SCHEME}{match.group(2)}{match.group(3)}"
+        marked.append(_HREF_FRAGMENT.sub(mark, text))
+    return marked
+
+
+# ---------------------------------------------------------------- reading parts
+
+
+def _open(source: PartSource) -> pikepdf.Pdf:
+    try:
+        if isinstance(source, bytes):
+            return pikepdf.open(io.BytesIO(source))
+        return pikepdf.open(source)
+    except (pikepdf.PdfError, OSError) as exc:
+        name = "<bytes>" if isinstance(source, bytes) else str(source)
+        raise BuildError(f"{name}: cannot read PDF part: {exc}") from None
+
+
+def _name_tree_items(node: pikepdf.Object | None, key: str = "/Names") -> Iterator[tuple]:
+    """(key, value) pairs of a name or number tree (``key`` is /Names or /Nums)."""
+    if node is None:
+        return
+    if key in node:
+        items = node[key]
+        for i in range(0, len(items) - 1, 2):
+            yield items[i], items[i + 1]
+    for kid in node.get("/Kids", ()):
+        yield from _name_tree_items(kid, key)
+
+
+def dests_of(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
+    """The named destinations of ``pdf`` (name tree under /Names /Dests)."""
+    names = pdf.Root.get("/Names")
+    tree = names.get("/Dests") if names is not None else None
+    return {str(name): dest for name, dest in _name_tree_items(tree)}
+
+
+def anchor_pages(parts: Sequence[PartSource]) -> dict[str, int]:
+    """Page index (0-based, in the merged document) of every named destination.
+
+    This is what a table of contents laid out as its own part needs: the
+    parts before a destination are already laid out when the contents part
+    is, so its page numbers can be written as literal text.
+    """
+    found: dict[str, int] = {}
+    offset = 0
+    for source in parts:
+        with _open(source) as pdf:
+            index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+            for name, dest in dests_of(pdf).items():
+                page = dest[0] if isinstance(dest, Array) else dest.get("/D")[0]
+                found.setdefault(name, offset + index[page.objgen])
+            offset += len(pdf.pages)
+    return found
+
+
+# ---------------------------------------------------------------- preparing parts
+
+
+def _struct_elements(root: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    """Every structure element below ``root`` (depth first, each once)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for kid in (kids if isinstance(kids, Array) else [kids]):
+            if not isinstance(kid, Dictionary) or kid.get("/Type") in ("/MCR", "/OBJR"):
+                continue
+            if kid.is_indirect:
+                if kid.objgen in seen:
+                    continue
+                seen.add(kid.objgen)
+            yield kid
+            stack.append(kid)
+
+
+def _headers_arrays(element: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    attributes = element.get("/A")
+    if attributes is None:
+        return
+    for attribute in (attributes if isinstance(attributes, Array) else [attributes]):
+        if isinstance(attribute, Dictionary) and "/Headers" in attribute:
+            yield attribute.Headers
+
+
+def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """Every font dictionary the pages use, through Resources and form XObjects (each once)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [page.obj.get("/Resources") for page in pdf.pages]
+    while stack:
+        resources = stack.pop()
+        if resources is None:
+            continue
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                continue
+            seen.add(resources.objgen)
+        for font in resources.get("/Font", Dictionary()).values():
+            if font.is_indirect and font.objgen in seen:
+                continue
+            if font.is_indirect:
+                seen.add(font.objgen)
+            yield font
+            if "/Resources" in font:  # Type 3 glyph procedures
+                stack.append(font.Resources)
+        for xobject in resources.get("/XObject", Dictionary()).values():
+            if "/Resources" in xobject:
+                stack.append(xobject.Resources)
+
+
+def _font_program(font: pikepdf.Object) -> pikepdf.Object | None:
+    descendants = font.get("/DescendantFonts")
+    descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+    if descriptor is None:
+        return None
+    for key in ("/FontFile2", "/FontFile3", "/FontFile"):
+        if key in descriptor:
+            return descriptor[key]
+    return None
+
+
+def _tag_of(name: str) -> tuple[str, str] | None:
+    match = re.fullmatch(r"/?([A-Z]{6})\+(.+)", name)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _letters(digest: bytes) -> str:
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+class _FontTags:
+    """Subset tags in use across parts: ISO 32000 wants a distinct tag per distinct subset."""
+
+    def __init__(self) -> None:
+        self.owner: dict[str, str] = {}  # tag -> digest of the subset's font program
+
+    def claim(self, pdf: pikepdf.Pdf) -> int:
+        """Register the subsets of ``pdf``, retagging those whose tag another subset holds."""
+        retagged = 0
+        renames: dict[str, str] = {}
+        for font in _fonts(pdf):
+            base = str(font.get("/BaseFont", ""))
+            tagged = _tag_of(base)
+            program = _font_program(font)
+            if tagged is None or program is None:
+                continue
+            tag, rest = tagged
+            digest = hashlib.sha256(program.read_raw_bytes()).hexdigest()
+            key = f"{tag}+{rest}"
+            if key in renames:
+                new_tag = renames[key]
+            else:
+                new_tag = tag
+                salt = 0
+                while self.owner.get(new_tag, digest) != digest:
+                    new_tag = _letters(hashlib.sha256(f"{digest}:{salt}".encode()).digest())
+                    salt += 1
+                self.owner[new_tag] = digest
+                renames[key] = new_tag
+            if new_tag != tag:
+                retagged += 1
+                _retag(font, f"/{new_tag}+{rest}")
+        return retagged
+
+
+def _retag(font: pikepdf.Object, name: str) -> None:
+    font.BaseFont = Name(name)
+    for descendant in font.get("/DescendantFonts", ()):
+        descendant.BaseFont = Name(name)
+        if "/FontDescriptor" in descendant:
+            descendant.FontDescriptor.FontName = Name(name)
+    if "/FontDescriptor" in font:
+        font.FontDescriptor.FontName = Name(name)
+
+
+def _rename_ids(document: pikepdf.Object, used: set[str], index: int) -> int:
+    """Prefix structure IDs of this part that another part already used; fix /Headers to match."""
+    elements = list(_struct_elements(document))
+    renames: dict[str, str] = {}
+    for element in elements:
+        if "/ID" not in element:
+            continue
+        ident = bytes(element.ID).decode("latin-1")
+        new = ident
+        n = index
+        while new in used:
+            new, n = f"p{n}-{ident}", n + 1
+        used.add(new)
+        if new != ident:
+            renames[ident] = new
+            element.ID = String(new)
+    if renames:
+        for element in elements:
+            for headers in _headers_arrays(element):
+                for i, header in enumerate(headers):
+                    old = bytes(header).decode("latin-1")
+                    if old in renames:
+                        headers[i] = String(renames[old])
+    return len(renames)
+
+
+def _shift_keys(pdf: pikepdf.Pdf, parent_tree: pikepdf.Object, offset: int) -> tuple[list, int]:
+    """ParentTree pairs of ``pdf`` with keys moved up by ``offset``; pages and annotations follow.
+
+    Returns the shifted flat /Nums list and the next free key.
+    """
+    nums: list = []
+    next_key = offset
+    for key, value in _name_tree_items(parent_tree, "/Nums"):
+        nums.extend([int(key) + offset, value])
+        next_key = max(next_key, int(key) + offset + 1)
+    if offset:
+        for page in pdf.pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annot in page.obj.get("/Annots", ()):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+    return nums, next_key
+
+
+# ---------------------------------------------------------------- merging
+
+
+class _Merged:
+    """The growing merged document: the first part plus everything appended to it."""
+
+    def __init__(self, base: pikepdf.Pdf) -> None:
+        self.pdf = base
+        root = base.Root.get("/StructTreeRoot")
+        if root is None:
+            raise BuildError("PDF part 1 is not tagged (no StructTreeRoot): render with pdf_tags")
+        self.struct_root = root
+        kids = root.K if isinstance(root.K, Array) else Array([root.K])
+        if len(kids) != 1 or kids[0].get("/S") != "/Document":
+            raise BuildError("PDF part 1: the structure tree root must hold one Document element")
+        self.document = kids[0]
+        self.nums, self.next_key = _shift_keys(base, root.get("/ParentTree"), 0)
+        self.dests = dests_of(base)
+        outlines = base.Root.get("/Outlines")
+        self.outline_items = list(_siblings(outlines)) if outlines is not None else []
+        self.outline_count = int(outlines.get("/Count", 0)) if outlines is not None else 0
+        self.tags = _FontTags()
+        self.tags.claim(base)
+        self.ids: set[str] = set()
+        _rename_ids(self.document, self.ids, 0)
+
+    def append(self, part: pikepdf.Pdf, index: int, report: MergeReport) -> None:
+        """Copy ``part`` (already open, modified in place) after the pages merged so far."""
+        root = part.Root.get("/StructTreeRoot")
+        if root is None:
+            raise BuildError(f"PDF part {index + 1} is not tagged (no StructTreeRoot)")
+        kids = root.K if isinstance(root.K, Array) else Array([root.K])
+        if len(kids) != 1 or kids[0].get("/S") != "/Document":
+            raise BuildError(f"PDF part {index + 1}: the structure root must hold one Document element")
+        report.retagged_fonts += self.tags.claim(part)
+        report.renamed_ids += _rename_ids(kids[0], self.ids, index)
+        nums, self.next_key = _shift_keys(part, root.get("/ParentTree"), self.next_key)
+        outlines = part.Root.get("/Outlines")
+        dests = dests_of(part)
+        # Pages first: QPDF keeps one object map per source, so the bundle copied
+        # next finds every /Pg, /Dest and /OBJR page reference already mapped
+        # (pages reached only through such references would be copied as null).
+        for page in part.pages:
+            self.pdf.pages.append(page)
+        bundle = part.make_indirect(Array([
+            kids[0].K, Array(nums),
+            Array(list(_siblings(outlines))) if outlines is not None else Array(),
+            Array([String(n) for n in dests]), Array(list(dests.values())),
+        ]))
+        copied = self.pdf.copy_foreign(bundle)
+        copied = [None, *copied]
+        for element in copied[1]:
+            if isinstance(element, Dictionary):
+                element.P = self.document
+            self.document.K.append(element)
+        self.nums.extend(copied[2])
+        if outlines is not None:
+            self.outline_items.extend(copied[3])
+            self.outline_count += int(outlines.get("/Count", 0))
+        for name, dest in zip(copied[4], copied[5]):
+            name = str(name)
+            if name in self.dests:
+                logger.warning("named destination %r occurs in more than one part; the first is kept",
+                               name)
+                continue
+            self.dests[name] = dest
+
+    def resolve_cross_links(self) -> int:
+        """Turn every marked cross-part link into a link to its named destination."""
+        resolved = 0
+        missing: list[str] = []
+        for number, page in enumerate(self.pdf.pages, 1):
+            for annot in page.obj.get("/Annots", ()):
+                action = annot.get("/A")
+                if action is None or action.get("/S") != "/URI":
+                    continue
+                uri = bytes(action.URI).decode("utf-8", "replace")
+                if not uri.startswith(XREF_SCHEME):
+                    continue
+                name = uri[len(XREF_SCHEME):]
+                if name not in self.dests:
+                    missing.append(f"page {number}: link to #{name}")
+                    continue
+                del annot["/A"]
+                annot.Dest = String(name)
+                annot.Contents = String(name)  # what WeasyPrint writes for an internal link
+                resolved += 1
+        if missing:
+            raise BuildError("cross-part links to anchors no part defines", missing)
+        return resolved
+
+    def finish(self) -> None:
+        """Write the joined trees into the base catalog."""
+        pdf, root = self.pdf, self.struct_root
+        root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(self.nums)))
+        root.ParentTreeNextKey = self.next_key
+        id_tree = self._id_tree()
+        if id_tree is not None:
+            root.IDTree = id_tree
+        elif "/IDTree" in root:
+            del root["/IDTree"]
+        if self.dests:
+            names = pdf.Root.get("/Names")
+            if names is None:
+                names = pdf.Root.Names = Dictionary()
+            flat = Array()
+            for name in sorted(self.dests, key=lambda n: n.encode("utf-8")):
+                flat.append(String(name))
+                flat.append(self.dests[name])
+            names.Dests = pdf.make_indirect(Dictionary(Names=flat))
+        if self.outline_items:
+            outlines = pdf.Root.get("/Outlines")
+            if outlines is None:
+                outlines = pdf.Root.Outlines = pdf.make_indirect(Dictionary())
+            for previous, item in zip(self.outline_items, self.outline_items[1:]):
+                previous.Next = item
+                item.Prev = previous
+            for item in self.outline_items:
+                item.Parent = outlines
+            first, last = self.outline_items[0], self.outline_items[-1]
+            if "/Prev" in first:
+                del first["/Prev"]
+            if "/Next" in last:
+                del last["/Next"]
+            outlines.First, outlines.Last = first, last
+            outlines.Count = self.outline_count
+
+    def _id_tree(self) -> pikepdf.Object | None:
+        """IDTree name tree: every element with an /ID, sorted (PDF/UA: IDs must resolve)."""
+        entries = {}
+        for element in _struct_elements(self.document):
+            if "/ID" in element and element.is_indirect:
+                entries.setdefault(bytes(element.ID), element)
+        if not entries:
+            return None
+        flat = Array()
+        for key in sorted(entries):
+            flat.append(String(key))
+            flat.append(entries[key])
+        return self.pdf.make_indirect(Dictionary(Names=flat))
+
+
+def _siblings(outlines: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    item = outlines.get("/First")
+    seen: set[tuple[int, int]] = set()
+    while item is not None and item.objgen not in seen:
+        seen.add(item.objgen)
+        yield item
+        item = item.get("/Next")
+
+
+def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
+                finish: Callable[[pikepdf.Pdf], None] | None = None) -> MergeReport:
+    """Merge tagged PDF parts (paths or bytes, in reading order) into ``target``.
+
+    ``finish`` runs on the merged document before it is saved (page-number
+    stamping, see :mod:`pubbuild.pagestamp`).
+    """
+    if not parts:
+        raise BuildError("nothing to merge: no PDF parts")
+    report = MergeReport()
+    opened = [_open(parts[0])]
+    try:
+        merged = _Merged(opened[0])
+        report.pages.append(len(opened[0].pages))
+        for index, source in enumerate(parts[1:], 1):
+            part = _open(source)
+            opened.append(part)
+            report.pages.append(len(part.pages))
+            merged.append(part, index, report)
+        report.cross_links = merged.resolve_cross_links()
+        merged.finish()
+        if finish is not None:
+            finish(merged.pdf)
+        try:
+            merged.pdf.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                            compress_streams=True, deterministic_id=True)
+        except OSError as exc:
+            raise BuildError(f"{target}: cannot write merged PDF: {exc}") from None
+    finally:
+        for pdf in opened:
+            pdf.close()
+    logger.info("merged %d parts (%d pages, %d cross-part links)", len(parts),
+                sum(report.pages), report.cross_links)
+    return report

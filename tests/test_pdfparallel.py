@@ -1,0 +1,83 @@
+"""Part balancing and the pydyf page_references workaround."""
+
+from __future__ import annotations
+
+import pydyf
+import pytest
+
+from pubbuild import pydyf_fix
+from pubbuild.pdfparallel import balance, estimate_cost, run_parallel
+
+
+@pytest.mark.parametrize(("costs", "parts", "expected"), [
+    ([5, 5, 5, 5], 2, [[0, 1], [2, 3]]),
+    ([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 2, [[0], list(range(1, 11))]),  # not 6 and 5 articles
+    ([1, 1, 1, 9], 2, [[0, 1, 2], [3]]),
+    ([3, 3, 3], 5, [[0], [1], [2]]),  # never an empty part
+    ([4], 2, [[0]]),
+    ([], 3, []),
+    ([2, 2, 2, 2, 2, 2], 3, [[0, 1], [2, 3], [4, 5]]),
+])
+def test_balance_minimises_the_costliest_part(costs, parts, expected):
+    assert [list(r) for r in balance(costs, parts)] == expected
+
+
+def test_balance_is_optimal_against_brute_force():
+    import itertools
+    costs = [7, 2, 9, 4, 4, 1, 8, 3]
+    runs = balance(costs, 3)
+    best = min(max(sum(costs[a:b]) for a, b in zip((0, *cuts), (*cuts, len(costs))))
+               for cuts in itertools.combinations(range(1, len(costs)), 2))
+    assert max(sum(costs[r.start:r.stop]) for r in runs) == best
+    assert [i for r in runs for i in r] == list(range(len(costs)))
+
+
+def test_estimate_cost_counts_elements_and_text():
+    assert estimate_cost("<p>" + "x" * 80 + "</p>") == 1 + 2
+    assert estimate_cost("<ul><li>a</li><li>b</li></ul>") == 3 + 2 / 40
+    assert estimate_cost("<p>&amp;&#1234;</p>") == 1 + 2 / 40  # an entity is one character
+
+
+def test_run_parallel_keeps_task_order():
+    assert run_parallel(abs, [-3, 2, -1, 0], jobs=2) == [3, 2, 1, 0]
+    assert run_parallel(abs, [-3], jobs=4) == [3]
+
+
+def test_pydyf_workaround_still_needed():
+    """Fails once pydyf stops rebuilding page_references on every call: then drop pydyf_fix."""
+    original = pydyf_fix._ORIGINAL
+    assert isinstance(original, property), "pydyf.PDF.page_references is no longer a property"
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first, second = original.fget(pdf), original.fget(pdf)
+    assert first == second
+    assert first is not second, "pydyf now caches page_references: remove pubbuild.pydyf_fix"
+
+
+def test_pydyf_workaround_is_correct_and_follows_new_pages(monkeypatch):
+    monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_fix._ORIGINAL)
+    pydyf_fix.install()
+    assert pydyf_fix.installed()
+    pdf = pydyf.PDF()
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    refs = pdf.page_references
+    assert refs == pydyf_fix.original_page_references(pdf)
+    assert pdf.page_references is refs  # cached: no rebuild per call
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references == pydyf_fix.original_page_references(pdf)
+    assert len(pdf.page_references) == 2
+    pydyf_fix.install()  # idempotent
+    assert pydyf_fix.installed()
+
+
+def test_pydyf_workaround_leaves_weasyprint_output_unchanged(monkeypatch):
+    weasyprint = pytest.importorskip("weasyprint")
+    html = ('<html lang="en"><body>' + "".join(f'<h2>Section {i}</h2><p>{"text " * 200}</p>'
+                                              for i in range(6)) + "</body></html>")
+    def render():
+        return weasyprint.HTML(string=html).write_pdf(pdf_tags=True, pdf_identifier=b"fixed")
+    monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_fix._ORIGINAL)
+    plain = render()
+    pydyf_fix.install()
+    assert render() == plain
