@@ -67,3 +67,18 @@ def clean(root: HtmlElement) -> None:
             el.append(wrapper)
             inner = wrapper
         del inner
+
+
+def math_to_text(root: HtmlElement) -> None:
+    """MathML becomes its text alternative (``alttext``) or its linear text.
+
+    The model has no formula node; a formula read as ``a ≠ 0`` keeps its
+    meaning, where dropping it would leave "When , there are two solutions"."""
+    for math in list(root.iter("math")):
+        if math.getparent() is None:
+            continue
+        text = math.get("alttext") or " ".join(t.strip() for t in math.itertext() if t.strip())
+        span = math.makeelement("span", {"class": "math"})
+        span.text = f" {text} " if text else None
+        span.tail = math.tail
+        math.getparent().replace(math, span)

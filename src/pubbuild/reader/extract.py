@@ -491,8 +491,7 @@ class Extractor:
             list_length = sum(len(inner_text(li)) for li in el.iter("ul", "ol"))
             is_list = list_length / length > 0.9
         weight = self.scores.class_weight(el)
-        score = self.scores.score.get(el, 0)
-        if weight + score < 0:
+        if weight < 0:  # (Readability adds a content score that is always 0 here)
             return True
         if text.count(",") + text.count("，") >= 10:
             return False

@@ -479,17 +479,7 @@ def _img_block(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
 
 
 def _pre(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
-    parts = []
-    for node in el.iter():
-        if _tag(node) == "br":
-            parts.append("\n")
-        elif node is not el and node.text:
-            parts.append(node.text)
-        elif node is el and node.text:
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    text = "".join(parts)
+    text = "".join(_pre_text(el))
     if text.startswith("\n"):
         text = text[1:]
     if not text.strip():
@@ -500,6 +490,19 @@ def _pre(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
         if cls.startswith("language-") or cls.startswith("lang-"):
             language = cls.split("-", 1)[1]
     return [Preformatted(text.rstrip("\n"), code=code is not None or language is not None, language=language)]
+
+
+def _pre_text(el: HtmlElement) -> Iterator[str]:
+    """The verbatim text of a ``pre``, ``<br>`` as a new line."""
+    if _tag(el) == "br":
+        yield "\n"
+    elif el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str):
+            yield from _pre_text(child)
+        if child.tail:
+            yield child.tail
 
 
 def _hr(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
@@ -676,8 +679,12 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
         base = urljoin(base_url, base)
     ctx = Context(base or base_url or meta.source_url, source, root, diags)
     full_page = extract.has_furniture(doc)
+    cleanup.math_to_text(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         extract._remove(el)
+    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e)]:
+        if el.getparent() is not None:  # hidden content is not part of what readers see
+            extract._remove(el)
     cleanup.clean(doc)
     if full_page:
         container, byline = extract.extract(doc, meta.title)
