@@ -46,6 +46,9 @@ UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "a
 VIDEO = re.compile(r"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com|"
                    r"(archive|upload\.wikimedia)\.org|player\.twitch\.tv)", re.I)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: A paragraph that is nothing but one of these links is a call to action, not content.
+CALL_TO_ACTION = re.compile(r"^(learn more|read more|continue reading|click here|sign up|subscribe|"
+                            r"download|get the latest|see more|view more|more about)\b", re.I)
 AD_TEXT = re.compile(r"^(ad(vertising|vertisement)?|pub(licité)?|werb(ung)?|广告|Реклама|Anuncio)$",
                      re.I)
 
@@ -449,6 +452,12 @@ class Extractor:
             if self.scores.class_weight(h) < 0:
                 _remove(h)
         self._clean_conditionally(article, ("table", "ul", "div"))
+        for a in list(article.iter("a")):
+            parent = a.getparent()
+            text = inner_text(a)
+            if parent is not None and CALL_TO_ACTION.match(text) and len(text) < 80 \
+                    and inner_text(parent) == text and _tag(parent) in ("p", "div", "span"):
+                _remove(parent if parent is not article else a)
         for p in list(article.iter("p")):
             if not inner_text(p) and p.find(".//img") is None and p.find(".//embed") is None \
                     and p.find(".//object") is None and p.find(".//iframe") is None:

@@ -325,6 +325,10 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
                 flush()
                 out.extend(BLOCK_CONVERTERS[name](child, ctx, depth + 1))
                 continue
+            if name == "figcaption" and out and isinstance(out[-1], Figure) and not out[-1].caption:
+                flush()  # a caption misplaced just after its figure
+                out[-1].caption = trim(inlines(child, ctx, depth + 1)) or None
+                continue
             if name in BLOCK_TAGS:
                 flush()
                 inner = blocks(child, ctx, depth + 1)
