@@ -543,8 +543,6 @@ class Extractor:
         best, created = self._top(body)
         article = self._gather(best, body, created)
         self._clean(article)
-        for h1 in article.iter("h1"):
-            h1.tag = "h2"
         return article, self.byline
 
 

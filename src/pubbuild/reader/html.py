@@ -718,7 +718,8 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
 
 def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:
     """The article title is metadata: the first ``h1`` (or the first heading matching the
-    title) leaves the body and becomes the title when the page gave none."""
+    title) leaves the body.  An ``h1`` unlike the page's title stays: it is then a
+    heading of the body (Readability's rule too)."""
     h1 = next(container.iter("h1"), None)
     if h1 is not None:
         heading = metadata.clean(h1.text_content())
