@@ -65,6 +65,9 @@ BLOCK_TAGS = frozenset({
 #: converters recurse.
 MAX_DEPTH = 200
 _WS = re.compile(r"[ \t\n\r\f\u200b]+")
+#: Classes that mark content as screen-only furniture, never printed.
+_NOPRINT = re.compile(r"(^|\s)(noprint|no-print|d-print-none|hidden-print|print-hidden|screen-only)(\s|$)",
+                      re.I)
 _SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel", "data")
 
 
@@ -686,8 +689,8 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     cleanup.math_to_text(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         extract._remove(el)
-    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e)]:
-        if el.getparent() is not None:  # hidden content is not part of what readers see
+    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _NOPRINT.search(classes(e))]:
+        if el.getparent() is not None:  # hidden or screen-only: not part of the publication
             extract._remove(el)
     cleanup.clean(doc)
     if full_page:
