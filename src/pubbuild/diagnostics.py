@@ -34,6 +34,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "H003": ("info", "pseudo-list turned into a list"),
     "N001": ("warning", "note reference without a note"),
     "S008": ("info", "pull quote repeating the body text removed"),
+    "S009": ("warning", "page too long; only its beginning was read"),
     "A005": ("info", "language detected from the text"),
 }
 

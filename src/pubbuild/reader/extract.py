@@ -87,12 +87,12 @@ def _signature(el: HtmlElement) -> str:
 
 
 def is_visible(el: HtmlElement) -> bool:
-    style = el.get("style")
-    if style and HIDDEN_STYLE.search(style):
+    attrib = el.attrib
+    if "style" in attrib and HIDDEN_STYLE.search(attrib["style"]):
         return False
-    if el.get("hidden") is not None:
+    if "hidden" in attrib:
         return False
-    if el.get("aria-hidden") == "true" and "fallback-image" not in (el.get("class") or ""):
+    if attrib.get("aria-hidden") == "true" and "fallback-image" not in (attrib.get("class") or ""):
         return False
     return True
 
@@ -205,7 +205,7 @@ class Extractor:
                 node = nxt
                 continue
             sig = _signature(node)
-            if not is_visible(node) or (node.get("role") == "dialog" and node.get("aria-modal") == "true"):
+            if node.get("aria-modal") == "true" and node.get("role") == "dialog":
                 node = self._drop(node)
                 continue
             if self.byline is None and self._is_byline(node, sig):

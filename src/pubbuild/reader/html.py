@@ -63,11 +63,18 @@ BLOCK_TAGS = frozenset({
 
 #: Deeper nesting is flattened to text: it is never meaningful structure, and the
 #: converters recurse.
-MAX_DEPTH = 200
+MAX_DEPTH = 100
 _WS = re.compile(r"[ \t\n\r\f\u200b]+")
 #: Classes that mark content as screen-only furniture, never printed.
 _NOPRINT = re.compile(r"(^|\s)(noprint|no-print|d-print-none|hidden-print|print-hidden|screen-only)(\s|$)",
                       re.I)
+
+
+def _screen_only(el: HtmlElement) -> bool:
+    cls = el.get("class")
+    return bool(cls) and "print" in cls.lower() and bool(_NOPRINT.search(cls))
+
+
 _SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel", "data")
 
 
@@ -649,15 +656,41 @@ def trim(nodes: list[Inline]) -> list[Inline]:
 # ------------------------------------------------------------------ the reader
 
 
-def parse(text: str) -> HtmlElement:
-    """The page as an lxml tree (comments and processing instructions dropped)."""
+#: Largest page (in characters, after scripts and styles are dropped) read whole; beyond it
+#: the page is cut, with a diagnostic.  No article is this long; a page that is has been
+#: padded (inline data, generated markup) and would cost seconds and gigabytes to read.
+MAX_CHARS = 5_000_000
+_BULK = re.compile(r"<(script|style|svg|template)\b.*?</\1\s*>", re.I | re.S)
+#: Elements whose tags are dropped (text kept) when a page nests deeper than the parser allows.
+_NESTING = re.compile(r"</?(?!(?:p|br|h[1-6]|img|pre|hr|html|head|body|title|meta|script|style)\b)"
+                      r"[a-zA-Z][\w:.-]*\b[^>]*>")
+
+
+def parse(text: str, ctx: "Context | None" = None) -> HtmlElement:
+    """The page as an lxml tree (comments and processing instructions dropped).
+
+    Pathological pages stay bounded: a page over :data:`MAX_CHARS` is cut, and one
+    nested deeper than libxml2's limit (which would silently lose the deep text) is
+    flattened first."""
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text[:200]) + text[200:]  # lxml refuses str with a declaration
+    if len(text) > MAX_CHARS:
+        text = _BULK.sub(" ", text)
+        if len(text) > MAX_CHARS:
+            cut = text.rfind("<", 0, MAX_CHARS)
+            text = text[: cut if cut > 0 else MAX_CHARS]
+            if ctx is not None:
+                ctx.diag("S009", f"page longer than {MAX_CHARS:,} characters; only the first "
+                                 f"{MAX_CHARS:,} were read")
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
                                   default_doctype=False)
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text[:200]) + text[200:]  # lxml refuses str with a declaration
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         root = lxml.html.document_fromstring("<html><body></body></html>", parser=parser)
+    if any("depth" in str(e.message).lower() for e in parser.error_log):
+        if ctx is not None:
+            ctx.diag("S004", "elements nested deeper than the parser allows; that nesting was flattened")
+        root = lxml.html.document_fromstring(_NESTING.sub(" ", text) or "<html></html>", parser=parser)
     return root
 
 
@@ -679,17 +712,18 @@ def main_element(root: HtmlElement) -> HtmlElement:
 def read_html(text: str, source: Path | None, root: Path | None, diags: list,
               base_url: str | None = None) -> Article:
     """Read article HTML: a full saved page, an export, a fragment or a Word file."""
-    doc = parse(text)
+    ctx = Context(base_url, source, root, diags)
+    doc = parse(text, ctx)
     meta = metadata.page_metadata(doc)
     base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
     if base and base_url:
         base = urljoin(base_url, base)
-    ctx = Context(base or base_url or meta.source_url, source, root, diags)
+    ctx.base_url = base or base_url or meta.source_url
     full_page = extract.has_furniture(doc)
     cleanup.math_to_text(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         extract._remove(el)
-    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _NOPRINT.search(classes(e))]:
+    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _screen_only(e)]:
         if el.getparent() is not None:  # hidden or screen-only: not part of the publication
             extract._remove(el)
     cleanup.clean(doc)
