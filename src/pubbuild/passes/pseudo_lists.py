@@ -130,8 +130,13 @@ def convert(blocks: list[Block], ctx) -> list[Block]:
                 and _kind(blocks[j])[0] == kind[0]:
             j += 1
         run = blocks[i:j]
+        if kind and kind[0] == "number":  # only as far as the numbers count up one by one
+            k = 1
+            while k < len(run) and _numbers_follow(run[: k + 1]):
+                k += 1
+            run, j = run[:k], i + k
         enough = MIN_TERMS if kind and kind[0] == "term" else MIN_ITEMS
-        if not kind or len(run) < enough or (kind[0] == "number" and not _numbers_follow(run)):
+        if not kind or len(run) < enough:
             out.append(block)
             i += 1
             continue

@@ -70,15 +70,15 @@ def clean(root: HtmlElement) -> None:
 
 
 def math_to_text(root: HtmlElement) -> None:
-    """MathML becomes its text alternative (``alttext``) or its linear text.
+    """MathML becomes its linear text (or its ``alttext`` when it has none).
 
     The model has no formula node; a formula read as ``a ≠ 0`` keeps its
     meaning, where dropping it would leave "When , there are two solutions"."""
     for math in list(root.iter("math")):
         if math.getparent() is None:
             continue
-        text = math.get("alttext") or " ".join(t.strip() for t in math.itertext() if t.strip())
+        text = " ".join(t.strip() for t in math.itertext() if t.strip()) or math.get("alttext")
         span = math.makeelement("span", {"class": "math"})
-        span.text = f" {text} " if text else None
+        span.text = text or None
         span.tail = math.tail
         math.getparent().replace(math, span)

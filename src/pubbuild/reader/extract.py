@@ -106,8 +106,11 @@ def has_furniture(root: HtmlElement) -> bool:
     scope = body if body is not None else root
     for el in scope.iter(etree.Element):
         tag = _tag(el)
-        if tag in FURNITURE_TAGS or tag in ("header", "iframe"):
+        if tag in FURNITURE_TAGS and tag != "footer" or tag == "iframe":
             return True
+        if tag in ("header", "footer") and not any(
+                _tag(a) in ("article", "blockquote", "figure", "section") for a in el.iterancestors()):
+            return True  # the page's own header or footer, not an article's or a quotation's
         if el.get("role") in UNLIKELY_ROLES:
             return True
         sig = _signature(el)
@@ -439,6 +442,8 @@ class Extractor:
         for el in list(article.iter("object", "embed", "footer", "link", "aside", "nav")):
             if _tag(el) in ("object", "embed") and VIDEO.search(etree.tostring(el, encoding="unicode")):
                 continue
+            if _tag(el) == "footer" and any(_tag(a) in ("blockquote", "figure") for a in el.iterancestors()):
+                continue  # a quotation's attribution
             _remove(el)
         for child in list(article.iter(etree.Element)):
             if child is article or child.getparent() is None:

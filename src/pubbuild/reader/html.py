@@ -803,6 +803,8 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
     ref_anchors = {x for a in refs for x in (a.get("id"), a.get("name"),
                                              a.getparent().get("id") if a.getparent() is not None else None) if x}
     for a in refs:
+        if not any(anc is main for anc in a.iterancestors()):
+            continue  # inside a note already moved out: a link back, not a reference
         href = a.get("href").strip()
         target_id = href[1:]
         if target_id in seen:

@@ -199,9 +199,11 @@ def page_metadata(root: HtmlElement) -> ArticleMeta:
     meta.source_url = canonical or _first(tags, "og:url") or _text_of(ld.get("url"))
     html = root if root.tag == "html" else root.find(".//html")
     lang = None
-    if html is not None:
-        lang = language_tag(html.get("lang") or html.get("{http://www.w3.org/XML/1998/namespace}lang")
-                            or html.get("xml:lang"))
+    body = root.find(".//body")
+    for el in (html, body):  # Word puts the language on <body>
+        if el is not None and not lang:
+            lang = language_tag(el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang")
+                                or el.get("xml:lang"))
     meta.language = lang or language_tag(_text_of(ld.get("inLanguage")) or _first(
         tags, "content-language", "language", "dc.language", "dcterms.language", "og:locale"))
     subtitle = _text_of(ld.get("alternativeHeadline")) or _first(tags, "subtitle")
