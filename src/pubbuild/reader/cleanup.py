@@ -15,7 +15,32 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from lxml.html import HtmlElement
+
+from .extract import HtmlElement, text_content
+
+
+def drop_tag(el: HtmlElement) -> None:
+    """Remove the element's tags, keeping its text and children in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    prev = el.getprevious()
+    if el.text:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.text
+        else:
+            parent.text = (parent.text or "") + el.text
+    children = list(el)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    if el.tail:
+        last = children[-1] if children else el.getprevious()
+        if last is not None and last is not el:
+            last.tail = (last.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 _BOLD = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
 _NORMAL_WEIGHT = re.compile(r"font-weight\s*:\s*(normal|[1-4]00)", re.I)
@@ -30,19 +55,19 @@ def clean(root: HtmlElement) -> None:
     for el in list(root.iter(etree.Element)):
         tag = el.tag if isinstance(el.tag, str) else ""
         if ":" in tag:  # o:p, v:shape, w:sdt ... carry no meaning of their own
-            el.drop_tag()
+            drop_tag(el)
             continue
         style = el.get("style")
         if not style:
             continue
         if tag in ("b", "strong") and _NORMAL_WEIGHT.search(style):
-            el.drop_tag()  # Google Docs' wrapper: not bold at all
+            drop_tag(el)  # Google Docs' wrapper: not bold at all
             continue
         if tag != "span":
             continue
         if _MSO_IGNORE.search(style):
             # Word's list bullet: keep a plain bullet so the pseudo-list pass sees it
-            text = el.text_content().strip()
+            text = text_content(el).strip()
             el.clear()
             el.text = ("• " if not re.match(r"^\(?\w{1,3}[.)]$", text) else text + " ")
             continue

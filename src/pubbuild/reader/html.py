@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urljoin, urlparse
 
-import lxml.html
 from lxml import etree
-from lxml.html import HtmlElement
 
 from .. import diagnostics
 from ..model import (
@@ -33,6 +31,7 @@ from ..model import (
     Quote, Row, Rule, Span, Styled, Table, Text,
 )
 from . import cleanup, extract, metadata
+from .extract import HtmlElement, text_content
 from .sanitize import sanitize
 
 #: Elements removed with their content wherever they appear (the sanitiser removes them too;
@@ -169,7 +168,7 @@ def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
         return []
     if depth > MAX_DEPTH:
         _warn_deep(node, ctx)
-        text = _WS.sub(" ", node.text_content())
+        text = _WS.sub(" ", text_content(node))
         return [Text(text)] if text.strip() else []
     conv = INLINE_CONVERTERS.get(name)
     if conv is not None:
@@ -580,7 +579,7 @@ def is_layout_table(el: HtmlElement, rows: list[HtmlElement]) -> bool:
     if el.find(".//table") is not None:
         return True
     return any(any(_tag(d) in ("p", "div", "h1", "h2", "h3", "ul", "ol", "img") for d in td.iterdescendants())
-               for td in cells[:20]) and len(el.text_content()) > 400
+               for td in cells[:20]) and len(text_content(el)) > 400
 
 
 def _span(value: str | None) -> int:
@@ -681,16 +680,23 @@ def parse(text: str, ctx: "Context | None" = None) -> HtmlElement:
             if ctx is not None:
                 ctx.diag("S009", f"page longer than {MAX_CHARS:,} characters; only the first "
                                  f"{MAX_CHARS:,} were read")
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
-                                  default_doctype=False)
-    try:
-        root = lxml.html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError):
-        root = lxml.html.document_fromstring("<html><body></body></html>", parser=parser)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
+                              default_doctype=False)
+    root = _fromstring(text, parser)
     if any("depth" in str(e.message).lower() for e in parser.error_log):
         if ctx is not None:
             ctx.diag("S004", "elements nested deeper than the parser allows; that nesting was flattened")
-        root = lxml.html.document_fromstring(_NESTING.sub(" ", text) or "<html></html>", parser=parser)
+        root = _fromstring(_NESTING.sub(" ", text), parser)
+    return root
+
+
+def _fromstring(text: str, parser: etree.HTMLParser) -> HtmlElement:
+    try:
+        root = etree.fromstring(text, parser) if text.strip() else None
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is None:  # nothing parseable: an empty document
+        root = etree.fromstring("<html><body></body></html>", parser)
     return root
 
 
@@ -733,15 +739,15 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
             meta.authors = metadata.split_authors(byline)
     else:
         container = main_element(doc)
-    if container is None or not container.text_content().strip() and container.find(".//img") is None:
+    if container is None or not text_content(container).strip() and container.find(".//img") is None:
         ctx.diag("S002", "no article content found on the page")
         return Article(meta=meta, blocks=[], source=source, diagnostics=diags)
     _take_title(container, meta)
     sub = metadata.find_subtitle(container)
     if sub is not None:
         if not meta.subtitle:
-            meta.subtitle = metadata.clean(sub.text_content())
-        if metadata.clean(sub.text_content()) == meta.subtitle:
+            meta.subtitle = metadata.clean(text_content(sub))
+        if metadata.clean(text_content(sub)) == meta.subtitle:
             _detach(sub)
     if full_page:
         ctx.diag("S003", "page furniture removed (menus, sidebars, comments, share buttons)")
@@ -759,14 +765,14 @@ def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:
     heading of the body (Readability's rule too)."""
     h1 = next(container.iter("h1"), None)
     if h1 is not None:
-        heading = metadata.clean(h1.text_content())
+        heading = metadata.clean(text_content(h1))
         if not meta.title or _similar(heading, meta.title):
             meta.title = heading
             _detach(h1)
             return
     if meta.title:
         for h in container.iter("h1", "h2", "h3"):
-            if metadata.clean(h.text_content()).lower() == meta.title.lower():
+            if metadata.clean(text_content(h)).lower() == meta.title.lower():
                 _detach(h)
             break
 
@@ -778,12 +784,10 @@ def _sanitized(container: HtmlElement) -> HtmlElement:
             el.set("data-line", str(el.sourceline))
     html = etree.tostring(container, encoding="unicode", method="html")
     clean = sanitize(html)
-    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
-    try:
-        frag = lxml.html.fragment_fromstring(clean, create_parent="div", parser=parser)
-    except (etree.ParserError, ValueError):
-        frag = lxml.html.fragment_fromstring("", create_parent="div")
-    return frag
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True)
+    root = _fromstring(f"<html><body><div>{clean}</div></body></html>", parser)
+    frag = root.find("body/div")
+    return frag if frag is not None else root
 
 
 _BACKLINK = re.compile(r"^\s*[↩↑^⤴]\ufe0e?\s*$")
@@ -799,7 +803,7 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
     ids = {el.get("id") or el.get("name"): el for el in main.iter(etree.Element)
            if el.get("id") or (_tag(el) == "a" and el.get("name"))}
     refs = [a for a in main.iter("a") if (a.get("href") or "").strip().startswith("#")
-            and _note_ref(a, a.get("href").strip(), [Text(a.text_content())]) is not None]
+            and _note_ref(a, a.get("href").strip(), [Text(text_content(a))]) is not None]
     ref_anchors = {x for a in refs for x in (a.get("id"), a.get("name"),
                                              a.getparent().get("id") if a.getparent() is not None else None) if x}
     for a in refs:
@@ -819,23 +823,23 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
         seen.add(target_id)
         for back in list(target.iter("a")):
             bhref = back.get("href") or ""
-            if bhref.startswith("#") and (_BACKLINK.match(back.text_content()) or
+            if bhref.startswith("#") and (_BACKLINK.match(text_content(back)) or
                                           bhref[1:] in ref_anchors or
                                           "backlink" in (back.get("role") or "") or
                                           "back" in classes(back) or
                                           (next(back.iterancestors("sup"), None) is not None
-                                           and re.fullmatch(r"\s*\^?[a-z]?\s*", back.text_content()))):
+                                           and re.fullmatch(r"\s*\^?[a-z]?\s*", text_content(back)))):
                 _detach(back)
         container = next(target.iterancestors("ol", "ul", "section", "div", "aside", "footer"), None)
         _detach(target)
         content = blocks(target, ctx, 1) if _tag(target) != "p" else _p(target, ctx, 1)
         notes.append(Note(id=target_id, children=content))
-        if container is not None and container.getparent() is not None and not container.text_content().strip():
+        if container is not None and container.getparent() is not None and not text_content(container).strip():
             parent = next(container.iterancestors("section", "div", "aside", "footer"), None)
             _detach(container)
             if parent is not None and parent.getparent() is not None and re.search(
                     r"foot|note|reference", classes(parent) + (parent.get("id") or ""), re.I) \
-                    and len(parent.text_content().strip()) < 40:
+                    and len(text_content(parent).strip()) < 40:
                 _detach(parent)
     return notes
 

@@ -12,7 +12,7 @@ import json
 import re
 from email.utils import parsedate_to_datetime
 
-from lxml.html import HtmlElement
+from .extract import HtmlElement, text_content
 
 from ..model import ArticleMeta
 
@@ -139,7 +139,7 @@ def split_authors(text: str) -> list[str]:
 def page_title(root: HtmlElement) -> str:
     """The document ``<title>`` without the site name around it."""
     title_el = root.find(".//title")
-    title = clean(title_el.text_content()) if title_el is not None else ""
+    title = clean(text_content(title_el)) if title_el is not None else ""
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) > 1:
         longest = max(parts, key=len)
@@ -165,7 +165,7 @@ def page_metadata(root: HtmlElement) -> ArticleMeta:
         for el in root.iter("a", "span", "div", "p", "address"):
             if el.get("rel") == "author" or "author" in (el.get("itemprop") or "").split():
                 name = el.find(".//*[@itemprop='name']")
-                text = clean((name if name is not None else el).text_content())
+                text = clean(text_content(name if name is not None else el))
                 if 0 < len(text) < 80:
                     authors = split_authors(text)
                     break
@@ -218,7 +218,7 @@ def find_subtitle(article: HtmlElement) -> HtmlElement | None:
             break
         sig = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
         if "alternativeHeadline" in sig or (SUBTITLE.search(sig) and len(el) < 5):
-            text = clean(el.text_content())
+            text = clean(text_content(el))
             if 0 < len(text) < 300:
                 return el
     return None
