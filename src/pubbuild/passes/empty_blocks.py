@@ -32,9 +32,7 @@ def clean(blocks: list[Block]) -> list[Block]:
             block.children = clean(block.children)
             if not block.children:
                 continue
-        elif isinstance(block, Figure) and not block.images:
-            continue
-        elif isinstance(block, Table) and not (block.head or block.body or block.foot):
+        elif isinstance(block, Figure) and not block.images or isinstance(block, Table) and not (block.head or block.body or block.foot):
             continue
         out.append(block)
     return out

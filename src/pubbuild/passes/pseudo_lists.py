@@ -12,9 +12,19 @@ conflict is...") is split: the rest becomes the paragraph after the list.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from ..model import (
-    Article, Block, LineBreak, List, ListItem, Paragraph, Quote, Section, Styled, Text,
+    Article,
+    Block,
+    LineBreak,
+    List,
+    ListItem,
+    Paragraph,
+    Quote,
+    Section,
+    Styled,
+    Text,
 )
 from ..textutil import plain_text
 from .inlinetools import split_at, strip_prefix
@@ -68,7 +78,7 @@ def _flatten_strong(nodes):
 
 def _numbers_follow(paragraphs: list[Paragraph]) -> bool:
     nums = [int(NUMBER.match(plain_text(p.children)).group(1)) for p in paragraphs]
-    return all(b == a + 1 for a, b in zip(nums, nums[1:]))
+    return all(b == a + 1 for a, b in pairwise(nums))
 
 
 def _split_run_on(lst: List) -> Paragraph | None:
@@ -110,9 +120,7 @@ def convert(blocks: list[Block], ctx) -> list[Block]:
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        if isinstance(block, Section):
-            block.children = convert(block.children, ctx)
-        elif isinstance(block, Quote):
+        if isinstance(block, (Section, Quote)):
             block.children = convert(block.children, ctx)
         if not isinstance(block, Paragraph):
             out.append(block)

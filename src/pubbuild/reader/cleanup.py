@@ -42,12 +42,12 @@ def drop_tag(el: HtmlElement) -> None:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
 
-_BOLD = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
-_NORMAL_WEIGHT = re.compile(r"font-weight\s*:\s*(normal|[1-4]00)", re.I)
-_ITALIC = re.compile(r"font-style\s*:\s*italic", re.I)
-_SUPER = re.compile(r"vertical-align\s*:\s*super", re.I)
-_SUB = re.compile(r"vertical-align\s*:\s*sub", re.I)
-_MSO_IGNORE = re.compile(r"mso-list\s*:\s*ignore", re.I)
+_BOLD = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.IGNORECASE)
+_NORMAL_WEIGHT = re.compile(r"font-weight\s*:\s*(normal|[1-4]00)", re.IGNORECASE)
+_ITALIC = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
+_SUPER = re.compile(r"vertical-align\s*:\s*super", re.IGNORECASE)
+_SUB = re.compile(r"vertical-align\s*:\s*sub", re.IGNORECASE)
+_MSO_IGNORE = re.compile(r"mso-list\s*:\s*ignore", re.IGNORECASE)
 
 
 def clean(root: HtmlElement) -> None:

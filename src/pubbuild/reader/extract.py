@@ -19,7 +19,7 @@ whole body is kept.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from lxml import etree
 
@@ -34,26 +34,26 @@ UNLIKELY = re.compile(
     r"gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|"
     r"sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|newsletter|"
     r"subscribe|cookie|consent|sharedaddy|jp-relatedposts|post-navigation|respond|widget",
-    re.I)
-MAYBE = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.I)
+    re.IGNORECASE)
+MAYBE = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.IGNORECASE)
 POSITIVE = re.compile(
-    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story", re.I)
+    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story", re.IGNORECASE)
 NEGATIVE = re.compile(
     r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|"
     r"media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|"
-    r"shopping|tags|widget|newsletter|subscribe|cookie", re.I)
-SHARE = re.compile(r"(\b|_)(share|sharedaddy|social|likes?)(\b|_)", re.I)
-BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
+    r"shopping|tags|widget|newsletter|subscribe|cookie", re.IGNORECASE)
+SHARE = re.compile(r"(\b|_)(share|sharedaddy|social|likes?)(\b|_)", re.IGNORECASE)
+BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.IGNORECASE)
 UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "alert",
                             "alertdialog", "dialog", "banner", "contentinfo", "search"})
 VIDEO = re.compile(r"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com|"
-                   r"(archive|upload\.wikimedia)\.org|player\.twitch\.tv)", re.I)
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+                   r"(archive|upload\.wikimedia)\.org|player\.twitch\.tv)", re.IGNORECASE)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 #: A paragraph that is nothing but one of these links is a call to action, not content.
 CALL_TO_ACTION = re.compile(r"^(learn more|read more|continue reading|click here|sign up|subscribe|"
-                            r"download|get the latest|see more|view more|more about)\b", re.I)
+                            r"download|get the latest|see more|view more|more about)\b", re.IGNORECASE)
 AD_TEXT = re.compile(r"^(ad(vertising|vertisement)?|pub(licité)?|werb(ung)?|广告|Реклама|Anuncio)$",
-                     re.I)
+                     re.IGNORECASE)
 
 #: Elements that are furniture wherever they are, on a full page.
 FURNITURE_TAGS = ("nav", "aside", "footer", "form", "dialog", "menu")
@@ -100,9 +100,7 @@ def is_visible(el: HtmlElement) -> bool:
         return False
     if "hidden" in attrib:
         return False
-    if attrib.get("aria-hidden") == "true" and "fallback-image" not in (attrib.get("class") or ""):
-        return False
-    return True
+    return not (attrib.get("aria-hidden") == "true" and "fallback-image" not in (attrib.get("class") or ""))
 
 
 def has_furniture(root: HtmlElement) -> bool:
@@ -429,9 +427,7 @@ class Extractor:
                 elif _tag(sib) == "p":
                     text = inner_text(sib)
                     density = link_density(sib, len(text))
-                    if len(text) > 80 and density < 0.25:
-                        append = True
-                    elif 0 < len(text) < 80 and density == 0 and re.search(r"\.( |$)", text):
+                    if len(text) > 80 and density < 0.25 or 0 < len(text) < 80 and density == 0 and re.search(r"\.( |$)", text):
                         append = True
             if append:
                 tail = sib.tail

@@ -18,17 +18,40 @@ with BeautifulSoup alone costs more than our whole pipeline may (see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import urljoin, urlparse
 
 from lxml import etree
 
 from .. import diagnostics
 from ..model import (
-    Article, ArticleMeta, Block, Cell, DefinitionItem, DefinitionList, Figure, Heading, Image,
-    Inline, InlineImage, LineBreak, Link, List, ListItem, Note, NoteRef, Paragraph, Preformatted,
-    Quote, Row, Rule, Span, Styled, Table, Text,
+    Article,
+    ArticleMeta,
+    Block,
+    Cell,
+    DefinitionItem,
+    DefinitionList,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    InlineImage,
+    LineBreak,
+    Link,
+    List,
+    ListItem,
+    Note,
+    NoteRef,
+    Paragraph,
+    Preformatted,
+    Quote,
+    Row,
+    Rule,
+    Span,
+    Styled,
+    Table,
+    Text,
 )
 from . import cleanup, extract, metadata
 from .extract import HtmlElement, text_content
@@ -66,7 +89,7 @@ MAX_DEPTH = 100
 _WS = re.compile(r"[ \t\n\r\f\u200b]+")
 #: Classes that mark content as screen-only furniture, never printed.
 _NOPRINT = re.compile(r"(^|\s)(noprint|no-print|d-print-none|hidden-print|print-hidden|screen-only)(\s|$)",
-                      re.I)
+                      re.IGNORECASE)
 
 
 def _screen_only(el: HtmlElement) -> bool:
@@ -213,7 +236,7 @@ def _note_ref(el: HtmlElement, href: str | None, kids: list[Inline]) -> NoteRef 
     target = href[1:]
     if not label or len(label) > 4 or not re.fullmatch(r"[0-9a-zA-Z*†‡§]+", label):
         return None
-    if not (re.search(r"(fn|foot|note|endnote|cite_note|ftn|edn)", target, re.I)
+    if not (re.search(r"(fn|foot|note|endnote|cite_note|ftn|edn)", target, re.IGNORECASE)
             or "footnote" in classes(el) or el.get("role") == "doc-noteref"
             or "noteref" in (el.get("epub:type") or "")):
         return None
@@ -493,14 +516,13 @@ def _img_block(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
 
 def _pre(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     text = "".join(_pre_text(el))
-    if text.startswith("\n"):
-        text = text[1:]
+    text = text.removeprefix("\n")
     if not text.strip():
         return []
     code = next(el.iter("code"), None)
     language = None
     for cls in ((code.get("class") if code is not None else "") or classes(el)).split():
-        if cls.startswith("language-") or cls.startswith("lang-"):
+        if cls.startswith(("language-", "lang-")):
             language = cls.split("-", 1)[1]
     return [Preformatted(text.rstrip("\n"), code=code is not None or language is not None, language=language)]
 
@@ -617,7 +639,7 @@ def _lang(el: HtmlElement) -> str | None:
 
 def _set_lang(nodes: list[Block], lang: str) -> None:
     for node in nodes:
-        if hasattr(node, "lang") and getattr(node, "lang") is None:
+        if hasattr(node, "lang") and node.lang is None:
             node.lang = lang
 
 
@@ -659,13 +681,13 @@ def trim(nodes: list[Inline]) -> list[Inline]:
 #: the page is cut, with a diagnostic.  No article is this long; a page that is has been
 #: padded (inline data, generated markup) and would cost seconds and gigabytes to read.
 MAX_CHARS = 5_000_000
-_BULK = re.compile(r"<(script|style|svg|template)\b.*?</\1\s*>", re.I | re.S)
+_BULK = re.compile(r"<(script|style|svg|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 #: Elements whose tags are dropped (text kept) when a page nests deeper than the parser allows.
 _NESTING = re.compile(r"</?(?!(?:p|br|h[1-6]|img|pre|hr|html|head|body|title|meta|script|style)\b)"
                       r"[a-zA-Z][\w:.-]*\b[^>]*>")
 
 
-def parse(text: str, ctx: "Context | None" = None) -> HtmlElement:
+def parse(text: str, ctx: Context | None = None) -> HtmlElement:
     """The page as an lxml tree (comments and processing instructions dropped).
 
     Pathological pages stay bounded: a page over :data:`MAX_CHARS` is cut, and one
@@ -838,7 +860,7 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
             parent = next(container.iterancestors("section", "div", "aside", "footer"), None)
             _detach(container)
             if parent is not None and parent.getparent() is not None and re.search(
-                    r"foot|note|reference", classes(parent) + (parent.get("id") or ""), re.I) \
+                    r"foot|note|reference", classes(parent) + (parent.get("id") or ""), re.IGNORECASE) \
                     and len(text_content(parent).strip()) < 40:
                 _detach(parent)
     return notes

@@ -12,9 +12,8 @@ import json
 import re
 from email.utils import parsedate_to_datetime
 
-from .extract import HtmlElement, text_content
-
 from ..model import ArticleMeta
+from .extract import HtmlElement, text_content
 
 _WS = re.compile(r"\s+")
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
@@ -23,7 +22,7 @@ ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle"
 _LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»·:/\\]\s+")
 SUBTITLE = re.compile(r"(^|[\s_-])(subtitle|sub-title|standfirst|dek|deck|subhead|sub-head|"
-                      r"strapline|article-summary|lede|summary)([\s_-]|$)", re.I)
+                      r"strapline|article-summary|lede|summary)([\s_-]|$)", re.IGNORECASE)
 
 
 def clean(text: str | None) -> str:
@@ -130,7 +129,7 @@ def _text_of(value) -> str | None:
 
 def split_authors(text: str) -> list[str]:
     """``By A, B and C`` -> [A, B, C]."""
-    text = re.sub(r"^\s*(by|von|par|por|di|door|av)\s+", "", clean(text), flags=re.I)
+    text = re.sub(r"^\s*(by|von|par|por|di|door|av)\s+", "", clean(text), flags=re.IGNORECASE)
     text = re.split(r"\s+[|•·]\s+|\s+[-–—]\s+|\s+(on|updated|published)\s+", text, maxsplit=1)[0]
     parts = re.split(r"\s*,\s*|\s+(?:and|&|und|et|y)\s+", text)
     return [p.strip() for p in parts if p and p.strip() and len(p) < 80 and not p.startswith("http")]

@@ -1,0 +1,128 @@
+"""Normaliser benchmark: extraction quality and in-process speed on the Readability corpus.
+
+Runs the shared scorer (``../shared/tools/score_extraction.py``) in-process on
+pubbuild and, with ``--baselines``, on readability-lxml and trafilatura, then
+prints text F1, heading / list-item / paragraph agreement and pages per second.
+Speed is also measured directly, interleaving the extractors round by round so
+that a busy machine slows them alike; the medians and the ratio to
+readability-lxml measured in the same rounds are what to quote.
+
+    python bench/normalize_bench.py [--baselines] [--rounds 5] [--data-root ../shared/corpus]
+
+The corpus pages stay outside the project; this script only reads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import json
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+URL = "http://fakehost/test/page.html"  # the URL the scorer passes (Readability's tests)
+
+
+def pubbuild(html: str, url: str) -> str:
+    """The normalised body exactly as ``pubbuild normalize --format html`` prints it."""
+    from pubbuild.normalize import normalize_html
+
+    return normalize_html(html, url)
+
+
+def _warm_up() -> None:
+    """Pay one-off costs before timing: imports and the language model's load."""
+    logging.getLogger("pubbuild").setLevel(logging.CRITICAL)
+    from pubbuild.passes.language import detect
+
+    detect("Loading the language identification model once, as any long-running process would.")
+    pubbuild("<p>warm up</p>", URL)
+
+
+def _scorer(path: Path):
+    spec = importlib.util.spec_from_file_location("score_extraction", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def score(scorer, name: str, spec: str, data_root: Path) -> dict:
+    """Run the shared scorer in-process; return its summary."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "result.json"
+        argv = ["score_extraction.py", "run", "--dataset", "readability", "--data-root", str(data_root),
+                "--py", spec, "--format", "html", "--name", name, "--n-bootstrap", "200",
+                "--out", str(out)]
+        old, sys.argv = sys.argv, argv
+        try:
+            with redirect_stdout(io.StringIO()):
+                scorer.main()
+        finally:
+            sys.argv = old
+        return json.loads(out.read_text())
+
+
+def speed(funcs: dict, pages: list[str], rounds: int) -> dict[str, list[float]]:
+    """Pages per second of each function, interleaved round by round."""
+    rates: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(rounds):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            for html in pages:
+                func(html, URL)
+            rates[name].append(len(pages) / (time.perf_counter() - start))
+    return rates
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--scorer", type=Path, default=ROOT.parent / "shared" / "tools" / "score_extraction.py")
+    parser.add_argument("--baselines", action="store_true", help="also score readability-lxml and trafilatura")
+    parser.add_argument("--rounds", type=int, default=5, help="speed rounds (default 5)")
+    args = parser.parse_args(argv)
+    if not args.scorer.is_file() or not (args.data_root / "readability").is_dir():
+        print(f"scorer or corpus not found ({args.scorer}, {args.data_root}); see --help", file=sys.stderr)
+        return 2
+    _warm_up()
+    scorer = _scorer(args.scorer)
+    runs = {"pubbuild": f"{__file__}:pubbuild"}
+    if args.baselines:
+        runs["readability-lxml"] = f"{HERE / 'baselines.py'}:readability"
+        runs["trafilatura"] = f"{HERE / 'baselines.py'}:trafilatura"
+    print(f"{'extractor':<18} {'F1':>6} {'P':>6} {'R':>6} {'head':>6} {'li':>6} {'p':>6} {'fail':>5}")
+    for name, spec in runs.items():
+        s = score(scorer, name, spec, args.data_root)["summary"]
+        m, st = s["shingle4"], s["structure"]
+        print(f"{name:<18} {m['f1']:>6.3f} {m['precision']:>6.3f} {m['recall']:>6.3f} "
+              f"{st['h']['mean_agreement']:>6.3f} {st['li']['mean_agreement']:>6.3f} "
+              f"{st['p']['mean_agreement']:>6.3f} {s['failures']:>5}")
+    pages = [p.read_text("utf8", errors="replace")
+             for p in sorted((args.data_root / "readability").glob("*/source.html"))]
+    funcs = {"pubbuild": pubbuild}
+    sys.path.insert(0, str(HERE))
+    import baselines
+
+    funcs["readability-lxml"] = baselines.readability
+    funcs["readability-lxml"](pages[0], URL)
+    rates = speed(funcs, pages, args.rounds)
+    print(f"\nspeed, {len(pages)} pages, {args.rounds} interleaved rounds (pages/s in-process):")
+    for name, values in rates.items():
+        print(f"  {name:<18} median {statistics.median(values):6.1f}   runs "
+              + " ".join(f"{v:.1f}" for v in values))
+    ratios = [a / b for a, b in zip(rates["pubbuild"], rates["readability-lxml"])]
+    print(f"  pubbuild / readability-lxml, same rounds: median {statistics.median(ratios):.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
