@@ -126,3 +126,21 @@ def test_fifty_megabyte_page(tmp_path, capsys):
     assert code == 0 and out.startswith("Lorem ipsum")
     assert "The very end." not in out
     assert "huge.html" in err and "S009" in err
+
+
+# ------------------------------------------------------------------ encodings
+
+
+@pytest.mark.parametrize("name,data,needle", [
+    ("bom16.html", "\ufeff<p>Grüße aus Jerewan, und noch ein paar Wörter.</p>".encode("utf-16-le"),
+     "Grüße aus Jerewan"),
+    ("declared.html", '<meta charset="windows-1252"><p>Caf\xe9 cr\xe8me, na\xefve r\xe9sum\xe9.</p>'
+     .encode("cp1252"), "Café crème, naïve résumé."),
+    ("undeclared.html", "<p>Привет из Еревана, это короткая статья о книжном магазине и чтении.</p>"
+     .encode("cp1251"), "Привет из Еревана"),
+])
+def test_encodings_bom_declared_detected(tmp_path, capsys, name, data, needle):
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, out, err = _run(path, capsys, "text")
+    assert code == 0 and needle in out and "\ufffd" not in out

@@ -761,6 +761,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
             meta.authors = metadata.split_authors(byline)
     else:
         container = main_element(doc)
+        _take_byline(container, meta)
     if container is None or not text_content(container).strip() and container.find(".//img") is None:
         ctx.diag("S002", "no article content found on the page")
         return Article(meta=meta, blocks=[], source=source, diagnostics=diags)
@@ -779,6 +780,25 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     if not body:
         ctx.diag("S002", "no article content found on the page")
     return Article(meta=meta, blocks=body, notes=notes, source=source, diagnostics=diags)
+
+
+def _take_byline(container: HtmlElement, meta: ArticleMeta) -> None:
+    """A byline near the top ("By A · 2 May 2024") is metadata: the header shows it, so it
+    leaves the body (on full pages the extractor does this on its way)."""
+    for n, el in enumerate(container.iter("p", "div", "span", "address")):
+        if n > 12:
+            return
+        text = metadata.clean(text_content(el))
+        if len(text) > 100:
+            return
+        if extract.BYLINE.search(f"{classes(el)} {el.get('id') or ''}") and 0 < len(text) and \
+                el.getparent() is not None:
+            if not meta.authors:
+                meta.authors = metadata.split_authors(text)
+            if not meta.published:
+                meta.published = next((metadata.iso_date(t.get("datetime")) for t in el.iter("time")), None)
+            _detach(el)
+            return
 
 
 def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:
