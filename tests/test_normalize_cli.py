@@ -142,5 +142,5 @@ def test_fifty_megabyte_page(tmp_path, capsys):
 def test_encodings_bom_declared_detected(tmp_path, capsys, name, data, needle):
     path = tmp_path / name
     path.write_bytes(data)
-    code, out, err = _run(path, capsys, "text")
+    code, out, _err = _run(path, capsys, "text")
     assert code == 0 and needle in out and "\ufffd" not in out
