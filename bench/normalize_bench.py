@@ -83,6 +83,54 @@ def speed(funcs: dict, pages: list[str], rounds: int) -> dict[str, list[float]]:
     return rates
 
 
+META_FIELDS = ("title", "byline", "lang", "siteName", "publishedTime", "excerpt")
+
+
+def _same(field: str, got: str | None, want: str) -> bool:
+    got, want = " ".join((got or "").lower().split()), " ".join(want.lower().split())
+    if not got:
+        return False
+    if field == "publishedTime":
+        return got[:10] == want[:10]
+    if field == "lang":
+        return got.split("-")[0] == want.split("-")[0]
+    if field == "byline":
+        return got in want or want in got
+    return got == want
+
+
+def metadata_scores(data_root: Path, baselines: bool) -> dict[str, dict[str, int]]:
+    """Fields matching ``expected-metadata.json`` (Readability's own metadata), per extractor."""
+    from pubbuild.passes import run_passes
+    from pubbuild.reader.html import read_html
+
+    counts: dict[str, dict[str, int]] = {"expected": dict.fromkeys(META_FIELDS, 0),
+                                         "pubbuild": dict.fromkeys(META_FIELDS, 0)}
+    if baselines:
+        from trafilatura.metadata import extract_metadata
+
+        counts["trafilatura"] = dict.fromkeys(META_FIELDS, 0)
+    for page in sorted((data_root / "readability").glob("*/expected-metadata.json")):
+        want = json.loads(page.read_text("utf8"))
+        html = (page.parent / "source.html").read_text("utf8", errors="replace")
+        article = read_html(html, None, None, [], base_url=URL)
+        run_passes(article, "-")
+        m = article.meta
+        got = {"pubbuild": {"title": m.title, "byline": ", ".join(m.authors), "lang": m.language,
+                            "siteName": m.site_name, "publishedTime": m.published, "excerpt": m.description}}
+        if baselines:
+            t = extract_metadata(html)
+            got["trafilatura"] = {"title": t.title, "byline": t.author, "lang": None, "siteName": t.sitename,
+                                  "publishedTime": t.date, "excerpt": t.description}
+        for field in META_FIELDS:
+            if want.get(field) is None:
+                continue
+            counts["expected"][field] += 1
+            for name, values in got.items():
+                counts[name][field] += _same(field, values[field], want[field])
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -106,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<18} {m['f1']:>6.3f} {m['precision']:>6.3f} {m['recall']:>6.3f} "
               f"{st['h']['mean_agreement']:>6.3f} {st['li']['mean_agreement']:>6.3f} "
               f"{st['p']['mean_agreement']:>6.3f} {s['failures']:>5}")
+    meta = metadata_scores(args.data_root, args.baselines)
+    print("\nmetadata fields matching Readability's expected-metadata.json:")
+    print(f"  {'extractor':<16} " + " ".join(f"{f:>13}" for f in META_FIELDS))
+    for name in [n for n in meta if n != "expected"]:
+        print(f"  {name:<16} " + " ".join(f"{meta[name][f]:>6}/{meta['expected'][f]:<6}" for f in META_FIELDS))
     pages = [p.read_text("utf8", errors="replace")
              for p in sorted((args.data_root / "readability").glob("*/source.html"))]
     funcs = {"pubbuild": pubbuild}

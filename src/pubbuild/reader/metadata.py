@@ -92,8 +92,9 @@ def _json_ld(root: HtmlElement) -> dict:
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
+        text = re.sub(r"^\s*<!\[CDATA\[|\]\]>\s*$", "", script.text or "")
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(text)
         except (ValueError, RecursionError):
             continue
         for obj in objects(data):
@@ -127,12 +128,31 @@ def _text_of(value) -> str | None:
     return None
 
 
+_MONTHS = (r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+           r"oct(ober)?|nov(ember)?|dec(ember)?")
+_TRAILING_DATE = re.compile(rf"\s+(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+({_MONTHS})\.?\s+\d{{4}}|"
+                            rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}).*$", re.I)
+
+
 def split_authors(text: str) -> list[str]:
     """``By A, B and C`` -> [A, B, C]."""
     text = re.sub(r"^\s*(by|von|par|por|di|door|av)\s+", "", clean(text), flags=re.IGNORECASE)
     text = re.split(r"\s+[|•·]\s+|\s+[-–—]\s+|\s+(on|updated|published)\s+", text, maxsplit=1)[0]
+    text = _TRAILING_DATE.sub("", text)
     parts = re.split(r"\s*,\s*|\s+(?:and|&|und|et|y)\s+", text)
     return [p.strip() for p in parts if p and p.strip() and len(p) < 80 and not p.startswith("http")]
+
+
+def _ld_title(ld: dict, root: HtmlElement) -> str:
+    """JSON-LD ``headline`` or ``name``: when both exist, the one closer to the page title
+    (Wikipedia, for one, puts a category in ``headline``)."""
+    headline, name = clean(_text_of(ld.get("headline"))), clean(_text_of(ld.get("name")))
+    if headline and name and headline != name:
+        from .extract import similar
+
+        page = page_title(root)
+        return name if similar(name, page) > similar(headline, page) else headline
+    return headline or name
 
 
 def page_title(root: HtmlElement) -> str:
@@ -152,12 +172,14 @@ def page_metadata(root: HtmlElement) -> ArticleMeta:
     meta = ArticleMeta()
     tags = _meta_map(root)
     ld = _json_ld(root)
-    meta.title = (clean(_text_of(ld.get("headline"))) or _first(tags, "og:title", "twitter:title",
-                  "dc.title", "dcterms.title", "parsely-title", "title") or page_title(root))
+    meta.title = (_ld_title(ld, root) or _first(tags, "dc:title", "dcterm:title", "dcterms:title",
+                  "dc.title", "dcterms.title", "og:title", "weibo:article:title", "title",
+                  "twitter:title", "parsely-title") or page_title(root))
     authors = _names(ld.get("author")) or _names(ld.get("creator"))
     if not authors:
-        value = _first(tags, "author", "article:author", "dc.creator", "dcterms.creator",
-                       "parsely-author", "sailthru.author", "byl")
+        value = _first(tags, "dc:creator", "dcterm:creator", "dcterms:creator", "dc.creator",
+                       "dcterms.creator", "author", "article:author", "parsely-author",
+                       "sailthru.author", "byl")
         if value and not value.startswith("http"):
             authors = split_authors(value)
     if not authors:
@@ -187,7 +209,8 @@ def page_metadata(root: HtmlElement) -> ArticleMeta:
                 meta.modified = iso_date(t.get("datetime"))
                 break
     meta.description = (_text_of(ld.get("description")) or _first(
-        tags, "description", "og:description", "twitter:description", "dc.description"))
+        tags, "dc:description", "dcterm:description", "dcterms:description", "dc.description",
+        "og:description", "weibo:article:description", "description", "twitter:description"))
     meta.site_name = (_first(tags, "og:site_name", "application-name")
                       or _text_of(ld.get("publisher")) or None)
     canonical = None
