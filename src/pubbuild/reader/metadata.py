@@ -131,7 +131,7 @@ def _text_of(value) -> str | None:
 _MONTHS = (r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
            r"oct(ober)?|nov(ember)?|dec(ember)?")
 _TRAILING_DATE = re.compile(rf"\s+(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+({_MONTHS})\.?\s+\d{{4}}|"
-                            rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}).*$", re.I)
+                            rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}).*$", re.IGNORECASE)
 
 
 def split_authors(text: str) -> list[str]:
