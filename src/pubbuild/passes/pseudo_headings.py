@@ -2,15 +2,17 @@
 
 Authors without a heading style make headings by hand: a short line, in bold
 or title-like, ending in a colon that introduces the prose after it ("Steps
-to Resolve the Conflict:").  Screen-reader users navigate by headings and a
-table of contents is built from them, so these become real headings (without
-the colon), one level below the last real heading.
+to Resolve the Conflict:"); and, in documents written without web page
+furniture (exports, Word and Google Docs files), a short bold-only paragraph.
+Screen-reader users navigate by headings and a table of contents is built from
+them, so these become real headings (without the colon), one level below the
+last real heading.
 
 Measured against the Readability corpus (``bench/normalize_bench.py``), two
-looser signals cost more than they gave and are not used: a bold line
-*without* a colon is as often a lead-in, a pull-out or emphasis as a
-heading, and a colon line followed directly by a list or a quotation is
-that list's lead-in sentence.
+looser signals cost more than they gave and are not used: on a web page (a
+CMS had heading styles to offer) a bold line *without* a colon is as often a
+lead-in, a pull-out or emphasis as a heading; and a colon line followed
+directly by a list or a quotation is that list's lead-in sentence.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _title_like(text: str) -> bool:
     return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.6
 
 
-def is_pseudo_heading(p: Paragraph, following: Block | None) -> bool:
+def is_pseudo_heading(p: Paragraph, following: Block | None, bold_alone: bool = False) -> bool:
     if following is None or any(isinstance(k, (LineBreak, Link)) for k in p.children):
         return False
     text = plain_text(p.children).strip()
@@ -49,12 +51,14 @@ def is_pseudo_heading(p: Paragraph, following: Block | None) -> bool:
         return False
     if re.search(r"[.!?;,]\s*\S", text) or text[-1] in ".!?;,\"”'’)":
         return False  # a sentence, not a title
-    if not text.endswith(":") or not isinstance(following, Paragraph):
+    if not isinstance(following, Paragraph):
         return False
+    if not text.endswith(":"):
+        return bold_alone and _bold_only(p)
     return _bold_only(p) or (len(text.split()) <= 8 and _title_like(text[:-1]))
 
 
-def promote(blocks: list[Block], ctx) -> list[Block]:
+def promote(blocks: list[Block], ctx, bold_alone: bool = False) -> list[Block]:
     out: list[Block] = []
     last_real: int | None = None
     real_levels = [b.level for b in blocks if isinstance(b, Heading)]
@@ -62,7 +66,7 @@ def promote(blocks: list[Block], ctx) -> list[Block]:
         if isinstance(block, Heading):
             last_real = block.level
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if isinstance(block, Paragraph) and is_pseudo_heading(block, following) \
+        if isinstance(block, Paragraph) and is_pseudo_heading(block, following, bold_alone) \
                 and not isinstance(following, Heading):
             kids = block.children
             if _bold_only(block):
@@ -77,4 +81,7 @@ def promote(blocks: list[Block], ctx) -> list[Block]:
 
 
 def run(article: Article, ctx) -> None:
-    article.blocks = promote(article.blocks, ctx)
+    # A document without page furniture (an export, a Word or Docs file: S003 not raised)
+    # was written where bold was the only way to mark a heading.
+    web_page = any(d.code == "S003" for d in article.diagnostics)
+    article.blocks = promote(article.blocks, ctx, bold_alone=not web_page)
