@@ -112,8 +112,10 @@ def has_furniture(root: HtmlElement) -> bool:
     scope = body if body is not None else root
     for el in scope.iter(etree.Element):
         tag = _tag(el)
-        if tag in FURNITURE_TAGS and tag != "footer" or tag == "iframe":
+        if tag in FURNITURE_TAGS and tag != "footer":
             return True
+        if tag == "iframe" and not VIDEO.search(el.get("src") or ""):
+            return True  # ads and widgets; an embedded video is content
         if tag in ("header", "footer") and not any(
                 _tag(a) in ("article", "blockquote", "figure", "section") for a in el.iterancestors()):
             return True  # the page's own header or footer, not an article's or a quotation's
