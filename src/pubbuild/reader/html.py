@@ -814,8 +814,8 @@ def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:
             return
     if meta.title:
         for h in container.iter("h1", "h2", "h3"):
-            if metadata.clean(text_content(h)).lower() == meta.title.lower():
-                _detach(h)
+            if _is_title(metadata.clean(text_content(h)), meta.title):
+                _detach(h)  # the title again, as the first heading of the body
             break
 
 
@@ -884,6 +884,16 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
                     and len(text_content(parent).strip()) < 40:
                 _detach(parent)
     return notes
+
+
+def _is_title(heading: str, title: str) -> bool:
+    """``heading`` is the title: the same words, or the title is the heading plus a site name."""
+    h, t = heading.lower().strip(), title.lower().strip()
+    if not h:
+        return False
+    if h == t or extract.similar(h, t) > 0.75:
+        return True
+    return t.startswith(h) and re.match(r"\s*[|\-–—:·»/]\s", t[len(h):]) is not None
 
 
 def _similar(a: str, b: str) -> bool:

@@ -156,14 +156,35 @@ def _ld_title(ld: dict, root: HtmlElement) -> str:
 
 
 def page_title(root: HtmlElement) -> str:
-    """The document ``<title>`` without the site name around it."""
+    """The document ``<title>`` without the site name around it (Readability's rules:
+    the part before the last separator, unless that leaves too few words)."""
     title_el = root.find(".//title")
-    title = clean(text_content(title_el)) if title_el is not None else ""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
-        longest = max(parts, key=len)
-        if len(longest.split()) >= 3:
-            return longest
+    orig = clean(text_content(title_el)) if title_el is not None else ""
+    words = lambda s: len(s.split())  # noqa: E731
+    title = orig
+    hierarchical = False
+    separators = re.findall(r" [|\-–—\\/>»] ", orig)
+    if separators:
+        hierarchical = bool(re.search(r" [\\/>»] ", orig))
+        title = orig[: orig.rfind(separators[-1])]
+        if words(title) < 3:
+            title = re.sub(r"^[^|\-–—\\/>»]*[|\-–—\\/>»]", "", orig)
+    elif ": " in title:
+        headings = {clean(text_content(h)) for h in root.iter("h1", "h2")}
+        if title not in headings:
+            title = orig[orig.rfind(":") + 1:]
+            if words(title) < 3:
+                title = orig[orig.find(":") + 1:]
+            elif words(orig[: orig.find(":")]) > 5:
+                title = orig
+    elif len(title) > 150 or len(title) < 15:
+        h1s = list(root.iter("h1"))
+        if len(h1s) == 1:
+            title = clean(text_content(h1s[0]))
+    title = clean(title)
+    if words(title) <= 4 and (not hierarchical or
+                              words(title) != words(re.sub(r"[|\-–—\\/>»]+", "", orig)) - 1):
+        title = orig
     return title
 
 
