@@ -863,6 +863,8 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
         if target.getparent() is None:
             continue
         seen.add(target_id)
+        for back in [e for e in target.iter("span", "div", "sup") if re.search(r"back-?link", classes(e))]:
+            _detach(back)  # MediaWiki's "^ a b" and its kind: the writer makes its own links back
         for back in list(target.iter("a")):
             bhref = back.get("href") or ""
             if bhref.startswith("#") and (_BACKLINK.match(text_content(back)) or
