@@ -155,12 +155,15 @@ def _ld_title(ld: dict, root: HtmlElement) -> str:
     return headline or name
 
 
+def words(text: str) -> int:
+    return len(text.split())
+
+
 def page_title(root: HtmlElement) -> str:
     """The document ``<title>`` without the site name around it (Readability's rules:
     the part before the last separator, unless that leaves too few words)."""
     title_el = root.find(".//title")
     orig = clean(text_content(title_el)) if title_el is not None else ""
-    words = lambda s: len(s.split())  # noqa: E731
     title = orig
     hierarchical = False
     separators = re.findall(r" [|\-–—\\/>»] ", orig)
