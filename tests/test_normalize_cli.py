@@ -144,3 +144,13 @@ def test_encodings_bom_declared_detected(tmp_path, capsys, name, data, needle):
     path.write_bytes(data)
     code, out, _err = _run(path, capsys, "text")
     assert code == 0 and needle in out and "\ufffd" not in out
+
+
+def test_links_inside_the_article_survive_into_a_valid_epub(tmp_path):
+    """Re-pointed #links, dropped dead ones and unresolvable relative URLs: EPUBCheck clean."""
+    from conftest import assert_epubcheck_clean
+
+    case = ROOT / "tests" / "fixtures" / "normalize" / "internal-links-and-relative-urls" / "in.html"
+    out = tmp_path / "links.epub"
+    assert main(["-q", "epub", str(case), "-o", str(out)]) == 0
+    assert_epubcheck_clean(out)

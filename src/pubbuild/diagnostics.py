@@ -38,6 +38,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "S008": ("info", "pull quote repeating the body text removed"),
     "S009": ("warning", "page too long; only its beginning was read"),
     "A005": ("info", "language detected from the text"),
+    "N002": ("info", "link inside the article without a target; kept as text"),
 }
 
 

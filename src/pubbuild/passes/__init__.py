@@ -13,8 +13,8 @@ from typing import Callable
 from .. import diagnostics
 from ..model import Article
 from . import (
-    empty_blocks, heading_levels, ids, language, notes, pseudo_headings, pseudo_lists, pull_quotes,
-    sections,
+    empty_blocks, heading_levels, ids, language, links, notes, pseudo_headings, pseudo_lists,
+    pull_quotes, sections,
 )
 
 
@@ -44,6 +44,7 @@ PASSES: list[tuple[str, Pass]] = [
     ("heading_levels", heading_levels.run),
     ("sections", sections.run),
     ("ids", ids.run),
+    ("links", links.run),
     ("notes", notes.run),
 ]
 

@@ -163,7 +163,11 @@ class Context:
             except ValueError:
                 return None
         scheme = urlparse(href).scheme.lower() if ":" in href else ""
-        if scheme and scheme not in _SAFE_SCHEMES:
+        if not scheme:
+            if href.startswith("//"):
+                return "https:" + href
+            return None  # relative, and the page's address is unknown: it cannot be followed
+        if scheme not in _SAFE_SCHEMES:
             return None
         if scheme == "data":
             return None  # data: links are not useful targets
