@@ -203,6 +203,11 @@ def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
     lang = _lang(node)
     kids = inlines(node, ctx, depth)
     kind = STYLED.get(name)
+    if kind == "time":
+        stamp = valid_datetime(node.get("datetime"))
+        if stamp is None:
+            return kids  # a <time> without a machine-readable value says nothing more than its text
+        return [Styled("time", kids, lang=lang, datetime=stamp)] if _has_text(kids) else kids
     if kind:
         if not _has_text(kids) and not any(isinstance(k, (InlineImage, LineBreak)) for k in kids):
             return kids  # an empty <strong></strong> means nothing
@@ -213,6 +218,20 @@ def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
     if name in BLOCK_TAGS:  # a block inside inline context: keep its words apart
         return [Text(" "), *kids, Text(" ")]
     return kids
+
+
+_DATETIME = re.compile(
+    r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?"
+    r"|\d{4}-W\d{2}|--\d{2}-\d{2}|\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?"
+    r"|P(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d{1,3})?S)?)?")
+
+
+def valid_datetime(value: str | None) -> str | None:
+    """``value`` as a valid HTML ``datetime`` (fractions of a second cut to three digits),
+    or None when it is not one."""
+    value = (value or "").strip()
+    value = re.sub(r"(:\d{2}\.\d{3})\d+", r"\1", value)
+    return value if value and _DATETIME.fullmatch(value) and value != "P" else None
 
 
 def _warn_deep(node: HtmlElement, ctx: Context) -> None:
@@ -227,8 +246,8 @@ def _link(el: HtmlElement, ctx: Context, depth: int) -> list[Inline]:
     ref = _note_ref(el, href, kids)
     if ref is not None:
         return [ref]
-    if not href or not _has_text(kids) and not any(isinstance(k, InlineImage) for k in kids):
-        return kids
+    if not href or not _has_words(kids):
+        return kids  # an image that links to itself (or elsewhere) is shown, not linked
     return [Link(href, kids, title=el.get("title"))]
 
 
@@ -645,6 +664,16 @@ def _set_lang(nodes: list[Block], lang: str) -> None:
     for node in nodes:
         if hasattr(node, "lang") and node.lang is None:
             node.lang = lang
+
+
+def _has_words(nodes: list[Inline]) -> bool:
+    """Text other than images' alternatives."""
+    for node in nodes:
+        if isinstance(node, Text) and node.text.strip():
+            return True
+        if isinstance(node, (Styled, Span, Link)) and _has_words(node.children):
+            return True
+    return False
 
 
 def _has_text(nodes: list[Inline]) -> bool:

@@ -46,9 +46,12 @@ def iso_date(value: str | None) -> str | None:
     value = clean(value)
     if not value:
         return None
-    m = re.match(r"^(\d{4}-\d{2}-\d{2})([T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?", value)
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})([T ]\d{2}:\d{2}(:\d{2})?)?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?", value)
     if m:
-        return m.group(1) + (m.group(2).replace(" ", "T") if m.group(2) else "")
+        out = m.group(1)
+        if m.group(2):  # HTML and OPF allow at most milliseconds
+            out += m.group(2).replace(" ", "T") + (m.group(4) or "")[:4] + (m.group(5) or "")
+        return out
     if re.match(r"^\d{4}(-\d{2})?$", value):
         return value
     try:
