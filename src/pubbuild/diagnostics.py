@@ -35,6 +35,10 @@ CODES: dict[str, tuple[Level, str]] = {
     "N001": ("warning", "note reference without a note"),
     "E001": ("warning", "image could not be packaged; replaced by its text alternative"),
     "E002": ("warning", "accessibility conformance claim withheld"),
+    "S008": ("info", "pull quote repeating the body text removed"),
+    "S009": ("warning", "page too long; only its beginning was read"),
+    "A005": ("info", "language detected from the text"),
+    "N002": ("info", "link inside the article without a target; kept as text"),
 }
 
 

@@ -61,6 +61,16 @@ def _node(node):
     return node
 
 
+def normalize_html(html: str, url: str | None = None, fmt: str = "html") -> str:
+    """Normalise one page given as text (the in-process entry the benchmark uses)."""
+    from .passes import run_passes
+    from .reader.html import read_html
+
+    article = read_html(html, None, None, [], base_url=url)
+    run_passes(article, "-")
+    return render(article, fmt)
+
+
 def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
                     emit: Callable[[str], None]) -> int:
     """Normalise every file; return 0, or 1 when any file failed."""

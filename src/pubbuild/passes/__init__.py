@@ -12,7 +12,10 @@ from typing import Callable
 
 from .. import diagnostics
 from ..model import Article
-from . import heading_levels, ids, notes, sections
+from . import (
+    empty_blocks, heading_levels, ids, language, links, notes, pseudo_headings, pseudo_lists,
+    pull_quotes, sections,
+)
 
 
 @dataclass(slots=True)
@@ -33,9 +36,15 @@ Pass = Callable[[Article, PassContext], None]
 
 #: The passes, in the order they run.
 PASSES: list[tuple[str, Pass]] = [
+    ("empty_blocks", empty_blocks.run),
+    ("pull_quotes", pull_quotes.run),
+    ("pseudo_lists", pseudo_lists.run),
+    ("pseudo_headings", pseudo_headings.run),
+    ("language", language.run),
     ("heading_levels", heading_levels.run),
     ("sections", sections.run),
     ("ids", ids.run),
+    ("links", links.run),
     ("notes", notes.run),
 ]
 

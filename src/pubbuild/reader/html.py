@@ -1,31 +1,64 @@
 """HTML to the document model.
 
-The reader maps source elements onto the model's closed vocabulary through
-the tables :data:`BLOCK_CONVERTERS` and :data:`INLINE_CONVERTERS`.  Elements
-not in either table are unwrapped (their content kept) or, for furniture and
-executable content (:data:`DROP`), removed.  Page-level cleaning (finding the
-article on a full page, dropping furniture) happens before, in
-:mod:`pubbuild.reader.extract`; structural repairs happen after, in the model
-passes of :mod:`pubbuild.passes`.
+The pipeline (:func:`read_html`): parse once with lxml; read the metadata
+from the whole page (:mod:`.metadata`); on a full web page find the article
+and drop the furniture (:mod:`.extract`), on a fragment or export keep the
+whole body; remove Word and Google Docs cruft (:mod:`.cleanup`); pass the
+result through the nh3 allow-list (:mod:`.sanitize`); then map elements onto
+the model's closed vocabulary through the tables :data:`BLOCK_CONVERTERS` and
+:data:`INLINE_CONVERTERS`.  Elements in neither table are unwrapped (content
+kept).  Structural repairs happen after, in the passes of
+:mod:`pubbuild.passes`.
+
+lxml is used directly rather than through BeautifulSoup: parsing a full page
+with BeautifulSoup alone costs more than our whole pipeline may (see
+``bench/normalize_bench.py``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urljoin, urlparse
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from lxml import etree
 
 from .. import diagnostics
 from ..model import (
-    Article, ArticleMeta, Block, Cell, DefinitionItem, DefinitionList, Figure, Heading, Image,
-    Inline, InlineImage, LineBreak, Link, List, ListItem, Note, NoteRef, Paragraph, Preformatted,
-    Quote, Row, Rule, Span, Styled, Table, Text,
+    Article,
+    ArticleMeta,
+    Block,
+    Cell,
+    DefinitionItem,
+    DefinitionList,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    InlineImage,
+    LineBreak,
+    Link,
+    List,
+    ListItem,
+    Note,
+    NoteRef,
+    Paragraph,
+    Preformatted,
+    Quote,
+    Row,
+    Rule,
+    Span,
+    Styled,
+    Table,
+    Text,
 )
+from . import cleanup, extract, metadata
+from .extract import HtmlElement, text_content
+from .sanitize import sanitize
 
-#: Elements removed with their content wherever they appear.
+#: Elements removed with their content wherever they appear (the sanitiser removes them too;
+#: dropping them first keeps their text out of the extractor's scores).
 DROP = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "form",
     "input", "button", "select", "textarea", "option", "label", "fieldset", "canvas", "audio",
@@ -33,7 +66,7 @@ DROP = frozenset({
     "math", "link", "meta", "base", "head", "title", "nav",
 })
 
-#: Inline elements kept with their meaning (tag -> model kind).
+#: Inline elements kept with their meaning (tag -> model kind; None: unwrapped).
 STYLED = {
     "em": "em", "strong": "strong", "code": "code", "q": "q", "cite": "cite", "abbr": "abbr",
     "acronym": "abbr", "sub": "sub", "sup": "sup", "dfn": "dfn", "kbd": "kbd", "samp": "samp",
@@ -50,9 +83,41 @@ BLOCK_TAGS = frozenset({
     "plaintext", "search",
 })
 
-MAX_DEPTH = 400
+#: Deeper nesting is flattened to text: it is never meaningful structure, and the
+#: converters recurse.
+MAX_DEPTH = 100
 _WS = re.compile(r"[ \t\n\r\f\u200b]+")
+#: Classes that mark content as screen-only furniture, never printed.
+_NOPRINT = re.compile(r"(^|\s)(noprint|no-print|d-print-none|hidden-print|print-hidden|screen-only)(\s|$)",
+                      re.IGNORECASE)
+
+
+def _screen_only(el: HtmlElement) -> bool:
+    cls = el.get("class")
+    return bool(cls) and "print" in cls.lower() and bool(_NOPRINT.search(cls))
+
+
 _SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel", "data")
+
+
+def _tag(el) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def children(el: HtmlElement) -> Iterator[HtmlElement | str]:
+    """Text and element children in document order (lxml keeps text in .text/.tail)."""
+    if el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str):
+            yield child
+        if child.tail:
+            yield child.tail
+
+
+def classes(el: HtmlElement) -> str:
+    return el.get("class") or ""
 
 
 class Context:
@@ -66,19 +131,24 @@ class Context:
         self.diags = diags
         self.notes: dict[str, Note] = {}
         self.deep_warned = False
-
-    def where(self, el: Tag) -> tuple[str | None, int | None]:
-        name = None
-        if self.source is not None:
+        self.name = None
+        if source is not None:
             try:
-                name = str(self.source.relative_to(self.root)) if self.root else str(self.source)
+                self.name = str(source.relative_to(root)) if root else str(source)
             except ValueError:
-                name = str(self.source)
-        return name, getattr(el, "sourceline", None)
+                self.name = str(source)
 
-    def diag(self, code: str, message: str, el: Tag | None = None) -> None:
-        name, line = self.where(el) if el is not None else (self.where(Tag(name="x"))[0], None)
-        self.diags.append(diagnostics.make(code, message, name, line))
+    def line(self, el: HtmlElement | None) -> int | None:
+        """The element's line in the source (carried through sanitising as data-line)."""
+        while el is not None:
+            value = el.get("data-line")
+            if value and value.isdigit():
+                return int(value)
+            el = el.getparent()
+        return None
+
+    def diag(self, code: str, message: str, el: HtmlElement | None = None) -> None:
+        self.diags.append(diagnostics.make(code, message, self.name, self.line(el)))
 
     def url(self, href: str | None) -> str | None:
         """Resolve a link against the page's base; None for unsafe or empty URLs."""
@@ -88,9 +158,16 @@ class Context:
         if href.startswith("#"):
             return href
         if self.base_url:
-            href = urljoin(self.base_url, href)
-        scheme = urlparse(href).scheme.lower()
-        if scheme and scheme not in _SAFE_SCHEMES:
+            try:
+                href = urljoin(self.base_url, href)
+            except ValueError:
+                return None
+        scheme = urlparse(href).scheme.lower() if ":" in href else ""
+        if not scheme:
+            if href.startswith("//"):
+                return "https:" + href
+            return None  # relative, and the page's address is unknown: it cannot be followed
+        if scheme not in _SAFE_SCHEMES:
             return None
         if scheme == "data":
             return None  # data: links are not useful targets
@@ -100,63 +177,81 @@ class Context:
 # ------------------------------------------------------------------ inline
 
 
-def inlines(el: Tag, ctx: Context, depth: int = 0) -> list[Inline]:
+def inlines(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Inline]:
     """Convert the children of ``el`` to inline nodes."""
     out: list[Inline] = []
-    for child in el.children:
+    for child in children(el):
         out.extend(inline(child, ctx, depth + 1))
     return out
 
 
 def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
     """Convert one node to inline nodes."""
-    if isinstance(node, Comment):
-        return []
-    if isinstance(node, NavigableString):
-        text = _WS.sub(" ", str(node))
+    if isinstance(node, str):
+        text = _WS.sub(" ", node)
         return [Text(text)] if text else []
-    if not isinstance(node, Tag):
-        return []
-    name = node.name.lower() if node.name else ""
-    if name in DROP:
+    name = _tag(node)
+    if not name or name in DROP:
         return []
     if depth > MAX_DEPTH:
         _warn_deep(node, ctx)
-        text = _WS.sub(" ", node.get_text(" "))
+        text = _WS.sub(" ", text_content(node))
         return [Text(text)] if text.strip() else []
     conv = INLINE_CONVERTERS.get(name)
     if conv is not None:
         return conv(node, ctx, depth)
     lang = _lang(node)
     kids = inlines(node, ctx, depth)
-    if name in STYLED and STYLED[name]:
-        return [Styled(STYLED[name], kids, title=node.get("title") if name in ("abbr", "acronym", "dfn") else None,
+    kind = STYLED.get(name)
+    if kind == "time":
+        stamp = valid_datetime(node.get("datetime"))
+        if stamp is None:
+            return kids  # a <time> without a machine-readable value says nothing more than its text
+        return [Styled("time", kids, lang=lang, datetime=stamp)] if _has_text(kids) else kids
+    if kind:
+        if not _has_text(kids) and not any(isinstance(k, (InlineImage, LineBreak)) for k in kids):
+            return kids  # an empty <strong></strong> means nothing
+        return [Styled(kind, kids, title=node.get("title") if name in ("abbr", "acronym", "dfn") else None,
                        lang=lang, datetime=node.get("datetime") if name == "time" else None)]
-    if lang or node.get("dir") in ("rtl", "ltr") and name == "bdo":
+    if lang or (node.get("dir") in ("rtl", "ltr") and name == "bdo"):
         return [Span(kids, lang=lang, dir=node.get("dir"))]
     if name in BLOCK_TAGS:  # a block inside inline context: keep its words apart
         return [Text(" "), *kids, Text(" ")]
     return kids
 
 
-def _warn_deep(node: Tag, ctx: Context) -> None:
+_DATETIME = re.compile(
+    r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?"
+    r"|\d{4}-W\d{2}|--\d{2}-\d{2}|\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?"
+    r"|P(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d{1,3})?S)?)?")
+
+
+def valid_datetime(value: str | None) -> str | None:
+    """``value`` as a valid HTML ``datetime`` (fractions of a second cut to three digits),
+    or None when it is not one."""
+    value = (value or "").strip()
+    value = re.sub(r"(:\d{2}\.\d{3})\d+", r"\1", value)
+    return value if value and _DATETIME.fullmatch(value) and value != "P" else None
+
+
+def _warn_deep(node: HtmlElement, ctx: Context) -> None:
     if not ctx.deep_warned:
         ctx.deep_warned = True
         ctx.diag("S004", f"nesting deeper than {MAX_DEPTH} elements flattened", node)
 
 
-def _link(el: Tag, ctx: Context, depth: int) -> list[Inline]:
+def _link(el: HtmlElement, ctx: Context, depth: int) -> list[Inline]:
     kids = inlines(el, ctx, depth)
     href = ctx.url(el.get("href"))
     ref = _note_ref(el, href, kids)
     if ref is not None:
         return [ref]
-    if not href or not _has_text(kids) and not any(isinstance(k, InlineImage) for k in kids):
-        return kids
+    if not href or not _has_words(kids):
+        return kids  # an image that links to itself (or elsewhere) is shown, not linked
     return [Link(href, kids, title=el.get("title"))]
 
 
-def _note_ref(el: Tag, href: str | None, kids: list[Inline]) -> NoteRef | None:
+def _note_ref(el: HtmlElement, href: str | None, kids: list[Inline]) -> NoteRef | None:
     """A link like ``<sup><a href="#fn1">1</a></sup>`` pointing to a footnote."""
     if not href or not href.startswith("#"):
         return None
@@ -164,33 +259,36 @@ def _note_ref(el: Tag, href: str | None, kids: list[Inline]) -> NoteRef | None:
     target = href[1:]
     if not label or len(label) > 4 or not re.fullmatch(r"[0-9a-zA-Z*†‡§]+", label):
         return None
-    if not (re.search(r"(fn|foot|note|endnote|cite_note|ftn|edn)", target, re.I)
-            or "footnote" in " ".join(el.get("class", [])) or el.get("role") == "doc-noteref"
+    if not (re.search(r"(fn|foot|note|endnote|cite_note|ftn|edn)", target, re.IGNORECASE)
+            or "footnote" in classes(el) or el.get("role") == "doc-noteref"
             or "noteref" in (el.get("epub:type") or "")):
         return None
-    ref_id = el.get("id") or (el.parent.get("id") if isinstance(el.parent, Tag) else None) or ""
+    parent = el.getparent()
+    ref_id = el.get("id") or (parent.get("id") if parent is not None else None) or ""
     return NoteRef(note_id=target, label=label, id=ref_id)
 
 
-def _sup(el: Tag, ctx: Context, depth: int) -> list[Inline]:
+def _sup(el: HtmlElement, ctx: Context, depth: int) -> list[Inline]:
     kids = inlines(el, ctx, depth)
     if len(kids) == 1 and isinstance(kids[0], NoteRef):
         if not kids[0].id and el.get("id"):
-            kids[0].id = el["id"]
+            kids[0].id = el.get("id")
+        return kids
+    if not _has_text(kids):
         return kids
     return [Styled("sup", kids, lang=_lang(el))]
 
 
-def _br(el: Tag, ctx: Context, depth: int) -> list[Inline]:
+def _br(el: HtmlElement, ctx: Context, depth: int) -> list[Inline]:
     return [LineBreak()]
 
 
-def _img_inline(el: Tag, ctx: Context, depth: int) -> list[Inline]:
+def _img_inline(el: HtmlElement, ctx: Context, depth: int) -> list[Inline]:
     image = make_image(el, ctx)
     return [InlineImage(image)] if image else []
 
 
-INLINE_CONVERTERS: dict[str, Callable[[Tag, Context, int], list[Inline]]] = {
+INLINE_CONVERTERS: dict[str, Callable[[HtmlElement, Context, int], list[Inline]]] = {
     "a": _link,
     "sup": _sup,
     "br": _br,
@@ -198,21 +296,27 @@ INLINE_CONVERTERS: dict[str, Callable[[Tag, Context, int], list[Inline]]] = {
 }
 
 
-def make_image(el: Tag, ctx: Context) -> Image | None:
-    """An :class:`Image` from ``<img>``; lazy-loading attributes are honoured."""
+def make_image(el: HtmlElement, ctx: Context) -> Image | None:
+    """An :class:`Image` from ``<img>``; lazy-loading attributes are honoured.
+    Remote images are only referred to here, never fetched."""
     src = None
-    for attr in ("src", "data-src", "data-lazy-src", "data-original"):
+    for attr in ("data-src", "data-lazy-src", "data-original", "src"):
         value = (el.get(attr) or "").strip()
-        if value and not value.startswith("data:image/gif"):
+        if value and not value.startswith("data:image/gif") and not value.startswith("data:image/svg"):
             src = value
             break
+    if not src and el.get("srcset"):
+        src = el.get("srcset").strip().split(",")[0].strip().split(" ")[0]
     if not src:
         return None
     alt = el.get("alt")
     decorative = alt is not None and not alt.strip() or el.get("role") in ("presentation", "none")
     if alt is not None:
         alt = _WS.sub(" ", alt).strip() or None
-    parsed = urlparse(src)
+    try:
+        parsed = urlparse(src)
+    except ValueError:
+        return None
     image = Image(src=src, alt=alt, decorative=bool(decorative) and alt is None,
                   width=_dim(el.get("width")), height=_dim(el.get("height")))
     if parsed.scheme in ("http", "https") or (ctx.base_url and not parsed.scheme and not ctx.source):
@@ -223,7 +327,9 @@ def make_image(el: Tag, ctx: Context) -> Image | None:
         local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
         from ..manifest import inside
 
-        if ctx.root is not None and not inside(ctx.root, local):
+        if parsed.netloc or src.startswith("//"):
+            image.src = urljoin(ctx.base_url or "https:", src)
+        elif ctx.root is not None and not inside(ctx.root, local):
             ctx.diag("S006", f"image {src!r} lies outside the project; refused", el)
             image.src = ""
         elif not local.is_file():
@@ -238,7 +344,7 @@ def make_image(el: Tag, ctx: Context) -> Image | None:
     else:
         return None
     if image.alt is None and not image.decorative:
-        ctx.diag("A001", f"image {src!r} has no text alternative", el)
+        ctx.diag("A001", f"image {src[:120]!r} has no text alternative", el)
     return image
 
 
@@ -251,20 +357,19 @@ def _dim(value: str | None) -> str | None:
 # ------------------------------------------------------------------ blocks
 
 
-def blocks(el: Tag, ctx: Context, depth: int = 0) -> list[Block]:
+def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
     """Convert the children of ``el`` to blocks; loose inline runs become paragraphs."""
     out: list[Block] = []
     run: list[Inline] = []
-    lang = None
 
     def flush() -> None:
         nonlocal run
-        _paragraphs_from_run(run, out, lang)
+        _paragraphs_from_run(run, out, None)
         run = []
 
-    for child in el.children:
-        if isinstance(child, Tag) and child.name:
-            name = child.name.lower()
+    for child in children(el):
+        if not isinstance(child, str):
+            name = _tag(child)
             if name in DROP:
                 continue
             if depth > MAX_DEPTH:
@@ -274,6 +379,10 @@ def blocks(el: Tag, ctx: Context, depth: int = 0) -> list[Block]:
             if name in BLOCK_CONVERTERS:
                 flush()
                 out.extend(BLOCK_CONVERTERS[name](child, ctx, depth + 1))
+                continue
+            if name == "figcaption" and out and isinstance(out[-1], Figure) and not out[-1].caption:
+                flush()  # a caption misplaced just after its figure
+                out[-1].caption = trim(inlines(child, ctx, depth + 1)) or None
                 continue
             if name in BLOCK_TAGS:
                 flush()
@@ -298,6 +407,8 @@ def _paragraphs_from_run(run: list[Inline], out: list[Block], lang: str | None) 
         if isinstance(node, LineBreak):
             pending_br += 1
             continue
+        if isinstance(node, Text) and not node.text.strip() and pending_br:
+            continue  # white space between <br>s
         if pending_br >= 2:
             parts.append([])
         elif pending_br == 1:
@@ -309,40 +420,60 @@ def _paragraphs_from_run(run: list[Inline], out: list[Block], lang: str | None) 
             out.append(Paragraph(trim(part), lang=lang))
 
 
-def _p(el: Tag, ctx: Context, depth: int) -> list[Block]:
-    if el.find(BLOCK_CONVERTERS_BLOCKISH) is not None:
+def _p(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
+    if any(_tag(d) in BLOCK_CONVERTERS_BLOCKISH for d in el.iterdescendants()):
         return blocks(el, ctx, depth)
     out: list[Block] = []
     _paragraphs_from_run(inlines(el, ctx, depth), out, _lang(el))
     return out
 
 
-def _heading(el: Tag, ctx: Context, depth: int) -> list[Block]:
+def _heading(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     kids = trim(inlines(el, ctx, depth))
     if not _has_text(kids):
         return []
-    return [Heading(level=int(el.name[1]), children=kids, id=el.get("id") or "", lang=_lang(el))]
+    kids = _unwrap_strong(kids)
+    return [Heading(level=int(_tag(el)[1]), children=kids, id=el.get("id") or "", lang=_lang(el))]
 
 
-def _list(el: Tag, ctx: Context, depth: int) -> list[Block]:
+def _unwrap_strong(kids: list[Inline]) -> list[Inline]:
+    """A heading wholly in bold is just a heading: the bold says nothing more."""
+    if len(kids) == 1 and isinstance(kids[0], Styled) and kids[0].kind in ("strong", "b"):
+        return kids[0].children
+    return kids
+
+
+def _list(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     items = []
-    for li in el.find_all("li", recursive=False):
-        content = blocks(li, ctx, depth + 1)
-        if content:
-            items.append(ListItem(content, lang=_lang(li)))
+    for child in children(el):
+        if isinstance(child, str):
+            if child.strip():
+                items.append(ListItem([Paragraph([Text(child.strip())])]))
+            continue
+        if _tag(child) == "li":
+            content = blocks(child, ctx, depth + 1)
+            if content:
+                items.append(ListItem(content, lang=_lang(child)))
+        elif _tag(child) in ("ul", "ol") and items:
+            items[-1].children.extend(_list(child, ctx, depth + 1))  # a list nested without its <li>
+        else:
+            content = blocks(child, ctx, depth + 1) if _tag(child) not in INLINE_CONVERTERS \
+                else [Paragraph(inline(child, ctx, depth + 1))]
+            if content:
+                items.append(ListItem(content))
     if not items:
         return []
     start = el.get("start")
-    return [List(items, ordered=el.name == "ol",
-                 start=int(start) if start and start.strip().lstrip("-").isdigit() and int(start) != 1 else None)]
+    start_n = int(start) if start and start.strip().lstrip("-").isdigit() else None
+    return [List(items, ordered=_tag(el) == "ol", start=start_n if start_n not in (None, 1) else None)]
 
 
-def _dl(el: Tag, ctx: Context, depth: int) -> list[Block]:
+def _dl(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     items: list[DefinitionItem] = []
-    for child in el.find_all(["dt", "dd"]):
-        if child.find_parent("dl") is not el:
+    for child in el.iter("dt", "dd"):
+        if next(child.iterancestors("dl"), None) is not el:
             continue
-        if child.name == "dt":
+        if _tag(child) == "dt":
             if not items or items[-1].descriptions:
                 items.append(DefinitionItem())
             items[-1].terms.append(trim(inlines(child, ctx, depth)))
@@ -353,12 +484,13 @@ def _dl(el: Tag, ctx: Context, depth: int) -> list[Block]:
     return [DefinitionList(items)] if items else []
 
 
-def _blockquote(el: Tag, ctx: Context, depth: int) -> list[Block]:
+def _blockquote(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     attribution = None
-    footer = el.find(["footer", "figcaption"], recursive=False)
-    if footer is not None:
-        attribution = trim(inlines(footer, ctx, depth))
-        footer.extract()
+    for footer in el:
+        if _tag(footer) in ("footer", "figcaption"):
+            attribution = trim(inlines(footer, ctx, depth)) or None
+            _detach(footer)
+            break
     content = blocks(el, ctx, depth)
     if not content:
         return []
@@ -367,68 +499,104 @@ def _blockquote(el: Tag, ctx: Context, depth: int) -> list[Block]:
                   lang=_lang(el))]
 
 
-def _figure(el: Tag, ctx: Context, depth: int) -> list[Block]:
-    caption_el = el.find("figcaption")
+def _detach(el: HtmlElement) -> None:
+    """Remove ``el`` but keep the text that follows it."""
+    extract._remove(el)
+
+
+def _figure(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
+    caption_el = next(el.iter("figcaption"), None)
     caption = trim(inlines(caption_el, ctx, depth)) if caption_el is not None else None
     if caption_el is not None:
-        caption_el.extract()
-    images = [img for img in (make_image(i, ctx) for i in el.find_all("img")) if img]
+        _detach(caption_el)
+    if el.find(".//blockquote") is not None:
+        content = blocks(el, ctx, depth)
+        if caption and _has_text(caption) and content and isinstance(content[-1], Quote) \
+                and not content[-1].attribution:
+            content[-1].attribution = caption
+        elif caption and _has_text(caption):
+            content.append(Paragraph(caption))
+        return content
+    images = [img for img in (make_image(i, ctx) for i in el.iter("img")) if img]
     if not images:
-        # a figure holding a quote, a table or code: keep that content
+        # a figure holding a table or code: keep that content
         content = blocks(el, ctx, depth)
         if caption and _has_text(caption):
             content.append(Paragraph(caption))
         return content
+    if not caption:
+        text = [t for t in (_WS.sub(" ", x).strip() for x in el.itertext()) if t]
+        if text:  # a figure with loose text and no figcaption: that text is its caption
+            caption = [Text(" ".join(text))]
     return [Figure(images, caption=caption if caption and _has_text(caption) else None,
                    id=el.get("id") or "")]
 
 
-def _img_block(el: Tag, ctx: Context, depth: int) -> list[Block]:
+def _img_block(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     image = make_image(el, ctx)
     return [Figure([image])] if image else []
 
 
-def _pre(el: Tag, ctx: Context, depth: int) -> list[Block]:
-    text = el.get_text()
-    if text.startswith("\n"):
-        text = text[1:]
+def _pre(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
+    text = "".join(_pre_text(el))
+    text = text.removeprefix("\n")
     if not text.strip():
         return []
-    code = el.find("code")
+    code = next(el.iter("code"), None)
     language = None
-    if code is not None:
-        for cls in code.get("class", []):
-            if cls.startswith("language-"):
-                language = cls[9:]
-    return [Preformatted(text.rstrip("\n"), code=code is not None, language=language)]
+    for cls in ((code.get("class") if code is not None else "") or classes(el)).split():
+        if cls.startswith(("language-", "lang-")):
+            language = cls.split("-", 1)[1]
+    return [Preformatted(text.rstrip("\n"), code=code is not None or language is not None, language=language)]
 
 
-def _hr(el: Tag, ctx: Context, depth: int) -> list[Block]:
+def _pre_text(el: HtmlElement) -> Iterator[str]:
+    """The verbatim text of a ``pre``, ``<br>`` as a new line."""
+    if _tag(el) == "br":
+        yield "\n"
+    elif el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str):
+            yield from _pre_text(child)
+        if child.tail:
+            yield child.tail
+
+
+def _hr(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     return [Rule()]
 
 
-def _table(el: Tag, ctx: Context, depth: int) -> list[Block]:
-    rows = [tr for tr in el.find_all("tr") if tr.find_parent("table") is el]
+def _own(table: HtmlElement, tag: str) -> list[HtmlElement]:
+    """Descendants ``tag`` of ``table`` not inside a nested table."""
+    return [e for e in table.iter(tag) if next(e.iterancestors("table"), None) is table]
+
+
+def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
+    rows = _own(el, "tr")
     if is_layout_table(el, rows):
         out: list[Block] = []
         for tr in rows:
-            for td in tr.find_all(["td", "th"], recursive=False):
-                out.extend(blocks(td, ctx, depth + 1))
+            for td in tr:
+                if _tag(td) in ("td", "th"):
+                    out.extend(blocks(td, ctx, depth + 1))
         return out
     table = Table(id=el.get("id") or "")
-    cap = el.find("caption")
-    if cap is not None and cap.find_parent("table") is el:
-        table.caption = trim(inlines(cap, ctx, depth)) or None
+    caps = _own(el, "caption")
+    if caps:
+        table.caption = trim(inlines(caps[0], ctx, depth)) or None
     for tr in rows:
         row = Row()
-        for td in tr.find_all(["td", "th"], recursive=False):
+        for td in tr:
+            if _tag(td) not in ("td", "th"):
+                continue
             content = blocks(td, ctx, depth + 1)
             scope = td.get("scope") if td.get("scope") in ("col", "row", "colgroup", "rowgroup") else None
-            row.cells.append(Cell(content, header=td.name == "th", scope=scope,
+            row.cells.append(Cell(content, header=_tag(td) == "th", scope=scope,
                                   colspan=_span(td.get("colspan")), rowspan=_span(td.get("rowspan"))))
         if not row.cells:
             continue
-        section = tr.parent.name if isinstance(tr.parent, Tag) else "tbody"
+        section = _tag(tr.getparent()) if tr.getparent() is not None else "tbody"
         if section == "thead":
             table.head.append(row)
         elif section == "tfoot":
@@ -442,21 +610,21 @@ def _table(el: Tag, ctx: Context, depth: int) -> list[Block]:
     return [table]
 
 
-def is_layout_table(el: Tag, rows: list[Tag]) -> bool:
+def is_layout_table(el: HtmlElement, rows: list[HtmlElement]) -> bool:
     """A table used for layout: presentation role, or one cell per row holding blocks."""
     if el.get("role") in ("presentation", "none"):
         return True
-    if el.find("th") is not None or el.find("caption") is not None or el.find("thead") is not None:
+    if _own(el, "th") or _own(el, "caption") or _own(el, "thead"):
         return False
-    cells = [td for tr in rows for td in tr.find_all(["td", "th"], recursive=False)]
+    cells = [td for tr in rows for td in tr if _tag(td) in ("td", "th")]
     if not cells:
         return True
-    if len(rows) == 1 or max(len(tr.find_all(["td", "th"], recursive=False)) for tr in rows) == 1:
+    if len(rows) == 1 or max(sum(1 for td in tr if _tag(td) in ("td", "th")) for tr in rows) == 1:
         return True
-    if el.find("table") is not None:
+    if el.find(".//table") is not None:
         return True
-    return any(td.find(["p", "div", "h1", "h2", "h3", "ul", "ol", "img"]) is not None for td in cells[:20]) \
-        and len(el.get_text(" ", strip=True)) > 400
+    return any(any(_tag(d) in ("p", "div", "h1", "h2", "h3", "ul", "ol", "img") for d in td.iterdescendants())
+               for td in cells[:20]) and len(text_content(el)) > 400
 
 
 def _span(value: str | None) -> int:
@@ -466,7 +634,7 @@ def _span(value: str | None) -> int:
         return 1
 
 
-BLOCK_CONVERTERS: dict[str, Callable[[Tag, Context, int], list[Block]]] = {
+BLOCK_CONVERTERS: dict[str, Callable[[HtmlElement, Context, int], list[Block]]] = {
     "p": _p,
     "h1": _heading, "h2": _heading, "h3": _heading, "h4": _heading, "h5": _heading,
     "h6": _heading,
@@ -478,15 +646,15 @@ BLOCK_CONVERTERS: dict[str, Callable[[Tag, Context, int], list[Block]]] = {
     "hr": _hr,
     "table": _table,
 }
-BLOCK_CONVERTERS_BLOCKISH = ["p", "div", "ul", "ol", "table", "blockquote", "figure", "h1", "h2",
-                             "h3", "h4", "h5", "h6", "pre", "dl", "section"]
+BLOCK_CONVERTERS_BLOCKISH = frozenset({"p", "div", "ul", "ol", "table", "blockquote", "figure", "h1",
+                                       "h2", "h3", "h4", "h5", "h6", "pre", "dl", "section"})
 
 
 # ------------------------------------------------------------------ helpers
 
 
-def _lang(el: Tag) -> str | None:
-    value = el.get("lang") or el.get("xml:lang")
+def _lang(el: HtmlElement) -> str | None:
+    value = el.get("lang") or el.get("xml:lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang")
     if value and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value.strip()):
         return value.strip()
     return None
@@ -494,8 +662,18 @@ def _lang(el: Tag) -> str | None:
 
 def _set_lang(nodes: list[Block], lang: str) -> None:
     for node in nodes:
-        if hasattr(node, "lang") and getattr(node, "lang") is None:
+        if hasattr(node, "lang") and node.lang is None:
             node.lang = lang
+
+
+def _has_words(nodes: list[Inline]) -> bool:
+    """Text other than images' alternatives."""
+    for node in nodes:
+        if isinstance(node, Text) and node.text.strip():
+            return True
+        if isinstance(node, (Styled, Span, Link)) and _has_words(node.children):
+            return True
+    return False
 
 
 def _has_text(nodes: list[Inline]) -> bool:
@@ -529,122 +707,230 @@ def trim(nodes: list[Inline]) -> list[Inline]:
     return merged
 
 
-# ------------------------------------------------------------------ metadata
+# ------------------------------------------------------------------ the reader
 
 
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
-    for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-        if tag is not None and tag.get("content", "").strip():
-            return _WS.sub(" ", tag["content"]).strip()
-    return None
+#: Largest page (in characters, after scripts and styles are dropped) read whole; beyond it
+#: the page is cut, with a diagnostic.  No article is this long; a page that is has been
+#: padded (inline data, generated markup) and would cost seconds and gigabytes to read.
+MAX_CHARS = 5_000_000
+_BULK = re.compile(r"<(script|style|svg|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+#: Elements whose tags are dropped (text kept) when a page nests deeper than the parser allows.
+_NESTING = re.compile(r"</?(?!(?:p|br|h[1-6]|img|pre|hr|html|head|body|title|meta|script|style)\b)"
+                      r"[a-zA-Z][\w:.-]*\b[^>]*>")
 
 
-def page_metadata(soup: BeautifulSoup) -> ArticleMeta:
-    """Metadata from the page's head (meta, Open Graph, canonical link, lang)."""
-    meta = ArticleMeta()
-    meta.title = _meta(soup, "og:title", "twitter:title", "dc.title", "DC.title") or ""
-    if not meta.title and soup.title and soup.title.string:
-        meta.title = _WS.sub(" ", soup.title.string).strip()
-    author = _meta(soup, "author", "article:author", "dc.creator", "DC.creator")
-    if author and not author.startswith("http"):
-        meta.authors = [author]
-    meta.published = _meta(soup, "article:published_time", "dcterms.date", "DC.date",
-                           "dc.date", "date", "datePublished")
-    meta.modified = _meta(soup, "article:modified_time", "dcterms.modified")
-    meta.description = _meta(soup, "description", "og:description")
-    meta.site_name = _meta(soup, "og:site_name", "application-name")
-    canon = soup.find("link", rel="canonical")
-    meta.source_url = (canon.get("href") if canon is not None else None) or _meta(soup, "og:url")
-    html = soup.find("html")
-    if html is not None:
-        meta.language = _lang(html)
-    if not meta.language:
-        meta.language = _meta(soup, "language", "content-language", "dc.language")
-    return meta
+def parse(text: str, ctx: Context | None = None) -> HtmlElement:
+    """The page as an lxml tree (comments and processing instructions dropped).
+
+    Pathological pages stay bounded: a page over :data:`MAX_CHARS` is cut, and one
+    nested deeper than libxml2's limit (which would silently lose the deep text) is
+    flattened first."""
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text[:200]) + text[200:]  # lxml refuses str with a declaration
+    if len(text) > MAX_CHARS:
+        text = _BULK.sub(" ", text)
+        if len(text) > MAX_CHARS:
+            cut = text.rfind("<", 0, MAX_CHARS)
+            text = text[: cut if cut > 0 else MAX_CHARS]
+            if ctx is not None:
+                ctx.diag("S009", f"page longer than {MAX_CHARS:,} characters; only the first "
+                                 f"{MAX_CHARS:,} were read")
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
+                              default_doctype=False)
+    root = _fromstring(text, parser)
+    if any("depth" in str(e.message).lower() for e in parser.error_log):
+        if ctx is not None:
+            ctx.diag("S004", "elements nested deeper than the parser allows; that nesting was flattened")
+        root = _fromstring(_NESTING.sub(" ", text), parser)
+    return root
 
 
-def main_element(soup: BeautifulSoup) -> Tag:
-    """The element holding the article: a single ``article``, else ``main``, else the body."""
-    articles = soup.find_all("article")
+def _fromstring(text: str, parser: etree.HTMLParser) -> HtmlElement:
+    try:
+        root = etree.fromstring(text, parser) if text.strip() else None
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is None:  # nothing parseable: an empty document
+        root = etree.fromstring("<html><body></body></html>", parser)
+    return root
+
+
+def main_element(root: HtmlElement) -> HtmlElement:
+    """The element holding the article on a clean page: a single ``article``, else
+    ``main``, else the body."""
+    articles = list(root.iter("article"))
     if len(articles) == 1:
         return articles[0]
-    main = soup.find("main") or soup.find(attrs={"role": "main"})
+    main = next(root.iter("main"), None)
+    if main is None:
+        main = next((e for e in root.iter(etree.Element) if e.get("role") == "main"), None)
     if main is not None:
         return main
-    return soup.body or soup
+    body = root.find(".//body")
+    return body if body is not None else root
 
 
 def read_html(text: str, source: Path | None, root: Path | None, diags: list,
               base_url: str | None = None) -> Article:
-    """Read clean article HTML (a fragment, an export, or a simple page)."""
-    soup = BeautifulSoup(text, "lxml")
-    meta = page_metadata(soup)
-    base = soup.find("base", href=True)
-    ctx = Context(base_url or (base["href"] if base is not None else None) or meta.source_url,
-                  source, root, diags)
-    main = main_element(soup)
-    h1 = main.find("h1")
-    if h1 is not None:
-        heading_text = _WS.sub(" ", h1.get_text(" ")).strip()
-        if not meta.title or _similar(heading_text, meta.title):
-            meta.title = heading_text
-            h1.extract()
-    notes = extract_notes(main, soup, ctx)
-    body = blocks(main, ctx)
+    """Read article HTML: a full saved page, an export, a fragment or a Word file."""
+    ctx = Context(base_url, source, root, diags)
+    doc = parse(text, ctx)
+    meta = metadata.page_metadata(doc)
+    base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
+    if base and base_url:
+        base = urljoin(base_url, base)
+    ctx.base_url = base or base_url or meta.source_url
+    full_page = extract.has_furniture(doc)
+    cleanup.math_to_text(doc)
+    for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
+        extract._remove(el)
+    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _screen_only(e)]:
+        if el.getparent() is not None:  # hidden or screen-only: not part of the publication
+            extract._remove(el)
+    cleanup.clean(doc)
+    if full_page:
+        container, byline = extract.extract(doc, meta.title)
+        if byline and not meta.authors:
+            meta.authors = metadata.split_authors(byline)
+    else:
+        container = main_element(doc)
+        _take_byline(container, meta)
+    if container is None or not text_content(container).strip() and container.find(".//img") is None:
+        ctx.diag("S002", "no article content found on the page")
+        return Article(meta=meta, blocks=[], source=source, diagnostics=diags)
+    _take_title(container, meta)
+    sub = metadata.find_subtitle(container)
+    if sub is not None:
+        if not meta.subtitle:
+            meta.subtitle = metadata.clean(text_content(sub))
+        if metadata.clean(text_content(sub)) == meta.subtitle:
+            _detach(sub)
+    if full_page:
+        ctx.diag("S003", "page furniture removed (menus, sidebars, comments, share buttons)")
+    frag = _sanitized(container)
+    notes = extract_notes(frag, ctx)
+    body = blocks(frag, ctx)
+    if not body:
+        ctx.diag("S002", "no article content found on the page")
     return Article(meta=meta, blocks=body, notes=notes, source=source, diagnostics=diags)
+
+
+def _take_byline(container: HtmlElement, meta: ArticleMeta) -> None:
+    """A byline near the top ("By A · 2 May 2024") is metadata: the header shows it, so it
+    leaves the body (on full pages the extractor does this on its way)."""
+    for n, el in enumerate(container.iter("p", "div", "span", "address")):
+        if n > 12:
+            return
+        text = metadata.clean(text_content(el))
+        if len(text) > 100:
+            return
+        if extract.BYLINE.search(f"{classes(el)} {el.get('id') or ''}") and 0 < len(text) and \
+                el.getparent() is not None:
+            if not meta.authors:
+                meta.authors = metadata.split_authors(text)
+            if not meta.published:
+                meta.published = next((metadata.iso_date(t.get("datetime")) for t in el.iter("time")), None)
+            _detach(el)
+            return
+
+
+def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:
+    """The article title is metadata: the first ``h1`` (or the first heading matching the
+    title) leaves the body.  An ``h1`` unlike the page's title stays: it is then a
+    heading of the body (Readability's rule too)."""
+    h1 = next(container.iter("h1"), None)
+    if h1 is not None:
+        heading = metadata.clean(text_content(h1))
+        if not meta.title or _similar(heading, meta.title):
+            meta.title = heading
+            _detach(h1)
+            return
+    if meta.title:
+        for h in container.iter("h1", "h2", "h3"):
+            if _is_title(metadata.clean(text_content(h)), meta.title):
+                _detach(h)  # the title again, as the first heading of the body
+            break
+
+
+def _sanitized(container: HtmlElement) -> HtmlElement:
+    """The container through the nh3 allow-list, re-parsed, with source lines kept."""
+    for el in container.iter(etree.Element):
+        if el.sourceline:
+            el.set("data-line", str(el.sourceline))
+    html = etree.tostring(container, encoding="unicode", method="html")
+    clean = sanitize(html)
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True)
+    root = _fromstring(f"<html><body><div>{clean}</div></body></html>", parser)
+    frag = root.find("body/div")
+    return frag if frag is not None else root
 
 
 _BACKLINK = re.compile(r"^\s*[↩↑^⤴]\ufe0e?\s*$")
 
 
-def extract_notes(main: Tag, soup: BeautifulSoup, ctx: Context) -> list[Note]:
+def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
     """Move the targets of footnote references out of the body into notes.
 
     A footnote is the element whose id a note reference (``_note_ref``) points
     at; its links back to the reference are dropped (the writer makes its own)."""
     notes: list[Note] = []
     seen: set[str] = set()
-    containers: set[int] = set()
-    for a in main.find_all("a", href=True):
-        if a.decomposed or a.attrs is None:
-            continue
-        href = a["href"].strip()
-        if not href.startswith("#") or _note_ref(a, href, inlines_text(a)) is None:
-            continue
+    ids = {el.get("id") or el.get("name"): el for el in main.iter(etree.Element)
+           if el.get("id") or (_tag(el) == "a" and el.get("name"))}
+    refs = [a for a in main.iter("a") if (a.get("href") or "").strip().startswith("#")
+            and _note_ref(a, a.get("href").strip(), [Text(text_content(a))]) is not None]
+    ref_anchors = {x for a in refs for x in (a.get("id"), a.get("name"),
+                                             a.getparent().get("id") if a.getparent() is not None else None) if x}
+    for a in refs:
+        if not any(anc is main for anc in a.iterancestors()):
+            continue  # inside a note already moved out: a link back, not a reference
+        href = a.get("href").strip()
         target_id = href[1:]
         if target_id in seen:
             continue
-        target = soup.find(id=target_id)
-        if target is None or target is a or a in target.parents if target is not None else False:
+        target = ids.get(target_id)
+        if target is None or target is a or any(anc is target for anc in a.iterancestors()):
             continue
-        if target.name in ("a", "span", "sup") and target.parent is not None:
-            target = target.find_parent(["li", "p", "div", "aside", "dd"]) or target
+        if _tag(target) in ("a", "span", "sup"):
+            target = next(target.iterancestors("li", "p", "div", "aside", "dd"), target)
+        if target.getparent() is None:
+            continue
         seen.add(target_id)
-        for back in target.find_all("a", href=True):
-            if back["href"].startswith("#") and (_BACKLINK.match(back.get_text()) or
-                                                 "backlink" in (back.get("role") or "") or
-                                                 "back" in " ".join(back.get("class", []))):
-                back.decompose()
-        container = target.find_parent(["ol", "ul", "section", "div", "aside", "footer"])
-        target.extract()
-        content = blocks(target, ctx, 1) if target.name not in ("p",) else _p(target, ctx, 1)
+        for back in [e for e in target.iter("span", "div", "sup") if re.search(r"back-?link", classes(e))]:
+            _detach(back)  # MediaWiki's "^ a b" and its kind: the writer makes its own links back
+        for back in list(target.iter("a")):
+            bhref = back.get("href") or ""
+            if bhref.startswith("#") and (_BACKLINK.match(text_content(back)) or
+                                          bhref[1:] in ref_anchors or
+                                          "backlink" in (back.get("role") or "") or
+                                          "back" in classes(back) or
+                                          (next(back.iterancestors("sup"), None) is not None
+                                           and re.fullmatch(r"\s*\^?[a-z]?\s*", text_content(back)))):
+                _detach(back)
+        container = next(target.iterancestors("ol", "ul", "section", "div", "aside", "footer"), None)
+        _detach(target)
+        content = blocks(target, ctx, 1) if _tag(target) != "p" else _p(target, ctx, 1)
         notes.append(Note(id=target_id, children=content))
-        if container is not None:
-            containers.add(id(container))
-            if not container.get_text(strip=True):
-                parent = container.find_parent(["section", "div", "aside", "footer"])
-                container.decompose()
-                if parent is not None and re.search(r"foot|note", " ".join(parent.get("class", [])) + (parent.get("id") or ""), re.I) \
-                        and len(parent.get_text(strip=True)) < 40:
-                    parent.decompose()
+        if container is not None and container.getparent() is not None and not text_content(container).strip():
+            parent = next(container.iterancestors("section", "div", "aside", "footer"), None)
+            _detach(container)
+            if parent is not None and parent.getparent() is not None and re.search(
+                    r"foot|note|reference", classes(parent) + (parent.get("id") or ""), re.IGNORECASE) \
+                    and len(text_content(parent).strip()) < 40:
+                _detach(parent)
     return notes
 
 
-def inlines_text(el: Tag) -> list[Inline]:
-    return [Text(el.get_text())]
+def _is_title(heading: str, title: str) -> bool:
+    """``heading`` is the title: the same words, or the title is the heading plus a site name."""
+    h, t = heading.lower().strip(), title.lower().strip()
+    if not h:
+        return False
+    if h == t or extract.similar(h, t) > 0.75:
+        return True
+    return t.startswith(h) and re.match(r"\s*[|\-–—:·»/]\s", t[len(h):]) is not None
 
 
 def _similar(a: str, b: str) -> bool:
     a, b = a.lower().strip(), b.lower().strip()
-    return bool(a) and (a == b or a in b or b in a)
+    return bool(a) and (a == b or a in b or b in a or extract.similar(a, b) > 0.75)

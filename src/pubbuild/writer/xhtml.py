@@ -218,6 +218,9 @@ class XhtmlWriter:
                 f' aria-label="Back to reference {escape(note.label)}">↩</a>'
                 for r in note.ref_ids)
             body = self.blocks(note.children)
+            if len(note.children) == 1 and isinstance(note.children[0], Paragraph) and not note.children[0].lang:
+                body = self.item_content(note.children) + back  # a one-paragraph note, like a list item
+                back = ""
             if body.endswith("</p>\n") and back:
                 body = body[: -len("</p>\n")] + back + "</p>\n"
             elif back:

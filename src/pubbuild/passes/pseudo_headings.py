@@ -1,0 +1,87 @@
+"""Promote pseudo-headings to headings.
+
+Authors without a heading style make headings by hand: a short line, in bold
+or title-like, ending in a colon that introduces the prose after it ("Steps
+to Resolve the Conflict:"); and, in documents written without web page
+furniture (exports, Word and Google Docs files), a short bold-only paragraph.
+Screen-reader users navigate by headings and a table of contents is built from
+them, so these become real headings (without the colon), one level below the
+last real heading.
+
+Measured against the Readability corpus (``bench/normalize_bench.py``), two
+looser signals cost more than they gave and are not used: on a web page (a
+CMS had heading styles to offer) a bold line *without* a colon is as often a
+lead-in, a pull-out or emphasis as a heading; and a colon line followed
+directly by a list or a quotation is that list's lead-in sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Article, Block, Heading, LineBreak, Link, Paragraph, Styled, Text
+from ..textutil import plain_text
+from .inlinetools import rstrip_chars
+
+MAX_WORDS = 12
+MAX_CHARS = 100
+SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "at", "by",
+               "from", "vs", "de", "la", "le", "et", "und", "der", "die", "das"}
+
+
+def _bold_only(p: Paragraph) -> bool:
+    kids = [k for k in p.children if not (isinstance(k, Text) and not k.text.strip(" :"))]
+    return len(kids) == 1 and isinstance(kids[0], Styled) and kids[0].kind in ("strong", "b") \
+        and not any(isinstance(n, (LineBreak, Link)) for n in kids[0].children)
+
+
+def _title_like(text: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if not words or not words[0][0].isupper():
+        return False
+    big = [w for w in words if w.lower() not in SMALL_WORDS]
+    return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.6
+
+
+def is_pseudo_heading(p: Paragraph, following: Block | None, bold_alone: bool = False) -> bool:
+    if following is None or any(isinstance(k, (LineBreak, Link)) for k in p.children):
+        return False
+    text = plain_text(p.children).strip()
+    if not text or len(text) > MAX_CHARS or len(text.split()) > MAX_WORDS:
+        return False
+    if re.search(r"[.!?;,]\s*\S", text) or text[-1] in ".!?;,\"”'’)":
+        return False  # a sentence, not a title
+    if not isinstance(following, Paragraph):
+        return False
+    if not text.endswith(":"):
+        return bold_alone and _bold_only(p)
+    return _bold_only(p) or (len(text.split()) <= 8 and _title_like(text[:-1]))
+
+
+def promote(blocks: list[Block], ctx, bold_alone: bool = False) -> list[Block]:
+    out: list[Block] = []
+    last_real: int | None = None
+    real_levels = [b.level for b in blocks if isinstance(b, Heading)]
+    for i, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            last_real = block.level
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, Paragraph) and is_pseudo_heading(block, following, bold_alone) \
+                and not isinstance(following, Heading):
+            kids = block.children
+            if _bold_only(block):
+                kids = next(k for k in kids if isinstance(k, Styled)).children
+            kids = rstrip_chars(list(kids), ":")
+            level = last_real + 1 if last_real else (min(real_levels) if real_levels else 1)
+            ctx.diag("H002", f"{plain_text(kids)[:60]!r} promoted to a heading")
+            out.append(Heading(level=min(level, 6), children=kids, lang=block.lang))
+            continue
+        out.append(block)
+    return out
+
+
+def run(article: Article, ctx) -> None:
+    # A document without page furniture (an export, a Word or Docs file: S003 not raised)
+    # was written where bold was the only way to mark a heading.
+    web_page = any(d.code == "S003" for d in article.diagnostics)
+    article.blocks = promote(article.blocks, ctx, bold_alone=not web_page)

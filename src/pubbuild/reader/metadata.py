@@ -1,0 +1,273 @@
+"""Article metadata from a page: JSON-LD, meta tags, microdata and the byline.
+
+Sources are tried from the most to the least deliberate: JSON-LD (written for
+machines), then Open Graph / Dublin Core / ``name`` meta tags, then what the
+page shows (``<time>``, ``rel=author``, byline classes).  The manifest
+overrides everything here (see :mod:`pubbuild.build`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from email.utils import parsedate_to_datetime
+
+from ..model import ArticleMeta
+from .extract import HtmlElement, text_content
+
+_WS = re.compile(r"\s+")
+ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
+                 "scholarlyarticle", "techarticle", "analysisnewsarticle", "opinionnewsarticle",
+                 "socialmediaposting", "liveblogposting", "reviewnewsarticle", "backgroundnewsarticle"}
+_LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»·:/\\]\s+")
+SUBTITLE = re.compile(r"(^|[\s_-])(subtitle|sub-title|standfirst|dek|deck|subhead|sub-head|"
+                      r"strapline|article-summary|lede|summary)([\s_-]|$)", re.IGNORECASE)
+
+
+def clean(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def language_tag(value: str | None) -> str | None:
+    """A BCP 47 tag from ``en_US``/``en-us``/``EN``; None when it is not one."""
+    value = clean(value).split(",")[0].strip()
+    if not value or not _LANG.match(value):
+        return None
+    parts = value.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
+    return "-".join(out)
+
+
+def iso_date(value: str | None) -> str | None:
+    """An ISO 8601 date or date-time from the common formats pages use."""
+    value = clean(value)
+    if not value:
+        return None
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})([T ]\d{2}:\d{2}(:\d{2})?)?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?", value)
+    if m:
+        out = m.group(1)
+        if m.group(2):  # HTML and OPF allow at most milliseconds
+            out += m.group(2).replace(" ", "T") + (m.group(4) or "")[:4] + (m.group(5) or "")
+        return out
+    if re.match(r"^\d{4}(-\d{2})?$", value):
+        return value
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _meta_map(root: HtmlElement) -> dict[str, str]:
+    """Every meta tag's content by lower-cased property/name/itemprop (first wins)."""
+    found: dict[str, str] = {}
+    for tag in root.iter("meta"):
+        content = clean(tag.get("content"))
+        if not content:
+            continue
+        for key in ("property", "name", "itemprop", "http-equiv"):
+            for name in (tag.get(key) or "").lower().split():
+                found.setdefault(name, content)
+    return found
+
+
+def _first(meta: dict[str, str], *names: str) -> str | None:
+    for name in names:
+        if meta.get(name):
+            return meta[name]
+    return None
+
+
+def _json_ld(root: HtmlElement) -> dict:
+    """The first JSON-LD object that describes an article (``@graph`` searched)."""
+    def objects(data):
+        if isinstance(data, list):
+            for item in data:
+                yield from objects(item)
+        elif isinstance(data, dict):
+            yield data
+            if "@graph" in data:
+                yield from objects(data["@graph"])
+
+    fallback: dict = {}
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        text = re.sub(r"^\s*<!\[CDATA\[|\]\]>\s*$", "", script.text or "")
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        for obj in objects(data):
+            kinds = obj.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            names = {str(k).lower() for k in kinds if k}
+            if names & ARTICLE_TYPES:
+                return obj
+            if "webpage" in names and not fallback:
+                fallback = obj
+    return fallback
+
+
+def _names(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _text_of(value) -> str | None:
+    if isinstance(value, str):
+        return clean(value) or None
+    if isinstance(value, dict):
+        return _text_of(value.get("name") or value.get("@id") or value.get("url"))
+    if isinstance(value, list) and value:
+        return _text_of(value[0])
+    return None
+
+
+_MONTHS = (r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+           r"oct(ober)?|nov(ember)?|dec(ember)?")
+_TRAILING_DATE = re.compile(rf"\s+(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+({_MONTHS})\.?\s+\d{{4}}|"
+                            rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}).*$", re.IGNORECASE)
+
+
+def split_authors(text: str) -> list[str]:
+    """``By A, B and C`` -> [A, B, C]."""
+    text = re.sub(r"^\s*(by|von|par|por|di|door|av)\s+", "", clean(text), flags=re.IGNORECASE)
+    text = re.split(r"\s+[|•·]\s+|\s+[-–—]\s+|\s+(on|updated|published)\s+", text, maxsplit=1)[0]
+    text = _TRAILING_DATE.sub("", text)
+    parts = re.split(r"\s*,\s*|\s+(?:and|&|und|et|y)\s+", text)
+    return [p.strip() for p in parts if p and p.strip() and len(p) < 80 and not p.startswith("http")]
+
+
+def _ld_title(ld: dict, root: HtmlElement) -> str:
+    """JSON-LD ``headline`` or ``name``: when both exist, the one closer to the page title
+    (Wikipedia, for one, puts a category in ``headline``)."""
+    headline, name = clean(_text_of(ld.get("headline"))), clean(_text_of(ld.get("name")))
+    if headline and name and headline != name:
+        from .extract import similar
+
+        page = page_title(root)
+        return name if similar(name, page) > similar(headline, page) else headline
+    return headline or name
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def page_title(root: HtmlElement) -> str:
+    """The document ``<title>`` without the site name around it (Readability's rules:
+    the part before the last separator, unless that leaves too few words)."""
+    title_el = root.find(".//title")
+    orig = clean(text_content(title_el)) if title_el is not None else ""
+    title = orig
+    hierarchical = False
+    separators = re.findall(r" [|\-–—\\/>»] ", orig)
+    if separators:
+        hierarchical = bool(re.search(r" [\\/>»] ", orig))
+        title = orig[: orig.rfind(separators[-1])]
+        if words(title) < 3:
+            title = re.sub(r"^[^|\-–—\\/>»]*[|\-–—\\/>»]", "", orig)
+    elif ": " in title:
+        headings = {clean(text_content(h)) for h in root.iter("h1", "h2")}
+        if title not in headings:
+            title = orig[orig.rfind(":") + 1:]
+            if words(title) < 3:
+                title = orig[orig.find(":") + 1:]
+            elif words(orig[: orig.find(":")]) > 5:
+                title = orig
+    elif len(title) > 150 or len(title) < 15:
+        h1s = list(root.iter("h1"))
+        if len(h1s) == 1:
+            title = clean(text_content(h1s[0]))
+    title = clean(title)
+    if words(title) <= 4 and (not hierarchical or
+                              words(title) != words(re.sub(r"[|\-–—\\/>»]+", "", orig)) - 1):
+        title = orig
+    return title
+
+
+def page_metadata(root: HtmlElement) -> ArticleMeta:
+    """Metadata from the whole page (before any furniture is removed)."""
+    meta = ArticleMeta()
+    tags = _meta_map(root)
+    ld = _json_ld(root)
+    meta.title = (_ld_title(ld, root) or _first(tags, "dc:title", "dcterm:title", "dcterms:title",
+                  "dc.title", "dcterms.title", "og:title", "weibo:article:title", "title",
+                  "twitter:title", "parsely-title") or page_title(root))
+    authors = _names(ld.get("author")) or _names(ld.get("creator"))
+    if not authors:
+        value = _first(tags, "dc:creator", "dcterm:creator", "dcterms:creator", "dc.creator",
+                       "dcterms.creator", "author", "article:author", "parsely-author",
+                       "sailthru.author", "byl")
+        if value and not value.startswith("http"):
+            authors = split_authors(value)
+    if not authors:
+        for el in root.iter("a", "span", "div", "p", "address"):
+            if el.get("rel") == "author" or "author" in (el.get("itemprop") or "").split():
+                name = el.find(".//*[@itemprop='name']")
+                text = clean(text_content(name if name is not None else el))
+                if 0 < len(text) < 80:
+                    authors = split_authors(text)
+                    break
+    meta.authors = list(dict.fromkeys(a for a in (clean(x) for x in authors) if a))
+    meta.published = iso_date(_text_of(ld.get("datePublished")) or _first(
+        tags, "article:published_time", "datepublished", "dcterms.date", "dc.date",
+        "dcterms.created", "dc.date.issued", "parsely-pub-date", "date", "pubdate", "publishdate"))
+    if meta.published is None:
+        for t in root.iter("time"):
+            cls = (t.get("class") or "") + " " + (t.get("itemprop") or "")
+            if t.get("pubdate") is not None or re.search(r"publish|datePublished|entry-date", cls):
+                meta.published = iso_date(t.get("datetime"))
+                if meta.published:
+                    break
+    meta.modified = iso_date(_text_of(ld.get("dateModified")) or _first(
+        tags, "article:modified_time", "datemodified", "dcterms.modified", "og:updated_time"))
+    if meta.modified is None:
+        for t in root.iter("time"):
+            if re.search(r"updated|modified", (t.get("class") or "") + (t.get("itemprop") or "")):
+                meta.modified = iso_date(t.get("datetime"))
+                break
+    meta.description = (_text_of(ld.get("description")) or _first(
+        tags, "dc:description", "dcterm:description", "dcterms:description", "dc.description",
+        "og:description", "weibo:article:description", "description", "twitter:description"))
+    meta.site_name = (_first(tags, "og:site_name", "application-name")
+                      or _text_of(ld.get("publisher")) or None)
+    canonical = None
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            canonical = link.get("href").strip()
+            break
+    meta.source_url = canonical or _first(tags, "og:url") or _text_of(ld.get("url"))
+    html = root if root.tag == "html" else root.find(".//html")
+    lang = None
+    body = root.find(".//body")
+    for el in (html, body):  # Word puts the language on <body>
+        if el is not None and not lang:
+            lang = language_tag(el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang")
+                                or el.get("xml:lang"))
+    meta.language = lang or language_tag(_text_of(ld.get("inLanguage")) or _first(
+        tags, "content-language", "language", "dc.language", "dcterms.language", "og:locale"))
+    subtitle = _text_of(ld.get("alternativeHeadline")) or _first(tags, "subtitle")
+    meta.subtitle = subtitle
+    return meta
+
+
+def find_subtitle(article: HtmlElement) -> HtmlElement | None:
+    """A standfirst element near the top of the article (class/itemprop says so)."""
+    for n, el in enumerate(article.iter("p", "h2", "h3", "div")):
+        if n > 30:
+            break
+        sig = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
+        if "alternativeHeadline" in sig or (SUBTITLE.search(sig) and len(el) < 5):
+            text = clean(text_content(el))
+            if 0 < len(text) < 300:
+                return el
+    return None

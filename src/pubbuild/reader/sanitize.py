@@ -1,0 +1,57 @@
+"""The final allow-list gate: nh3 (ammonia) over the article HTML.
+
+Everything the reader maps onto the model passes through here first, so no
+executable content can reach the model whatever the cleaning before it
+missed: scripts, event-handler attributes, ``javascript:`` and other unsafe
+URL schemes, iframes, objects, embeds and forms.  Elements not allowed lose
+their tags but keep their text; executable and interactive elements lose their
+content too.  ``data-line`` carries each element's source line through the
+re-serialisation so diagnostics can still name it.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+#: Elements kept (their meaning is mapped by the reader's converter tables).
+TAGS = frozenset({
+    "a", "abbr", "acronym", "address", "article", "aside", "b", "bdi", "bdo", "big", "blockquote",
+    "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn",
+    "div", "dl", "dt", "em", "figcaption", "figure", "font", "footer", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hgroup", "hr", "i", "img", "ins", "kbd", "li", "main", "mark", "ol", "p",
+    "picture", "pre", "q", "s", "samp", "section", "small", "span", "strike", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul",
+    "var", "wbr", "listing", "xmp",
+})
+
+#: Elements removed together with their content.
+CLEAN_CONTENT = frozenset({
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "form",
+    "button", "select", "textarea", "option", "canvas", "audio", "video", "svg", "math", "frame",
+    "frameset", "dialog", "title", "head", "nav", "menu", "input", "label", "fieldset", "map",
+})
+
+_COMMON = {"lang", "dir", "id", "title", "class", "role", "data-line", "epub:type"}
+ATTRIBUTES = {
+    "*": _COMMON,
+    "a": {"href", "rel", "name"},
+    "img": {"src", "alt", "width", "height", "data-src", "data-lazy-src", "data-original", "srcset"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "ol": {"start", "reversed", "type"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "scope", "headers"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+    "table": {"summary"},
+    "pre": {"class"},
+    "code": {"class"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel", "data"})
+
+
+def sanitize(html: str) -> str:
+    """``html`` with only the allow-listed elements, attributes and URL schemes."""
+    return nh3.clean(html, tags=set(TAGS), clean_content_tags=set(CLEAN_CONTENT),
+                     attributes={k: set(v) for k, v in ATTRIBUTES.items()}, strip_comments=True,
+                     link_rel=None, url_schemes=set(URL_SCHEMES))
