@@ -244,6 +244,38 @@ def _run(sources: list[Path], root: Path, jobs: int):
             yield source, future.result()
 
 
+# ------------------------------------------------------------------ output records
+
+
+def _record_path(output: Path) -> Path:
+    return output.parent / ".cache" / "outputs" / f"{output.name}.json"
+
+
+def record_output(output: Path, diagnostics: list) -> None:
+    """Remember the backend diagnostics of a freshly written output, so that a later
+    ``check`` of the unchanged file reports them without building it again."""
+    stat = output.stat()
+    record = _record_path(output)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    tmp = record.with_name(f".{record.name}.part")
+    tmp.write_text(json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                               "diagnostics": [d.as_dict() for d in diagnostics]}), encoding="utf-8")
+    os.replace(tmp, record)
+
+
+def recorded_diagnostics(output: Path) -> list[dict] | None:
+    """The diagnostics recorded for ``output``, or None when there is no record of
+    this very file (written by another tool, or changed since)."""
+    try:
+        data = json.loads(_record_path(output).read_text(encoding="utf-8"))
+        stat = output.stat()
+    except (OSError, ValueError):
+        return None
+    if data.get("size") != stat.st_size or data.get("mtime_ns") != stat.st_mtime_ns:
+        return None
+    return data.get("diagnostics", [])
+
+
 # ------------------------------------------------------------------ build
 
 
@@ -273,6 +305,7 @@ def build_all(target: Path | None = None, out_dir: Path | None = None,
         backend = cls(options)
         path = output_path(pub, cls, None if out_dir is None else out_dir / f"{pub.slug}{cls.suffix}")
         outputs[name] = write_atomically(backend, pub, path)
+        record_output(path, backend.diagnostics)
         diags.extend(backend.diagnostics)
         page_map = getattr(backend, "page_map", None)
         if page_map:
