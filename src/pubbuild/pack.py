@@ -296,20 +296,32 @@ def build_all(target: Path | None = None, out_dir: Path | None = None,
     pub = assemble(manifest, articles)
     if on_publication is not None:
         on_publication(pub)
-    outputs: dict[str, Path] = {}
     diags = [d for a in pub.articles for d in a.diagnostics]
+    outputs = render_all(pub, formats, options, diags, progress,
+                         lambda cls: output_path(pub, cls, None if out_dir is None
+                                                 else out_dir / f"{pub.slug}{cls.suffix}"))
+    return BuildResult(outputs, pub, diags, stats)
+
+
+def render_all(pub: Publication, formats: list[str] | None, options: backends.BuildOptions | None,
+               diags: list, progress: Progress, where: Callable[[type], Path],
+               record: bool = True) -> dict[str, Path]:
+    """Run each backend over ``pub`` into ``where(backend class)``; paginated backends
+    first, their page map handed on to the others.  Backend diagnostics go to ``diags``."""
+    outputs: dict[str, Path] = {}
     names = ordered_backends(formats)
     bar = progress("render", len(names))
     for name in names:
         cls = backends.get(name)
         backend = cls(options)
-        path = output_path(pub, cls, None if out_dir is None else out_dir / f"{pub.slug}{cls.suffix}")
+        path = where(cls)
         outputs[name] = write_atomically(backend, pub, path)
-        record_output(path, backend.diagnostics)
+        if record:
+            record_output(path, backend.diagnostics)
         diags.extend(backend.diagnostics)
         page_map = getattr(backend, "page_map", None)
         if page_map:
             pub.page_map = page_map
         bar.advance()
     bar.close()
-    return BuildResult(outputs, pub, diags, stats)
+    return outputs
