@@ -1,0 +1,161 @@
+"""Page-break markers sit where the PDF's pages begin (compared with the PDF's own text)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pubbuild.pagemap import (
+    EPUB_NS, XHTML, PageBreak, _counted, insert_markers, page_break_source, page_breaks,
+    page_list_nav,
+)
+
+WORDS = ("accessibility briefing parliament hyphenation archive committee reading-room "
+         "infrastructure ceasefire international correspondence").split()
+
+
+def _paragraph(n: int, length: int) -> str:
+    return " ".join(WORDS[(n * 7 + i) % len(WORDS)] + ("," if i % 9 == 8 else "") for i in range(length))
+
+
+def _sections() -> dict[str, str]:
+    """Three top-level sections, as the PDF HTML and the EPUB documents both carry them."""
+    rows = "".join(f"<tr><td>Town {i}</td><td>{i * 37}</td></tr>" for i in range(45))
+    return {
+        "front": "<h1>About this pack</h1><p>A short front page.</p>",
+        "alpha": ("<h1>Alpha article</h1>"
+                  + "".join(f"<p>{_paragraph(n, 90)} <em>emphasis {n}</em> after.</p>" for n in range(6))
+                  + "<ol>" + "".join(f"<li>item number {i} in a list of points</li>" for i in range(12)) + "</ol>"),
+        "beta": ("<h1>Beta article</h1><p>Before the table.</p>"
+                 "<table><thead><tr><th>Region</th><th>Visits</th></tr></thead>"
+                 f"<tbody>{rows}</tbody></table>"
+                 + "".join(f"<p>{_paragraph(n, 60)}</p>" for n in range(3))),
+    }
+
+
+CSS = """@page { size: A6; margin: 12mm 10mm; @bottom-center { content: counter(page); } }
+body { font-family: "DejaVu Serif", serif; font-size: 10pt; }
+p { hyphens: auto; text-align: justify; }
+section { break-before: page; }
+thead { display: table-header-group; }
+"""
+
+
+def _counted_text(text: str) -> str:
+    return "".join(c for c in text if _counted(c) and c != "\u2010")
+
+
+def _flow_start(page_text: str, expected: str) -> str:
+    """The page's text without what layout generates before the flow: a repeated table
+    header and a list item's number."""
+    if page_text.startswith("RegionVisits") and not expected.startswith("Region"):
+        page_text = page_text[len("RegionVisits"):]
+    return re.sub(r"^\d+\.", "", page_text) if not re.match(r"\d", expected) else page_text
+
+
+@pytest.fixture(scope="module")
+def laid_out(tmp_path_factory):
+    from weasyprint import CSS as Css
+    from weasyprint import HTML
+
+    body = "".join(f'<section id="{k}">{v}</section>' for k, v in _sections().items())
+    html = HTML(string=f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>')
+    document = html.render(stylesheets=[Css(string=CSS)])
+    breaks = page_breaks(html.etree_element, document)
+    pdf = tmp_path_factory.mktemp("pagemap") / "doc.pdf"
+    document.write_pdf(str(pdf))
+    return breaks, pdf, len(document.pages)
+
+
+def _pdf_pages(pdf: Path, n: int) -> list[str]:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is required")
+    out = []
+    for page in range(1, n + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        out.append(_counted_text(text))
+    return out
+
+
+def test_every_page_has_one_break_in_order(laid_out):
+    breaks, _, pages = laid_out
+    assert pages >= 8, "the test document must span several pages"
+    assert [b.page for b in breaks] == list(range(1, pages + 1))
+    assert [b.label for b in breaks] == [str(n) for n in range(1, pages + 1)]
+    assert {b.container for b in breaks} == {"front", "alpha", "beta"}
+    keyed = [(["front", "alpha", "beta"].index(b.container), b.offset) for b in breaks]
+    assert keyed == sorted(keyed)
+
+
+def test_breaks_match_the_pdf_text(laid_out):
+    breaks, pdf, pages = laid_out
+    texts = _pdf_pages(pdf, pages)
+    repeated_header = list_item = 0
+    for b, page_text in zip(breaks, texts):
+        expected = _counted_text(b.text)[:12]
+        assert expected, b
+        repeated_header += page_text.startswith("RegionVisits") and not expected.startswith("Region")
+        list_item += bool(re.match(r"\d+\.item", page_text))
+        assert _flow_start(page_text, expected).startswith(expected), (b, page_text[:40])
+        sections = _sections()
+        assert b.container in _sections()
+    assert repeated_header >= 1, "the test must cover a table header repeated on a new page"
+    assert list_item >= 1, "the test must cover a page that begins inside a list"
+    assert any(b.offset and b.text[:1].islower() for b in breaks), "and one inside a paragraph"
+
+
+def test_markers_in_the_epub_documents_sit_where_pages_begin(laid_out):
+    breaks, pdf, pages = laid_out
+    texts = _pdf_pages(pdf, pages)
+    by_container: dict[str, list[PageBreak]] = {}
+    for b in breaks:
+        by_container.setdefault(b.container, []).append(b)
+    found: dict[str, str] = {}
+    for key, content in _sections().items():
+        doc = etree.fromstring(
+            f'<html xmlns="{XHTML}" xmlns:epub="{EPUB_NS}"><head><title>t</title></head><body>'
+            f'<section id="{key}">{content}</section></body></html>')
+        section = doc.find(f".//{{{XHTML}}}section")
+        assert insert_markers(section, by_container.get(key, [])) == len(by_container.get(key, []))
+        xml = etree.tostring(doc, encoding="unicode")
+        # The markers changed nothing but themselves: the text is the same.
+        assert _counted_text("".join(section.itertext())) == _counted_text(
+            "".join(etree.fromstring(f'<s xmlns="{XHTML}">{content}</s>').itertext()))
+        for b in by_container.get(key, []):
+            assert f'id="page-{b.label}"' in xml and f'aria-label="{b.label}"' in xml
+        # Text following each marker, up to the next one.
+        for span in section.iter(f"{{{XHTML}}}span"):
+            if span.get(f"{{{EPUB_NS}}}type") != "pagebreak":
+                continue
+            assert span.get("role") == "doc-pagebreak"
+            following = "".join(span.xpath("following::text()"))
+            found[span.get("aria-label")] = _counted_text(following)[:12]
+    for b, page_text in zip(breaks, texts):
+        after = found[b.label]
+        assert after and _flow_start(page_text, after).startswith(after), (b.label, after, page_text[:30])
+
+
+def test_insert_markers_splits_text_and_tails():
+    doc = etree.fromstring(f'<div xmlns="{XHTML}"><p>ab <em>cd</em> ef</p><p>gh</p></div>')
+    breaks = [PageBreak(1, "1", "x", 0), PageBreak(2, "2", "x", 3), PageBreak(3, "3", "x", 4),
+              PageBreak(4, "4", "x", 6), PageBreak(5, "5", "x", 8, before_text=False)]
+    assert insert_markers(doc, breaks) == 5
+    labels = []
+    for node in doc.iter():
+        if node.get("role") == "doc-pagebreak":
+            labels.append((node.get("aria-label"), _counted_text("".join(node.xpath("following::text()")))))
+    assert labels == [("1", "abcdefgh"), ("2", "defgh"), ("3", "efgh"), ("4", "gh"), ("5", "")]
+    assert _counted_text("".join(doc.itertext())) == "abcdefgh"
+
+
+def test_page_list_nav_and_source():
+    nav = page_list_nav([PageBreak(1, "1", "about", 0), PageBreak(2, "2", "alpha", 10)],
+                        lambda c: f"{c}.xhtml")
+    assert 'epub:type="page-list"' in nav and 'href="alpha.xhtml#page-2"' in nav
+    assert page_break_source("urn:uuid:1") == "urn:uuid:1 (PDF edition)"
