@@ -67,7 +67,7 @@ def test_warnings_fail_only_with_strict(tmp_path, capsys, no_epubcheck):
     report = _json(capsys)
     assert report["ok"] is False
     assert [f["code"] for f in report["articles"]["sources/harbour.html"]] == ["S007"]
-    assert report["articles"]["sources/harbour.html"][0]["where"].startswith("sources/harbour.html:")
+    assert report["articles"]["sources/harbour.html"][0]["where"].startswith("sources/harbour.html")
 
 
 def test_missing_alt_is_a_warning_in_the_article_and_an_error_in_the_pdf(tmp_path, capsys, no_epubcheck):
