@@ -7,8 +7,8 @@ import shutil
 
 import pikepdf
 import pytest
-
 from packutil import copy_root
+
 from pubbuild.check import VALIDATORS, check, pdf_structure
 from pubbuild.cli import main
 

@@ -9,8 +9,8 @@ import bagit
 import pikepdf
 import pytest
 from lxml import etree
-
 from packutil import copy_root
+
 from pubbuild.cli import main
 from pubbuild.deposit import DC
 
@@ -58,7 +58,7 @@ def test_bag_holds_everything_an_archive_needs(bag):
 def test_descriptive_metadata(bag):
     _, target = bag
     dc = etree.parse(str(target / "data" / "metadata" / "dublin-core.xml"))
-    values = lambda name: [e.text for e in dc.iter(f"{{{DC}}}{name}")]  # noqa: E731
+    values = lambda name: [e.text for e in dc.iter(f"{{{DC}}}{name}")]
     assert values("title") == ["Test Pack: Two parts"]
     assert values("creator") == ["Desk Editor", "Ann Author"]
     assert values("language") == ["en"] and values("type") == ["Text"]

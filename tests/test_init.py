@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import assert_epubcheck_clean
+
 from pubbuild.cli import main
 from pubbuild.manifest import load
 

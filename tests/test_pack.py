@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_epubcheck_clean
 from packutil import copy_root
+
 from pubbuild.build import load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError

@@ -11,12 +11,17 @@ import pytest
 from lxml import etree
 
 from pubbuild.pagemap import (
-    EPUB_NS, XHTML, PageBreak, _counted, insert_markers, page_break_source, page_breaks,
+    EPUB_NS,
+    XHTML,
+    PageBreak,
+    _counted,
+    insert_markers,
+    page_break_source,
+    page_breaks,
     page_list_nav,
 )
 
-WORDS = ("accessibility briefing parliament hyphenation archive committee reading-room "
-         "infrastructure ceasefire international correspondence").split()
+WORDS = ["accessibility", "briefing", "parliament", "hyphenation", "archive", "committee", "reading-room", "infrastructure", "ceasefire", "international", "correspondence"]
 
 
 def _paragraph(n: int, length: int) -> str:
@@ -103,7 +108,6 @@ def test_breaks_match_the_pdf_text(laid_out):
         repeated_header += page_text.startswith("RegionVisits") and not expected.startswith("Region")
         list_item += bool(re.match(r"\d+\.item", page_text))
         assert _flow_start(page_text, expected).startswith(expected), (b, page_text[:40])
-        sections = _sections()
         assert b.container in _sections()
     assert repeated_header >= 1, "the test must cover a table header repeated on a new page"
     assert list_item >= 1, "the test must cover a page that begins inside a list"

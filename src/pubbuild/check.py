@@ -15,9 +15,9 @@ import logging
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import backends
 from .build import output_path, write_atomically
@@ -157,7 +157,7 @@ def epubcheck(path: Path) -> tuple[bool, list[Finding]]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
         proc = subprocess.run([java, "-jar", str(jar), str(path), "--json", str(out)],
-                              capture_output=True, text=True, timeout=600)
+                              check=False, capture_output=True, text=True, timeout=600)
         if not out.is_file():
             return True, [Finding("error", "C002", "EPUBCheck failed to run: "
                                   + (proc.stderr.strip().splitlines() or ["no output"])[-1], str(path))]

@@ -11,8 +11,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import backends
 
@@ -102,7 +102,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         n = len(result.publication.articles)
         print(f"normalised {len(result.stats.normalised)} of {n} article{'s' * (n != 1)} "
               f"({len(result.stats.hits)} unchanged, from the cache)")
-        for name, path in result.outputs.items():
+        for path in result.outputs.values():
             print(f"wrote {path}")
     return 0
 

@@ -111,7 +111,7 @@ def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progres
     outputs = render_all(pub, None, options, diags, progress,
                          lambda cls: edition / f"{pub.slug}{cls.suffix}", record=False)
     originals = original_files(pub, manifest_path)
-    for name, path in outputs.items():
+    for path in outputs.values():
         hook = ARCHIVAL_HOOKS.get(path.suffix)
         if hook is not None:
             hook(path, pub, originals, notes)

@@ -25,8 +25,21 @@ from pathlib import Path
 
 from . import __version__
 from .model import (
-    Article, Figure, Heading, Link, List, ListItem, Matter, Paragraph, Part, Publication,
-    Section, Span, Styled, Table, Text,
+    Article,
+    Figure,
+    Heading,
+    Link,
+    List,
+    ListItem,
+    Matter,
+    Paragraph,
+    Part,
+    Publication,
+    Section,
+    Span,
+    Styled,
+    Table,
+    Text,
 )
 from .textutil import images, inline_runs, walk_blocks, walk_inlines
 
@@ -211,10 +224,11 @@ def accessibility_page(pub: Publication) -> Matter:
                          "skipped by screen readers."))
     if c["tables"]:
         headed, total = c["headed_tables"], c["tables"]
-        which = (f"The data table has" if total == 1 else f"All {total} data tables have"
+        which = ("The data table has" if total == 1 else f"All {total} data tables have"
                  if headed == total else f"{headed} of {total} data tables {_verb(headed, 'has', 'have')}")
         blocks.append(_p(f"{which} header cells, which screen readers announce with each cell."
-                         if headed else f"{_plural(total, 'data table')} without header cells."))
+                         if headed else f"{_plural(total, 'data table')} {_verb(total, 'has', 'have')} "
+                         "no header cells, so a screen reader cannot say which column a cell is in."))
     if c["notes"]:
         blocks.append(_p(f"Notes ({c['notes']}) are linked from where they are referenced, "
                          "and link back."))

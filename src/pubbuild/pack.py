@@ -18,10 +18,10 @@ import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import __version__, backends
 from .build import assemble, load_manifest, output_path, read_articles, write_atomically
@@ -111,7 +111,7 @@ class ArticleCache:
                 fmt, deps, article = pickle.load(fh)
         except FileNotFoundError:
             return None
-        except Exception as exc:  # a damaged entry is a miss, never a failure
+        except Exception as exc:  # noqa: BLE001 - a damaged entry is a miss, never a failure
             logger.debug("ignoring unreadable cache entry %s: %s", path, exc)
             return None
         if fmt != CACHE_FORMAT or any(Path(p).is_file() != exists for p, exists in deps):

@@ -27,9 +27,9 @@ builder hands it to the EPUB backend as ``Publication.page_map``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
-from typing import Callable, Iterable
 
 #: Characters that do not count: white space is everywhere implied, U+00AD may vanish.
 _IGNORED = {"\u00ad", "\u200b"}

@@ -7,7 +7,8 @@ terminal, one plain line per stage otherwise, nothing with ``--quiet``.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, TextIO
+from collections.abc import Callable
+from typing import Protocol, TextIO
 
 
 class Bar(Protocol):
@@ -30,7 +31,7 @@ class _NullBar:
         pass
 
 
-def NULL_PROGRESS(stage: str, total: int) -> Bar:  # noqa: N802 - a constant-like default
+def NULL_PROGRESS(stage: str, total: int) -> Bar:
     """Reports nothing."""
     return _NullBar()
 
