@@ -178,6 +178,15 @@ def test_build_reports_source_errors_from_workers(tmp_path, capsys):
     assert "notes.txt: binary file" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", ["build", "check", "deposit", "init"])
+def test_help_on_pack_commands(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: pubbuild {command}" in out and "--quiet" in out
+
+
 def test_build_rejects_bad_jobs(capsys):
     with pytest.raises(SystemExit) as info:
         main(["build", "--jobs", "0"])

@@ -234,6 +234,8 @@ def _copy(article: Article) -> Article:
 
 def _run(sources: list[Path], root: Path, jobs: int):
     """(source, Article or error tuple) for each source, in the order given."""
+    from . import reader  # noqa: F401 - imported once here, inherited by forked workers
+
     if jobs <= 1:
         for source in sources:
             yield source, _normalise_one(str(source), str(root))
