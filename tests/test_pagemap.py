@@ -163,3 +163,82 @@ def test_page_list_nav_and_source():
                         lambda c: f"{c}.xhtml")
     assert 'epub:type="page-list"' in nav and 'href="alpha.xhtml#page-2"' in nav
     assert page_break_source("urn:uuid:1") == "urn:uuid:1 (PDF edition)"
+
+
+# ------------------------------------------------------------------ end to end on the sample
+
+
+def _with_page_markers(epub: Path, breaks: list[PageBreak], identifier: str, out: Path) -> int:
+    """The sample EPUB with the PDF's page breaks added the way the EPUB backend will add
+    them (markers in each content document, a page-list nav, the metadata); how many."""
+    import zipfile
+
+    inserted = 0
+    src = zipfile.ZipFile(epub)
+    docs = {n.rsplit("/", 1)[-1].removesuffix(".xhtml"): n for n in src.namelist() if n.endswith(".xhtml")}
+    where = {b.container or "titlepage" for b in breaks}
+    assert where <= set(docs), where - set(docs)
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            stem = info.filename.rsplit("/", 1)[-1].removesuffix(".xhtml")
+            mine = [b for b in breaks if (b.container or "titlepage") == stem]
+            if mine:
+                doc = etree.fromstring(data)
+                inserted += insert_markers(doc.find(f"{{{XHTML}}}body"), mine)
+                data = etree.tostring(doc, xml_declaration=True, encoding="utf-8")
+            elif stem == "nav":
+                nav = page_list_nav(breaks, lambda c: f"{c or 'titlepage'}.xhtml")
+                data = data.replace(b"</body>", nav.encode() + b"</body>")
+            elif info.filename.endswith(".opf"):
+                meta = (f'<meta property="pageBreakSource">{page_break_source(identifier)}</meta>'
+                        '<meta property="schema:accessibilityFeature">pageNavigation</meta>'
+                        '<meta property="schema:accessibilityFeature">pageBreakMarkers</meta></metadata>')
+                data = data.replace(b"</metadata>", meta.encode())
+            dst.writestr(info, data, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
+                         else zipfile.ZIP_DEFLATED)
+    return inserted
+
+
+def test_sample_epub_with_pdf_page_breaks_stays_valid(sample_build, tmp_path):
+    import os
+
+    from weasyprint import CSS as Css
+    from weasyprint import HTML
+
+    from conftest import ROOT, assert_epubcheck_clean
+    from pubbuild.backends.pdf import STYLES, PdfBackend, make_fetcher
+    from pubbuild.build import load_publication
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        pub = load_publication(ROOT / "pubbuild.yaml")
+    finally:
+        os.chdir(cwd)
+    html = HTML(string=PdfBackend().html(pub), base_url=pub.root.as_uri() + "/",
+                url_fetcher=make_fetcher(pub.root, False, []))
+    document = html.render(stylesheets=[Css(filename=str(STYLES / "print.css"))], pdf_tags=True)
+    breaks = page_breaks(html.etree_element, document)
+    pdf = tmp_path / "sample.pdf"
+    document.write_pdf(str(pdf))
+    texts = _pdf_pages(pdf, len(document.pages))
+    for b, page_text in zip(breaks, texts):
+        assert page_text.startswith(_counted_text(b.text)[:8]), (b, page_text[:30])
+    out = tmp_path / "paged.epub"
+    assert _with_page_markers(sample_build["epub"], breaks, pub.meta.identifier, out) == len(breaks)
+    assert_epubcheck_clean(out)
+
+
+def test_markers_stay_out_of_headings_and_lists():
+    doc = etree.fromstring(f'<body xmlns="{XHTML}"><section><h1>Title</h1><p>one two</p>'
+                           '<ul><li>item</li></ul><h2>Next</h2></section></body>')
+    breaks = [PageBreak(1, "1", "x", 0), PageBreak(2, "2", "x", 0),  # a blank page, then the title
+              PageBreak(3, "3", "x", 5), PageBreak(4, "4", "x", 11), PageBreak(5, "5", "x", 15, before_text=False)]
+    assert insert_markers(doc, breaks) == 5
+    xml = etree.tostring(doc, encoding="unicode")
+    xml = xml.replace(f' xmlns:epub="{EPUB_NS}"', "").replace(f' xmlns="{XHTML}"', "")
+    mark = '<span epub:type="pagebreak" role="doc-pagebreak" id="page-{0}" aria-label="{0}"/>'.format
+    # Hoisted as far as the page's first element starts: here before the section.
+    assert xml == ("<body>" + mark(1) + mark(2) + "<section><h1>Title</h1>" + mark(3) + "<p>one two</p>"
+                   "<ul><li>" + mark(4) + "item</li></ul>" + mark(5) + "<h2>Next</h2></section></body>")

@@ -238,21 +238,74 @@ def insert_markers(container, breaks: list[PageBreak]) -> int:
             slot, pos = None, 0                  # beyond the text: at the end
         places.append((slot if slot is not None else len(slots), pos, b.page, b))
     # Insert from the last place backwards, so that earlier places stay where they are.
+    end = len(container)
     for slot, pos, _, b in sorted(places, key=lambda p: (p[0], p[1], p[2]), reverse=True):
         new = marker(b.label, make)
         if slot == len(slots):
-            container.append(new)
+            container.insert(end, new)
             continue
         el, kind = slots[slot]
-        text = getattr(el, kind) or ""
-        setattr(el, kind, text[:pos] or None)
-        new.tail = text[pos:] or None
-        if kind == "text":
-            el.insert(0, new)
-        else:
-            parent = el.getparent()
-            parent.insert(parent.index(el) + 1, new)
+        if not _hoisted(container, el, kind, pos, b.before_text, new):
+            text = getattr(el, kind) or ""
+            setattr(el, kind, text[:pos] or None)
+            new.tail = text[pos:] or None
+            if kind == "text":
+                el.insert(0, new)
+            else:
+                parent = el.getparent()
+                parent.insert(parent.index(el) + 1, new)
     return len(places)
+
+
+#: Elements whose children cannot include a ``span``: a marker never goes directly inside them.
+_NO_PHRASING = {"html", "head", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr",
+                "colgroup", "select", "optgroup", "datalist", "hgroup", "menu", "picture"}
+
+
+def _hoisted(container, el, kind: str, pos: int, before_text: bool, new) -> bool:
+    """Put the marker between elements rather than inside one when the point is at an
+    element's very start (or, for a point after text, its very end): inside a heading
+    it would become part of the heading's accessible name."""
+    text = getattr(el, kind) or ""
+    if before_text and kind == "text" and not text[:pos].strip():
+        target = el                             # the point is where ``el`` begins
+        while (target is not container and _can_hold_marker(target.getparent(), container)
+               and target.getparent() is not container
+               and target.getparent()[0] is target and not (target.getparent().text or "").strip()):
+            target = target.getparent()
+        if target is container or not _can_hold_marker(target.getparent(), container):
+            return False
+        parent = target.getparent()
+        index = parent.index(target)
+        while (index and parent[index - 1].get("role") == "doc-pagebreak"
+               and not (parent[index - 1].tail or "").strip()):
+            index -= 1  # markers already placed here are for later pages
+        new.tail = None
+        parent.insert(index, new)
+        return True
+    if not before_text and not text[pos:].strip():
+        target = el if kind == "text" and len(el) == 0 else (
+            el.getparent() if kind == "tail" and el.getparent() is not None
+            and el.getparent()[-1] is el else None)
+        if target is None or target is container:
+            return False
+        while (target.getparent() is not container and target.getparent() is not None
+               and target.getparent()[-1] is target and not (target.tail or "").strip()
+               and _can_hold_marker(target.getparent().getparent(), container)):
+            target = target.getparent()
+        parent = target.getparent()
+        if parent is None or not _can_hold_marker(parent, container):
+            return False
+        new.tail, target.tail = target.tail, None
+        parent.insert(parent.index(target) + 1, new)
+        return True
+    return False
+
+
+def _can_hold_marker(el, container) -> bool:
+    if el is None:
+        return False
+    return _local(el.tag) not in _NO_PHRASING
 
 
 def _slots(el, out: list, top: bool = False) -> None:
@@ -276,5 +329,6 @@ def page_list_nav(breaks: list[PageBreak], href: Callable[[str | None], str]) ->
 
 
 def page_break_source(identifier: str) -> str:
-    """The ``a11y:pageBreakSource`` value naming the PDF edition the page numbers come from."""
+    """The ``pageBreakSource`` value (an unprefixed package ``meta`` property, which EPUBCheck
+    5.3 accepts) naming the PDF edition the page numbers come from."""
     return f"{identifier} (PDF edition)"
