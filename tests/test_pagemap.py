@@ -203,10 +203,10 @@ def _with_page_markers(epub: Path, breaks: list[PageBreak], identifier: str, out
 def test_sample_epub_with_pdf_page_breaks_stays_valid(sample_build, tmp_path):
     import os
 
+    from conftest import ROOT, assert_epubcheck_clean
     from weasyprint import CSS as Css
     from weasyprint import HTML
 
-    from conftest import ROOT, assert_epubcheck_clean
     from pubbuild.backends.pdf import STYLES, PdfBackend, make_fetcher
     from pubbuild.build import load_publication
 
