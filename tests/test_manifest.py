@@ -103,3 +103,21 @@ def test_reference_lists_every_key():
     ref = reference()
     for key in ("title", "language", "creators", "articles", "source", "retrieved", "certifier"):
         assert f"`{key}`" in ref
+
+
+@pytest.mark.parametrize("text,line,needle", [
+    ("title: P\narticles:\n  - source: sources/gone.html\n", 3, "articles[0].source: file not found"),
+    ("title: P\nsubjects: {a: 1}\narticles: [sources/a.html]\n", 2, "subjects: expected a list of text"),
+    ("title: P\nauthor: Ann\narticles: [sources/a.html]\n", 2, "author: unknown key"),
+    ("title: P\narticles: [sources/a.html\n", None, "invalid YAML"),
+    ("title: P\narticles:\n  - source: ../../etc/passwd\n", 3, "is outside the project folder"),
+])
+def test_cli_each_bad_manifest_case(tmp_path, capsys, text, line, needle):
+    path = project(tmp_path, text)
+    out = tmp_path / "out.epub"
+    assert main(["epub", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and str(path) in err and "Traceback" not in err
+    if line:
+        assert f"{path}:{line}: " in err
+    assert not out.exists() and not (tmp_path / "build").exists()

@@ -33,6 +33,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "H002": ("info", "pseudo-heading promoted to a heading"),
     "H003": ("info", "pseudo-list turned into a list"),
     "N001": ("warning", "note reference without a note"),
+    "E001": ("warning", "image could not be packaged; replaced by its text alternative"),
+    "E002": ("warning", "accessibility conformance claim withheld"),
 }
 
 

@@ -401,7 +401,8 @@ def load(path: Path) -> Manifest:
         identifier=values.get("identifier") or derive_identifier(
             values["title"], creators, values.get("date")),
         description=values.get("description"), rights=values.get("rights"),
-        subjects=values.get("subjects", []), certifier=access.get("certifier"), cover=cover)
+        subjects=values.get("subjects", []), certifier=access.get("certifier"), cover=cover,
+        certifier_credential=access.get("credential"))
     return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]),
                     part_specs, values.get("introduction"))
 

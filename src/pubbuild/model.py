@@ -390,6 +390,8 @@ class PublicationMeta:
     """Subjects or keywords."""
     certifier: str | None = None
     """Who certifies the accessibility conformance claim, if anyone."""
+    certifier_credential: str | None = None
+    """The certifier's credential (``accessibility: credential:``), if given."""
     cover: Path | None = None
     """Cover image given by the manifest."""
     modified: str = ""

@@ -1,70 +1,99 @@
-"""EPUB 3 backend (ebooklib), with the accessibility metadata derived from content.
+"""EPUB 3 backend (ebooklib), with accessibility metadata derived from the content.
 
-Recipe (:meth:`EpubBackend.write`): collect images -> render content
-documents -> title page, cover, nav, NCX -> metadata -> write with
-:class:`DeterministicEpubWriter`, which works around ebooklib 0.20's defects
-(no ``xml:lang`` on the package, ``spine toc`` without an NCX, zip entries
-stamped with the current time, swallowed write errors).
+Recipe (:meth:`EpubBackend.write`): render one content document per article
+(packaging its images as it goes) -> cover, title page, nav, NCX -> metadata
+-> write with :class:`~.epub_package.DeterministicEpubWriter`.  Images live in
+:mod:`.epub_images`, the accessibility claims in :mod:`.epub_a11y`, the
+ebooklib work-arounds in :mod:`.epub_package`.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime as _dt
-import hashlib
 import logging
-import mimetypes
-import zipfile
-from dataclasses import dataclass, field
+import textwrap
 from html import escape
 from pathlib import Path
-from urllib.parse import unquote_to_bytes
 
 from ebooklib import epub
-from lxml import etree
 
 from .. import diagnostics
 from ..errors import BuildError
-from ..model import Article, Image, Publication, Section, Table
-from ..textutil import images as all_images
-from ..textutil import plain_text, walk_blocks
+from ..model import Article, Figure, Image, Publication, Section
+from ..textutil import plain_text
 from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from . import register
 from .base import Backend
+from .epub_a11y import ContentFacts, accessibility_metadata, conformance_problems, count_content
+from .epub_a11y import primary_language
+from .epub_images import ImagePackager, ImageProblem
+from .epub_package import DeterministicEpubWriter, parse_stamp, set_generator
 
 logger = logging.getLogger(__name__)
 
 STYLESHEET = Path(__file__).resolve().parents[3] / "styles" / "epub.css"
-MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-               ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+CSS_HREF = "styles/epub.css"
 RELATORS = {"author": "aut", "editor": "edt", "compiler": "com", "translator": "trl",
             "contributor": "ctb"}
-CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+#: Primary language subtags written right to left.
+RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",
+                 "ug", "ur", "yi"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: How deep the table of contents goes below the article titles.
+TOC_DEPTH = 2
 
 
-def xhtml_document(title: str, lang: str, body: str, css: str | None = "css/epub.css",
+def direction(lang: str | None) -> str:
+    """``rtl`` for languages written right to left, else ``ltr``."""
+    return "rtl" if primary_language(lang) in RTL_LANGUAGES else "ltr"
+
+
+def xhtml_document(title: str, lang: str, body: str, css: str | None = CSS_HREF,
                    body_attrs: str = "") -> str:
-    """A complete XHTML content document."""
+    """A complete XHTML content document: ``lang`` and ``xml:lang`` on ``html``, and
+    ``dir`` for right-to-left languages."""
     link = f'<link rel="stylesheet" type="text/css" href="{css}"/>\n' if css else ""
+    dir_attr = ' dir="rtl"' if direction(lang) == "rtl" else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
-        f"{lang_attrs(lang)}>\n<head>\n<meta charset=\"utf-8\"/>\n<title>{escape(title)}</title>\n"
+        f"{lang_attrs(lang)}{dir_attr}>\n<head>\n<meta charset=\"utf-8\"/>\n<title>{escape(title)}</title>\n"
         f"{link}</head>\n<body{body_attrs}>\n{body}</body>\n</html>\n")
 
 
 class EpubXhtmlWriter(XhtmlWriter):
-    """The shared writer with EPUB structural semantics."""
+    """The shared writer with EPUB structural semantics (``epub:type`` beside each role)."""
 
     epub_types = True
 
+    def missing_image(self, image: Image) -> str:
+        """An image left out of the book: its text alternative, and a link to the
+        original when it lives on the web, so nothing is silently lost.  A decorative
+        image left out leaves nothing behind: it carried no information."""
+        if image.decorative:
+            return ""
+        alt = escape((image.alt or "").strip())
+        if image.src.lower().startswith(("http://", "https://")):
+            link = f'<a{attr("href", image.src)}>view the image online</a>'
+            text = f"Image: {alt} ({link})" if alt else f"Image not included; {link}"
+        else:
+            text = f"Image: {alt}" if alt else "Image not available"
+        return f'<span class="missing-image">[{text}]</span>'
 
-@dataclass
-class _Packaged:
-    """Images packaged into the EPUB: source key -> package href."""
+    def render_figure(self, node: Figure) -> str:
+        """A figure whose images were all left out and that has no caption is dropped
+        rather than left as an empty box."""
+        if not node.caption and not any(self.img(i) for i in node.images):
+            return ""
+        return super().render_figure(node)
 
-    items: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
-    """key -> (href, media type, data)."""
+    def source_line(self) -> str:
+        """Where the article came from; a local draft with no known origin names its file."""
+        line = super().source_line()
+        m = self.article.meta
+        if not (m.source_url or m.site_name) and self.article.source is not None:
+            origin = f'<span class="source-file">{escape(self.article.source.name)}</span>'
+            line = f"Source: {origin}" + (", " + line[len("Source: "):] if line else "")
+        return line
 
 
 @register
@@ -75,86 +104,84 @@ class EpubBackend(Backend):
     suffix = ".epub"
     description = "EPUB 3 for e-readers and screen readers"
 
-    # ------------------------------------------------------------ images
-
-    def _package_image(self, image: Image, pub: Publication, packaged: _Packaged,
-                       article: Article) -> str | None:
-        data = media = None
-        if image.local is not None:
-            media = MEDIA_TYPES.get(image.local.suffix.lower())
-            if media is None:
-                return None
-            data = image.local.read_bytes()
-        elif image.src.startswith("data:"):
-            head, _, payload = image.src.partition(",")
-            media = head[5:].split(";")[0].lower()
-            if media not in MEDIA_TYPES.values():
-                return None
-            try:
-                data = base64.b64decode(payload) if ";base64" in head else unquote_to_bytes(payload)
-            except ValueError:
-                return None
-        else:
-            if image.src.startswith(("http://", "https://")) and not self.options.allow_network:
-                self.diagnostics.append(diagnostics.make(
-                    "A002", f"remote image {image.src} not fetched (use --allow-network)",
-                    str(article.source.name) if article.source else None))
-            return None
-        if media == "image/svg+xml":
-            data = sanitize_svg(data)
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        ext = {v: k for k, v in MEDIA_TYPES.items() if k != ".jpeg"}[media]
-        href = f"images/{digest}{ext}"
-        packaged.items[href] = (href, media, data)
-        return href
-
     # ------------------------------------------------------------ write
 
     def write(self, pub: Publication, target: Path) -> None:
-        book = epub.EpubBook()
-        book.FOLDER_NAME = "EPUB"
         lang = pub.meta.language
-        packaged = _Packaged()
-        docs: list[tuple[str, str, str]] = []  # (id, href, content)
-        toc: list[tuple[str, str, list]] = []   # (label, href, children)
+        images = ImagePackager(allow_network=self.options.allow_network)
+        facts = count_content(pub)
+        docs: list[tuple[str, str, str]] = []  # (id, href, content), in reading order
+        toc: list[tuple[str, str, list, str | None]] = []  # (label, href, children, lang)
 
-        # title page first, so the reading order opens with it
+        cover_href = self.cover(pub, images)
+        docs.append(("cover", "cover.xhtml", xhtml_document(
+            "Cover", lang, self.cover_page(pub, cover_href))))
         docs.append(("titlepage", "titlepage.xhtml", xhtml_document(
-            pub.meta.title, lang, self.title_page(pub), body_attrs="")))
-
+            pub.meta.title, lang, self.title_page(pub))))
         for n, article in enumerate(pub.articles, 1):
             href = f"{article.slug or f'article-{n}'}.xhtml"
             alang = article.meta.language or lang
-
-            def image_src(image: Image, article=article) -> str | None:
-                return self._package_image(image, pub, packaged, article)
-
-            writer = EpubXhtmlWriter(article, language=alang, image_src=image_src)
+            writer = EpubXhtmlWriter(article, language=alang,
+                                     image_src=self._image_source(article, pub, images, facts))
             body = (f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
                     f"{writer.article_body()}</section>\n")
             docs.append((f"a{n}", href, xhtml_document(title_text(article), alang, body)))
-            toc.append((title_text(article), f"{href}#title",
-                        _section_toc(article.blocks, href)))
+            toc.append((title_text(article), f"{href}#title", _section_toc(article.blocks, href),
+                        alang if primary_language(alang) != primary_language(lang) else None))
 
-        cover_href = self._cover(book, pub, packaged)
-        if cover_href:
-            docs.insert(0, ("cover", "cover.xhtml", xhtml_document(
-                pub.meta.title, lang,
-                f'<section epub:type="cover" class="cover">\n'
-                f'<img role="doc-cover" src="{cover_href}" alt="{escape(self.cover_alt(pub), quote=True)}"/>\n</section>\n')))
+        self.diagnostics.extend(images.diagnostics)
+        facts.diagnostic_codes.update(d.code for d in images.diagnostics)
+        facts.animated_images = sum(1 for i in images.items.values() if i.animated)
+        if pub.meta.certifier and conformance_problems(facts):
+            self.diagnostics.append(diagnostics.make(
+                "E002", "accessibility conformance claim withheld: "
+                + "; ".join(conformance_problems(facts))))
 
-        nav = self.nav_document(pub, toc, first=docs[1 if cover_href else 0][1],
-                                body_start=f"{pub.articles[0].slug}.xhtml" if pub.articles else "")
-        ncx = self.ncx_document(pub, toc)
+        first_article = docs[2][1] if pub.articles else None
+        nav = self.nav_document(pub, toc, first_article)
+        book = self.assemble(pub, docs, nav, self.ncx_document(pub, toc), images, cover_href)
+        self.metadata(book, pub, facts)
+        writer = DeterministicEpubWriter(str(target), book, {
+            "epub3_pages": False, "epub2_guide": False, "epub3_landmark": False,
+            "raise_exceptions": True, "mtime": parse_stamp(pub.meta.modified)},
+            direction=direction(lang))
+        try:
+            writer.process()
+            writer.write()
+        except OSError as exc:
+            raise BuildError(f"{target}: cannot write EPUB: {exc.strerror or exc}") from None
 
-        css = STYLESHEET.read_bytes()
-        book.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
-                                    content=css))
+    def _image_source(self, article: Article, pub: Publication, images: ImagePackager,
+                      facts: ContentFacts):
+        """The writer's image hook: package the image and count it once, however often
+        the writer asks (a figure is probed before it is rendered)."""
+        where = _relative(article.source, pub.root)
+        done: dict[int, str | None] = {}
+
+        def image_src(image: Image) -> str | None:
+            if id(image) in done:
+                return done[id(image)]
+            href = done[id(image)] = images.package(image, where)
+            if image.decorative:
+                facts.decorative_images += href is not None
+            elif href is None:
+                facts.images_left_out += 1
+            else:
+                facts.images += 1
+            return href
+        return image_src
+
+    def assemble(self, pub: Publication, docs: list, nav: str, ncx: str, images: ImagePackager,
+                 cover_href: str) -> epub.EpubBook:
+        """The ebooklib book: stylesheet, documents in spine order (nav after the title
+        page), NCX and images, every item added raw so ebooklib does not rewrite it."""
+        book = epub.EpubBook()
+        book.FOLDER_NAME = "EPUB"
+        book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css",
+                                    content=STYLESHEET.read_bytes()))
         nav_item = epub.EpubItem(uid="nav", file_name="nav.xhtml",
                                  media_type="application/xhtml+xml", content=nav.encode())
         nav_item.properties = ["nav"]
-        ncx_item = epub.EpubItem(uid="ncx", file_name="toc.ncx",
-                                 media_type="application/x-dtbncx+xml", content=ncx.encode())
         spine = []
         for uid, href, content in docs:
             item = epub.EpubItem(uid=uid, file_name=href, media_type="application/xhtml+xml",
@@ -164,33 +191,47 @@ class EpubBackend(Backend):
             if uid == "titlepage":
                 book.add_item(nav_item)
                 spine.append(nav_item)
-        book.add_item(ncx_item)
-        for href, (_, media, data) in sorted(packaged.items.items()):
-            item = epub.EpubItem(uid="img-" + Path(href).stem, file_name=href, media_type=media,
-                                 content=data)
+        book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx",
+                                    media_type="application/x-dtbncx+xml", content=ncx.encode()))
+        for href, image in sorted(images.items.items()):
+            item = epub.EpubItem(uid="img-" + Path(href).stem, file_name=href,
+                                 media_type=image.media_type, content=image.data)
             if href == cover_href:
                 item.properties = ["cover-image"]
             book.add_item(item)
         book.spine = spine
-        self.metadata(book, pub, packaged)
-
-        writer = DeterministicEpubWriter(str(target), book, {
-            "epub3_pages": False, "epub2_guide": False, "epub3_landmark": False,
-            "raise_exceptions": True, "mtime": _parse_stamp(pub.meta.modified)})
-        try:
-            writer.process()
-            writer.write()
-        except OSError as exc:
-            raise BuildError(f"{target}: cannot write EPUB: {exc}") from None
+        return book
 
     # ------------------------------------------------------------ front matter
 
+    def cover(self, pub: Publication, images: ImagePackager) -> str:
+        """The cover image's href: the manifest's image, else one generated from the title."""
+        if pub.meta.cover is not None:
+            try:
+                return images.add(pub.meta.cover.read_bytes(), name_hint="cover")
+            except (ImageProblem, OSError) as exc:
+                raise BuildError(f"{_relative(pub.meta.cover, pub.root)}: cover image "
+                                 f"cannot be used: {exc}") from None
+        return images.add(generated_cover(pub).encode(), name_hint="cover")
+
+    def cover_alt(self, pub: Publication) -> str:
+        text = f"Cover of {pub.meta.title}"
+        if pub.meta.subtitle:
+            text += f": {pub.meta.subtitle}"
+        return text
+
+    def cover_page(self, pub: Publication, href: str) -> str:
+        return (f'<section epub:type="cover" class="cover">\n'
+                f'<img role="doc-cover" src="{escape(href, quote=True)}" '
+                f'alt="{escape(self.cover_alt(pub), quote=True)}"/>\n</section>\n')
+
     def title_page(self, pub: Publication) -> str:
         m = pub.meta
-        out = ['<section epub:type="titlepage" class="titlepage" aria-label="Title page">\n',
-               f"<h1>{escape(m.title)}</h1>\n"]
+        out = ['<section epub:type="titlepage" class="titlepage" aria-labelledby="book-title">\n',
+               f'<h1 id="book-title">{escape(m.title)}</h1>\n']
         if m.subtitle:
-            out.append(f'<p class="subtitle" role="doc-subtitle">{escape(m.subtitle)}</p>\n')
+            out.append(f'<p class="subtitle" epub:type="subtitle" role="doc-subtitle">'
+                       f"{escape(m.subtitle)}</p>\n")
         for c in m.creators:
             role = "" if c.role == "author" else f" ({c.role})"
             out.append(f'<p class="creator">{escape(c.name)}{escape(role)}</p>\n')
@@ -203,42 +244,27 @@ class EpubBackend(Backend):
         out.append("</section>\n")
         return "".join(out)
 
-    def cover_alt(self, pub: Publication) -> str:
-        text = f"Cover: {pub.meta.title}"
-        if pub.meta.subtitle:
-            text += f" - {pub.meta.subtitle}"
-        return text
-
-    def _cover(self, book, pub: Publication, packaged: _Packaged) -> str | None:
-        if pub.meta.cover is not None:
-            media = MEDIA_TYPES.get(pub.meta.cover.suffix.lower())
-            if media is None:
-                raise BuildError(f"{pub.meta.cover}: cover must be PNG, JPEG or SVG")
-            image = Image(src=str(pub.meta.cover), alt=self.cover_alt(pub), local=pub.meta.cover)
-            return self._package_image(image, pub, packaged, Article(meta=None))
-        data = generated_cover(pub).encode()
-        href = "images/cover.svg"
-        packaged.items[href] = (href, "image/svg+xml", data)
-        return href
-
     # ------------------------------------------------------------ navigation
 
-    def nav_document(self, pub: Publication, toc: list, first: str, body_start: str) -> str:
-        def items(entries, depth=0) -> str:
+    def nav_document(self, pub: Publication, toc: list, body_start: str | None) -> str:
+        def items(entries) -> str:
             if not entries:
                 return ""
-            lis = "".join(f'<li><a href="{escape(h, quote=True)}">{escape(label)}</a>{items(kids, depth + 1)}</li>\n'
-                          for label, h, kids in entries)
+            lis = "".join(f'<li><a href="{escape(h, quote=True)}"{lang_attrs(lang)}>{escape(label)}</a>'
+                          f"{items(kids)}</li>\n" for label, h, kids, lang in entries)
             return f"\n<ol>\n{lis}</ol>\n"
 
+        landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title page"),
+                     ("toc", "nav.xhtml#toc", "Contents")]
+        if body_start:
+            landmarks.append(("bodymatter", body_start, "Start of content"))
+        ui = _ui_lang(pub.meta.language)
         body = (f'<nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">\n'
-                f'<h1 id="toc-title">Contents</h1>{items(toc)}</nav>\n'
+                f'<h1 id="toc-title"{ui}>Contents</h1>{items(toc)}</nav>\n'
                 f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">\n'
-                f'<h2 id="landmarks-title">Landmarks</h2>\n<ol>\n'
-                f'<li><a epub:type="toc" href="nav.xhtml#toc">Contents</a></li>\n'
-                f'<li><a epub:type="titlepage" href="titlepage.xhtml">Title page</a></li>\n'
-                + (f'<li><a epub:type="bodymatter" href="{escape(body_start)}">Start of content</a></li>\n'
-                   if body_start else "")
+                f'<h2 id="landmarks-title"{ui}>Landmarks</h2>\n<ol>\n'
+                + "".join(f'<li><a epub:type="{t}" href="{escape(h, quote=True)}"{ui}>{label}</a></li>\n'
+                          for t, h, label in landmarks)
                 + "</ol>\n</nav>\n")
         return xhtml_document("Contents", pub.meta.language, body)
 
@@ -247,29 +273,40 @@ class EpubBackend(Backend):
 
         def points(entries) -> str:
             out = []
-            for label, href, kids in entries:
+            for label, href, kids, _ in entries:
                 counter[0] += 1
                 out.append(f'<navPoint id="np{counter[0]}"><navLabel><text>{escape(label)}</text>'
                            f'</navLabel><content src="{escape(href, quote=True)}"/>{points(kids)}</navPoint>\n')
             return "".join(out)
 
         nav_map = points(toc)
-        depth = _depth(toc)
         return ('<?xml version="1.0" encoding="utf-8"?>\n'
                 f'<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"{attr("xml:lang", pub.meta.language)}>\n'
                 f'<head><meta name="dtb:uid" content="{escape(pub.meta.identifier, quote=True)}"/>'
-                f'<meta name="dtb:depth" content="{depth}"/><meta name="dtb:totalPageCount" content="0"/>'
+                f'<meta name="dtb:depth" content="{_depth(toc)}"/><meta name="dtb:totalPageCount" content="0"/>'
                 f'<meta name="dtb:maxPageNumber" content="0"/></head>\n'
                 f"<docTitle><text>{escape(pub.meta.title)}</text></docTitle>\n"
                 f"<navMap>\n{nav_map}</navMap>\n</ncx>\n")
 
     # ------------------------------------------------------------ metadata
 
-    def metadata(self, book, pub: Publication, packaged: _Packaged) -> None:
+    def metadata(self, book: epub.EpubBook, pub: Publication, facts: ContentFacts) -> None:
         m = pub.meta
         book.set_identifier(m.identifier)
-        book.set_title(m.title)
+        book.set_unique_metadata("DC", "title", m.title, {"id": "title"})
+        book.title = m.title
         book.set_language(m.language)
+        set_generator(book)
+        seen = {primary_language(m.language)}
+        for article in pub.articles:  # further languages of whole articles
+            tag = article.meta.language
+            if tag and primary_language(tag) not in seen:
+                seen.add(primary_language(tag))
+                book.add_metadata("DC", "language", tag)
+        if m.subtitle:
+            book.add_metadata("DC", "title", m.subtitle, {"id": "subtitle"})
+            book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+            book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
         for i, c in enumerate(m.creators, 1):
             tag = "creator" if c.role in ("author", "compiler", "editor") else "contributor"
             book.add_metadata("DC", tag, c.name, {"id": f"creator{i}"})
@@ -281,109 +318,57 @@ class EpubBackend(Backend):
                 book.add_metadata("DC", key, value)
         for subject in m.subjects:
             book.add_metadata("DC", "subject", subject)
-        for article in pub.articles:
-            if article.meta.source_url:
-                book.add_metadata("DC", "source", article.meta.source_url)
-        for prop, values in accessibility_metadata(pub).items():
-            for value in values:
-                book.add_metadata(None, "meta", value, {"property": prop})
-
-
-class DeterministicEpubWriter(epub.EpubWriter):
-    """ebooklib's writer with its defects worked around."""
-
-    def write(self) -> None:
-        stamp = self.options["mtime"].timetuple()[:6]
-        self.out = _FixedZip(self.file_name, stamp)
-        self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        self._write_container()
-        self._write_opf()
-        self._write_items()
-        self.out.close()
-
-    def _write_opf_file(self, root) -> None:
-        lang = self.book.language
-        if lang:  # ebooklib sets no language on the package element
-            root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
-        root.set("dir", "ltr")
-        super()._write_opf_file(root)
-
-    def _write_opf_spine(self, root, ncx_id) -> None:
-        ncx = next((i.id for i in self.book.get_items()
-                    if i.media_type == "application/x-dtbncx+xml"), None)
-        spine = etree.SubElement(root, "spine", {"toc": ncx} if ncx else {})
-        for item in self.book.spine:
-            etree.SubElement(spine, "itemref", {"idref": item.get_id()})
-
-
-class _FixedZip(zipfile.ZipFile):
-    """A zip whose entries carry one fixed timestamp and fixed permissions."""
-
-    def __init__(self, name: str, stamp: tuple) -> None:
-        super().__init__(name, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
-        self._stamp = max(stamp, (1980, 1, 1, 0, 0, 0))
-
-    def writestr(self, name, data, compress_type=None, compresslevel=None):  # noqa: D102
-        if isinstance(name, zipfile.ZipInfo):
-            name = name.filename
-        info = zipfile.ZipInfo(name, date_time=self._stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED if compress_type is None else compress_type
-        info.external_attr = 0o644 << 16
-        info.create_system = 3
-        super().writestr(info, data, compresslevel=compresslevel)
+        for n, article in enumerate(pub.articles, 1):
+            book.add_metadata("DC", "source", article_source(article, pub.root), {"id": f"source{n}"})
+        for prop, value, extra in accessibility_metadata(pub, facts):
+            if prop == "schema:accessibilitySummary" and primary_language(m.language) != "en":
+                extra = {**extra, XML_LANG: "en"}  # pubbuild writes the summary in English
+            book.add_metadata(None, "meta", value, {"property": prop, **extra})
 
 
 # ------------------------------------------------------------------ helpers
 
 
+def article_source(article: Article, root: Path) -> str:
+    """What ``dc:source`` records for an article: its URL, else its site and title,
+    else the file it was read from."""
+    m = article.meta
+    if m.source_url:
+        return m.source_url
+    if m.site_name:
+        return ", ".join(p for p in (m.site_name, m.title, (m.published or "")[:10]) if p)
+    return _relative(article.source, root) or m.title
+
+
+def _ui_lang(lang: str | None) -> str:
+    """``lang`` attributes for pubbuild's own (English) labels in a book in another language,
+    so that text-to-speech reads them with the right voice."""
+    return "" if primary_language(lang) == "en" else lang_attrs("en")
+
+
+def _relative(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def _section_toc(blocks, href: str, depth: int = 0) -> list:
-    out = []
-    if depth >= 2:
-        return out
-    for block in blocks:
-        if isinstance(block, Section):
-            out.append((plain_text(block.heading.children), f"{href}#{block.heading.id}",
-                        _section_toc(block.children, href, depth + 1)))
-    return out
+    if depth >= TOC_DEPTH:
+        return []
+    return [(plain_text(b.heading.children), f"{href}#{b.heading.id}",
+             _section_toc(b.children, href, depth + 1), None)
+            for b in blocks if isinstance(b, Section)]
 
 
 def _depth(entries) -> int:
-    return 1 + max((_depth(k) for _, _, k in entries), default=0) if entries else 0
-
-
-def _parse_stamp(stamp: str) -> _dt.datetime:
-    return _dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
-
-
-def sanitize_svg(data: bytes) -> bytes:
-    """Remove what can execute or reach outside the file from an SVG."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise BuildError(f"invalid SVG image: {exc}") from None
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str):
-            continue
-        local = etree.QName(el).localname
-        if local in ("script", "foreignObject", "iframe", "handler", "listener"):
-            el.getparent().remove(el)
-            continue
-        for name in list(el.attrib):
-            lname = etree.QName(name).localname.lower()
-            value = el.attrib[name].strip().lower()
-            if lname.startswith("on"):
-                del el.attrib[name]
-            elif lname == "href" and not value.startswith("#"):
-                del el.attrib[name]
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return 1 + max((_depth(k) for _, _, k, _ in entries), default=0) if entries else 0
 
 
 def generated_cover(pub: Publication) -> str:
-    """An SVG cover from the title and subtitle (text, so it stays sharp)."""
-    import textwrap
-
+    """An SVG cover from the title, subtitle and creators (text, so it stays sharp)."""
     lines = textwrap.wrap(pub.meta.title, 22)[:5]
     sub = textwrap.wrap(pub.meta.subtitle or "", 34)[:3]
     y = 420 - 40 * len(lines)
@@ -398,60 +383,11 @@ def generated_cover(pub: Publication) -> str:
     creators = ", ".join(c.name for c in pub.meta.creators)[:60]
     if creators:
         texts.append(f'<text x="300" y="760" font-size="24" text-anchor="middle">{escape(creators)}</text>')
+    label = escape(", ".join(filter(None, [pub.meta.title, pub.meta.subtitle])))
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
-            '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 600 900" '
-            'width="600" height="900" role="img" aria-labelledby="cover-title">\n'
-            f'<title id="cover-title">{escape(pub.meta.title)}</title>\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 600 900" '
+            f'width="600" height="900" role="img" aria-labelledby="cover-title"{attr("xml:lang", pub.meta.language)}>\n'
+            f'<title id="cover-title">{label}</title>\n'
             '<rect width="600" height="900" fill="#f4f1ea"/>\n'
             '<rect x="40" y="40" width="520" height="820" fill="none" stroke="#1f3a5f" stroke-width="6"/>\n'
-            f'<g font-family="serif" fill="#1f1f1f">\n' + "\n".join(texts) + "\n</g>\n</svg>\n")
-
-
-def accessibility_metadata(pub: Publication) -> dict[str, list[str]]:
-    """schema.org accessibility metadata derived from what the book contains."""
-    imgs = [i for a in pub.articles for i in all_images(a.blocks)]
-    content_imgs = [i for i in imgs if not i.decorative]
-    missing_alt = [i for i in content_imgs if not i.alt]
-    tables = sum(1 for a in pub.articles for b in walk_blocks(a.blocks) if isinstance(b, Table))
-    has_sections = any(isinstance(b, Section) for a in pub.articles for b in a.blocks)
-    modes = ["textual", "visual"]  # every book has a cover image
-    sufficient = ["textual"] if not missing_alt else []
-    sufficient.append(",".join(modes))
-    features = ["structuralNavigation", "tableOfContents", "readingOrder",
-                "displayTransformability"]
-    if content_imgs and not missing_alt:
-        features.append("alternativeText")
-    summary = accessibility_summary(pub, len(content_imgs), len(missing_alt), tables, has_sections)
-    out = {
-        "schema:accessMode": modes,
-        "schema:accessModeSufficient": sufficient,
-        "schema:accessibilityFeature": features,
-        "schema:accessibilityHazard": ["none"],
-        "schema:accessibilitySummary": [summary],
-    }
-    if pub.meta.certifier and not missing_alt:
-        out["dcterms:conformsTo"] = [CONFORMANCE]
-        out["a11y:certifiedBy"] = [pub.meta.certifier]
-    return out
-
-
-def accessibility_summary(pub: Publication, n_images: int, n_missing: int, n_tables: int,
-                          has_sections: bool) -> str:
-    """One paragraph describing what this book offers a reader who cannot see it."""
-    n = len(pub.articles)
-    parts = [f"This publication contains {n} article{'s' * (n != 1)} as reflowable text "
-             "with a navigable table of contents"
-             + (" and section headings" if has_sections else "") + "; the reading order follows "
-             "the original sources."]
-    if n_images:
-        if n_missing:
-            parts.append(f"{n_images - n_missing} of {n_images} images have text alternatives; "
-                         f"{n_missing} do not, so some visual content is not available as text.")
-        else:
-            parts.append(f"All {n_images} images have text alternatives.")
-    else:
-        parts.append("Apart from the cover, it has no images.")
-    if n_tables:
-        parts.append(f"{n_tables} data table{'s' * (n_tables != 1)} with header cells.")
-    parts.append("There are no known hazards (no animation, sound or flashing content).")
-    return " ".join(parts)
+            '<g font-family="serif" fill="#1f1f1f">\n' + "\n".join(texts) + "\n</g>\n</svg>\n")
