@@ -15,8 +15,7 @@ $(BIN)/.installed: pyproject.toml
 
 ## sample: build the sample publication into build/ (EPUB and PDF)
 sample: $(BIN)/.installed
-	$(BIN)/pubbuild epub pubbuild.yaml
-	$(BIN)/pubbuild pdf pubbuild.yaml
+	$(BIN)/pubbuild build pubbuild.yaml
 
 ## test: run the test suite (EPUBCheck runs on every EPUB the tests build)
 test: $(BIN)/.installed

@@ -41,12 +41,13 @@ def load_manifest(target: Path | None) -> Manifest:
     return load(target)
 
 
-def read_articles(manifest: Manifest) -> list[Article]:
-    """Read and normalise every article, applying the manifest's overrides."""
+def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
+    """Read and normalise every article, applying the manifest's overrides.  ``read``
+    (path, root) -> Article lets the pack builder supply cached or parallel results."""
     articles: list[Article] = []
     used: set[str] = set()
     for spec in manifest.articles:
-        article = read_file(spec.source, manifest.root)
+        article = read(spec.source, manifest.root)
         for key, value in spec.overrides.items():
             setattr(article.meta, ARTICLE_FIELDS[key], value)
         if not article.meta.title:
@@ -78,7 +79,10 @@ def assemble(manifest: Manifest, articles: list[Article]) -> Publication:
         if not article.meta.language:
             article.meta.language = meta.language
     meta.modified = timestamp(meta.date, articles)
-    return Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug)
+    pub = Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug)
+    from .matter import add_pack_matter  # parts, introduction, front and back matter
+
+    return add_pack_matter(pub, manifest)
 
 
 def timestamp(date: str | None, articles: list[Article]) -> str:

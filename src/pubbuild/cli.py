@@ -73,6 +73,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("html", "json", "text"), default="html")
     _common(p)
     p.set_defaults(func=_cmd_normalize)
+    from .cli_pack import add_commands  # build, check, deposit, init
+
+    add_commands(sub, _common)
     return parser
 
 

@@ -167,8 +167,20 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
                    _text),
     "accessibility": Option("mapping", "Accessibility conformance: certifier, credential.",
                             lambda v: v),
-    "articles": Option("list of articles", "The articles, in reading order.", lambda v: v,
-                       required=True),
+    "articles": Option("list of articles", "The articles, in reading order (or use `parts`).",
+                       lambda v: v),
+    "introduction": Option("text", "The editor's introduction to the whole publication "
+                           "(Markdown).", _text),
+    "parts": Option("list of parts", "Groups of articles, each with a title, an optional "
+                    "introduction and its `articles`; instead of a top-level `articles`.",
+                    lambda v: v),
+}
+
+PART_SCHEMA: dict[str, Option] = {
+    "title": Option("text", "Title of the part.", _text, required=True),
+    "introduction": Option("text", "Introduction to the part (Markdown).", _text),
+    "articles": Option("list of articles", "The part's articles, in reading order (entries as "
+                       "in the top-level `articles`).", lambda v: v, required=True),
 }
 
 # ------------------------------------------------------------------ result
@@ -200,6 +212,26 @@ class Manifest:
     """The articles."""
     slug: str
     """Base name of the output files."""
+    parts: list[PartSpec] = field(default_factory=list)
+    """The ``parts:`` entries; empty when the manifest lists ``articles:`` directly."""
+    introduction: str | None = None
+    """The editor's introduction (Markdown source)."""
+
+
+@dataclass(slots=True)
+class PartSpec:
+    """A ``parts:`` entry: a title, an introduction and a run of ``Manifest.articles``."""
+
+    title: str
+    """Title of the part."""
+    introduction: str | None = None
+    """Introduction (Markdown source)."""
+    start: int = 0
+    """Index in ``Manifest.articles`` of the part's first article."""
+    count: int = 0
+    """Number of articles in the part."""
+    line: int | None = None
+    """Line of the entry in the manifest."""
 
 
 # ------------------------------------------------------------------ loading
@@ -342,22 +374,16 @@ def load(path: Path) -> Manifest:
     root = path.resolve().parent
 
     specs: list[ArticleSpec] = []
-    articles = values.get("articles")
-    if articles is not None and not isinstance(articles, list):
-        problems.add(("articles",), f"expected a list of articles, got {_typename(articles)}")
-    elif articles is not None and not articles:
-        problems.add(("articles",), "the publication has no articles")
-    for i, entry in enumerate(articles or []):
-        here = ("articles", i)
-        if isinstance(entry, str):
-            entry = {"source": entry}
-        item = problems.section(entry, ARTICLE_SCHEMA, here)
-        source = item.pop("source", None)
-        if source is None:
-            continue
-        spec = _source_path(root, source, problems, here + ("source",))
-        if spec is not None:
-            specs.append(ArticleSpec(spec, item, lines.get(here)))
+    part_specs: list[PartSpec] = []
+    keys = data if isinstance(data, dict) else {}
+    if "articles" in keys and "parts" in keys:
+        problems.add(("parts",), "use either `articles` or `parts`, not both")
+    elif "parts" in values:
+        part_specs = _parts(values["parts"], root, problems, lines, specs)
+    elif "articles" not in keys:
+        problems.add((), "missing required key 'articles' (or 'parts')")
+    else:
+        specs = _articles(values.get("articles"), ("articles",), root, problems, lines)
 
     access = problems.section(values.get("accessibility") or {}, ACCESSIBILITY_SCHEMA,
                               ("accessibility",))
@@ -377,7 +403,51 @@ def load(path: Path) -> Manifest:
         description=values.get("description"), rights=values.get("rights"),
         subjects=values.get("subjects", []), certifier=access.get("certifier"), cover=cover,
         certifier_credential=access.get("credential"))
-    return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]))
+    return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]),
+                    part_specs, values.get("introduction"))
+
+
+def _articles(articles: Any, key: tuple, root: Path, problems: _Collector,
+              lines: dict[tuple, int]) -> list[ArticleSpec]:
+    """Validate an ``articles:`` list (top level or in a part) into specs."""
+    specs: list[ArticleSpec] = []
+    if articles is not None and not isinstance(articles, list):
+        problems.add(key, f"expected a list of articles, got {_typename(articles)}")
+    elif articles is not None and not articles:
+        problems.add(key, "the publication has no articles" if len(key) == 1 else "the part has no articles")
+    for i, entry in enumerate(articles if isinstance(articles, list) else []):
+        here = key + (i,)
+        if isinstance(entry, str):
+            entry = {"source": entry}
+        item = problems.section(entry, ARTICLE_SCHEMA, here)
+        source = item.pop("source", None)
+        if source is None:
+            continue
+        spec = _source_path(root, source, problems, here + ("source",))
+        if spec is not None:
+            specs.append(ArticleSpec(spec, item, lines.get(here)))
+    return specs
+
+
+def _parts(parts: Any, root: Path, problems: _Collector, lines: dict[tuple, int],
+           specs: list[ArticleSpec]) -> list[PartSpec]:
+    """Validate ``parts:``; append every part's articles to ``specs`` in reading order."""
+    if not isinstance(parts, list):
+        problems.add(("parts",), f"expected a list of parts, got {_typename(parts)}")
+        return []
+    if not parts:
+        problems.add(("parts",), "the publication has no parts")
+    out: list[PartSpec] = []
+    for i, entry in enumerate(parts):
+        here = ("parts", i)
+        values = problems.section(entry, PART_SCHEMA, here)
+        if "title" not in values:
+            continue
+        found = _articles(values.get("articles"), here + ("articles",), root, problems, lines)
+        out.append(PartSpec(values["title"], values.get("introduction"), len(specs), len(found),
+                            lines.get(here)))
+        specs.extend(found)
+    return out
 
 
 def _source_path(root: Path, value: str, problems: _Collector, key: tuple) -> Path | None:
@@ -412,6 +482,10 @@ def reference() -> str:
     out += ["", "Each `articles:` entry (or just a path):", "",
             "| key | type | meaning |", "| --- | --- | --- |"]
     for key, opt in ARTICLE_SCHEMA.items():
+        req = " (required)" if opt.required else ""
+        out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
+    out += ["", "Each `parts:` entry:", "", "| key | type | meaning |", "| --- | --- | --- |"]
+    for key, opt in PART_SCHEMA.items():
         req = " (required)" if opt.required else ""
         out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
     out += ["", "`accessibility:` keys:", "", "| key | type | meaning |", "| --- | --- | --- |"]

@@ -410,3 +410,56 @@ class Publication:
     """The project folder; nothing outside it is read."""
     slug: str = "publication"
     """Base name of the output files."""
+    parts: list[Part] = field(default_factory=list)
+    """Parts grouping the articles (empty when the manifest has none)."""
+    introduction: list[Block] = field(default_factory=list)
+    """The editor's introduction to the whole publication (from Markdown)."""
+    front_matter: list[Matter] = field(default_factory=list)
+    """Generated sections before the articles, in order (see :mod:`pubbuild.matter`);
+    the cover, title page and table of contents stay the backends' own."""
+    back_matter: list[Matter] = field(default_factory=list)
+    """Generated sections after the articles, in order (list of sources, colophon)."""
+    page_map: list | None = None
+    """Where each page of the PDF edition begins (:class:`pubbuild.pagemap.PageBreak`),
+    when the PDF was laid out in the same build; the EPUB marks these page breaks."""
+
+# ------------------------------------------------------------ packs (issue 6)
+#
+# A briefing pack groups its articles into parts and adds generated front and
+# back matter.  These nodes are additive: a backend that ignores them still
+# renders every article from ``Publication.articles``.
+
+
+@dataclass(slots=True)
+class Part:
+    """A titled group of articles (``parts:`` in the manifest)."""
+
+    title: str
+    """The part's title."""
+    introduction: list[Block] = field(default_factory=list)
+    """The part's introduction (from Markdown), shown before its first article."""
+    articles: list[Article] = field(default_factory=list)
+    """The part's articles, the same objects as in ``Publication.articles``, in order."""
+    id: str = ""
+    """Anchor / file stem, unique within the publication (``part-1`` ...)."""
+
+
+@dataclass(slots=True)
+class Matter:
+    """A generated front- or back-matter section (about this pack, sources, colophon ...).
+
+    Backends render ``blocks`` through the shared writer under an ``h1`` holding
+    ``title``, with ``epub_type``/``role`` on the section element; ``id`` is the
+    anchor and the EPUB content document's file stem.
+    """
+
+    id: str
+    """Anchor and file stem (``about``, ``accessibility``, ``sources``, ``colophon`` ...)."""
+    title: str
+    """Heading shown above the content and used in the table of contents."""
+    blocks: list[Block] = field(default_factory=list)
+    """The content, as ordinary model blocks."""
+    epub_type: str | None = None
+    """EPUB structural semantics for the section (``preface``, ``colophon`` ...)."""
+    role: str | None = None
+    """DPUB-ARIA role for the section (``doc-colophon`` ...), if one fits."""

@@ -1,0 +1,353 @@
+"""``pubbuild deposit``: an archival BagIt bag an archive can verify and open decades on.
+
+Recipe (:func:`deposit`): normalise and assemble the publication -> render every
+format into a temporary folder beside the target, asking for the archival
+variant (``archival`` in ``BuildOptions.extra``) -> attach the original sources
+to the PDF -> add the original and normalised sources, the manifest, Dublin
+Core metadata and a README -> make the bag (SHA-256 and SHA-512 manifests) ->
+validate it -> rename it into place.  An existing deposit is never touched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from . import __version__, backends
+from .errors import BuildError, ConfigurationError
+from .model import Publication
+from .progress import NULL_PROGRESS, Progress
+
+logger = logging.getLogger(__name__)
+
+CHECKSUMS = ["sha256", "sha512"]
+DC = "http://purl.org/dc/elements/1.1/"
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SOURCE_TYPES = {".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml",
+                ".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown",
+                ".markdown": "text/markdown", ".svg": "image/svg+xml", ".png": "image/png",
+                ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+                ".webp": "image/webp", ".yaml": "application/yaml"}
+
+
+@dataclass(slots=True)
+class DepositResult:
+    """What :func:`deposit` wrote."""
+
+    path: Path
+    """The bag's folder."""
+    files: int
+    """Number of payload files."""
+    notes: list[str] = field(default_factory=list)
+    """What an archivist should know (also written in the bag's README)."""
+
+
+def default_target(pub: Publication) -> Path:
+    return pub.root / "build" / f"{pub.slug}-deposit"
+
+
+def deposit(target: Path | None = None, output: Path | None = None, jobs: int | None = None,
+            progress: Progress = NULL_PROGRESS) -> DepositResult:
+    """Write and validate the deposit of the publication at ``target`` into ``output``."""
+    import bagit
+
+    from .build import assemble, load_manifest
+    from .pack import normalise_articles, render_all
+
+    manifest = load_manifest(target)
+    if manifest.path is None:
+        raise ConfigurationError(f"{target}: a deposit needs a manifest (pubbuild.yaml), not an article")
+    if output is not None and output.exists():  # checked first: refuse before any work
+        raise ConfigurationError(f"{output}: already exists; a deposit is never overwritten")
+    articles, _ = normalise_articles(manifest, jobs, True, progress)
+    pub = assemble(manifest, articles)
+    final = (output or default_target(pub)).absolute()
+    if final.exists():
+        raise ConfigurationError(f"{final}: already exists; a deposit is never overwritten")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
+    try:
+        notes: list[str] = []
+        files = _payload(tmp, pub, manifest.path, progress, notes, render_all)
+        bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub), checksums=CHECKSUMS)
+        _validate(bag, tmp)
+        if final.exists():
+            raise ConfigurationError(f"{final}: already exists; a deposit is never overwritten")
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _validate(bagit.Bag(str(final)), final)
+    logger.info("wrote deposit %s", final)
+    return DepositResult(final, files, notes)
+
+
+def _validate(bag, where: Path) -> None:
+    import bagit
+
+    try:
+        bag.validate()
+    except bagit.BagValidationError as exc:
+        details = [f"{where}: {d}" for d in getattr(exc, "details", [])] or [f"{where}: {exc}"]
+        raise BuildError(f"{where}: the bag does not validate", details) from None
+
+
+def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progress,
+             notes: list[str], render_all) -> int:
+    """Fill ``tmp`` with the payload (bagit moves it under ``data/``); return the file count."""
+    edition = tmp / "publication"
+    edition.mkdir()
+    options = backends.BuildOptions(extra={"archival": True})
+    diags: list = []
+    outputs = render_all(pub, None, options, diags, progress,
+                         lambda cls: edition / f"{pub.slug}{cls.suffix}", record=False)
+    originals = original_files(pub, manifest_path)
+    for path in outputs.values():
+        hook = ARCHIVAL_HOOKS.get(path.suffix)
+        if hook is not None:
+            hook(path, pub, originals, notes)
+    for rel, src in originals.items():
+        dest = tmp / "sources" / "original" / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    _normalised(tmp / "sources" / "normalised", pub)
+    (tmp / "manifest").mkdir()
+    shutil.copyfile(manifest_path, tmp / "manifest" / manifest_path.name)
+    (tmp / "metadata").mkdir()
+    (tmp / "metadata" / "dublin-core.xml").write_bytes(dublin_core(pub, outputs))
+    (tmp / "metadata" / "metadata.json").write_text(
+        json.dumps(metadata(pub, outputs, originals), ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8")
+    (tmp / "README.txt").write_text(readme(pub, outputs, originals, notes), encoding="utf-8")
+    return sum(1 for p in tmp.rglob("*") if p.is_file())
+
+
+def original_files(pub: Publication, manifest_path: Path) -> dict[str, Path]:
+    """Project-relative path -> file, for every source, local image and the cover, as given."""
+    from .textutil import images
+
+    found: dict[str, Path] = {}
+    candidates = [a.source for a in pub.articles if a.source is not None]
+    candidates += [i.local for a in pub.articles for i in images(a.blocks) if i.local is not None]
+    if pub.meta.cover is not None:
+        candidates.append(pub.meta.cover)
+    root = pub.root.resolve()
+    for path in candidates:
+        try:
+            rel = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue  # the readers never keep files outside the project
+        found.setdefault(rel, path)
+    return dict(sorted(found.items()))
+
+
+def _normalised(folder: Path, pub: Publication) -> None:
+    from .normalize import render
+
+    folder.mkdir(parents=True)
+    for article in pub.articles:
+        lang = article.meta.language or pub.meta.language
+        body = render(article, "html")
+        (folder / f"{article.slug}.html").write_text(
+            f'<!DOCTYPE html>\n<html lang="{escape(lang, quote=True)}">\n<head>\n<meta charset="utf-8"/>\n'
+            f"<title>{escape(article.meta.title)}</title>\n</head>\n<body>\n<article>\n{body}"
+            "</article>\n</body>\n</html>\n", encoding="utf-8")
+        (folder / f"{article.slug}.json").write_text(render(article, "json"), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ the archival PDF
+
+
+def _pdf_date(stamp: str) -> str:
+    return "D:" + stamp.replace("-", "").replace(":", "").replace("T", "")
+
+
+def pdfa_part(path: Path) -> str | None:
+    """The PDF/A part (``1``, ``2``, ``3``) an XMP packet declares, or None."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf, pdf.open_metadata() as xmp:
+        part = xmp.get("pdfaid:part")
+        return str(part) if part else None
+
+
+def attach_sources(path: Path, pub: Publication, originals: dict[str, Path], notes: list[str]) -> None:
+    """Carry the original sources inside the PDF as associated files (``/AF``, relationship
+    ``Source``), as PDF/A-3 allows; PDF/A-1 and -2 forbid them, so those are left alone."""
+    import pikepdf
+
+    part = pdfa_part(path)
+    if part is None:
+        # TODO(lead): drop this note once the pdf backend honours BuildOptions.extra["archival"].
+        notes.append(f"{path.name} is the ordinary tagged PDF (PDF/UA-1), not PDF/A: this version of "
+                     "the PDF backend has no archival variant.")
+    elif part in ("1", "2"):
+        notes.append(f"{path.name} is PDF/A-{part}, which cannot carry the original sources; they "
+                     "are in sources/original/ only.")
+        return
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        if len(pdf.attachments):
+            return  # the backend attached them itself
+        specs = []
+        for rel, src in originals.items():
+            spec = pikepdf.AttachedFileSpec(
+                pdf, src.read_bytes(), filename=rel, description=f"Original source: {rel}",
+                mime_type=SOURCE_TYPES.get(src.suffix.lower(), "application/octet-stream"),
+                mod_date=_pdf_date(pub.meta.modified), relationship=pikepdf.Name.Source)
+            pdf.attachments[rel] = spec
+            specs.append(pdf.attachments[rel].obj)
+        pdf.Root.AF = pikepdf.Array(specs)
+        pdf.save(path, deterministic_id=True)
+    notes.append(f"{path.name} carries the {len(originals)} original source files as associated files.")
+
+
+#: output suffix -> step applied to that output in a deposit.
+ARCHIVAL_HOOKS = {".pdf": attach_sources}
+
+
+# ------------------------------------------------------------------ metadata
+
+
+def dublin_core(pub: Publication, outputs: dict[str, Path]) -> bytes:
+    """Simple Dublin Core (``oai_dc``) for the publication."""
+    from lxml import etree
+
+    root = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
+    m = pub.meta
+
+    def add(name: str, value: str | None) -> None:
+        if value:
+            etree.SubElement(root, f"{{{DC}}}{name}").text = value
+
+    add("title", m.title + (f": {m.subtitle}" if m.subtitle else ""))
+    for c in m.creators:
+        add("creator" if c.role in ("author", "compiler", "editor") else "contributor", c.name)
+    add("publisher", m.publisher)
+    add("date", m.date)
+    add("language", m.language)
+    add("identifier", m.identifier)
+    add("description", m.description)
+    add("rights", m.rights)
+    for subject in m.subjects:
+        add("subject", subject)
+    add("type", "Text")
+    for path in outputs.values():
+        add("format", _media_type(path))
+    for article in pub.articles:
+        a = article.meta
+        add("source", a.source_url or f"{a.title} ({a.site_name or 'source not recorded'})")
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def _media_type(path: Path) -> str:
+    return {".epub": "application/epub+zip", ".pdf": "application/pdf"}.get(path.suffix, "application/octet-stream")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def metadata(pub: Publication, outputs: dict[str, Path], originals: dict[str, Path]) -> dict:
+    """Descriptive metadata as JSON: the publication, its parts and articles, its files."""
+    meta = dataclasses.asdict(pub.meta)
+    meta["cover"] = str(pub.meta.cover.relative_to(pub.root)) if pub.meta.cover else None
+    articles = []
+    for a in pub.articles:
+        rel = a.source.resolve().relative_to(pub.root.resolve()).as_posix() if a.source else None
+        articles.append({"slug": a.slug, "source_file": rel, **dataclasses.asdict(a.meta),
+                         "normalised": [f"sources/normalised/{a.slug}.html",
+                                        f"sources/normalised/{a.slug}.json"]})
+    return {
+        "publication": meta,
+        "parts": [{"title": p.title, "articles": [a.slug for a in p.articles]} for p in pub.parts],
+        "articles": articles,
+        "editions": [{"format": name, "file": f"publication/{p.name}", "media_type": _media_type(p)}
+                     for name, p in outputs.items()],
+        "original_files": [{"file": f"sources/original/{rel}", "sha256": _sha256(p)}
+                           for rel, p in originals.items()],
+        "made_with": f"pubbuild {__version__}",
+    }
+
+
+def _bag_info(pub: Publication) -> dict[str, str]:
+    import bagit
+
+    m = pub.meta
+    info = {
+        "External-Identifier": m.identifier,
+        "External-Description": m.title + (f": {m.subtitle}" if m.subtitle else "")
+        + f" ({len(pub.articles)} articles; EPUB 3, PDF, original and normalised sources)",
+        # The publication's own timestamp, not the clock: the same inputs give the same bag.
+        "Bagging-Date": m.modified[:10],
+        "Bag-Software-Agent": f"pubbuild {__version__} (bagit.py {bagit.VERSION})",
+    }
+    if m.publisher:
+        info["Source-Organization"] = m.publisher
+    names = [c.name for c in m.creators]
+    if names:
+        info["Contact-Name"] = ", ".join(names)
+    return info
+
+
+def readme(pub: Publication, outputs: dict[str, Path], originals: dict[str, Path],
+           notes: list[str]) -> str:
+    """The archivist's guide to the bag."""
+    m = pub.meta
+    lines = [
+        f"{m.title}" + (f": {m.subtitle}" if m.subtitle else ""),
+        "=" * 72,
+        "",
+        "This is a BagIt bag (RFC 8493) deposited for long-term preservation. Every file under",
+        "data/ is listed with its SHA-256 and SHA-512 checksum in manifest-sha256.txt and",
+        "manifest-sha512.txt; bag-info.txt describes the deposit. To verify it:",
+        "",
+        "    bagit.py --validate THIS-FOLDER",
+        "",
+        f"Identifier: {m.identifier}",
+        f"Language:   {m.language}",
+    ]
+    if m.date:
+        lines.append(f"Date:       {m.date}")
+    if m.publisher:
+        lines.append(f"Publisher:  {m.publisher}")
+    for c in m.creators:
+        lines.append(f"{c.role.capitalize() + ':':<12}{c.name}")
+    lines += ["", "What is here (under data/)", "-" * 26, ""]
+    for name, path in outputs.items():
+        lines.append(f"publication/{path.name}  the {name.upper()} edition ({_media_type(path)})")
+    lines += [
+        "sources/original/    the source files exactly as given to pubbuild, at their paths in",
+        "                     the project (saved web pages, drafts, their images)",
+        "sources/normalised/  each article after normalisation: <slug>.html (its body as clean",
+        "                     HTML) and <slug>.json (the document model pubbuild rendered from)",
+        "manifest/            the project manifest that lists the articles and their metadata",
+        "metadata/            dublin-core.xml (simple Dublin Core, oai_dc) and metadata.json",
+        "                     (publication, parts, articles with their sources and dates)",
+        "",
+        "Articles",
+        "--------",
+        "",
+    ]
+    for n, a in enumerate(pub.articles, 1):
+        src = a.source.resolve().relative_to(pub.root.resolve()).as_posix() if a.source else "-"
+        lines.append(f"{n}. {a.meta.title}")
+        lines.append(f"   original: sources/original/{src}; normalised: sources/normalised/{a.slug}.html")
+        for label, value in (("by", ", ".join(a.meta.authors)), ("site", a.meta.site_name),
+                             ("url", a.meta.source_url), ("published", a.meta.published),
+                             ("retrieved", a.meta.retrieved)):
+            if value:
+                lines.append(f"   {label}: {value}")
+    if notes:
+        lines += ["", "Notes for the archivist", "-" * 23, ""] + [f"- {n}" for n in notes]
+    lines += ["", f"Made with pubbuild {__version__}; {len(originals)} original files.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,298 @@
+"""Generated front and back matter of a briefing pack, as ordinary model blocks.
+
+A pack opens with a cover, a title page, an *About this pack* page, an
+accessibility statement and the contents, and closes with a list of sources and
+a colophon.  The cover, title page and contents belong to each backend (they
+are navigation, not content); everything else is produced here, once, as
+model blocks (:class:`~pubbuild.model.Matter`), so every backend renders it
+through the shared writer and no backend writes its own prose about the pack.
+
+Backend hook: render ``Publication.front_matter`` after the title page (and,
+for the EPUB, before the contents), then ``Publication.introduction`` and the
+parts with their articles, then ``Publication.back_matter``; each
+:class:`Matter` is a section with ``epub_type``/``role``, an ``h1`` holding
+``title`` and the anchor ``id``.
+
+Every statement is derived from what the publication actually contains: the
+accessibility statement counts images, text alternatives, tables, languages and
+notes rather than promising them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from . import __version__
+from .model import (
+    Article,
+    Figure,
+    Heading,
+    Link,
+    List,
+    ListItem,
+    Matter,
+    Paragraph,
+    Part,
+    Publication,
+    Section,
+    Span,
+    Styled,
+    Table,
+    Text,
+)
+from .textutil import images, inline_runs, walk_blocks, walk_inlines
+
+ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
+              "translator": "Translated", "contributor": "With contributions"}
+
+
+def markdown_blocks(text: str, root: Path | None = None) -> list:
+    """Editor-written Markdown (introductions, notes) as normalised model blocks."""
+    from .passes import run_passes
+    from .reader.text import read_markdown
+
+    diags: list = []
+    article = read_markdown(text, None, root, diags)
+    if article.meta.title:  # the HTML reader takes a leading heading for the title; keep it
+        article.blocks.insert(0, Heading(1, [Text(article.meta.title)]))
+    run_passes(article, "manifest")
+    return article.blocks
+
+
+def add_pack_matter(pub: Publication, manifest) -> Publication:
+    """Fill ``parts``, ``introduction`` and the generated front and back matter of
+    ``pub`` from its manifest (a :class:`pubbuild.manifest.Manifest`)."""
+    pub.parts = [
+        Part(spec.title, markdown_blocks(spec.introduction, pub.root) if spec.introduction else [],
+             pub.articles[spec.start:spec.start + spec.count], f"part-{n}")
+        for n, spec in enumerate(getattr(manifest, "parts", []), 1)]
+    intro = getattr(manifest, "introduction", None)
+    pub.introduction = markdown_blocks(intro, pub.root) if intro else []
+    if manifest.path is None:  # a one-article build is the article itself, not a pack
+        return pub
+    pub.front_matter = [about_page(pub), accessibility_page(pub)]
+    pub.back_matter = [sources_page(pub), colophon_page(pub)]
+    return pub
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _p(*children) -> Paragraph:
+    return Paragraph([Text(c) if isinstance(c, str) else c for c in children])
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _verb(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _day(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def sources_of(pub: Publication) -> list[str]:
+    """Distinct publishing sites or publishers of the articles, in order of first use."""
+    seen: dict[str, None] = {}
+    for article in pub.articles:
+        name = article.meta.site_name or _host(article.meta.source_url)
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    from urllib.parse import urlparse
+
+    return urlparse(url).hostname
+
+
+# ------------------------------------------------------------------ about
+
+
+def about_page(pub: Publication) -> Matter:
+    """Who compiled the pack, when, how many articles from which sources."""
+    m = pub.meta
+    blocks: list = []
+    by_role: dict[str, list[str]] = {}
+    for creator in m.creators:
+        by_role.setdefault(creator.role, []).append(creator.name)
+    for role, names in by_role.items():
+        blocks.append(_p(f"{ROLE_WORDS[role]} by {_join(names)}."))
+    if m.publisher:
+        blocks.append(_p(f"Published by {m.publisher}."))
+    if m.date:
+        blocks.append(_p("Date: ", Styled("time", [Text(_day(m.date))], datetime=m.date), "."))
+    n = len(pub.articles)
+    count = f"This pack holds {_plural(n, 'article')}"
+    if pub.parts:
+        count += f" in {_plural(len(pub.parts), 'part')}"
+    blocks.append(_p(count + "."))
+    if pub.parts:
+        blocks.append(List([ListItem([_p(f"{part.title}: {_plural(len(part.articles), 'article')}")])
+                            for part in pub.parts]))
+    sites = sources_of(pub)
+    unknown = sum(1 for a in pub.articles if not (a.meta.site_name or a.meta.source_url))
+    if sites:
+        line = f"The articles come from {_plural(len(sites), 'source')}: {_join(sites)}"
+        if unknown:
+            line += f"; {_plural(unknown, 'article')} without a recorded source"
+        blocks.append(_p(line + "."))
+    elif n:
+        blocks.append(_p("No publishing source is recorded for the articles."))
+    if m.description:
+        blocks.append(_p(m.description))
+    return Matter("about", "About this pack", blocks, "preface", "doc-preface")
+
+
+# ------------------------------------------------------------------ accessibility
+
+
+def content_facts(pub: Publication) -> dict:
+    """What the publication contains that matters to a reader who cannot see it."""
+    facts = Counter()
+    languages: set[str] = set()
+    for article in pub.articles:
+        languages.add(article.meta.language or pub.meta.language)
+        blocks = list(walk_blocks(article.blocks))
+        for image in images(article.blocks):
+            if image.decorative:
+                facts["decorative"] += 1
+            elif image.alt:
+                facts["described"] += 1
+            else:
+                facts["undescribed"] += 1
+        facts["tables"] += sum(1 for b in blocks if isinstance(b, Table))
+        facts["headed_tables"] += sum(
+            1 for b in blocks if isinstance(b, Table)
+            and any(c.header for r in b.head + b.body for c in r.cells))
+        facts["figures"] += sum(1 for b in blocks if isinstance(b, Figure))
+        facts["sections"] += sum(1 for b in blocks if isinstance(b, Section))
+        facts["notes"] += len(article.notes)
+        for block in blocks:
+            lang = getattr(block, "lang", None)
+            if lang:
+                languages.add(lang)
+            for run in inline_runs(block):
+                for node in walk_inlines(run):
+                    if isinstance(node, (Span, Styled)) and node.lang:
+                        languages.add(node.lang)
+        facts["remote_missing"] += sum(1 for d in article.diagnostics if d.code == "A002")
+        facts["local_missing"] += sum(1 for d in article.diagnostics if d.code == "S007")
+        facts["uncovered"] += sum(1 for d in article.diagnostics if d.code == "A003")
+    return {"counts": facts, "languages": languages}
+
+
+def accessibility_page(pub: Publication) -> Matter:
+    """An accessibility statement written from what this pack actually contains."""
+    facts = content_facts(pub)
+    c, langs = facts["counts"], facts["languages"]
+    n = len(pub.articles)
+    blocks: list = []
+    nav = ("The EPUB edition is reflowable text and the PDF edition is tagged, so that both give "
+           "assistive technology their structure: a table of contents, a heading for each article"
+           + (f" and {_plural(c['sections'], 'section heading')} inside the articles"
+              if c["sections"] else "") + ". The reading order follows the original sources.")
+    blocks.append(_p(f"This pack holds {_plural(n, 'article')}. {nav}"))
+    content_images = c["described"] + c["undescribed"]
+    if content_images:
+        if c["undescribed"]:
+            blocks.append(_p(f"{c['described']} of {_plural(content_images, 'image')} "
+                             f"{_verb(c['described'], 'has', 'have')} a text alternative; "
+                             f"{c['undescribed']} {_verb(c['undescribed'], 'does', 'do')} not, so some visual content is not "
+                             "available as text."))
+        else:
+            blocks.append(_p("The image has a text alternative." if content_images == 1 else
+                             f"All {content_images} images have a text alternative."))
+    else:
+        blocks.append(_p("Apart from the cover, the pack contains no images that carry content."))
+    if c["decorative"]:
+        blocks.append(_p(f"{_plural(c['decorative'], 'decorative image')} "
+                         f"{_verb(c['decorative'], 'is', 'are')} marked as such and "
+                         "skipped by screen readers."))
+    if c["tables"]:
+        headed, total = c["headed_tables"], c["tables"]
+        which = ("The data table has" if total == 1 else f"All {total} data tables have"
+                 if headed == total else f"{headed} of {total} data tables {_verb(headed, 'has', 'have')}")
+        blocks.append(_p(f"{which} header cells, which screen readers announce with each cell."
+                         if headed else f"{_plural(total, 'data table')} {_verb(total, 'has', 'have')} "
+                         "no header cells, so a screen reader cannot say which column a cell is in."))
+    if c["notes"]:
+        blocks.append(_p(f"Notes ({c['notes']}) are linked from where they are referenced, "
+                         "and link back."))
+    main = pub.meta.language
+    others = sorted(lang for lang in langs if lang and lang.split("-")[0] != main.split("-")[0])
+    if others:
+        blocks.append(_p(f"The main language is tagged {main}; passages in other languages "
+                         f"({_join(others)}) carry their own language tag, so that speech and "
+                         "braille use the right rules."))
+    else:
+        blocks.append(_p(f"The text is in one language throughout, tagged {main}."))
+    missing = c["remote_missing"] + c["local_missing"]
+    if missing:
+        blocks.append(_p(f"{_plural(missing, 'image')} could not be included and "
+                         f"{_verb(missing, 'is', 'are')} replaced by their text alternative."))
+    if c["uncovered"]:
+        blocks.append(_p(f"{_plural(c['uncovered'], 'character')} may not display in print: no "
+                         "shipped font covers them."))
+    blocks.append(_p("There are no known hazards: no flashing, motion or sound."))
+    if pub.meta.certifier:
+        blocks.append(_p(f"Accessibility conformance is assessed by {pub.meta.certifier}."))
+    return Matter("accessibility", "Accessibility", blocks, None, None)
+
+
+# ------------------------------------------------------------------ back matter
+
+
+def source_entry(article: Article) -> ListItem:
+    """One entry of the list of sources: every field, saying so where one is unknown."""
+    m = article.meta
+    head: list = [Styled("cite", [Text(m.title)])]
+    if m.authors:
+        head.append(Text(f", by {_join(m.authors)}"))
+    head.append(Text("."))
+    fields: list[tuple[str, list]] = [
+        ("Publisher or site", [Text(m.site_name or _host(m.source_url) or "not recorded")]),
+        ("URL", [Link(m.source_url, [Text(m.source_url)])] if m.source_url else [Text("not recorded")]),
+        ("Published", [Styled("time", [Text(_day(m.published))], datetime=m.published)]
+         if m.published else [Text("not recorded")]),
+        ("Retrieved", [Styled("time", [Text(_day(m.retrieved))], datetime=m.retrieved)]
+         if m.retrieved else [Text("not recorded")]),
+    ]
+    details = List([ListItem([Paragraph([Text(f"{label}: "), *value])]) for label, value in fields])
+    return ListItem([Paragraph(head), details])
+
+
+def sources_page(pub: Publication) -> Matter:
+    """The list of sources: title, author, site, URL, published and retrieved dates."""
+    blocks = [_p("Every article in this pack, in reading order, with where and when it was "
+                 "published and when it was retrieved."),
+              List([source_entry(a) for a in pub.articles], ordered=True)]
+    return Matter("sources", "List of sources", blocks, "bibliography", "doc-bibliography")
+
+
+def colophon_page(pub: Publication) -> Matter:
+    """How, from what and when this edition was made."""
+    m = pub.meta
+    files = [a.source.name for a in pub.articles if a.source is not None]
+    blocks = [
+        _p(f"{m.title} was made with pubbuild {__version__} from {_plural(len(files), 'source file')}, "
+           "normalised into one document model and rendered as EPUB 3 and tagged PDF from it."),
+        _p("Identifier: ", Styled("code", [Text(m.identifier)]), "."),
+        _p("Edition timestamp: ", Styled("time", [Text(m.modified)], datetime=m.modified), "."),
+    ]
+    if m.rights:
+        blocks.append(_p(f"Rights: {m.rights}"))
+    return Matter("colophon", "Colophon", blocks, "colophon", None)

@@ -1,0 +1,329 @@
+"""``pubbuild build``: every format in one run, each article normalised once.
+
+Recipe (:func:`build_all`): load the manifest -> normalise the articles (from
+the cache when unchanged, the rest in parallel) -> assemble the publication ->
+run every registered backend over the same publication.
+
+Backends that lay out pages run first (class attribute ``paginated = True``);
+when one leaves a page map on itself (``backend.page_map``, a list of
+:class:`pubbuild.pagemap.PageBreak`), it is put on ``Publication.page_map`` so
+the backends after it (the EPUB) can mark the print edition's page breaks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, backends
+from .build import assemble, load_manifest, output_path, read_articles, write_atomically
+from .errors import PubbuildError, SourceError
+from .manifest import Manifest
+from .model import Article, Publication
+from .progress import NULL_PROGRESS, Progress
+from .textutil import images
+
+logger = logging.getLogger(__name__)
+
+#: Bumped when the cache entry layout changes.
+CACHE_FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+#: Code whose changes invalidate normalised articles (readers, passes, the model).
+NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py")
+
+
+@dataclass(slots=True)
+class CacheStats:
+    """What the normalisation stage did, for reports and tests."""
+
+    hits: list[str] = field(default_factory=list)
+    """Sources taken from the cache (relative paths)."""
+    normalised: list[str] = field(default_factory=list)
+    """Sources read and normalised in this run."""
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """The outcome of :func:`build_all`."""
+
+    outputs: dict[str, Path]
+    """Backend name -> file written."""
+    publication: Publication
+    """The publication every backend rendered."""
+    diagnostics: list
+    """Article and backend diagnostics."""
+    stats: CacheStats
+    """Cache hits and misses of the normalisation stage."""
+
+
+# ------------------------------------------------------------------ cache
+
+
+def _normaliser_fingerprint() -> str:
+    """Hash of the normaliser's code and pass list: a change to either empties the cache."""
+    from .passes import PASSES
+
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(",".join(name for name, _ in PASSES).encode())
+    for entry in NORMALISER_CODE:
+        path = _PACKAGE / entry
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(_PACKAGE)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+class ArticleCache:
+    """Normalised articles on disk under ``build/.cache``, keyed by content hash.
+
+    The key covers the source bytes, its path in the project, the manifest's
+    overrides for it, the pubbuild version and the normaliser's code and pass
+    list.  An entry also records the local images the article refers to (and
+    those it looked for and did not find): adding or removing one misses.
+    """
+
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.dir = root / "build" / ".cache" / "articles"
+        self.enabled = enabled
+        self.fingerprint = _normaliser_fingerprint() if enabled else ""
+
+    def key(self, source: Path, root: Path, overrides: dict) -> str:
+        digest = hashlib.sha256(self.fingerprint.encode())
+        digest.update(_relative(source, root).encode() + b"\0")
+        digest.update(json.dumps(overrides, sort_keys=True, default=str).encode() + b"\0")
+        digest.update(source.read_bytes())
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Article | None:
+        if not self.enabled:
+            return None
+        path = self.dir / f"{key}.pickle"
+        try:
+            with path.open("rb") as fh:
+                fmt, deps, article = pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # noqa: BLE001 - a damaged entry is a miss, never a failure
+            logger.debug("ignoring unreadable cache entry %s: %s", path, exc)
+            return None
+        if fmt != CACHE_FORMAT or any(Path(p).is_file() != exists for p, exists in deps):
+            return None
+        return article
+
+    def put(self, key: str, article: Article) -> None:
+        if not self.enabled:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=self.dir)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((CACHE_FORMAT, _dependencies(article), article), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.dir / f"{key}.pickle")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _dependencies(article: Article) -> list[tuple[str, bool]]:
+    """Local image files the article's model depends on, with whether each exists."""
+    deps = []
+    for image in images(article.blocks):
+        if image.local is not None:
+            deps.append((str(image.local), True))
+        elif image.src and ":" not in image.src and article.source is not None:
+            deps.append((str(article.source.parent / image.src), False))
+    return sorted(set(deps))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ------------------------------------------------------------------ normalise
+
+
+def _quiet_worker() -> None:
+    # Workers' diagnostics travel back with the article and are logged once by the
+    # parent; a forked worker's own handlers would print them a second time.
+    logging.getLogger("pubbuild").setLevel(logging.CRITICAL + 1)
+
+
+def _normalise_one(source: str, root: str) -> Article | tuple[str, str, list[str]]:
+    """Worker: read and normalise one source; a user error comes back as data
+    (exception pickling would lose its list of problems)."""
+    from .reader import read_file
+
+    try:
+        return read_file(Path(source), Path(root))
+    except PubbuildError as exc:
+        return (type(exc).__name__, str(exc), exc.problems)
+
+
+def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool = True,
+                       progress: Progress = NULL_PROGRESS) -> tuple[list[Article], CacheStats]:
+    """Every article of the manifest, normalised once: unchanged ones from the cache,
+    the others in ``jobs`` processes (default: the number of cores)."""
+    store = ArticleCache(manifest.root, cache)
+    stats = CacheStats()
+    results: dict[Path, Article] = {}
+    todo: dict[Path, str] = {}
+    bar = progress("normalise", len(manifest.articles))
+    for spec in manifest.articles:
+        if spec.source in results or spec.source in todo:
+            continue
+        try:
+            key = store.key(spec.source, manifest.root, spec.overrides)
+        except OSError:
+            key = ""  # unreadable: the reader reports it properly below
+        article = store.get(key) if key else None
+        if article is not None:
+            results[spec.source] = article
+            stats.hits.append(_relative(spec.source, manifest.root))
+            logger.info("%s: unchanged, normalised model taken from the cache",
+                        _relative(spec.source, manifest.root))
+            bar.advance()
+        else:
+            todo[spec.source] = key
+    errors: list[str] = []
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    for source, outcome in _run(list(todo), manifest.root, min(jobs, len(todo))):
+        bar.advance()
+        if isinstance(outcome, tuple):
+            errors.extend(outcome[2] or [outcome[1]])
+            continue
+        results[source] = outcome
+        stats.normalised.append(_relative(source, manifest.root))
+        logger.info("%s: normalised", _relative(source, manifest.root))
+        if todo[source]:
+            store.put(todo[source], outcome)
+    bar.close()
+    if errors:
+        raise SourceError(errors[0], errors)
+    for article in results.values():  # one log line per finding, whoever found it
+        for diag in article.diagnostics:
+            logger.log({"error": logging.ERROR, "warning": logging.WARNING}.get(diag.level, logging.INFO),
+                       "%s", diag)
+
+    seen: set[Path] = set()
+
+    def read(source: Path, root: Path) -> Article:
+        # A source listed twice gets a copy, so the overrides applied to each stay its own.
+        if source in seen:
+            return _copy(results[source])
+        seen.add(source)
+        return results[source]
+
+    return read_articles(manifest, read=read), stats
+
+
+def _copy(article: Article) -> Article:
+    return pickle.loads(pickle.dumps(article))
+
+
+def _run(sources: list[Path], root: Path, jobs: int):
+    """(source, Article or error tuple) for each source, in the order given."""
+    from . import reader  # noqa: F401 - imported once here, inherited by forked workers
+
+    if jobs <= 1:
+        for source in sources:
+            yield source, _normalise_one(str(source), str(root))
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
+        futures = [(s, pool.submit(_normalise_one, str(s), str(root))) for s in sources]
+        for source, future in futures:
+            yield source, future.result()
+
+
+# ------------------------------------------------------------------ output records
+
+
+def _record_path(output: Path) -> Path:
+    return output.parent / ".cache" / "outputs" / f"{output.name}.json"
+
+
+def record_output(output: Path, diagnostics: list) -> None:
+    """Remember the backend diagnostics of a freshly written output, so that a later
+    ``check`` of the unchanged file reports them without building it again."""
+    stat = output.stat()
+    record = _record_path(output)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    tmp = record.with_name(f".{record.name}.part")
+    tmp.write_text(json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                               "diagnostics": [d.as_dict() for d in diagnostics]}), encoding="utf-8")
+    os.replace(tmp, record)
+
+
+def recorded_diagnostics(output: Path) -> list[dict] | None:
+    """The diagnostics recorded for ``output``, or None when there is no record of
+    this very file (written by another tool, or changed since)."""
+    try:
+        data = json.loads(_record_path(output).read_text(encoding="utf-8"))
+        stat = output.stat()
+    except (OSError, ValueError):
+        return None
+    if data.get("size") != stat.st_size or data.get("mtime_ns") != stat.st_mtime_ns:
+        return None
+    return data.get("diagnostics", [])
+
+
+# ------------------------------------------------------------------ build
+
+
+def ordered_backends(names: list[str] | None = None) -> list[str]:
+    """Backend names to build: paginated backends first, so their page map is ready."""
+    chosen = names or backends.names()
+    return sorted(chosen, key=lambda n: not getattr(backends.get(n), "paginated", False))
+
+
+def build_all(target: Path | None = None, out_dir: Path | None = None,
+              options: backends.BuildOptions | None = None, jobs: int | None = None,
+              formats: list[str] | None = None, cache: bool = True,
+              progress: Progress = NULL_PROGRESS,
+              on_publication: Callable[[Publication], None] | None = None) -> BuildResult:
+    """Build every format (or ``formats``) of the publication at ``target``."""
+    manifest = load_manifest(target)
+    articles, stats = normalise_articles(manifest, jobs, cache, progress)
+    pub = assemble(manifest, articles)
+    if on_publication is not None:
+        on_publication(pub)
+    diags = [d for a in pub.articles for d in a.diagnostics]
+    outputs = render_all(pub, formats, options, diags, progress,
+                         lambda cls: output_path(pub, cls, None if out_dir is None
+                                                 else out_dir / f"{pub.slug}{cls.suffix}"))
+    return BuildResult(outputs, pub, diags, stats)
+
+
+def render_all(pub: Publication, formats: list[str] | None, options: backends.BuildOptions | None,
+               diags: list, progress: Progress, where: Callable[[type], Path],
+               record: bool = True) -> dict[str, Path]:
+    """Run each backend over ``pub`` into ``where(backend class)``; paginated backends
+    first, their page map handed on to the others.  Backend diagnostics go to ``diags``."""
+    outputs: dict[str, Path] = {}
+    names = ordered_backends(formats)
+    bar = progress("render", len(names))
+    for name in names:
+        cls = backends.get(name)
+        backend = cls(options)
+        path = where(cls)
+        outputs[name] = write_atomically(backend, pub, path)
+        if record:
+            record_output(path, backend.diagnostics)
+        diags.extend(backend.diagnostics)
+        page_map = getattr(backend, "page_map", None)
+        if page_map:
+            pub.page_map = page_map
+        bar.advance()
+    bar.close()
+    return outputs

@@ -1,0 +1,147 @@
+"""`pubbuild check`: diagnostics, EPUBCheck and PDF structure verdicts, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pikepdf
+import pytest
+from packutil import copy_root
+
+from pubbuild.check import VALIDATORS, check, pdf_structure
+from pubbuild.cli import main
+
+
+@pytest.fixture
+def no_epubcheck(monkeypatch):
+    """EPUBCheck takes seconds per run; tests about other checks leave it out."""
+    monkeypatch.setitem(VALIDATORS, "epub", ("EPUBCheck (left out by this test)", lambda path: (False, [])))
+
+
+def _json(capsys) -> dict:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_clean_pack_passes_even_strict(tmp_path, capsys):
+    manifest = copy_root("test-pack", tmp_path)
+    assert main(["-q", "check", str(manifest), "--strict", "--format", "json"]) == 0
+    report = _json(capsys)
+    assert report["ok"] is True and report["strict"] is True
+    assert report["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert set(report["articles"]) == {"sources/harbour.html", "sources/archive.md", "sources/notes.txt"}
+    outputs = {o["format"]: o for o in report["outputs"]}
+    assert outputs["epub"]["validator"] == "EPUBCheck" and outputs["epub"]["ran"] is True
+    if shutil.which("java"):
+        assert outputs["epub"]["findings"] == []
+    assert outputs["pdf"]["ran"] is True and outputs["pdf"]["findings"] == []
+    assert all(o["rebuilt"] for o in report["outputs"])
+
+
+def test_second_check_builds_nothing(tmp_path, no_epubcheck):
+    manifest = copy_root("test-pack", tmp_path)
+    first = check(manifest)
+    assert all(o.rebuilt for o in first.outputs)
+    stamps = {o.format: (manifest.parent / "build").joinpath(o.path).stat().st_mtime_ns for o in first.outputs}
+    second = check(manifest)
+    assert not any(o.rebuilt for o in second.outputs)
+    assert {o.format: (manifest.parent / "build").joinpath(o.path).stat().st_mtime_ns
+            for o in second.outputs} == stamps
+    # A changed source makes the outputs stale again.
+    notes = manifest.parent / "sources" / "notes.txt"
+    notes.write_text(notes.read_text() + "\nLater.\n")
+    assert all(o.rebuilt for o in check(manifest).outputs)
+
+
+def test_warnings_fail_only_with_strict(tmp_path, capsys, no_epubcheck):
+    manifest = copy_root("test-pack", tmp_path)
+    harbour = manifest.parent / "sources" / "harbour.html"
+    harbour.write_text(harbour.read_text().replace('src="images/chart.svg"', 'src="images/gone.svg"'))
+    assert main(["-q", "check", str(manifest)]) == 0
+    text = capsys.readouterr().out
+    assert "sources/harbour.html:" in text and "warning: S007" in text
+    assert "0 errors, " in text and " 0 warnings" not in text
+    assert main(["-q", "check", str(manifest), "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["-q", "check", str(manifest), "--strict", "--format", "json"]) == 1
+    report = _json(capsys)
+    assert report["ok"] is False
+    assert [f["code"] for f in report["articles"]["sources/harbour.html"]] == ["S007"]
+    assert report["articles"]["sources/harbour.html"][0]["where"].startswith("sources/harbour.html")
+
+
+def test_missing_alt_is_a_warning_in_the_article_and_an_error_in_the_pdf(tmp_path, capsys, no_epubcheck):
+    manifest = copy_root("test-pack", tmp_path)
+    harbour = manifest.parent / "sources" / "harbour.html"
+    harbour.write_text(harbour.read_text().replace(
+        'alt="Ferry crossings per month, rising from 12 in January to 40 in April"', ""))
+    assert main(["-q", "check", str(manifest)]) == 1
+    text = capsys.readouterr().out
+    assert "warning: A001" in text and "test-pack.pdf: error: P005 1 of 1 figures have no /Alt text" in text
+
+
+def test_error_level_diagnostic_fails(tmp_path, capsys, no_epubcheck):
+    manifest = copy_root("test-pack", tmp_path)
+    # A UTF-8 byte-order mark, then bytes that are not UTF-8: decoded with replacements (S001).
+    (manifest.parent / "sources" / "notes.txt").write_bytes(
+        b"\xef\xbb\xbfNotes from the Quay\n\nThe wind \xff\xfe turned.\n")
+    assert main(["-q", "check", str(manifest), "--format", "json"]) == 1
+    report = _json(capsys)
+    assert report["counts"]["error"] == 1
+    assert report["articles"]["sources/notes.txt"][0]["code"] == "S001"
+
+
+def test_bad_manifest_is_exit_2(tmp_path, capsys):
+    path = tmp_path / "pubbuild.yaml"
+    path.write_text("title: X\nparts: []\n")
+    assert main(["check", str(path)]) == 2
+    assert f"{path}:2: parts: the publication has no parts" in capsys.readouterr().err
+
+
+def test_pdf_structure_checks_find_an_untagged_pdf(tmp_path):
+    from weasyprint import HTML
+
+    plain = tmp_path / "plain.pdf"
+    HTML(string="<p>Hello <img src='data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22"
+                "/%3E'></p>").write_pdf(str(plain))
+    ran, findings = pdf_structure(plain)
+    codes = {f.code for f in findings}
+    assert ran and {"P001", "P003", "P004"} <= codes
+    assert all(f.level == "error" for f in findings)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\nnot really")
+    assert [f.code for f in pdf_structure(broken)[1]] == ["P000"]
+
+
+def test_pdf_structure_checks_find_a_figure_without_alt(tmp_path, no_epubcheck):
+    manifest = copy_root("test-pack", tmp_path)
+    report = check(manifest)
+    pdf = next(o.path for o in report.outputs if o.format == "pdf")
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        stack = [doc.Root.StructTreeRoot]
+        while stack:
+            el = stack.pop()
+            if isinstance(el, pikepdf.Array):
+                stack.extend(el)
+            elif isinstance(el, pikepdf.Dictionary):
+                if el.get("/S") == pikepdf.Name.Figure and "/Alt" in el:
+                    del el["/Alt"]
+                if "/K" in el:
+                    stack.append(el.K)
+        doc.save(pdf)
+    findings = pdf_structure(__import__("pathlib").Path(pdf))[1]
+    assert [f.code for f in findings] == ["P005"] and "1 of 1 figures" in findings[0].message
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="EPUBCheck needs Java")
+def test_epubcheck_errors_are_reported(tmp_path):
+    import zipfile
+
+    from pubbuild.check import epubcheck
+
+    bad = tmp_path / "bad.epub"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr("META-INF/container.xml", "<container/>")
+    ran, findings = epubcheck(bad)
+    assert ran and any(f.level == "error" for f in findings)
