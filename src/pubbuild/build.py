@@ -78,7 +78,8 @@ def assemble(manifest: Manifest, articles: list[Article]) -> Publication:
         if not article.meta.language:
             article.meta.language = meta.language
     meta.modified = timestamp(meta.date, articles)
-    return Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug)
+    return Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug,
+                       print_settings=manifest.print_settings)
 
 
 def timestamp(date: str | None, articles: list[Article]) -> str:

@@ -408,3 +408,22 @@ class Publication:
     """The project folder; nothing outside it is read."""
     slug: str = "publication"
     """Base name of the output files."""
+    print_settings: PrintSettings = field(default_factory=lambda: PrintSettings())
+    """Page settings for print backends, from the manifest's ``pdf:`` mapping."""
+
+
+@dataclass(slots=True)
+class PrintSettings:
+    """How the publication is printed (the manifest's ``pdf:`` mapping); None means
+    the backend's default.  Values are checked by the manifest loader."""
+
+    paper: str | None = None
+    """``A4``, ``Letter``, ``A5`` or ``WIDTHxHEIGHT`` (``170mmx240mm``)."""
+    margins: str | None = None
+    """1 to 4 CSS lengths: top, outer, bottom, inner."""
+    two_sided: bool | None = None
+    """Mirrored margins, each article opening on a right-hand page."""
+    bleed: str | None = None
+    """Bleed around the trim box (``3mm``)."""
+    marks: str | None = None
+    """Printer's marks: ``crop``, ``cross``, ``crop cross`` or ``none``."""
