@@ -167,6 +167,8 @@ def _sided_css(geo: geometry.PageGeometry) -> str:
     none = "content: none;"
     return (
         "section.article { break-before: right; }\n"
+        # The title page and the contents open on right-hand pages, as in a book.
+        ".titlepage, .toc { break-before: right; }\n"
         # Running heads and folios on the outer side of each page.
         f"@page :left {{ @top-right {{ {none} }} @bottom-center {{ {none} }}\n"
         "  @bottom-left { content: counter(page); font-size: 9pt; vertical-align: top; padding-top: 4mm; } }\n"
