@@ -136,6 +136,8 @@ class PdfBackend(Backend):
             report = tagging.repair(document, pdf)
             xmp.install(pdf, pub, identifier, archival)
 
+        quiet = _DecorativeImages()
+        logging.getLogger("weasyprint").addFilter(quiet)
         try:
             document = HTML(string=doc.html, base_url=pub.root.as_uri() + "/",
                             url_fetcher=fetcher).render(stylesheets=css, presentational_hints=False,
@@ -145,6 +147,8 @@ class PdfBackend(Backend):
                                finisher=finish)
         except OSError as exc:
             raise BuildError(f"{target}: cannot write PDF: {exc}") from None
+        finally:
+            logging.getLogger("weasyprint").removeFilter(quiet)
         self.report = report
         logger.info("PDF tagging: %d artifacts, %d split elements merged, %d languages set%s",
                     report.artifacts, report.merged, report.languages,
@@ -158,6 +162,15 @@ class PdfBackend(Backend):
             path.write_text(html, encoding="utf-8")
         except OSError as exc:
             raise BuildError(f"{path}: cannot write HTML: {exc.strerror}") from None
+
+
+class _DecorativeImages(logging.Filter):
+    """Silences WeasyPrint's complaint about images without ``alt``: ours are only the
+    decorative ones (``alt=""``), which the tagging repairs turn into artifacts, and
+    missing descriptions were already reported by the reader (A001)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "has no required alt description" not in record.getMessage()
 
 
 def _sided_css(geo: geometry.PageGeometry) -> str:

@@ -54,8 +54,7 @@ def parse_paper(text: str) -> tuple[float, float]:
             if 50 <= w <= 2000 and 50 <= h <= 2000:
                 return w, h
             raise ValueError(f"paper size {text!r} must be between 50mm and 2000mm a side")
-    names = ", ".join(PAPERS)
-    raise ValueError(f"paper must be {names} or WIDTHxHEIGHT such as 170mmx240mm, got {text!r}")
+    raise ValueError(f"paper must be A4, Letter, A5 or WIDTHxHEIGHT such as 170mmx240mm, got {text!r}")
 
 
 def parse_margins(text: str) -> tuple[float, float, float, float]:
