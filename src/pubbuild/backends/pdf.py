@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
+import time
 from pathlib import Path
 
 from .. import diagnostics
@@ -116,12 +117,18 @@ class PdfBackend(Backend):
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        clock = time.perf_counter
+        self.timings: dict[str, float] = {}
+        start = clock()
         geo = self.geometry(pub)
         doc = self.document(pub, geo)
         emit = self.options.extra.get("emit_html")
         if emit:
             self._emit(Path(emit), doc.html, self.stylesheets(geo))
+        self.timings["html"] = clock() - start
+        start = clock()
         self.check_fonts(doc, pub)
+        self.timings["fonts"] = clock() - start
         archival = bool(self.options.extra.get("archival"))
         fetcher = make_fetcher(pub.root, self.options.allow_network, self.diagnostics)
         font_config = FontConfiguration()  # @font-face rules load only through it
@@ -133,8 +140,10 @@ class PdfBackend(Backend):
 
         def finish(document, pdf) -> None:
             nonlocal report
+            begin = clock()
             report = tagging.repair(document, pdf)
             xmp.install(pdf, pub, identifier, archival)
+            self.timings["repair"] = clock() - begin
 
         quiet = _DecorativeImages()
         logging.getLogger("weasyprint").addFilter(quiet)

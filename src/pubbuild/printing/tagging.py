@@ -46,8 +46,8 @@ class TaggingReport:
     """Repairs that could not be made."""
 
 
-def _num(ref) -> int:
-    return int(bytes(ref).split()[0])
+def _num(ref: bytes) -> int:
+    return int(ref[:ref.index(b" ")])
 
 
 class _Tree:
@@ -72,13 +72,16 @@ class _Tree:
     def is_elem(obj) -> bool:
         return isinstance(obj, dict) and obj.get("Type") == "/StructElem"
 
-    def kids(self, elem):
+    def kids(self, elem) -> list:
         """Child structure elements of ``elem``."""
+        objects = self.objects
+        out = []
         for k in elem["K"]:
-            if isinstance(k, bytes):
-                obj = self.get(k)
-                if self.is_elem(obj):
-                    yield obj
+            if k.__class__ is bytes:
+                obj = objects[int(k[:k.index(b" ")])]
+                if obj.get("Type") == "/StructElem":
+                    out.append(obj)
+        return out
 
     def reachable(self) -> set[int]:
         seen: set[int] = set()
@@ -148,14 +151,15 @@ def repair(document, pdf) -> TaggingReport:
         report.languages = _languages(tree, boxes)
         report.merged = _merge(tree, boxes, artifacts, report)
     # Figures still without a text alternative are decorative: artifacts.
-    reachable = tree.reachable()
-    for number in sorted(reachable):
+    reachable = sorted(tree.reachable())
+    for number in reachable:
         obj = tree.objects[number]
         if obj and obj.get("S") == "/Figure" and "Alt" not in obj:
             _to_artifact(tree, obj, artifacts, "/Layout", report)
 
-    _header_scopes(tree)
-    _id_tree(tree)
+    # Elements taken out above were emptied, so they no longer match below.
+    _header_scopes(tree, reachable)
+    _id_tree(tree, reachable)
     report.artifacts = _rewrite_streams(tree, artifacts, report)
     return report
 
@@ -261,9 +265,7 @@ def _to_artifact(tree: _Tree, elem, artifacts: dict, kind: str, report: TaggingR
 
 def _real(box) -> bool:
     """A box made for its element itself (not a pseudo-element or text run)."""
-    from weasyprint.formatting_structure import boxes
-
-    return (box.element is not None and not isinstance(box, boxes.TextBox)
+    return (box.element is not None and type(box).__name__ != "TextBox"
             and "::" not in (box.element_tag or ""))
 
 
@@ -396,30 +398,30 @@ def _remap_headers(tree: _Tree, table, original, repeat) -> None:
             td["A"]["Headers"] = Array([mapping.get(str(h.string), h) for h in headers])
 
 
-def _header_scopes(tree: _Tree) -> None:
+def _header_scopes(tree: _Tree, reachable: list[int]) -> None:
     """``/Scope`` on every header cell: column in a header row group, else row when
     it leads its row."""
     from pydyf import Dictionary
 
-    for number in sorted(tree.reachable()):
+    for number in reachable:
         th = tree.objects[number]
         if th.get("S") != "/TH":
             continue
         row = tree.get(th["P"])
         group = tree.get(row["P"]) if "P" in row else {}
-        first = next(tree.kids(row), None)
+        first = next(iter(tree.kids(row)), None)
         scope = "/Column" if group.get("S") == "/THead" or first is not th else "/Row"
         if "A" not in th:
             th["A"] = Dictionary({"O": "/Table"})
         th["A"]["Scope"] = scope
 
 
-def _id_tree(tree: _Tree) -> None:
+def _id_tree(tree: _Tree, reachable: list[int]) -> None:
     """The ``/IDTree`` PDF requires once any structure element has an ``/ID``."""
     from pydyf import Array, Dictionary, String
 
     ids = sorted((str(tree.objects[n]["ID"].string), tree.objects[n].reference)
-                 for n in tree.reachable() if "ID" in tree.objects[n])
+                 for n in reachable if "ID" in tree.objects[n])
     if not ids:
         return
     names = Array()
