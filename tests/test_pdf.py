@@ -7,11 +7,16 @@ import re
 
 import pikepdf
 import pytest
-
 from conftest import ROOT
 from pdfcheck import (
-    artifacts, page_texts, pdfua_errors, qpdf_check, struct_elements, unreachable_marked_content,
+    artifacts,
+    page_texts,
+    pdfua_errors,
+    qpdf_check,
+    struct_elements,
+    unreachable_marked_content,
 )
+
 from pubbuild.cli import main
 
 MM = 72 / 25.4
@@ -68,7 +73,7 @@ def _contents(texts: list[str]) -> list[tuple[str, int]]:
     """(title, page) of each contents entry, checked against the page it names."""
     toc = next(t for t in texts if "Contents" in t)
     entries = [(t.strip(), int(n)) for t, n in
-               re.findall(r"^\s*(\S.*?)\s?\.{3,}\s*(\d+)\s*$", toc, re.M)]
+               re.findall(r"^\s*(\S.*?)\s?\.{3,}\s*(\d+)\s*$", toc, re.MULTILINE)]
     for title, number in entries:
         # The title opens its page, below the running head.
         body = " ".join(texts[number - 1].split("\n", 1)[1].split())
@@ -207,3 +212,17 @@ def test_archival_build_is_byte_identical(builds, tmp_path, monkeypatch):
     again = tmp_path / "again.pdf"
     assert main(["-q", "pdf", "-o", str(again), "--archival"]) == 0
     assert again.read_bytes() == builds["archival"].read_bytes()
+
+
+def test_pdf_does_not_depend_on_where_the_project_lies(builds, tmp_path, monkeypatch):
+    import shutil
+
+    outputs = []
+    for where in ("one", "two/deeper"):
+        project = tmp_path / where
+        shutil.copytree(ROOT / "sources", project / "sources")
+        shutil.copy(ROOT / "pubbuild.yaml", project)
+        monkeypatch.chdir(project)
+        assert main(["-q", "pdf", "-o", "out.pdf"]) == 0
+        outputs.append((project / "out.pdf").read_bytes())
+    assert outputs[0] == outputs[1] == builds["a4"].read_bytes()

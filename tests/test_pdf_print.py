@@ -8,8 +8,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 import yaml
-
 from pdfcheck import pdfua_errors, struct_elements, unreachable_marked_content
+
 from pubbuild.build import build, load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError

@@ -176,7 +176,7 @@ def _pdf_schema() -> dict[str, Option]:
         "two_sided": Option("true/false", "Two-sided printing: mirrored margins, articles "
                             "open on right-hand pages.", _bool),
         "bleed": Option("length", "Bleed around the trim box for print shops (3mm).",
-                        _checked(lambda t: g.parse_length(t, "bleed"))),
+                        _checked(g.parse_bleed)),
         "marks": Option("text", "Printer's marks: crop, cross, crop cross or none.",
                         _checked(g.parse_marks)),
     }

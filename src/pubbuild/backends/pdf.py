@@ -58,7 +58,7 @@ class PdfBackend(Backend):
                        help="1 to 4 lengths: top, outer, bottom, inner (e.g. '22mm 20mm 25mm')")
         g.add_argument("--two-sided", action=argparse.BooleanOptionalAction, default=None,
                        help="mirrored margins; each article opens on a right-hand page")
-        g.add_argument("--bleed", type=_arg(lambda t: geometry.parse_length(t, "bleed")),
+        g.add_argument("--bleed", type=_arg(geometry.parse_bleed),
                        metavar="LENGTH", help="bleed around the trim box, e.g. 3mm")
         g.add_argument("--marks", type=_arg(geometry.parse_marks), metavar="MARKS",
                        help="printer's marks: crop, cross, 'crop cross' or none")
@@ -134,8 +134,11 @@ class PdfBackend(Backend):
         font_config = FontConfiguration()  # @font-face rules load only through it
         css = [CSS(string=self.stylesheets(geo), base_url=STYLES.as_uri() + "/", url_fetcher=fetcher,
                    font_config=font_config)]
-        identifier = hashlib.md5((pub.meta.identifier + doc.html + geo.css()
-                                  + str(archival)).encode()).hexdigest()
+        # From what the PDF shows, not from where the project lies on this machine.
+        portable = doc.html.replace(pub.root.as_uri(), "").replace(fonts.FONTS.as_uri(), "")
+        identifier = hashlib.md5((pub.meta.identifier + portable + self.stylesheets(geo)
+                                  .replace(fonts.FONTS.as_uri(), "") + str(archival))
+                                 .encode()).hexdigest()
         report = tagging.TaggingReport()
 
         def finish(document, pdf) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape, unescape
-from typing import Callable
 
 from ..model import Article, Image, Link, Publication
 from ..textutil import plain_text
@@ -190,7 +190,7 @@ def contents(pub: Publication) -> str:
         byline = (f'<span class="toc-byline">{escape(", ".join(article.meta.authors))}</span>'
                   if article.meta.authors else "")
         lang = article.meta.language if article.meta.language != pub.meta.language else None
-        items.append(f'<li{lang_attrs(lang, False)}><a href="#{escape(article.slug)}-title">'
+        items.append(f'<li{lang_attrs(lang, False)}><a class="toc-link" href="#{escape(article.slug)}-title">'
                      f"{escape(title_text(article))}</a>{byline}</li>\n")
     return ('<nav class="toc" aria-labelledby="toc-title">\n<h1 id="toc-title">Contents</h1>\n'
             f'<ol>\n{"".join(items)}</ol>\n</nav>\n')
@@ -200,5 +200,11 @@ def _visible(html: str) -> str:
     return unescape(_TAG.sub(" ", html))
 
 
-__all__ = ["PdfXhtmlWriter", "PrintDocument", "build_document", "running_title", "MISSING_ALT",
-           "Article"]
+__all__ = [
+    "MISSING_ALT",
+    "Article",
+    "PdfXhtmlWriter",
+    "PrintDocument",
+    "build_document",
+    "running_title",
+]

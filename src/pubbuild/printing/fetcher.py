@@ -47,7 +47,7 @@ def make_fetcher(root: Path, allow_network: bool, diags: list):
     class ProjectFetcher(URLFetcher):
         """Serves project files and data: URIs; refuses the rest."""
 
-        def fetch(self, url, headers=None):  # noqa: D102
+        def fetch(self, url, headers=None):
             parsed = urlparse(url)
             scheme = parsed.scheme.lower()
             if scheme == "data":

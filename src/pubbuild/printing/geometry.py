@@ -72,6 +72,14 @@ def parse_margins(text: str) -> tuple[float, float, float, float]:
     return top, right, bottom, left
 
 
+def parse_bleed(text: str) -> float:
+    """Bleed in millimetres, at most 10mm (print shops ask for 3mm to 5mm)."""
+    value = parse_length(text, "bleed")
+    if value > 10:
+        raise ValueError(f"bleed must be at most 10mm, got {text!r}")
+    return value
+
+
 def parse_marks(text: str) -> str:
     """``none``, ``crop``, ``cross`` or ``crop cross``."""
     words = sorted(set(str(text).replace(",", " ").split()))
@@ -123,8 +131,6 @@ def geometry(paper: str | None = None, margins: str | None = None, two_sided: bo
     m = parse_margins(margins) if margins else default.margins
     if not margins and w < 160:  # small formats (A5) get narrower default margins
         m = (16, 14, 19, 14)
-    b = parse_length(bleed, "bleed") if bleed else 0.0
-    if b > 10:
-        raise ValueError(f"bleed must be at most 10mm, got {bleed!r}")
+    b = parse_bleed(bleed) if bleed else 0.0
     mk = parse_marks(marks) if marks else "none"
     return PageGeometry(w, h, m, bool(two_sided), b, mk)

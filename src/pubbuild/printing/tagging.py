@@ -216,8 +216,8 @@ def _boxes(page_box):
             if table:
                 children = [c for child in box.children
                             for c in (child.children if child is table else [child])]
-        for child in children:
-            for child in (child.children if isinstance(child, boxes.LineBox) else [child]):
+        for outer in children:
+            for child in (outer.children if isinstance(outer, boxes.LineBox) else [outer]):
                 if isinstance(child, boxes.TextBox):
                     if tag != "Link":
                         yield child, "Span"
@@ -263,6 +263,27 @@ def _to_artifact(tree: _Tree, elem, artifacts: dict, kind: str, report: TaggingR
     return True
 
 
+def _strip_content(tree: _Tree, elem, artifacts: dict) -> None:
+    """Make the content under ``elem`` artifacts but keep its link annotations."""
+    page = tree.pages.get(elem.get("Pg"))
+    keep = []
+    for k in elem["K"]:
+        if isinstance(k, int):
+            artifacts[(page, k)] = "/Layout"
+        elif isinstance(k, bytes) and tree.is_elem(tree.get(k)):
+            kid = tree.get(k)
+            if tree.has_annotation(kid):
+                _strip_content(tree, kid, artifacts)
+                keep.append(k)
+            else:
+                for key in tree.content(kid, []):
+                    artifacts[key] = "/Layout"
+                tree.clear(kid)
+        else:
+            keep.append(k)
+    elem["K"][:] = keep
+
+
 def _real(box) -> bool:
     """A box made for its element itself (not a pseudo-element or text run)."""
     return (box.element is not None and type(box).__name__ != "TextBox"
@@ -270,9 +291,14 @@ def _real(box) -> bool:
 
 
 def _hidden(tree: _Tree, boxes: dict, artifacts: dict, report: TaggingReport) -> None:
-    """``aria-hidden="true"`` and presentational images become artifacts."""
+    """``aria-hidden="true"`` and presentational images become artifacts, and so do
+    the leaders and page numbers of the contents (generated after each entry's link:
+    the link itself takes a reader there)."""
     for number, box in sorted(boxes.items()):
         elem = tree.objects[number]
+        if elem and box.element_tag == "a::after" and box.element.get("class") == "toc-link":
+            _strip_content(tree, elem, artifacts)
+            continue
         if not elem or not _real(box):
             continue
         el = box.element

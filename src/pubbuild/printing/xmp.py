@@ -90,7 +90,7 @@ def packet(pub: Publication, info: dict[str, str], identifier: str, archival: bo
     return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
             '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
             f'<rdf:RDF xmlns:rdf="{NS["rdf"]}">\n{body}\n</rdf:RDF>\n</x:xmpmeta>\n'
-            '<?xpacket end="r"?>').encode("utf-8")
+            '<?xpacket end="r"?>').encode()
 
 
 def install(pdf, pub: Publication, identifier: str, archival: bool) -> None:
