@@ -17,6 +17,7 @@ second.  Usage: ``python bench/pdf_bench.py [--runs 5] [--articles 20]``.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import statistics
 import sys
@@ -128,8 +129,11 @@ def main() -> int:
         times: dict[str, list[float]] = {"pubbuild": [], "backend": [], "weasyprint": []}
         cpu: dict[str, list[float]] = {k: [] for k in times}
         bare()  # warm-up
-        for _ in range(args.runs):
-            for name, fn in (("weasyprint", bare), ("pubbuild", full), ("backend", backend)):
+        order = [("weasyprint", bare), ("pubbuild", full), ("backend", backend)]
+        for run in range(args.runs):
+            # Rotate the order so that no variant always runs after the same one.
+            for name, fn in order[run % 3:] + order[:run % 3]:
+                gc.collect()
                 t0, c0 = time.perf_counter(), time.process_time()
                 fn()
                 times[name].append(time.perf_counter() - t0)

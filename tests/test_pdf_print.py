@@ -162,3 +162,14 @@ def _pages(pdf, elem) -> int:
 
     walk(elem)
     return len(pages)
+
+
+def test_source_date_epoch_sets_pdf_dates(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = _project(tmp_path, "title: P\ndate: 2020-01-01\narticles: [a.html]\n")
+    out = tmp_path / "o.pdf"
+    build("pdf", path, out)
+    with pikepdf.open(out) as pdf:
+        assert str(pdf.docinfo.CreationDate) == str(pdf.docinfo.ModDate) == "D:20231114221320Z"
+        with pdf.open_metadata() as xmp:
+            assert xmp["xmp:CreateDate"] == xmp["xmp:ModifyDate"] == "2023-11-14T22:13:20Z"

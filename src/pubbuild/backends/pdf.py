@@ -114,7 +114,7 @@ class PdfBackend(Backend):
     # ------------------------------------------------------------ write
 
     def write(self, pub: Publication, target: Path) -> None:
-        from weasyprint import CSS, HTML
+        from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
         clock = time.perf_counter
@@ -122,9 +122,12 @@ class PdfBackend(Backend):
         start = clock()
         geo = self.geometry(pub)
         doc = self.document(pub, geo)
+        # The stylesheet goes inline, so that --emit-html gives exactly what is laid out.
+        styles = self.stylesheets(geo)
+        html = doc.html.replace("</head>", f"<style>\n{styles}</style>\n</head>", 1)
         emit = self.options.extra.get("emit_html")
         if emit:
-            self._emit(Path(emit), doc.html, self.stylesheets(geo))
+            self._emit(Path(emit), html)
         self.timings["html"] = clock() - start
         start = clock()
         self.check_fonts(doc, pub)
@@ -132,11 +135,9 @@ class PdfBackend(Backend):
         archival = bool(self.options.extra.get("archival"))
         fetcher = make_fetcher(pub.root, self.options.allow_network, self.diagnostics)
         font_config = FontConfiguration()  # @font-face rules load only through it
-        css = [CSS(string=self.stylesheets(geo), base_url=STYLES.as_uri() + "/", url_fetcher=fetcher,
-                   font_config=font_config)]
         # From what the PDF shows, not from where the project lies on this machine.
         portable = doc.html.replace(pub.root.as_uri(), "").replace(fonts.FONTS.as_uri(), "")
-        identifier = hashlib.md5((pub.meta.identifier + portable + self.stylesheets(geo)
+        identifier = hashlib.md5((pub.meta.identifier + portable + styles
                                   .replace(fonts.FONTS.as_uri(), "") + str(archival))
                                  .encode()).hexdigest()
         report = tagging.TaggingReport()
@@ -151,11 +152,14 @@ class PdfBackend(Backend):
         quiet = _DecorativeImages()
         logging.getLogger("weasyprint").addFilter(quiet)
         try:
-            document = HTML(string=doc.html, base_url=pub.root.as_uri() + "/",
-                            url_fetcher=fetcher).render(stylesheets=css, presentational_hints=False,
+            document = HTML(string=html, base_url=pub.root.as_uri() + "/",
+                            url_fetcher=fetcher).render(presentational_hints=False,
                                                         font_config=font_config)
             document.write_pdf(str(target), pdf_variant="pdf/a-3a" if archival else "pdf/ua-1",
-                               pdf_identifier=identifier.encode(), uncompressed_pdf=False,
+                               # The trailer /ID costs pydyf a second serialisation of every
+                               # object (~3% of the build): written where PDF/A requires it.
+                               pdf_identifier=identifier.encode() if archival else False,
+                               uncompressed_pdf=False,
                                finisher=finish)
         except OSError as exc:
             raise BuildError(f"{target}: cannot write PDF: {exc}") from None
@@ -166,9 +170,8 @@ class PdfBackend(Backend):
                     report.artifacts, report.merged, report.languages,
                     "".join(f"; {u}" for u in report.unresolved))
 
-    def _emit(self, path: Path, html: str, css: str) -> None:
-        """The laid-out HTML with its stylesheet inlined, for a bare WeasyPrint render."""
-        html = html.replace("</head>", f"<style>\n{css}</style>\n</head>", 1)
+    def _emit(self, path: Path, html: str) -> None:
+        """The laid-out HTML (stylesheet inline), for a bare WeasyPrint render."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(html, encoding="utf-8")
