@@ -109,7 +109,7 @@ def test_running_heads_and_page_numbers_are_artifacts(builds):
 
 def test_links_print_their_address(builds):
     text = " ".join(" ".join(page_texts(builds["a4"])).split())
-    assert "(https://caucasus-dispatch.example/category/news/)" in text
+    assert "(https://library-stats.example/regional/reading-rooms)" in text
 
 
 def test_bookmarks_for_articles_and_sections(builds):
