@@ -186,7 +186,7 @@ def check_archival_pdf(path: Path, pub: Publication, originals: dict[str, Path],
     if problems:
         raise BuildError(f"{path.name}: the archival PDF is not what the deposit needs",
                          [f"{path.name}: {p}" for p in problems])
-    notes.append(f"{path.name} is PDF/A-3a and PDF/UA-1; it carries the {len(originals)} original "
+    notes.append(f"{path.name} is PDF/A-3a and PDF/UA-1; it carries the {len(originals)} original source "
                  "files as associated files (relationship Source), at their paths in the project.")
 
 

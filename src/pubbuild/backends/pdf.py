@@ -155,6 +155,7 @@ class PdfBackend(Backend):
             nonlocal report
             begin = clock()
             report = tagging.repair(document, pdf)
+            attachments.tidy_associated_files(pdf)
             xmp.install(pdf, pub, identifier, archival)
             self.timings["repair"] = clock() - begin
 

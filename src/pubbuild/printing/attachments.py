@@ -50,3 +50,17 @@ def source_attachments(pub: Publication) -> tuple[list, str]:
         digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
         out.append(attachment)
     return out, digest.hexdigest() if out else ""
+
+
+def tidy_associated_files(pdf) -> None:
+    """List each associated file once in the catalog's ``/AF`` (a ``finisher`` step on
+    WeasyPrint's in-memory PDF): WeasyPrint 70 adds every file specification twice,
+    once from the EmbeddedFiles name tree and once from the objects."""
+    af = pdf.catalog.get("AF") if hasattr(pdf.catalog, "get") else None
+    if not af:
+        return
+    seen: list = []
+    for ref in af:
+        if ref not in seen:
+            seen.append(ref)
+    af[:] = seen

@@ -250,7 +250,7 @@ def contents(pub: Publication) -> str:
                                         f"\n<ol>\n{entries}</ol>\n"))
     items += [pack.toc_entry(matter.title, f"{matter.id}-title", "toc-matter")
               for matter in pub.back_matter]
-    return ('<nav class="toc" id="toc" aria-labelledby="toc-title">\n<h1 id="toc-title">Contents</h1>\n'
+    return ('<nav class="toc" id="nav" aria-labelledby="toc-title">\n<h1 id="toc-title">Contents</h1>\n'
             f'<ol>\n{"".join(items)}</ol>\n</nav>\n')
 
 
