@@ -111,7 +111,7 @@ def _page_texts(pdf: Path) -> list[str]:
 
 
 def test_build_sets_the_page_map_from_the_pdf(pack):
-    result, html, _ = pack
+    result, _, _ = pack
     breaks = result.publication.page_map
     with pikepdf.open(result.outputs["pdf"]) as pdf:
         n_pages = len(pdf.pages)

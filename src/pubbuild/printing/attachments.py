@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..errors import BuildError
 from ..model import Publication
@@ -26,9 +26,9 @@ RELATIONSHIP = "Source"
 
 def _stamp(modified: str) -> datetime:
     try:
-        return datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        return datetime.strptime(modified, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
-        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+        return datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def source_attachments(pub: Publication) -> tuple[list, str]:
@@ -56,7 +56,7 @@ def tidy_associated_files(pdf) -> None:
     """List each associated file once in the catalog's ``/AF`` (a ``finisher`` step on
     WeasyPrint's in-memory PDF): WeasyPrint 70 adds every file specification twice,
     once from the EmbeddedFiles name tree and once from the objects."""
-    af = pdf.catalog.get("AF") if hasattr(pdf.catalog, "get") else None
+    af = pdf.catalog.get("AF")
     if not af:
         return
     seen: list = []
