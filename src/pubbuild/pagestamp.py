@@ -120,11 +120,13 @@ def _advance(font, char: str) -> float:
     return font["hmtx"][glyph][0] * 1000 / font["head"].unitsPerEm
 
 
-def _embedded_font(pdf: pikepdf.Pdf, font_file: Path, chars: str) -> pikepdf.Object:
+def _embedded_font(pdf: pikepdf.Pdf, font_file: Path, chars: str,
+                   family: str | None = None) -> pikepdf.Object:
     """A simple TrueType font (WinAnsiEncoding) embedding a subset of ``font_file`` with ``chars``."""
     from fontTools import subset
 
     font = _load(font_file)
+    font.recalcTimestamp = False  # else head.modified is "now": the same build, other bytes
     widths = {c: round(_advance(font, c)) for c in chars}
     options = subset.Options()
     options.notdef_outline = True
@@ -138,7 +140,7 @@ def _embedded_font(pdf: pikepdf.Pdf, font_file: Path, chars: str) -> pikepdf.Obj
     program = buffer.getvalue()
     head, hhea = font["head"], font["hhea"]
     scale = 1000 / head.unitsPerEm
-    family = font["name"].getDebugName(6) or font_file.stem
+    family = family or font["name"].getDebugName(6) or font_file.stem
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
     name = Name(f"/{tag}+{family.replace(' ', '-')}")
     first, last = ord(min(chars)), ord(max(chars))
@@ -222,11 +224,13 @@ class Stamp:
     """``left``, ``center`` or ``right``: which point of the text ``x`` is."""
 
 
-def stamp_at(pdf: pikepdf.Pdf, stamps: Sequence[Stamp | None], font_file: Path) -> int:
+def stamp_at(pdf: pikepdf.Pdf, stamps: Sequence[Stamp | None], font_file: Path,
+             family: str | None = None) -> int:
     """Draw ``stamps[i]`` (None: nothing) on page ``i`` as a pagination artifact; return pages stamped.
 
     Unlike :func:`stamp_page_numbers` every page has its own place, size and
-    alignment (left and right pages of a two-sided layout differ).
+    alignment (left and right pages of a two-sided layout differ).  ``family``
+    names the font in the PDF (default: the font's PostScript name).
     """
     if len(stamps) != len(pdf.pages):
         raise BuildError(f"{len(stamps)} page stamps for {len(pdf.pages)} pages")
@@ -235,7 +239,7 @@ def stamp_at(pdf: pikepdf.Pdf, stamps: Sequence[Stamp | None], font_file: Path) 
         return 0
     if not set(chars) <= _WIN_ANSI:
         raise BuildError(f"page labels may use printable ASCII only, got {chars!r}")
-    font = _embedded_font(pdf, font_file, chars)
+    font = _embedded_font(pdf, font_file, chars, family)
     per_mille = {c: float(w) for c, w in zip(
         (chr(c) for c in range(int(font.FirstChar), int(font.LastChar) + 1)), font.Widths)}
     save = pdf.make_stream(b"q\n")

@@ -78,8 +78,8 @@ class PageInfo:
     """``left`` or ``right``, as WeasyPrint laid it out."""
     number: Stamp | None
     """Where its page number goes (label filled in after the merge); None: no number."""
-    font: str | None = None
-    """The number's font file."""
+    font: tuple[str, str] | None = None
+    """The number's font file and font name."""
 
 
 @dataclass(slots=True)
@@ -97,15 +97,17 @@ class Rendered:
 # ---------------------------------------------------------------- one part (any process)
 
 
-def _font_file(style) -> str:
-    """The shipped font file the number's style selects."""
+def _font_file(style) -> tuple[str, str]:
+    """The shipped font file the number's style selects, and its name as WeasyPrint gives it."""
     weight = "bold" if int(style["font_weight"]) >= 600 else "normal"
     slant = "italic" if style["font_style"] != "normal" else "normal"
     for family in style["font_family"]:
         for face in fonts.FACES:
             if face.family == family and face.weight == weight and face.style == slant \
                     and face.unicode_range is None:
-                return str(fonts.FONTS / face.file)
+                suffix = "".join(w.capitalize() for w in (weight, slant) if w != "normal")
+                name = family.replace(" ", "-") + ("-" + suffix if suffix else "")
+                return str(fonts.FONTS / face.file), name
     raise Unsupported(f"page numbers in a font pubbuild does not ship: {style['font_family']}")
 
 
@@ -332,7 +334,7 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
             n = info.number
             stamps.append(Stamp(str(index + 1), n.x, n.baseline, n.size, n.align))
         if font is not None:
-            stamp_at(pdf, stamps, Path(font))
+            stamp_at(pdf, stamps, Path(font[0]), font[1])
 
     merged = merge_parts([final.pdf] + [p.pdf for p in parts], target, finish=finish)
     outcome.cross_links = merged.cross_links
