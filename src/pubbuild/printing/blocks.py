@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from ..errors import BuildError
 
 #: Elements that never have an end tag in HTML.
-VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
 
 _CLASS = re.compile(r'\sclass="([^"]*)"')
 

@@ -51,7 +51,7 @@ FRONT = frozenset({"cover", "titlepage", "toc"})
 TARGET_COUNTER = "target-counter(attr(href url), page)"
 PAGE_ATTR = "data-pb-page"
 PX = 0.75  # CSS px -> PDF points, as WeasyPrint draws
-_PUB_TITLE = re.compile(r'<p class="pub-title">(.*?)</p>', re.S)
+_PUB_TITLE = re.compile(r'<p class="pub-title">(.*?)</p>', re.DOTALL)
 _RUNNING = re.compile(r'<section class="article"[^>]*\sdata-running="([^"]*)"')
 _HREF = re.compile(r'(<a\s[^>]*href=")' + re.escape(XREF_SCHEME) + r'([^"]*)(")')
 
