@@ -91,6 +91,8 @@ class Rendered:
     diagnostics: list = field(default_factory=list)
     report: tagging.TaggingReport = field(default_factory=tagging.TaggingReport)
     rss_kib: int = 0
+    cpu: float = 0.0
+    """CPU time of the process that laid it out, when it finished (user + system)."""
     seconds: float = 0.0
 
 
@@ -173,7 +175,8 @@ def render(html: str, ctx: Context, finish=None) -> Rendered:
         logging.getLogger("weasyprint").removeFilter(quiet)
     result.pdf = out.getvalue()
     result.diagnostics = diags
-    result.rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result.rss_kib, result.cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     result.seconds = time.perf_counter() - begin
     return result
 
@@ -221,6 +224,8 @@ class Outcome:
     """Layouts of the front matter after the body (1 unless its length changed)."""
     worker_rss_kib: list[int] = field(default_factory=list)
     """Peak resident memory of each worker process."""
+    worker_cpu: list[float] = field(default_factory=list)
+    """CPU time of each worker process (the longest one bounds the wall time)."""
     cross_links: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -279,6 +284,7 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     rendered = [r for group in results for r in group]
     measured, parts = rendered[0], rendered[1:]
     outcome.worker_rss_kib = [group[-1].rss_kib for group in results]
+    outcome.worker_cpu = [group[-1].cpu for group in results]
     outcome.timings["body"] = clock() - start
 
     # Where each body part lands in the merged document, blanks included.
