@@ -38,7 +38,8 @@ def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None
     p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
                    help="folder for the outputs (default: build/ in the project)")
     p.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                   help="articles normalised in parallel (default: the number of cores, %(default)s)")
+                   help="articles normalised, and the PDF laid out, in N processes "
+                        "(default: the number of cores, %(default)s)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
                    help="build only this format (repeatable; default: all)")
     p.add_argument("--no-cache", action="store_true", help="normalise every article again")

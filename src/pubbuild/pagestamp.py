@@ -120,11 +120,13 @@ def _advance(font, char: str) -> float:
     return font["hmtx"][glyph][0] * 1000 / font["head"].unitsPerEm
 
 
-def _embedded_font(pdf: pikepdf.Pdf, font_file: Path, chars: str) -> pikepdf.Object:
+def _embedded_font(pdf: pikepdf.Pdf, font_file: Path, chars: str,
+                   family: str | None = None) -> pikepdf.Object:
     """A simple TrueType font (WinAnsiEncoding) embedding a subset of ``font_file`` with ``chars``."""
     from fontTools import subset
 
     font = _load(font_file)
+    font.recalcTimestamp = False  # else head.modified is "now": the same build, other bytes
     widths = {c: round(_advance(font, c)) for c in chars}
     options = subset.Options()
     options.notdef_outline = True
@@ -138,7 +140,7 @@ def _embedded_font(pdf: pikepdf.Pdf, font_file: Path, chars: str) -> pikepdf.Obj
     program = buffer.getvalue()
     head, hhea = font["head"], font["hhea"]
     scale = 1000 / head.unitsPerEm
-    family = font["name"].getDebugName(6) or font_file.stem
+    family = family or font["name"].getDebugName(6) or font_file.stem
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
     name = Name(f"/{tag}+{family.replace(' ', '-')}")
     first, last = ord(min(chars)), ord(max(chars))
@@ -203,3 +205,65 @@ def arabic_labels(count: int, start: int = 1, blank: Sequence[int] = ()) -> list
     """``count`` labels "start", "start+1", ...; pages whose index is in ``blank`` get none."""
     skip = set(blank)
     return [None if i in skip else str(start + i) for i in range(count)]
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """One page number at a measured place (what the page-number margin box of a
+    single render would have drawn), in PDF user space."""
+
+    label: str
+    """The text to draw (printable ASCII)."""
+    x: float
+    """Anchor abscissa: the left end, centre or right end of the text, per ``align``."""
+    baseline: float
+    """Baseline ordinate."""
+    size: float
+    """Font size in points."""
+    align: str = "center"
+    """``left``, ``center`` or ``right``: which point of the text ``x`` is."""
+
+
+def stamp_at(pdf: pikepdf.Pdf, stamps: Sequence[Stamp | None], font_file: Path,
+             family: str | None = None) -> int:
+    """Draw ``stamps[i]`` (None: nothing) on page ``i`` as a pagination artifact; return pages stamped.
+
+    Unlike :func:`stamp_page_numbers` every page has its own place, size and
+    alignment (left and right pages of a two-sided layout differ).  ``family``
+    names the font in the PDF (default: the font's PostScript name).
+    """
+    if len(stamps) != len(pdf.pages):
+        raise BuildError(f"{len(stamps)} page stamps for {len(pdf.pages)} pages")
+    chars = "".join(sorted({c for s in stamps if s for c in s.label}))
+    if not chars:
+        return 0
+    if not set(chars) <= _WIN_ANSI:
+        raise BuildError(f"page labels may use printable ASCII only, got {chars!r}")
+    font = _embedded_font(pdf, font_file, chars, family)
+    per_mille = {c: float(w) for c, w in zip(
+        (chr(c) for c in range(int(font.FirstChar), int(font.LastChar) + 1)), font.Widths)}
+    save = pdf.make_stream(b"q\n")
+    stamped = 0
+    for page, stamp in zip(pdf.pages, stamps):
+        if not stamp:
+            continue
+        width = sum(per_mille[c] for c in stamp.label) * stamp.size / 1000
+        shift = {"left": 0.0, "right": width}.get(stamp.align, width / 2)
+        x = Decimal(stamp.x - shift).quantize(Decimal("0.001"))
+        y = Decimal(stamp.baseline).quantize(Decimal("0.001"))
+        size = Decimal(stamp.size).quantize(Decimal("0.001")).normalize()
+        content = (b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
+                   b"q 0 g BT " + RESOURCE.encode() + b" %s Tf 1 0 0 1 %s %s Tm "
+                   % (str(size).encode(), str(x).encode(), str(y).encode())
+                   + _literal(stamp.label) + b" Tj ET Q\nEMC\n")
+        page.contents_add(save, prepend=True)
+        page.contents_add(pdf.make_stream(content), prepend=False)
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            resources = page.obj.Resources = Dictionary()
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = resources.Font = Dictionary()
+        fonts[RESOURCE] = font
+        stamped += 1
+    return stamped

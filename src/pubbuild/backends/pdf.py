@@ -16,11 +16,12 @@ import logging
 import time
 from pathlib import Path
 
-from .. import diagnostics
+from .. import diagnostics, pydyf_fix
 from ..errors import BuildError, ConfigurationError
 from ..model import Image, Publication
 from ..pagemap import page_breaks
-from ..printing import attachments, fonts, geometry, tagging, xmp
+from ..pdfparallel import default_jobs
+from ..printing import attachments, fonts, geometry, parallel, tagging, xmp
 from ..printing.document import PdfXhtmlWriter, PrintDocument, build_document
 from ..printing.fetcher import STYLES, make_fetcher
 from . import register
@@ -39,6 +40,16 @@ def _arg(parser):
             raise argparse.ArgumentTypeError(str(exc)) from None
         return text
     return check
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
 
 
 @register
@@ -70,6 +81,9 @@ class PdfBackend(Backend):
                        help="printer's marks: crop, cross, 'crop cross' or none")
         g.add_argument("--archival", action="store_true",
                        help="write PDF/A-3a (keeping the PDF/UA-1 identification)")
+        g.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                       help="lay the PDF out in N processes (default: the number of cores; "
+                            "1: one layout of the whole document)")
         g.add_argument("--emit-html", type=Path, metavar="FILE",
                        help="also write the HTML document WeasyPrint lays out to FILE")
 
@@ -150,6 +164,10 @@ class PdfBackend(Backend):
                                   + digest)
                                  .encode()).hexdigest()
         report = tagging.TaggingReport()
+        pydyf_fix.install()
+        jobs = self.options.extra.get("jobs") or default_jobs()
+        if jobs > 1 and parallel.write(self, pub, target, html, identifier, archival, jobs):
+            return
 
         def finish(document, pdf) -> None:
             nonlocal report

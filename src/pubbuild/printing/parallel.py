@@ -1,0 +1,473 @@
+"""Parallel layout: the print document laid out as parts on every core, merged into one tagged PDF.
+
+WeasyPrint lays a document out on one core and its time per page grows with
+the document, so a big pack is cut into runs of top-level blocks (articles
+start on a new page, so a cut there moves nothing), each run laid out as its
+own document in a worker process and the parts merged by
+:mod:`pubbuild.pdfmerge`.  Recipe (:func:`write`):
+
+1. cut the document at its top-level blocks (:mod:`.blocks`); the front matter
+   (cover, title page, contents) is one part, the rest is balanced by estimated
+   cost (:func:`pubbuild.pdfparallel.balance`) into one part per job;
+2. phase 1, in the workers: every body part, plus a first layout of the front
+   matter with placeholder page numbers (only its page count is used).  Each
+   worker takes the page-number margin boxes out of the laid-out pages before
+   drawing (parts count pages from 1) and reports where each would have been;
+3. phase 2, here: the front matter again, its contents page now showing the
+   literal page numbers of the merged document (``target-counter`` cannot see
+   other parts), until its page count is stable;
+4. merge (one Document element, ParentTree, outlines, destinations, IDTree,
+   cross-part links, font subset tags), blank pages where a two-sided part
+   must start on a right-hand page, and page numbers stamped as pagination
+   artifacts at the places the margin boxes had.
+
+Anything this path cannot reproduce exactly (page numbers other than a plain
+decimal ``counter(page)``, a font outside the shipped set) makes :func:`write`
+return False, and the backend lays the document out in one piece instead.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import io
+import logging
+import re
+import resource
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import BuildError
+from ..pagemap import PageBreak, page_breaks
+from ..pagestamp import Stamp, stamp_at
+from ..pdfmerge import XREF_SCHEME, anchor_pages, mark_cross_part_links, merge_parts
+from ..pdfparallel import balance, estimate_cost, run_parallel
+from . import blocks, fonts, tagging
+from .fetcher import make_fetcher
+
+logger = logging.getLogger(__name__)
+
+#: Classes of the blocks that make up the front matter (laid out last, as one part).
+FRONT = frozenset({"cover", "titlepage", "toc"})
+TARGET_COUNTER = "target-counter(attr(href url), page)"
+PAGE_ATTR = "data-pb-page"
+PX = 0.75  # CSS px -> PDF points, as WeasyPrint draws
+_PUB_TITLE = re.compile(r'<p class="pub-title">(.*?)</p>', re.DOTALL)
+_RUNNING = re.compile(r'<section class="article"[^>]*\sdata-running="([^"]*)"')
+_HREF = re.compile(r'(<a\s[^>]*href=")' + re.escape(XREF_SCHEME) + r'([^"]*)(")')
+_HREF_INTERNAL = re.compile(r'(<a\s[^>]*href=")#([^"]*)(")')
+
+
+class Unsupported(Exception):
+    """The document uses something parallel layout cannot reproduce exactly."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a worker needs to lay a part out (picklable)."""
+
+    base_url: str
+    root: Path
+    allow_network: bool
+    variant: str
+
+
+@dataclass(slots=True)
+class PageInfo:
+    """One laid-out page of a part."""
+
+    side: str
+    """``left`` or ``right``, as WeasyPrint laid it out."""
+    number: Stamp | None
+    """Where its page number goes (label filled in after the merge); None: no number."""
+    font: tuple[str, str] | None = None
+    """The number's font file and font name."""
+
+
+@dataclass(slots=True)
+class Rendered:
+    """A part laid out and drawn."""
+
+    pdf: bytes
+    pages: list[PageInfo]
+    diagnostics: list = field(default_factory=list)
+    report: tagging.TaggingReport = field(default_factory=tagging.TaggingReport)
+    rss_kib: int = 0
+    cpu: float = 0.0
+    """CPU time of the process that laid it out, when it finished (user + system)."""
+    seconds: float = 0.0
+    breaks: list[PageBreak] = field(default_factory=list)
+    """Where each of its pages begins (numbered within the part), for the EPUB's page list."""
+
+
+# ---------------------------------------------------------------- one part (any process)
+
+
+def _font_file(style) -> tuple[str, str]:
+    """The shipped font file the number's style selects, and its name as WeasyPrint gives it."""
+    weight = "bold" if int(style["font_weight"]) >= 600 else "normal"
+    slant = "italic" if style["font_style"] != "normal" else "normal"
+    for family in style["font_family"]:
+        for face in fonts.FACES:
+            if face.family == family and face.weight == weight and face.style == slant \
+                    and face.unicode_range is None:
+                suffix = "".join(w.capitalize() for w in (weight, slant) if w != "normal")
+                name = family.replace(" ", "-") + ("-" + suffix if suffix else "")
+                return str(fonts.FONTS / face.file), name
+    raise Unsupported(f"page numbers in a font pubbuild does not ship: {style['font_family']}")
+
+
+def _take_number(page) -> PageInfo:
+    """Remove ``page``'s page-number margin box; return where it would have drawn the number."""
+    from weasyprint.formatting_structure import boxes
+
+    box = page._page_box
+    info = PageInfo(side=box.page_type.side, number=None)
+    keep = []
+    for child in box.children:
+        content = child.style["content"] if isinstance(child, boxes.MarginBox) else None
+        if not content or not any(item[0] == "counter()" and item[1][0] in ("page", "pages")
+                                  for item in content if isinstance(item, tuple)):
+            keep.append(child)
+            continue
+        if content != (("counter()", ("page", "decimal")),):
+            raise Unsupported(f"{child.at_keyword} shows {content!r}, not counter(page)")
+        texts = [d for d in child.descendants() if isinstance(d, boxes.TextBox)]
+        if len(texts) != 1:
+            raise Unsupported(f"{child.at_keyword}: page number not laid out as one text")
+        text = texts[0]
+        align = child.style["text_align_all"]
+        align = {"start": "left", "end": "right", "justify": "left"}.get(align, align)
+        anchor = {"left": text.position_x, "right": text.position_x + text.width}.get(
+            align, text.position_x + text.width / 2)
+        info.number = Stamp("", round(anchor * PX, 3),
+                            round((page.height - text.position_y - text.baseline) * PX, 3),
+                            round(text.style["font_size"] * PX, 3), align)
+        info.font = _font_file(text.style)
+    box.children = keep
+    return info
+
+
+def render(html: str, ctx: Context, finish=None) -> Rendered:
+    """Lay ``html`` out and draw it as a tagged PDF without page numbers."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ..backends.pdf import _DecorativeImages
+    from ..pydyf_fix import install
+
+    install()
+    begin = time.perf_counter()
+    diags: list = []
+    fetcher = make_fetcher(ctx.root, ctx.allow_network, diags)
+    quiet = _DecorativeImages()
+    logging.getLogger("weasyprint").addFilter(quiet)
+    result = Rendered(b"", [])
+    try:
+        source = HTML(string=html, base_url=ctx.base_url, url_fetcher=fetcher)
+        document = source.render(presentational_hints=False, font_config=FontConfiguration())
+        result.breaks = page_breaks(source.etree_element, document)
+        result.pages = [_take_number(page) for page in document.pages]
+
+        def finisher(doc, pdf) -> None:
+            result.report = tagging.repair(doc, pdf)
+            if finish is not None:
+                finish(pdf)
+        out = io.BytesIO()
+        document.write_pdf(out, pdf_variant=ctx.variant, pdf_identifier=False,
+                           uncompressed_pdf=False, finisher=finisher)
+    finally:
+        logging.getLogger("weasyprint").removeFilter(quiet)
+    result.pdf = out.getvalue()
+    result.diagnostics = diags
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result.rss_kib, result.cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    result.seconds = time.perf_counter() - begin
+    return result
+
+
+def _render_many(task: tuple[list[str], Context]) -> list[Rendered] | str:
+    """Worker: lay out each document of ``task`` in turn (module level: pickled by name)."""
+    htmls, ctx = task
+    try:
+        return [render(h, ctx) for h in htmls]
+    except Unsupported as exc:
+        return str(exc)
+
+
+# ---------------------------------------------------------------- the front matter
+
+
+def _with_numbers(front: str, pages: dict[str, int]) -> str:
+    """The front matter with literal page numbers where its stylesheet asks for target-counter.
+
+    Every link to another part gets ``data-pb-page`` (the target's 1-based page
+    in the merged document) and the stylesheet shows that attribute instead of
+    ``target-counter``: same generated content, inside the same link.
+    """
+    def number(match: re.Match) -> str:
+        target = htmllib.unescape(match.group(2))
+        if target not in pages:
+            return match.group(0)
+        return (f'{match.group(1)[:2]} {PAGE_ATTR}="{pages[target] + 1}"{match.group(1)[2:]}'
+                f"{XREF_SCHEME}{match.group(2)}{match.group(3)}")
+    def internal(match: re.Match) -> str:  # a link to the front matter itself
+        target = htmllib.unescape(match.group(2))
+        if target not in pages:
+            return match.group(0)
+        return f'{match.group(1)[:2]} {PAGE_ATTR}="{pages[target] + 1}"{match.group(1)[2:]}#{match.group(2)}{match.group(3)}'
+    front = _HREF_INTERNAL.sub(internal, _HREF.sub(number, front))
+    return front.replace(TARGET_COUNTER, f"attr({PAGE_ATTR})")
+
+
+# ---------------------------------------------------------------- the whole
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a parallel layout did (for logs, tests and the bench)."""
+
+    parts: list[int] = field(default_factory=list)
+    """Pages per part (front matter first)."""
+    blanks: int = 0
+    """Blank pages inserted so a two-sided part starts on a right-hand page."""
+    front_layouts: int = 0
+    """Layouts of the front matter after the body (1 unless its length changed)."""
+    worker_rss_kib: list[int] = field(default_factory=list)
+    """Peak resident memory of each worker process."""
+    worker_cpu: list[float] = field(default_factory=list)
+    """CPU time of each worker process (the longest one bounds the wall time)."""
+    cross_links: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    page_map: list[PageBreak] = field(default_factory=list)
+    """Where each page of the merged document begins (:mod:`pubbuild.pagemap`)."""
+
+
+def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
+           finish_front=None, diags: list | None = None,
+           report: tagging.TaggingReport | None = None) -> Outcome:
+    """Lay ``html`` out in ``jobs`` processes and write one tagged PDF to ``target``.
+
+    ``finish_front(pdf)`` runs on the front part's pydyf PDF (the merged file
+    keeps its catalog, so that is where the XMP goes).  Raises
+    :class:`Unsupported` when the document cannot be laid out in parts exactly.
+    """
+    clock = time.perf_counter
+    outcome = Outcome()
+    start = clock()
+    doc = blocks.split(html)
+    front_n = 0
+    while front_n < len(doc.blocks) and blocks.classes(doc.blocks[front_n]) & FRONT:
+        front_n += 1
+    # Everything up to the contents is front matter (a pack's "about" and introduction
+    # pages too): the contents must be laid out with all the numbers it shows.
+    toc = [i for i, b in enumerate(doc.blocks) if "toc" in blocks.classes(b)]
+    if toc:
+        front_n = max(front_n, toc[0] + 1)
+    front, body = doc.blocks[:front_n], doc.blocks[front_n:]
+    if len(body) < 2:
+        raise Unsupported("fewer than two blocks after the front matter")
+    runs = _runs(body, jobs)
+    title = _PUB_TITLE.search("".join(front))
+    title_css = (f'"{_css_string(htmllib.unescape(title.group(1)))}"' if title else None)
+    htmls = [doc.document(front)]
+    for run in runs:
+        carried = []
+        if title_css:
+            carried.append(f"pubtitle {title_css}")
+        if run.start and "article" not in blocks.classes(body[run.start]):
+            previous = [m.group(1) for b in body[:run.start] if (m := _RUNNING.match(b))]
+            if previous:
+                carried.append(f'article "{_css_string(htmllib.unescape(previous[-1]))}"')
+        # Strings the single render carries in from earlier pages (running heads).
+        part = doc.document(body[run.start:run.stop])
+        if carried:
+            part = part.replace("</head>", f"<style>html {{ string-set: {', '.join(carried)}; }}"
+                                           "</style>\n</head>", 1)
+        htmls.append(part)
+    htmls = mark_cross_part_links(htmls)
+    front_html, body_htmls = htmls[0], htmls[1:]
+    outcome.timings["split"] = clock() - start
+
+    # Phase 1: the body parts, and the front matter once for its length, balanced together.
+    start = clock()
+    placeholder = _with_numbers(front_html, {k: 998 for k in _targets(front_html)})
+    docs = [placeholder, *body_htmls]
+    costs = [estimate_cost(d) for d in docs]
+    groups = balance(costs, jobs)
+    results = run_parallel(_render_many, [([docs[i] for i in g], ctx) for g in groups], jobs)
+    for result in results:
+        if isinstance(result, str):
+            raise Unsupported(result)
+    rendered = [r for group in results for r in group]
+    measured, parts = rendered[0], rendered[1:]
+    outcome.worker_rss_kib = [group[-1].rss_kib for group in results]
+    outcome.worker_cpu = [group[-1].cpu for group in results]
+    outcome.timings["body"] = clock() - start
+
+    # Where each body part lands in the merged document, blanks included.
+    start = clock()
+    local = [anchor_pages([p.pdf]) for p in parts]
+    front_pages = len(measured.pages)
+    laid_front = measured
+    for attempt in range(4):
+        offsets, blanks, position = [], [], front_pages
+        for part in parts:
+            if two_sided and (part.pages[0].side == "right") != (position % 2 == 0):
+                blanks.append(position)
+                position += 1
+            offsets.append(position)
+            position += len(part.pages)
+        pages = {name: offsets[i] + index for i, found in enumerate(local)
+                 for name, index in found.items()}
+        # links inside the front matter itself (the contents to "About this pack")
+        for name, index in anchor_pages([laid_front.pdf]).items():
+            pages.setdefault(name, index)
+        final = render(_with_numbers(front_html, pages), ctx, finish_front)
+        laid_front = final
+        outcome.front_layouts += 1
+        if len(final.pages) == front_pages:
+            break
+        front_pages = len(final.pages)  # the numbers changed its length: once more
+    else:
+        raise BuildError("the contents page does not settle on a length")
+    outcome.timings["front"] = clock() - start
+
+    # Merge, then blanks and page numbers.
+    start = clock()
+    infos = list(final.pages)
+    for part in parts:
+        infos.extend(part.pages)
+    blank_pdf = _blank_page(doc, ctx) if blanks else None
+
+    def finish(pdf) -> None:
+        if blank_pdf is not None:
+            import pikepdf
+
+            with pikepdf.open(io.BytesIO(blank_pdf)) as source:
+                for position in blanks:  # ascending: each index already counts earlier blanks
+                    page = pdf.copy_foreign(source.pages[1].obj)
+                    for key in ("/StructParents", "/Annots"):
+                        if key in page:
+                            del page[key]
+                    pdf.pages.insert(position, pikepdf.Page(page))
+                    infos.insert(position, PageInfo(side="left", number=None))
+        stamps, font = [], None
+        for index, info in enumerate(infos):
+            if info.number is None:
+                stamps.append(None)
+                continue
+            if font is not None and info.font != font:
+                raise BuildError("page numbers in more than one font")
+            font = info.font
+            n = info.number
+            stamps.append(Stamp(str(index + 1), n.x, n.baseline, n.size, n.align))
+        if font is not None:
+            stamp_at(pdf, stamps, Path(font[0]), font[1])
+
+    merged = merge_parts([final.pdf] + [p.pdf for p in parts], target, finish=finish)
+    outcome.page_map = _page_map(final, parts, blanks)
+    outcome.cross_links = merged.cross_links
+    outcome.parts = [len(final.pages)] + [len(p.pages) for p in parts]
+    outcome.blanks = len(blanks)
+    outcome.timings["merge"] = clock() - start
+    if diags is not None:
+        for r in [final, *parts]:
+            for d in r.diagnostics:
+                if d not in diags:
+                    diags.append(d)
+    if report is not None:
+        for r in [final, *parts]:
+            report.artifacts += r.report.artifacts
+            report.merged += r.report.merged
+            report.languages += r.report.languages
+            report.aligned = report.aligned and r.report.aligned
+            report.unresolved.extend(r.report.unresolved)
+    return outcome
+
+
+def _runs(body: list[str], jobs: int) -> list[range]:
+    """Contiguous runs of body blocks, balanced by cost, cut only between units: a part
+    opener and the articles after it stay together, since bookmarks (and headings)
+    nest the articles under their part, which a part laid out alone cannot know."""
+    units: list[range] = []
+    in_part = False
+    for i, block in enumerate(body):
+        classes = blocks.classes(block)
+        if "part" in classes:
+            in_part = True
+        elif "article" not in classes:
+            in_part = False  # back matter ends the last part
+        elif in_part and units:
+            units[-1] = range(units[-1].start, i + 1)
+            continue
+        units.append(range(i, i + 1))
+    costs = [sum(estimate_cost(body[i]) for i in unit) for unit in units]
+    return [range(units[r.start].start, units[r.stop - 1].stop) for r in balance(costs, jobs)]
+
+
+def _page_map(front: Rendered, parts: list[Rendered], blanks: list[int]) -> list[PageBreak]:
+    """The parts' page starts renumbered as the merged document's pages.  An inserted
+    blank page begins where the next page begins, as in a single layout."""
+    entries = list(front.breaks) + [b for part in parts for b in part.breaks]
+    for position in blanks:  # ascending, like the blank pages themselves
+        after = entries[position] if position < len(entries) else entries[-1]
+        entries.insert(position, replace(after, before_text=False))
+    return [replace(b, page=n, label=str(n)) for n, b in enumerate(entries, 1)]
+
+
+def _targets(front_html: str) -> set[str]:
+    return {htmllib.unescape(m.group(2)) for m in _HREF.finditer(front_html)}
+
+
+def _blank_page(doc: blocks.Split, ctx: Context) -> bytes:
+    """A document whose second page is a blank left-hand page, as WeasyPrint makes one."""
+    probe = doc.document(['<div style="break-after: right"></div>\n', "<div></div>\n"])
+    return render(probe, ctx).pdf
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+
+
+# ---------------------------------------------------------------- the backend's hook
+
+
+def write(backend, pub, target: Path, html: str, identifier: str, archival: bool,
+          jobs: int) -> bool:
+    """Write ``pub`` laid out in ``jobs`` processes; False if it must be laid out in one piece."""
+    from . import xmp
+
+    if archival:
+        # PDF/A-3 carries the sources as associated files in the catalog, which the merge
+        # does not carry over: deposits are laid out in one piece.
+        logger.info("PDF laid out in one piece: the archival variant carries attachments")
+        return False
+    ctx = Context(base_url=pub.root.as_uri() + "/", root=pub.root,
+                  allow_network=backend.options.allow_network,
+                  variant="pdf/a-3a" if archival else "pdf/ua-1")
+    report = tagging.TaggingReport()
+    found: list = []
+    try:
+        outcome = layout(html, ctx, target, jobs, backend.geometry(pub).two_sided,
+                         finish_front=lambda pdf: xmp.install(pdf, pub, identifier, archival),
+                         diags=found, report=report)
+    except Unsupported as exc:
+        logger.info("PDF laid out in one piece: %s", exc)
+        return False
+    except OSError as exc:
+        raise BuildError(f"{target}: cannot write PDF: {exc}") from None
+    for d in found:
+        if d not in backend.diagnostics:
+            backend.diagnostics.append(d)
+    backend.report = report
+    backend.timings.update(outcome.timings)
+    backend.parallel = outcome
+    backend.page_map = outcome.page_map
+    logger.info("PDF laid out in %d parts on %d jobs (%s pages; %d blank pages added; "
+                "%d cross-part links)", len(outcome.parts), jobs,
+                "+".join(map(str, outcome.parts)), outcome.blanks, outcome.cross_links)
+    return True
+
+
+__all__ = ["Context", "Outcome", "Unsupported", "layout", "render", "write"]
