@@ -1,0 +1,119 @@
+"""The pack's own pieces rendered through the shared writer: generated front and
+back matter, the editor's introduction, part openers and editor's notes.
+
+Both backends render them from here, so that each top-level section holds the
+same text in the EPUB and in the PDF: the EPUB's print page-break markers are
+placed by counting the characters of the PDF's sections (:mod:`pubbuild.pagemap`),
+and every word either edition adds on its own shifts them.
+
+Ids: the section ids are the EPUB content documents' file stems and the PDF's
+top-level section ids (:data:`INTRODUCTION_ID`, ``Part.id``, ``Matter.id``, the
+article slug); anchors inside are passed through the writer's ``anchor`` so the
+PDF can prefix them to keep them unique in its single document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from ..model import Article, ArticleMeta, Image, Matter, Part
+from .xhtml import XhtmlWriter, attr, lang_attrs
+
+#: File stem / section id of the editor's introduction to the whole pack.
+INTRODUCTION_ID = "introduction"
+#: Its heading.
+INTRODUCTION_TITLE = "Introduction"
+#: The visible label of an editor's note (also its accessible name).
+EDITOR_NOTE_LABEL = "Editor's note"
+
+#: The DPUB-ARIA role that goes with each EPUB structural semantic pubbuild uses,
+#: for matter whose model gives none: every ``epub:type`` carries its role.
+ROLES = {
+    "preface": "doc-preface", "introduction": "doc-introduction", "part": "doc-part",
+    "bibliography": "doc-bibliography", "colophon": "doc-colophon",
+    "acknowledgments": "doc-acknowledgments", "foreword": "doc-foreword",
+    "epilogue": "doc-epilogue", "afterword": "doc-afterword", "appendix": "doc-appendix",
+    "glossary": "doc-glossary", "index": "doc-index", "conclusion": "doc-conclusion",
+    "prologue": "doc-prologue", "dedication": "doc-dedication", "epigraph": "doc-epigraph",
+}
+
+ImageSource = Callable[[Image], "str | None"]
+
+
+def role_for(epub_type: str | None, role: str | None) -> str | None:
+    """The role given, else the one that goes with ``epub_type``."""
+    return role or ROLES.get(epub_type or "")
+
+
+def _writer(cls: type[XhtmlWriter], title: str, lang: str, id_prefix: str,
+            image_src: ImageSource | None) -> XhtmlWriter:
+    # The shared writer renders an article; editor-written blocks get a stand-in
+    # article that carries only their title and language.
+    return cls(Article(ArticleMeta(title=title, language=lang)), id_prefix=id_prefix,
+               language=lang, image_src=image_src)
+
+
+def titled_section(writer: XhtmlWriter, ident: str, title: str, blocks: list,
+                   epub_type: str | None, role: str | None, css_class: str,
+                   extra_attrs: str = "") -> str:
+    """``<section>`` with semantics, labelled by an ``h1`` holding ``title``, then ``blocks``."""
+    heading = writer.anchor(f"{ident}-title")
+    return (f'<section class="{css_class}"{writer.semantic(epub_type, role_for(epub_type, role))}'
+            f'{attr("aria-labelledby", heading)}{extra_attrs}>\n'
+            f'<h1{attr("id", heading)}>{escape(title, quote=False)}</h1>\n'
+            f"{writer.blocks(blocks)}</section>\n")
+
+
+def matter_section(cls: type[XhtmlWriter], matter: Matter, lang: str, id_prefix: str = "",
+                   image_src: ImageSource | None = None) -> str:
+    """A generated front- or back-matter section (about, accessibility, sources, colophon)."""
+    writer = _writer(cls, matter.title, lang, id_prefix, image_src)
+    return titled_section(writer, matter.id, matter.title, matter.blocks, matter.epub_type,
+                          matter.role, f"matter {matter.id}")
+
+
+def introduction_section(cls: type[XhtmlWriter], blocks: list, lang: str, id_prefix: str = "",
+                         image_src: ImageSource | None = None) -> str:
+    """The editor's introduction to the whole pack."""
+    writer = _writer(cls, INTRODUCTION_TITLE, lang, id_prefix, image_src)
+    return titled_section(writer, INTRODUCTION_ID, INTRODUCTION_TITLE, blocks, "introduction",
+                          None, "introduction")
+
+
+def part_opener(cls: type[XhtmlWriter], part: Part, lang: str, id_prefix: str = "",
+                image_src: ImageSource | None = None) -> str:
+    """A part's opening page: its title and introduction."""
+    writer = _writer(cls, part.title, lang, id_prefix, image_src)
+    return titled_section(writer, part.id, part.title, part.introduction, "part", None, "part")
+
+
+def editor_note(cls: type[XhtmlWriter], blocks: list, lang: str, context_lang: str | None = None,
+                id_prefix: str = "", image_src: ImageSource | None = None) -> str:
+    """An editor's note shown before an article: a complementary landmark named by its
+    visible label, so that no reader takes the editor's words for the author's.
+    ``lang`` is the note's language, tagged when it differs from ``context_lang``
+    (the article's)."""
+    if not blocks:
+        return ""
+    writer = _writer(cls, EDITOR_NOTE_LABEL, lang, id_prefix, image_src)
+    label = writer.anchor("editor-note-label")
+    tag = lang_attrs(lang, writer.xml) if context_lang and lang != context_lang else ""
+    return (f'<aside class="editor-note"{attr("aria-labelledby", label)}{tag}>\n'
+            f'<p class="editor-note-label"{attr("id", label)}>{escape(EDITOR_NOTE_LABEL, quote=False)}</p>\n'
+            f"{writer.blocks(blocks)}</aside>\n")
+
+
+def editor_note_blocks(article: Article, root: Path | None) -> list:
+    """The article's editor's note (Markdown in the manifest) as model blocks."""
+    if not (article.meta.editor_note or "").strip():
+        return []
+    from ..matter import markdown_blocks
+
+    return markdown_blocks(article.meta.editor_note, root)
+
+
+__all__ = ["EDITOR_NOTE_LABEL", "INTRODUCTION_ID", "INTRODUCTION_TITLE", "ROLES", "editor_note",
+           "editor_note_blocks", "introduction_section", "matter_section", "part_opener",
+           "role_for", "titled_section"]
