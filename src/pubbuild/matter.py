@@ -63,6 +63,8 @@ def markdown_blocks(text: str, root: Path | None = None) -> list:
 def add_pack_matter(pub: Publication, manifest) -> Publication:
     """Fill ``parts``, ``introduction`` and the generated front and back matter of
     ``pub`` from its manifest (a :class:`pubbuild.manifest.Manifest`)."""
+    parts = getattr(manifest, "parts", [])
+    reserve_stems(pub.articles, RESERVED_STEMS | {f"part-{n}" for n in range(1, len(parts) + 1)})
     pub.parts = [
         Part(spec.title, markdown_blocks(spec.introduction, pub.root) if spec.introduction else [],
              pub.articles[spec.start:spec.start + spec.count], f"part-{n}")
@@ -74,6 +76,25 @@ def add_pack_matter(pub: Publication, manifest) -> Publication:
     pub.front_matter = [about_page(pub), accessibility_page(pub)]
     pub.back_matter = [sources_page(pub), colophon_page(pub)]
     return pub
+
+
+#: File stems and section ids the backends give the pack's own documents (the EPUB's
+#: cover, title page and contents, the editor's introduction, the generated matter).
+RESERVED_STEMS = frozenset({"cover", "titlepage", "nav", "toc", "introduction", "about",
+                            "accessibility", "sources", "colophon"})
+
+
+def reserve_stems(articles: list[Article], reserved: set[str] | frozenset[str]) -> None:
+    """Rename the articles whose slug is one of the pack's own file stems (a source called
+    ``sources/about.html``), so that every EPUB document and PDF section id stays unique."""
+    used = {a.slug for a in articles}
+    for article in articles:
+        if article.slug in reserved:
+            n = 2
+            while f"{article.slug}-{n}" in used or f"{article.slug}-{n}" in reserved:
+                n += 1
+            used.add(f"{article.slug}-{n}")
+            article.slug = f"{article.slug}-{n}"
 
 
 # ------------------------------------------------------------------ helpers

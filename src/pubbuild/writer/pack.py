@@ -57,36 +57,41 @@ def _writer(cls: type[XhtmlWriter], title: str, lang: str, id_prefix: str,
 
 def titled_section(writer: XhtmlWriter, ident: str, title: str, blocks: list,
                    epub_type: str | None, role: str | None, css_class: str,
-                   extra_attrs: str = "") -> str:
-    """``<section>`` with semantics, labelled by an ``h1`` holding ``title``, then ``blocks``."""
-    heading = writer.anchor(f"{ident}-title")
-    return (f'<section class="{css_class}"{writer.semantic(epub_type, role_for(epub_type, role))}'
-            f'{attr("aria-labelledby", heading)}{extra_attrs}>\n'
+                   section_id: str | None = None) -> str:
+    """``<section>`` with semantics, labelled by an ``h1`` holding ``title``, then ``blocks``.
+    The heading's id is ``<ident>-title``, unique in a whole pack without a prefix;
+    ``section_id`` is for a single-document backend (the PDF's top-level section ids)."""
+    heading = f"{ident}-title"
+    return (f'<section{attr("id", section_id)} class="{css_class}"'
+            f'{writer.semantic(epub_type, role_for(epub_type, role))}'
+            f'{attr("aria-labelledby", heading)}>\n'
             f'<h1{attr("id", heading)}>{escape(title, quote=False)}</h1>\n'
             f"{writer.blocks(blocks)}</section>\n")
 
 
 def matter_section(cls: type[XhtmlWriter], matter: Matter, lang: str, id_prefix: str = "",
-                   image_src: ImageSource | None = None) -> str:
+                   image_src: ImageSource | None = None, section_id: str | None = None) -> str:
     """A generated front- or back-matter section (about, accessibility, sources, colophon)."""
     writer = _writer(cls, matter.title, lang, id_prefix, image_src)
     return titled_section(writer, matter.id, matter.title, matter.blocks, matter.epub_type,
-                          matter.role, f"matter {matter.id}")
+                          matter.role, f"matter {matter.id}", section_id)
 
 
 def introduction_section(cls: type[XhtmlWriter], blocks: list, lang: str, id_prefix: str = "",
-                         image_src: ImageSource | None = None) -> str:
+                         image_src: ImageSource | None = None,
+                         section_id: str | None = None) -> str:
     """The editor's introduction to the whole pack."""
     writer = _writer(cls, INTRODUCTION_TITLE, lang, id_prefix, image_src)
     return titled_section(writer, INTRODUCTION_ID, INTRODUCTION_TITLE, blocks, "introduction",
-                          None, "introduction")
+                          None, "introduction", section_id)
 
 
 def part_opener(cls: type[XhtmlWriter], part: Part, lang: str, id_prefix: str = "",
-                image_src: ImageSource | None = None) -> str:
+                image_src: ImageSource | None = None, section_id: str | None = None) -> str:
     """A part's opening page: its title and introduction."""
     writer = _writer(cls, part.title, lang, id_prefix, image_src)
-    return titled_section(writer, part.id, part.title, part.introduction, "part", None, "part")
+    return titled_section(writer, part.id, part.title, part.introduction, "part", None, "part",
+                          section_id)
 
 
 def editor_note(cls: type[XhtmlWriter], blocks: list, lang: str, context_lang: str | None = None,
