@@ -450,7 +450,7 @@ def test_pack_build_hands_the_page_map_to_the_epub(tmp_path, monkeypatch):
     from pubbuild.pack import build_all
 
     class LaidOut(backends.Backend):
-        name, suffix, description, paginated = "laidout", ".pdf", "test print edition", True
+        name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True
 
         def write(self, pub, target):
             self.page_map = lay_out(pub, print_html(pub), target)
@@ -481,4 +481,34 @@ def test_pubbuild_build_gives_epub_and_pdf_whose_page_numbers_agree(tmp_path):
         if after and texts[int(label) - 1]:
             # running heads may come first on the printed page
             assert after[:10] in texts[int(label) - 1][:160], (label, after[:30])
+    assert set(FEATURES) <= set(book.features())
+
+
+def test_check_rebuilding_the_epub_keeps_the_print_page_numbers(tmp_path, monkeypatch):
+    """`pubbuild check` rebuilds a stale EPUB from the page map recorded with the
+    up-to-date print edition, rather than dropping its page numbers."""
+    from pubbuild import check as check_module
+    from pubbuild.pack import build_all, recorded_page_map
+
+    class LaidOut(backends.Backend):
+        name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True
+        writes = 0
+
+        def write(self, pub, target):
+            LaidOut.writes += 1
+            self.page_map = lay_out(pub, print_html(pub), target)
+
+    backends.names()
+    monkeypatch.setitem(backends.REGISTRY, "laidout", LaidOut)
+    monkeypatch.setitem(check_module.VALIDATORS, "epub", ("EPUBCheck (run below)", lambda path: (False, [])))
+    manifest = copy_root("test-pack", tmp_path)
+    result = build_all(manifest, formats=["epub", "laidout"], cache=False)
+    assert recorded_page_map(result.outputs["laidout"]) == result.publication.page_map
+    result.outputs["epub"].unlink()
+    report = check_module.check(manifest)
+    assert LaidOut.writes == 1, "the print edition was up to date"
+    assert {o.format: o.rebuilt for o in report.outputs} == {"epub": True, "laidout": False, "pdf": True}
+    book = Book(result.outputs["epub"])
+    assert_epubcheck_clean(book.path)
+    assert len(marker_context(book)) == len(result.publication.page_map)
     assert set(FEATURES) <= set(book.features())

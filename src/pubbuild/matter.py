@@ -49,14 +49,16 @@ ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
 
 def markdown_blocks(text: str, root: Path | None = None) -> list:
     """Editor-written Markdown (introductions, notes) as normalised model blocks."""
-    from .passes import run_passes
+    from .passes import PASSES, run_passes
     from .reader.text import read_markdown
 
     diags: list = []
     article = read_markdown(text, None, root, diags)
     if article.meta.title:  # the HTML reader takes a leading heading for the title; keep it
         article.blocks.insert(0, Heading(1, [Text(article.meta.title)]))
-    run_passes(article, "manifest")
+    # The editor writes in the publication's language: guessing it from a one-line note
+    # would only log a spurious A004 on every build.
+    run_passes(article, "manifest", only=[name for name, _ in PASSES if name != "language"])
     return article.blocks
 
 
