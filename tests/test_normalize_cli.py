@@ -154,3 +154,21 @@ def test_links_inside_the_article_survive_into_a_valid_epub(tmp_path):
     out = tmp_path / "links.epub"
     assert main(["-q", "epub", str(case), "-o", str(out)]) == 0
     assert_epubcheck_clean(out)
+
+
+def test_images_outside_the_source_folder_are_refused(tmp_path, capsys):
+    """Without a project, the source's own folder bounds what an article may refer to."""
+    from pubbuild.cli import main as cli_main
+
+    src = tmp_path / "a.html"
+    src.write_text('<html lang="en"><body><article><h1>P</h1><p>Text here.</p>'
+                   '<img src="file:///etc/passwd" alt="f"><img src="../../../etc/passwd" alt="r">'
+                   "</article></body></html>")
+    assert cli_main(["normalize", "--format", "json", str(src)]) == 0
+    out, err = capsys.readouterr()
+    import json
+
+    data = json.loads(out)
+    assert '"local"' not in json.dumps(data["blocks"])  # neither image points at a file
+    assert [d["code"] for d in data["diagnostics"]].count("S006") == 2
+    assert err.count("S006") == 2

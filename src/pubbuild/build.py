@@ -79,7 +79,8 @@ def assemble(manifest: Manifest, articles: list[Article]) -> Publication:
         if not article.meta.language:
             article.meta.language = meta.language
     meta.modified = timestamp(meta.date, articles)
-    pub = Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug)
+    pub = Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug,
+                      print_settings=manifest.print_settings)
     from .matter import add_pack_matter  # parts, introduction, front and back matter
 
     return add_pack_matter(pub, manifest)

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import yaml
 
 from .errors import ConfigurationError
-from .model import Creator, PublicationMeta
+from .model import Creator, PrintSettings, PublicationMeta
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DATE_RE = re.compile(
@@ -147,6 +147,41 @@ ACCESSIBILITY_SCHEMA: dict[str, Option] = {
     "credential": Option("text", "The certifier's credential.", _text),
 }
 
+def _checked(parser: Callable[[str], Any]) -> Callable[[Any], str]:
+    """A converter that keeps the text but checks it with a geometry parser."""
+    def convert(value: Any) -> str:
+        text = _text(value)
+        try:
+            parser(text)
+        except ValueError as exc:
+            raise _Problem(str(exc)) from None
+        return text
+    return convert
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Problem(f"expected true or false, got {_typename(value)}")
+    return value
+
+
+def _pdf_schema() -> dict[str, Option]:
+    from .printing import geometry as g
+
+    return {
+        "paper": Option("text", "Paper size: A4, Letter, A5 or WIDTHxHEIGHT (170mmx240mm).",
+                        _checked(g.parse_paper)),
+        "margins": Option("lengths", "Margins, 1 to 4 lengths: top, outer, bottom, inner "
+                          "(22mm 20mm 25mm).", _checked(g.parse_margins)),
+        "two_sided": Option("true/false", "Two-sided printing: mirrored margins, articles "
+                            "open on right-hand pages.", _bool),
+        "bleed": Option("length", "Bleed around the trim box for print shops (3mm).",
+                        _checked(g.parse_bleed)),
+        "marks": Option("text", "Printer's marks: crop, cross, crop cross or none.",
+                        _checked(g.parse_marks)),
+    }
+
+
 PUBLICATION_SCHEMA: dict[str, Option] = {
     "title": Option("text", "Title of the publication.", _text, required=True),
     "subtitle": Option("text", "Subtitle.", _text),
@@ -171,6 +206,8 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
                        lambda v: v),
     "introduction": Option("text", "The editor's introduction to the whole publication "
                            "(Markdown).", _text),
+    "pdf": Option("mapping", "Print settings for the PDF: paper, margins, two_sided, bleed, "
+                  "marks.", lambda v: v),
     "parts": Option("list of parts", "Groups of articles, each with a title, an optional "
                     "introduction and its `articles`; instead of a top-level `articles`.",
                     lambda v: v),
@@ -212,6 +249,8 @@ class Manifest:
     """The articles."""
     slug: str
     """Base name of the output files."""
+    print_settings: PrintSettings = field(default_factory=PrintSettings)
+    """The ``pdf:`` mapping."""
     parts: list[PartSpec] = field(default_factory=list)
     """The ``parts:`` entries; empty when the manifest lists ``articles:`` directly."""
     introduction: str | None = None
@@ -387,6 +426,7 @@ def load(path: Path) -> Manifest:
 
     access = problems.section(values.get("accessibility") or {}, ACCESSIBILITY_SCHEMA,
                               ("accessibility",))
+    pdf = problems.section(values.get("pdf") or {}, _pdf_schema(), ("pdf",))
     cover = None
     if "cover" in values:
         cover = _source_path(root, values["cover"], problems, ("cover",))
@@ -404,7 +444,8 @@ def load(path: Path) -> Manifest:
         subjects=values.get("subjects", []), certifier=access.get("certifier"), cover=cover,
         certifier_credential=access.get("credential"))
     return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]),
-                    part_specs, values.get("introduction"))
+                    print_settings=PrintSettings(**pdf), parts=part_specs,
+                    introduction=values.get("introduction"))
 
 
 def _articles(articles: Any, key: tuple, root: Path, problems: _Collector,
@@ -490,5 +531,8 @@ def reference() -> str:
         out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
     out += ["", "`accessibility:` keys:", "", "| key | type | meaning |", "| --- | --- | --- |"]
     for key, opt in ACCESSIBILITY_SCHEMA.items():
+        out.append(f"| `{key}` | {opt.kind} | {opt.doc} |")
+    out += ["", "`pdf:` keys:", "", "| key | type | meaning |", "| --- | --- | --- |"]
+    for key, opt in _pdf_schema().items():
         out.append(f"| `{key}` | {opt.kind} | {opt.doc} |")
     return "\n".join(out)

@@ -1,71 +1,86 @@
-"""Tagged PDF backend (WeasyPrint, PDF/UA-1).
+"""Tagged PDF backend (WeasyPrint, PDF/UA-1; PDF/A-3a with ``--archival``).
 
-Recipe (:meth:`PdfBackend.write`): render the publication to one HTML
-document through the shared writer -> lay it out with WeasyPrint, reading
-only what the :class:`ProjectFetcher` allows -> write the PDF with fixed
-metadata and identifier so the same inputs give the same bytes.
+Recipe (:meth:`PdfBackend.write`): page geometry from the command line or the
+manifest -> one HTML document (cover, title page, contents, articles) through
+the shared writer -> font coverage check -> layout by WeasyPrint, reading only
+what the :func:`~pubbuild.printing.fetcher.make_fetcher` fetcher allows ->
+structure-tree repairs and our XMP in WeasyPrint's ``finisher`` hook -> a PDF
+whose bytes depend on the inputs only.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import logging
-from html import escape
+import time
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from .. import diagnostics
-from ..errors import BuildError
-from ..manifest import inside
+from ..errors import BuildError, ConfigurationError
 from ..model import Image, Publication
-from ..writer.xhtml import XhtmlWriter, attr, lang_attrs
+from ..printing import fonts, geometry, tagging, xmp
+from ..printing.document import PdfXhtmlWriter, PrintDocument, build_document
+from ..printing.fetcher import STYLES, make_fetcher
 from . import register
 from .base import Backend
 
 logger = logging.getLogger(__name__)
 
-STYLES = Path(__file__).resolve().parents[3] / "styles"
+__all__ = ["PdfBackend", "PdfXhtmlWriter", "make_fetcher"]
 
 
-class PdfXhtmlWriter(XhtmlWriter):
-    """The shared writer for print: HTML (not XHTML) attributes, ids prefixed per article."""
-
-    @property
-    def xml(self) -> bool:
-        return False
-
-
-def make_fetcher(root: Path, allow_network: bool, diags: list):
-    """A WeasyPrint URL fetcher that serves the project's files and ``data:`` URIs only."""
-    from weasyprint.urls import URLFetcher
-
-    class ProjectFetcher(URLFetcher):
-        def fetch(self, url, headers=None):  # noqa: D102
-            scheme = urlparse(url).scheme.lower()
-            if scheme == "data":
-                return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(url2pathname(urlparse(url).path))
-                if inside(root, path) or inside(STYLES, path):
-                    return super().fetch(url, headers)
-                diags.append(diagnostics.make("S006", f"refused to read {path}: outside the project"))
-                raise ValueError(f"refused: {url} is outside the project")
-            if scheme in ("http", "https") and allow_network:
-                return super().fetch(url, headers)
-            diags.append(diagnostics.make("A002", f"not fetched: {url} (use --allow-network)"))
-            raise ValueError(f"refused: {url} (network access not allowed)")
-
-    return ProjectFetcher(timeout=10)
+def _arg(parser):
+    def check(text: str) -> str:
+        try:
+            parser(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+    return check
 
 
 @register
 class PdfBackend(Backend):
-    """Print PDF, tagged for accessibility (PDF/UA-1)."""
+    """Print PDF, tagged for accessibility (PDF/UA-1), optionally archival (PDF/A-3a)."""
 
     name = "pdf"
     suffix = ".pdf"
     description = "tagged, print-ready PDF (PDF/UA-1)"
+
+    @classmethod
+    def add_arguments(cls, parser) -> None:
+        g = parser.add_argument_group("print")
+        g.add_argument("--paper", type=_arg(geometry.parse_paper), metavar="SIZE",
+                       help="A4, Letter, A5 or WIDTHxHEIGHT such as 170mmx240mm "
+                            "(default: the manifest's pdf.paper, else A4)")
+        g.add_argument("--margins", type=_arg(geometry.parse_margins), metavar="LENGTHS",
+                       help="1 to 4 lengths: top, outer, bottom, inner (e.g. '22mm 20mm 25mm')")
+        g.add_argument("--two-sided", action=argparse.BooleanOptionalAction, default=None,
+                       help="mirrored margins; each article opens on a right-hand page")
+        g.add_argument("--bleed", type=_arg(geometry.parse_bleed),
+                       metavar="LENGTH", help="bleed around the trim box, e.g. 3mm")
+        g.add_argument("--marks", type=_arg(geometry.parse_marks), metavar="MARKS",
+                       help="printer's marks: crop, cross, 'crop cross' or none")
+        g.add_argument("--archival", action="store_true",
+                       help="write PDF/A-3a (keeping the PDF/UA-1 identification)")
+        g.add_argument("--emit-html", type=Path, metavar="FILE",
+                       help="also write the HTML document WeasyPrint lays out to FILE")
+
+    # ------------------------------------------------------------ inputs
+
+    def geometry(self, pub: Publication) -> geometry.PageGeometry:
+        """Page geometry: command line over manifest over defaults."""
+        s, x = pub.print_settings, self.options.extra
+
+        def pick(key: str):
+            value = x.get(key)
+            return value if value is not None else getattr(s, key)
+        try:
+            return geometry.geometry(pick("paper"), pick("margins"), pick("two_sided"),
+                                     pick("bleed"), pick("marks"))
+        except ValueError as exc:
+            raise ConfigurationError(f"pdf: {exc}") from None
 
     def image_src(self, image: Image) -> str | None:
         if image.local is not None:
@@ -76,56 +91,117 @@ class PdfBackend(Backend):
             return image.src
         return None
 
+    def document(self, pub: Publication, geo: geometry.PageGeometry) -> PrintDocument:
+        cover = pub.meta.cover.as_uri() if pub.meta.cover is not None else None
+        return build_document(pub, geo, self.image_src, cover)
+
     def html(self, pub: Publication) -> str:
         """The publication as one HTML document, the input WeasyPrint lays out."""
-        m = pub.meta
-        head = [f"<title>{escape(m.title)}</title>", '<meta charset="utf-8"/>']
-        for creator in m.creators:
-            head.append(f'<meta name="author"{attr("content", creator.name)}/>')
-        if m.description:
-            head.append(f'<meta name="description"{attr("content", m.description)}/>')
-        if m.subjects:
-            head.append(f'<meta name="keywords"{attr("content", ", ".join(m.subjects))}/>')
-        head.append(f'<meta name="dcterms.created"{attr("content", m.modified)}/>')
-        head.append(f'<meta name="dcterms.modified"{attr("content", m.modified)}/>')
-        head.append('<meta name="generator" content="pubbuild"/>')
-        body = [self.title_page(pub)]
-        for article in pub.articles:
-            writer = PdfXhtmlWriter(article, id_prefix=f"{article.slug}-",
-                                    language=article.meta.language or m.language,
-                                    image_src=self.image_src)
-            lang = article.meta.language if article.meta.language != m.language else None
-            body.append(f'<section class="article"{attr("id", article.slug)}{lang_attrs(lang, False)}>\n'
-                        f"{writer.article_body()}</section>\n")
-        return (f'<!DOCTYPE html>\n<html{lang_attrs(m.language, False)}>\n<head>\n'
-                + "\n".join(head) + "\n</head>\n<body>\n" + "".join(body) + "</body>\n</html>\n")
+        return self.document(pub, self.geometry(pub)).html
 
-    def title_page(self, pub: Publication) -> str:
-        m = pub.meta
-        out = ['<section class="titlepage">\n', f'<p class="pub-title">{escape(m.title)}</p>\n']
-        if m.subtitle:
-            out.append(f'<p class="pub-subtitle">{escape(m.subtitle)}</p>\n')
-        for c in m.creators:
-            role = "" if c.role == "author" else f" ({c.role})"
-            out.append(f'<p class="creator">{escape(c.name)}{escape(role)}</p>\n')
-        if m.publisher:
-            out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
-        if m.date:
-            out.append(f'<p class="date">{escape(m.date)}</p>\n')
-        out.append("</section>\n")
-        return "".join(out)
+    def stylesheets(self, geo: geometry.PageGeometry) -> str:
+        """Fonts, page geometry and the print stylesheet, in cascade order."""
+        return fonts.font_face_css() + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
+
+    def check_fonts(self, doc: PrintDocument, pub: Publication) -> None:
+        """A003 for each character no shipped font covers, with the part it is in."""
+        for part, text in doc.texts.items():
+            for ch in fonts.uncovered(text):
+                self.diagnostics.append(diagnostics.make(
+                    "A003", f"character {fonts.describe(ch)} is not covered by any shipped font "
+                            "(it may print from a system font or as an empty box)", part))
+
+    # ------------------------------------------------------------ write
 
     def write(self, pub: Publication, target: Path) -> None:
-        from weasyprint import CSS, HTML
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
 
-        html = self.html(pub)
+        clock = time.perf_counter
+        self.timings: dict[str, float] = {}
+        start = clock()
+        geo = self.geometry(pub)
+        doc = self.document(pub, geo)
+        # The stylesheet goes inline, so that --emit-html gives exactly what is laid out.
+        styles = self.stylesheets(geo)
+        html = doc.html.replace("</head>", f"<style>\n{styles}</style>\n</head>", 1)
+        emit = self.options.extra.get("emit_html")
+        if emit:
+            self._emit(Path(emit), html)
+        self.timings["html"] = clock() - start
+        start = clock()
+        self.check_fonts(doc, pub)
+        self.timings["fonts"] = clock() - start
+        archival = bool(self.options.extra.get("archival"))
         fetcher = make_fetcher(pub.root, self.options.allow_network, self.diagnostics)
-        css = [CSS(filename=str(STYLES / "print.css"), url_fetcher=fetcher)]
-        identifier = hashlib.md5((pub.meta.identifier + html).encode()).hexdigest().encode()
+        font_config = FontConfiguration()  # @font-face rules load only through it
+        # From what the PDF shows, not from where the project lies on this machine.
+        portable = doc.html.replace(pub.root.as_uri(), "").replace(fonts.FONTS.as_uri(), "")
+        identifier = hashlib.md5((pub.meta.identifier + portable + styles
+                                  .replace(fonts.FONTS.as_uri(), "") + str(archival))
+                                 .encode()).hexdigest()
+        report = tagging.TaggingReport()
+
+        def finish(document, pdf) -> None:
+            nonlocal report
+            begin = clock()
+            report = tagging.repair(document, pdf)
+            xmp.install(pdf, pub, identifier, archival)
+            self.timings["repair"] = clock() - begin
+
+        quiet = _DecorativeImages()
+        logging.getLogger("weasyprint").addFilter(quiet)
         try:
             document = HTML(string=html, base_url=pub.root.as_uri() + "/",
-                            url_fetcher=fetcher).render(stylesheets=css, pdf_tags=True)
-            document.write_pdf(str(target), pdf_variant="pdf/ua-1", pdf_identifier=identifier,
-                               uncompressed_pdf=False)
+                            url_fetcher=fetcher).render(presentational_hints=False,
+                                                        font_config=font_config)
+            document.write_pdf(str(target), pdf_variant="pdf/a-3a" if archival else "pdf/ua-1",
+                               # The trailer /ID costs pydyf a second serialisation of every
+                               # object (~3% of the build): written where PDF/A requires it.
+                               pdf_identifier=identifier.encode() if archival else False,
+                               uncompressed_pdf=False,
+                               finisher=finish)
         except OSError as exc:
             raise BuildError(f"{target}: cannot write PDF: {exc}") from None
+        finally:
+            logging.getLogger("weasyprint").removeFilter(quiet)
+        self.report = report
+        logger.info("PDF tagging: %d artifacts, %d split elements merged, %d languages set%s",
+                    report.artifacts, report.merged, report.languages,
+                    "".join(f"; {u}" for u in report.unresolved))
+
+    def _emit(self, path: Path, html: str) -> None:
+        """The laid-out HTML (stylesheet inline), for a bare WeasyPrint render."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            raise BuildError(f"{path}: cannot write HTML: {exc.strerror}") from None
+
+
+class _DecorativeImages(logging.Filter):
+    """Silences WeasyPrint's complaint about images without ``alt``: ours are only the
+    decorative ones (``alt=""``), which the tagging repairs turn into artifacts, and
+    missing descriptions were already reported by the reader (A001)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "has no required alt description" not in record.getMessage()
+
+
+def _sided_css(geo: geometry.PageGeometry) -> str:
+    """Where articles start, and where running heads and page numbers go."""
+    if not geo.two_sided:
+        return "section.article { break-before: page; }\n"
+    none = "content: none;"
+    return (
+        "section.article { break-before: right; }\n"
+        # The title page and the contents open on right-hand pages, as in a book.
+        ".titlepage, .toc { break-before: right; }\n"
+        # Running heads and folios on the outer side of each page.
+        f"@page :left {{ @top-right {{ {none} }} @bottom-center {{ {none} }}\n"
+        "  @bottom-left { content: counter(page); font-size: 9pt; vertical-align: top; padding-top: 4mm; } }\n"
+        f"@page :right {{ @top-left {{ {none} }} @bottom-center {{ {none} }}\n"
+        "  @bottom-right { content: counter(page); font-size: 9pt; vertical-align: top; padding-top: 4mm; } }\n"
+        f"@page cover {{ @bottom-left {{ {none} }} @bottom-right {{ {none} }} }}\n"
+        f"@page front {{ @bottom-left {{ {none} }} @bottom-right {{ {none} }} }}\n"
+        f"@page :blank {{ @bottom-left {{ {none} }} @bottom-right {{ {none} }} }}\n")

@@ -327,9 +327,11 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
         local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
         from ..manifest import inside
 
+        # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
+        boundary = ctx.root if ctx.root is not None else ctx.source.parent
         if parsed.netloc or src.startswith("//"):
             image.src = urljoin(ctx.base_url or "https:", src)
-        elif ctx.root is not None and not inside(ctx.root, local):
+        elif not inside(boundary, local):
             ctx.diag("S006", f"image {src!r} lies outside the project; refused", el)
             image.src = ""
         elif not local.is_file():
@@ -807,6 +809,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
             _detach(sub)
     if full_page:
         ctx.diag("S003", "page furniture removed (menus, sidebars, comments, share buttons)")
+    _refuse_file_urls(container, ctx)
     frag = _sanitized(container)
     notes = extract_notes(frag, ctx)
     body = blocks(frag, ctx)
@@ -850,6 +853,16 @@ def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:
             if _is_title(metadata.clean(text_content(h)), meta.title):
                 _detach(h)  # the title again, as the first heading of the body
             break
+
+
+def _refuse_file_urls(container: HtmlElement, ctx: Context) -> None:
+    """``file:`` URLs never reach the output (the sanitiser drops the scheme); say so,
+    since a page pointing at local files outside the project is worth knowing about."""
+    for el in container.iter(etree.Element):
+        for name in ("src", "href", "data-src", "srcset"):
+            value = (el.get(name) or "").strip()
+            if value[:5].lower() == "file:":
+                ctx.diag("S006", f"{el.tag} {name} {value[:120]!r} is a local file URL; refused", el)
 
 
 def _sanitized(container: HtmlElement) -> HtmlElement:

@@ -1,0 +1,210 @@
+"""The one HTML document WeasyPrint lays out: cover, title page, contents, then
+each article with its header, body and notes.
+
+Print furniture that has no meaning for a screen reader (running heads, page
+numbers, leaders) lives in the stylesheet, never in the document, so the
+structure tree only holds what a reader should hear.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape, unescape
+
+from ..model import Article, Image, Link, Publication
+from ..textutil import plain_text
+from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
+from .geometry import PageGeometry
+
+#: Shown for an informative image whose source gave no text alternative (A001 says so).
+MISSING_ALT = "Image without a description in the source"
+
+_TAG = re.compile(r"<[^>]+>")
+_BACKLINK = re.compile(r'\s?<a[^>]*role="doc-backlink"[^>]*>.*?</a>')
+
+
+class PdfXhtmlWriter(XhtmlWriter):
+    """The shared writer for print: HTML attributes, link addresses printed after the
+    link text (paper cannot be clicked), no back links from notes."""
+
+    @property
+    def xml(self) -> bool:
+        return False
+
+    def render_link(self, node: Link) -> str:
+        html = super().render_link(node)
+        if not node.href.startswith(("http://", "https://", "mailto:")):
+            return html
+        shown = node.href.removeprefix("mailto:")
+        text = plain_text(node.children).strip()
+        if text.rstrip("/") in (shown.rstrip("/"), node.href.rstrip("/")):
+            return html
+        return f'{html}<span class="link-url"> ({escape(shown)})</span>'
+
+    def img(self, image: Image) -> str:
+        if image.alt is None and not image.decorative:
+            # PDF/UA needs every figure described; say plainly that the source did not.
+            image = Image(src=image.src, alt=MISSING_ALT, width=image.width,
+                          height=image.height, local=image.local, media_type=image.media_type)
+        return super().img(image)
+
+    def notes(self, notes) -> str:
+        # Back links ("↩") only make sense on a screen; the PDF is for paper.
+        return _BACKLINK.sub("", super().notes(notes)).replace("<p></p>\n", "")
+
+
+@dataclass
+class PrintDocument:
+    """The publication rendered as one HTML document, with what the backend needs
+    to know about it."""
+
+    html: str
+    """The document."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """Visible text per part (article source name, or ``front matter``), for the
+    font coverage check."""
+
+
+def running_title(title: str, limit: int = 60) -> str:
+    """A title short enough for a running head."""
+    if len(title) <= limit:
+        return title
+    head = title.split(":")[0].strip()
+    if 8 <= len(head) <= limit:
+        return head
+    return textwrap.shorten(title, limit, placeholder=" …")
+
+
+def build_document(pub: Publication, geometry: PageGeometry,
+                   image_src: Callable[[Image], str | None], cover_src: str | None) -> PrintDocument:
+    """The HTML for ``pub``; ``cover_src`` is the cover image URL (None: generated)."""
+    m = pub.meta
+    texts: dict[str, str] = {}
+    front = cover(pub, cover_src, geometry) + title_page(pub) + contents(pub)
+    texts["front matter"] = _visible(front)
+    body = [front]
+    for article in pub.articles:
+        writer = PdfXhtmlWriter(article, id_prefix=f"{article.slug}-",
+                                language=article.meta.language or m.language, image_src=image_src)
+        lang = article.meta.language if article.meta.language != m.language else None
+        part = (f'<section class="article"{attr("id", article.slug)}{lang_attrs(lang, False)}'
+                f'{attr("data-running", running_title(title_text(article)))}>\n'
+                f"{writer.article_body()}</section>\n")
+        texts[str(article.source.name) if article.source else article.slug] = _visible(part)
+        body.append(part)
+    return PrintDocument(f'<!DOCTYPE html>\n<html{lang_attrs(m.language, False)}>\n<head>\n'
+                         + head(pub) + "</head>\n<body>\n" + "".join(body) + "</body>\n</html>\n",
+                         texts)
+
+
+def head(pub: Publication) -> str:
+    """``<head>`` content: WeasyPrint turns these into the PDF's metadata."""
+    m = pub.meta
+    out = [f"<title>{escape(m.title)}</title>", '<meta charset="utf-8"/>']
+    for creator in m.creators:
+        out.append(f'<meta name="author"{attr("content", creator.name)}/>')
+    if m.description:
+        out.append(f'<meta name="description"{attr("content", m.description)}/>')
+    if m.subjects:
+        out.append(f'<meta name="keywords"{attr("content", ", ".join(m.subjects))}/>')
+    out.append(f'<meta name="dcterms.created"{attr("content", m.modified)}/>')
+    out.append(f'<meta name="dcterms.modified"{attr("content", m.modified)}/>')
+    out.append('<meta name="generator" content="pubbuild"/>')
+    return "\n".join(out) + "\n"
+
+
+def cover(pub: Publication, cover_src: str | None, geometry: PageGeometry) -> str:
+    """The cover page: the manifest's cover image, else a typographic one (an SVG
+    image, so that the structure tree holds one described figure, not a second
+    copy of the title page)."""
+    alt = f"Cover: {pub.meta.title}" + (f" - {pub.meta.subtitle}" if pub.meta.subtitle else "")
+    src = cover_src or svg_data_uri(generated_cover(pub, geometry))
+    return (f'<section class="cover">\n<img class="cover-image"{attr("src", src)}'
+            f'{attr("alt", alt)}/>\n</section>\n')
+
+
+def generated_cover(pub: Publication, geometry: PageGeometry) -> str:
+    """An SVG cover with the page's proportions: title, subtitle, creators."""
+    w = 600
+    h = round(w * geometry.height / geometry.width)
+    lines = textwrap.wrap(pub.meta.title, 20)[:5]
+    sub = textwrap.wrap(pub.meta.subtitle or "", 32)[:3]
+    y = round(h * 0.42) - 28 * len(lines)
+    texts = []
+    for line in lines:
+        texts.append(f'<text x="{w // 2}" y="{y}" font-size="46" font-weight="bold" '
+                     f'text-anchor="middle">{escape(line)}</text>')
+        y += 58
+    y += 18
+    for line in sub:
+        texts.append(f'<text x="{w // 2}" y="{y}" font-size="26" font-style="italic" '
+                     f'text-anchor="middle">{escape(line)}</text>')
+        y += 36
+    creators = ", ".join(c.name for c in pub.meta.creators)[:60]
+    if creators:
+        texts.append(f'<text x="{w // 2}" y="{h - 110}" font-size="24" '
+                     f'text-anchor="middle">{escape(creators)}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}">'
+            f'<rect width="{w}" height="{h}" fill="#f4f1ea"/>'
+            f'<rect x="36" y="36" width="{w - 72}" height="{h - 72}" fill="none" stroke="#1f3a5f" '
+            f'stroke-width="5"/><g font-family="PB Serif, PB Armenian, PB Symbols" fill="#1f1f1f">'
+            + "".join(texts) + "</g></svg>")
+
+
+def svg_data_uri(svg: str) -> str:
+    from urllib.parse import quote
+
+    return "data:image/svg+xml;charset=utf-8," + quote(svg, safe="")
+
+
+def title_page(pub: Publication) -> str:
+    """Title, creators, publisher, date, description, rights."""
+    m = pub.meta
+    out = ['<section class="titlepage" aria-label="Title page">\n',
+           f'<p class="pub-title">{escape(m.title)}</p>\n']
+    if m.subtitle:
+        out.append(f'<p class="pub-subtitle">{escape(m.subtitle)}</p>\n')
+    for c in m.creators:
+        role = "" if c.role == "author" else f" ({c.role})"
+        out.append(f'<p class="creator">{escape(c.name)}{escape(role)}</p>\n')
+    if m.publisher:
+        out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
+    if m.date:
+        out.append(f'<p class="date">{escape(m.date)}</p>\n')
+    if m.description:
+        out.append(f'<p class="description">{escape(m.description)}</p>\n')
+    if m.rights:
+        out.append(f'<p class="rights">{escape(m.rights)}</p>\n')
+    out.append("</section>\n")
+    return "".join(out)
+
+
+def contents(pub: Publication) -> str:
+    """The table of contents; the stylesheet adds leaders and page numbers
+    (``target-counter``) after each entry's link."""
+    items = []
+    for article in pub.articles:
+        byline = (f'<span class="toc-byline">{escape(", ".join(article.meta.authors))}</span>'
+                  if article.meta.authors else "")
+        lang = article.meta.language if article.meta.language != pub.meta.language else None
+        items.append(f'<li{lang_attrs(lang, False)}><a class="toc-link" href="#{escape(article.slug)}-title">'
+                     f"{escape(title_text(article))}</a>{byline}</li>\n")
+    return ('<nav class="toc" aria-labelledby="toc-title">\n<h1 id="toc-title">Contents</h1>\n'
+            f'<ol>\n{"".join(items)}</ol>\n</nav>\n')
+
+
+def _visible(html: str) -> str:
+    return unescape(_TAG.sub(" ", html))
+
+
+__all__ = [
+    "MISSING_ALT",
+    "Article",
+    "PdfXhtmlWriter",
+    "PrintDocument",
+    "build_document",
+    "running_title",
+]
