@@ -13,10 +13,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from conftest import ROOT, assert_epubcheck_clean
+from lxml import etree
 from packutil import copy_root
+
 from pubbuild import backends
 from pubbuild.backends.epub import EpubBackend
 from pubbuild.backends.epub_pages import apply_page_map, locate
@@ -236,13 +236,14 @@ def test_publication_without_parts_keeps_a_flat_toc(tmp_path):
 def print_html(pub) -> str:
     """The pack as one HTML document, the way a paginated backend lays it out: every
     top-level section's id is the stem of the EPUB document with the same content, all
-    rendered through the shared writer (:mod:`pubbuild.writer.pack`).  The contents page
-    comes after the title page, as in print (the EPUB's nav comes later)."""
+    rendered through the shared writer (:mod:`pubbuild.writer.pack`) and the PDF
+    backend's own writer (which prints link addresses the EPUB does not have).  The
+    contents page comes after the title page, as in print (the EPUB's nav comes later)."""
     from pubbuild.backends.pdf import PdfBackend, PdfXhtmlWriter
+    from pubbuild.printing.document import title_page
 
-    backend, lang, src = PdfBackend(), pub.meta.language, PdfBackend().image_src
-    out = [backend.title_page(pub).replace('<section class="titlepage"',
-                                           '<section id="titlepage" class="titlepage"', 1)]
+    lang, src = pub.meta.language, PdfBackend().image_src
+    out = [title_page(pub).replace('<section class="titlepage"', '<section id="titlepage" class="titlepage"', 1)]
     out.append('<nav id="toc"><h1>Contents</h1><ol style="list-style: none">' + "".join(
         f"<li>{m.title}</li>" for m in pub.front_matter) + "</ol></nav>")
     for m in pub.front_matter:
@@ -263,26 +264,36 @@ def print_html(pub) -> str:
             f"<body>{''.join(out)}</body></html>")
 
 
-def lay_out(pub, html: str, pdf: Path) -> list[PageBreak]:
-    """WeasyPrint's layout of ``html`` with the print stylesheet: the page map, and the PDF."""
+def lay_out(pub, html: str, pdf: Path) -> tuple[list[PageBreak], float]:
+    """WeasyPrint's layout of ``html`` with the PDF backend's stylesheets (fonts, geometry,
+    print.css): the page map, and the PDF; also the top margin (points), where the running
+    heads sit."""
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    from pubbuild.backends.pdf import STYLES, make_fetcher
+    from pubbuild.backends.pdf import PdfBackend
+    from pubbuild.printing.fetcher import STYLES, make_fetcher
 
-    doc = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=make_fetcher(pub.root, False, []))
-    # Each part opener on a new page, as in print; the pages are small so that
-    # page breaks fall inside paragraphs, lists and notes as well.
-    extra = CSS(string="@page { size: A6; margin: 12mm 10mm; } section.part { break-before: page; }")
-    document = doc.render(stylesheets=[CSS(filename=str(STYLES / "print.css")), extra])
+    backend, fonts, fetcher = PdfBackend(), FontConfiguration(), make_fetcher(pub.root, False, [])
+    # Small pages, so that page breaks fall inside paragraphs, lists, tables and notes too;
+    # each part opener on a new page, as in print.
+    extra = "@page { size: A6; margin: 14mm 10mm 12mm; } section.part { break-before: page; }"
+    css = CSS(string=backend.stylesheets(backend.geometry(pub)) + extra, base_url=STYLES.as_uri() + "/",
+              url_fetcher=fetcher, font_config=fonts)
+    doc = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=fetcher)
+    document = doc.render(stylesheets=[css], font_config=fonts)
     document.write_pdf(str(pdf))
-    return page_breaks(doc.etree_element, document)
+    top = document.pages[-1]._page_box.margin_top * 0.75 - 2  # CSS px to pt
+    return page_breaks(doc.etree_element, document), top
 
 
-def pdf_pages(pdf: Path) -> list[str]:
+def pdf_pages(pdf: Path, top: float) -> list[str]:
+    """Each page's counted text, the top margin (running heads) cropped off."""
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext (poppler-utils) is required")
     # -raw: in drawing order, so that table cells wrapped over several lines stay whole
-    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+    text = subprocess.run(["pdftotext", "-raw", "-x", "0", "-y", str(int(top)), "-W", "10000",
+                           "-H", "10000", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     return [counted(page) for page in text.split("\f")]
 
@@ -297,7 +308,10 @@ def marker_context(book: Book) -> dict[str, tuple[str, list[str]]]:
         for span in doc.xpath("//*[@role='doc-pagebreak']"):
             assert span.get(EPUB_TYPE) == "pagebreak" and span.tag == f"{{{NS['x']}}}span"
             assert span.get("aria-label") not in found, "one marker per page"
-            found[span.get("aria-label")] = (counted("".join(span.xpath("following::text()"))), heads)
+            after = counted("".join(span.xpath("following::text()")))
+            if href == "nav.xhtml":  # the two contents list different entries; both say "Contents"
+                after = after[:len("Contents")]
+            found[span.get("aria-label")] = (after, heads)
     return found
 
 
@@ -330,12 +344,12 @@ def paged(tmp_path_factory):
     """The sample laid out for print, and its EPUB built with the page map."""
     out = tmp_path_factory.mktemp("paged")
     pub = load_publication(ROOT / "pubbuild.yaml")
-    breaks = lay_out(pub, print_html(pub), out / "sample.pdf")
+    breaks, top = lay_out(pub, print_html(pub), out / "sample.pdf")
     pub.page_map = breaks
     path = out / "sample.epub"
     EpubBackend().write(pub, path)
     assert_epubcheck_clean(path)
-    return Book(path), breaks, pdf_pages(out / "sample.pdf")
+    return Book(path), breaks, pdf_pages(out / "sample.pdf", top)
 
 
 def test_page_map_covers_the_pack(paged):
@@ -383,22 +397,27 @@ def test_markers_stay_out_of_headings_and_lists(paged):
             assert span.getparent().tag.split("}")[1] not in ("ol", "ul", "table", "tr"), href
 
 
-def test_articles_only_print_edition_still_places_every_page(tmp_path):
-    """A print edition whose front pages carry no ids (the PDF backend's HTML as it is on
-    main: an id-less title page, then the articles): those pages are found by their text."""
+def test_print_edition_without_section_ids_still_places_every_page(tmp_path):
+    """The PDF backend's own document, whose cover, title page and contents carry no ids:
+    the cover page goes to the EPUB's cover, the others are found by their text."""
     from pubbuild.backends.pdf import PdfBackend
 
     pub = load_publication(ROOT / "pubbuild.yaml")
-    breaks = lay_out(pub, PdfBackend().html(pub), tmp_path / "plain.pdf")
-    assert breaks[0].container is None
+    breaks, top = lay_out(pub, PdfBackend().html(pub), tmp_path / "plain.pdf")
+    assert [b.container for b in breaks[:3]] == [None, None, None]
     pub.page_map = breaks
     EpubBackend().write(pub, tmp_path / "plain.epub")
     assert_epubcheck_clean(tmp_path / "plain.epub")
     book = Book(tmp_path / "plain.epub")
-    untitled = [b.label for b in breaks if b.container is None]
-    assert untitled[0] == "1"
-    assert book.xml("titlepage.xhtml").xpath("//*[@role='doc-pagebreak']/@aria-label") == untitled
-    check_markers_against_pdf(book, pdf_pages(tmp_path / "plain.pdf"), len(breaks))
+    where = {label: href for href in book.spine()
+             for label in book.xml(href).xpath("//*[@role='doc-pagebreak']/@aria-label")}
+    for b in breaks:
+        if b.container is None:  # the cover image, the title page (two pages in A6), the contents
+            expected = ("cover.xhtml" if not b.text else "nav.xhtml" if b.text.startswith("Contents")
+                        else "titlepage.xhtml")
+            assert where[b.label] == expected, (b, where[b.label])
+    assert where["1"] == "cover.xhtml" and "nav.xhtml" in where.values()
+    check_markers_against_pdf(book, pdf_pages(tmp_path / "plain.pdf", top), len(breaks))
 
 
 # ------------------------------------------------------------------ locating breaks
@@ -453,7 +472,7 @@ def test_pack_build_hands_the_page_map_to_the_epub(tmp_path, monkeypatch):
         name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True
 
         def write(self, pub, target):
-            self.page_map = lay_out(pub, print_html(pub), target)
+            self.page_map, LaidOut.top = lay_out(pub, print_html(pub), target)
 
     backends.names()  # load the real ones first
     monkeypatch.setitem(backends.REGISTRY, "laidout", LaidOut)
@@ -462,7 +481,7 @@ def test_pack_build_hands_the_page_map_to_the_epub(tmp_path, monkeypatch):
     book = Book(result.outputs["epub"])
     assert_epubcheck_clean(book.path)
     assert result.publication.page_map
-    texts = pdf_pages(result.outputs["laidout"])
+    texts = pdf_pages(result.outputs["laidout"], LaidOut.top)
     assert check_markers_against_pdf(book, texts, len(result.publication.page_map)) >= 5
     assert set(FEATURES) <= set(book.features())
 
@@ -474,7 +493,7 @@ def test_pubbuild_build_gives_epub_and_pdf_whose_page_numbers_agree(tmp_path):
     assert main(["-q", "build", str(copy_root("test-pack", tmp_path)), "-o", str(out)]) == 0
     book = Book(out / "test-pack.epub")
     assert_epubcheck_clean(book.path)
-    texts = pdf_pages(out / "test-pack.pdf")
+    texts = pdf_pages(out / "test-pack.pdf", 0)
     context = marker_context(book)
     assert len(context) == len([t for t in texts if t]) or len(context) == len(texts) - 1
     for label, (after, _) in context.items():
@@ -496,7 +515,7 @@ def test_check_rebuilding_the_epub_keeps_the_print_page_numbers(tmp_path, monkey
 
         def write(self, pub, target):
             LaidOut.writes += 1
-            self.page_map = lay_out(pub, print_html(pub), target)
+            self.page_map, _ = lay_out(pub, print_html(pub), target)
 
     backends.names()
     monkeypatch.setitem(backends.REGISTRY, "laidout", LaidOut)

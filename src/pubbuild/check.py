@@ -286,8 +286,13 @@ def check(target: Path | None = None, jobs: int | None = None,
           progress: Progress = NULL_PROGRESS) -> CheckReport:
     """Check the publication at ``target``; builds only outputs that are not up to date."""
     from .build import assemble, load_manifest
-    from .pack import normalise_articles, ordered_backends, record_output, recorded_diagnostics
-    from .pack import recorded_page_map
+    from .pack import (
+        normalise_articles,
+        ordered_backends,
+        record_output,
+        recorded_diagnostics,
+        recorded_page_map,
+    )
 
     manifest = load_manifest(target)
     articles, _ = normalise_articles(manifest, jobs, True, progress)

@@ -33,8 +33,13 @@ from ..writer.pack import (
 from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from . import register
 from .base import Backend
-from .epub_a11y import ContentFacts, accessibility_metadata, conformance_problems, count_content
-from .epub_a11y import primary_language
+from .epub_a11y import (
+    ContentFacts,
+    accessibility_metadata,
+    conformance_problems,
+    count_content,
+    primary_language,
+)
 from .epub_images import ImagePackager, ImageProblem
 from .epub_package import DeterministicEpubWriter, parse_stamp, set_generator
 from .epub_pages import PagedDocs, apply_page_map, ncx_page_list, page_list
@@ -325,6 +330,8 @@ class EpubBackend(Backend):
             out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
         if m.date:
             out.append(f'<p class="date"><time datetime="{escape(m.date)}">{escape(m.date)}</time></p>\n')
+        if m.description:  # as on the print edition's title page
+            out.append(f'<p class="description">{escape(m.description)}</p>\n')
         if m.rights:
             out.append(f'<p class="rights">{escape(m.rights)}</p>\n')
         out.append("</section>\n")

@@ -55,10 +55,10 @@ def counted_text(element) -> str:
     return "".join(ch for ch in "".join(element.itertext()) if _counted(ch))
 
 
-def _find(text: str, probe: str, expected: int, floor: int, near: bool = True) -> int | None:
+def _find(text: str, probe: str, expected: int, floor: int) -> int | None:
     """Where the page's first characters ``probe`` occur in ``text``, at or after ``floor``
-    and nearest to ``expected``: the longest prefix that occurs wins.  With ``near``, a
-    short prefix only counts close to where it was expected (short strings recur)."""
+    and nearest to ``expected``: the longest prefix that occurs wins, a short one only
+    close to where it was expected (short strings recur)."""
     for size in sorted({min(len(probe), s) for s in PROBES}, reverse=True):
         if size < 4:  # a page ending a section shows a few characters: too few to trust
             return None
@@ -71,7 +71,7 @@ def _find(text: str, probe: str, expected: int, floor: int, near: bool = True) -
                 break
             pos = text.find(needle, pos + 1)
         window = 2000 if size >= 12 else 300
-        if best is not None and (not near or abs(best - expected) <= window):
+        if best is not None and abs(best - expected) <= window:
             return best
     return None
 
@@ -124,15 +124,11 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
         if resolved[i] is not None:
             last = resolved[i][0]
             continue
-        probe = b.text.casefold()
-        for n in [*range(last, len(docs)), *range(last)]:
-            if docs[n][0] == "cover" or len(probe) < 8:
-                continue
-            found = _find(text_of(n), probe, 0, 0, near=False)
-            if found is not None:
-                resolved[i] = (n, replace(b, offset=found))
-                break
-        if resolved[i] is None:
+        order = [n for n in [*range(last, len(docs)), *range(last)] if docs[n][0] != "cover"]
+        found = _search(b.text.casefold(), b.offset, order, text_of)
+        if found is not None:
+            resolved[i] = (found[0], replace(b, offset=found[1]))
+        else:
             resolved[i] = _fallback(i, breaks, resolved, stems, docs)
         last = resolved[i][0]
     # 3. Markers into the documents, ids kept unique within each.
@@ -160,6 +156,27 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
     final = [replace(b, container=docs[n][1].removesuffix(".xhtml")) for n, b in resolved]
     logger.info("print page numbers: %d markers in %d documents", len(anchors), len(per_doc))
     return PagedDocs(out, final, anchors)
+
+
+def _search(probe: str, offset: int, order: list[int], text_of) -> tuple[int, int] | None:
+    """(document, offset) where a page of an unknown section begins: the longest prefix of
+    its first characters found in any document, at the place nearest its offset in its own
+    section (the word "contents" may also occur in a paragraph; the contents page begins
+    with it); ties go to the first document in ``order``."""
+    for size in sorted({min(len(probe), s) for s in PROBES}, reverse=True):
+        if size < 8:
+            return None
+        best = None
+        for n in order:
+            text, needle = text_of(n), probe[:size]
+            pos = text.find(needle)
+            while pos >= 0:
+                if best is None or abs(pos - offset) < abs(best[1] - offset):
+                    best = (n, pos)
+                pos = text.find(needle, pos + 1)
+        if best is not None:
+            return best
+    return None
 
 
 def _fallback(i: int, breaks: list[PageBreak], resolved: list, stems: dict,
