@@ -19,7 +19,7 @@ from packutil import copy_root
 
 from pubbuild import backends
 from pubbuild.backends.epub import EpubBackend
-from pubbuild.backends.epub_pages import apply_page_map, locate
+from pubbuild.backends.epub_pages import apply_page_map, fold, locate
 from pubbuild.build import load_publication
 from pubbuild.cli import main
 from pubbuild.pagemap import PageBreak, _counted, page_breaks
@@ -440,7 +440,7 @@ def test_locate_follows_text_the_editions_do_not_share():
     epub = "Introtextreadmoreandthenthenextpagebeginsherewithwords↩↩nothing"
     start = pdf.index("thenextpage")
     later = pdf.index("nothing")
-    got = locate(epub.casefold(), [PageBreak(1, "1", "s", 0, text=pdf[:30]),
+    got = locate(fold(epub), [PageBreak(1, "1", "s", 0, text=pdf[:30]),
                                    PageBreak(2, "2", "s", start, text=pdf[start:start + 30]),
                                    PageBreak(3, "3", "s", later, text=pdf[later:later + 30])])
     assert [b.offset for b in got] == [0, epub.index("thenextpage"), epub.index("nothing")]
@@ -469,6 +469,20 @@ def test_marker_ids_do_not_collide_with_content_ids():
     assert paged.anchors == {1: "page-1", 2: "page-2-2"}
     marker = root.xpath("//*[@id='page-2-2']")[0]
     assert counted("".join(marker.xpath("following::text()"))).startswith("moreonthesecond")
+
+
+def test_offsets_survive_characters_that_fold_to_two():
+    doc = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml" '
+           'xmlns:epub="http://www.idpf.org/2007/ops" lang="de"><head><title>t</title></head><body>'
+           '<p>Die STRASSE heißt Große Straße, Maß für Maß. Zweite Seite beginnt hier.</p></body></html>')
+    text = counted("Die STRASSE heißt Große Straße, Maß für Maß. Zweite Seite beginnt hier.")
+    start = text.index("Zweite")
+    paged = apply_page_map([("a1", "a.xhtml", doc)],
+                           [PageBreak(1, "1", "a", 0, text=text[:30]),
+                            PageBreak(2, "2", "a", start, text=text[start:start + 30])])
+    root = etree.fromstring(paged.docs[0][2].encode())
+    marker = root.xpath("//*[@id='page-2']")[0]
+    assert counted("".join(marker.xpath("following::text()"))) == "ZweiteSeitebeginnthier."
 
 
 # ------------------------------------------------------------------ pubbuild build

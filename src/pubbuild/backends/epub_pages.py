@@ -50,6 +50,12 @@ class PagedDocs:
         return len(self.anchors)
 
 
+def fold(text: str) -> str:
+    """``text`` case-folded character by character, so that offsets stay those of the
+    original ("ß" would fold to two characters and shift every later break)."""
+    return "".join(f if len(f := ch.casefold()) == 1 else ch for ch in text)
+
+
 def counted_text(element) -> str:
     """The characters of ``element``'s text that :mod:`pubbuild.pagemap` counts."""
     return "".join(ch for ch in "".join(element.itertext()) if _counted(ch))
@@ -78,11 +84,11 @@ def _find(text: str, probe: str, expected: int, floor: int) -> int | None:
 
 def locate(text: str, breaks: list[PageBreak]) -> list[PageBreak]:
     """The breaks of one section with offsets into ``text`` (the EPUB document's counted
-    text, casefolded), re-located by their first characters."""
+    text, :func:`fold`-ed), re-located by their first characters."""
     out, drift, floor = [], 0, 0
     for b in breaks:
         expected = min(max(b.offset + drift, floor), len(text))
-        found = _find(text, b.text.casefold(), expected, floor)
+        found = _find(text, fold(b.text), expected, floor)
         if found is None:
             found = expected
         else:
@@ -102,7 +108,7 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
     def text_of(n: int) -> str:
         if n not in texts:
             roots[n] = etree.fromstring(docs[n][2].encode())
-            texts[n] = counted_text(_body(roots[n])).casefold()
+            texts[n] = fold(counted_text(_body(roots[n])))
         return texts[n]
 
     # 1. Breaks in sections the EPUB has a document for.
@@ -125,7 +131,7 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
             last = resolved[i][0]
             continue
         order = [n for n in [*range(last, len(docs)), *range(last)] if docs[n][0] != "cover"]
-        found = _search(b.text.casefold(), b.offset, order, text_of)
+        found = _search(fold(b.text), b.offset, order, text_of)
         if found is not None:
             resolved[i] = (found[0], replace(b, offset=found[1]))
         else:
