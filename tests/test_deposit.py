@@ -125,3 +125,39 @@ def test_default_target_and_failed_deposit_leaves_nothing(tmp_path, monkeypatch,
     build = manifest.parent / "build"
     assert not (build / "test-pack-deposit").exists()
     assert not [p for p in build.iterdir() if p.name.startswith(".test-pack-deposit")]
+
+
+def test_deposit_pdf_is_pdfa3_and_pdfua1_with_the_sources_associated(bag):
+    """The archival edition: PDF/A-3a and PDF/UA-1 in its XMP, the originals embedded as
+    associated files with media type and a modification date from the manifest's date,
+    and clean for qpdf and the PDF/UA checks; the README makes no excuse for it."""
+    from pdfcheck import pdfua_errors, qpdf_check
+
+    manifest, target = bag
+    path = target / "data" / "publication" / "test-pack.pdf"
+    qpdf_check(path)
+    assert pdfua_errors(path) == []
+    with pikepdf.open(path) as pdf:
+        with pdf.open_metadata() as xmp:
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"], xmp["pdfuaid:part"]) == ("3", "A", "1")
+        specs = {str(spec.UF): spec for spec in pdf.Root.AF}
+        assert sorted(specs) == sorted(pdf.attachments)
+        types = {}
+        for name, spec in specs.items():
+            assert spec.AFRelationship == pikepdf.Name.Source and str(spec.F) == name
+            stream = spec.EF.F
+            types[name] = str(stream.Subtype)
+            assert str(stream.Params.ModDate).startswith("D:20240601000000")
+            assert stream.read_bytes() == (manifest.parent / name).read_bytes()
+        assert types == {"sources/archive.md": "/text/markdown", "sources/harbour.html": "/text/html",
+                         "sources/images/chart.svg": "/image/svg+xml", "sources/notes.txt": "/text/plain"}
+    readme = (target / "data" / "README.txt").read_text()
+    assert "PDF/A-3a and PDF/UA-1" in readme and "not PDF/A" not in readme and "TODO" not in readme
+
+
+def test_deposit_pdf_is_byte_identical_across_deposits(bag, tmp_path):
+    manifest, target = bag
+    again = tmp_path / "again"
+    assert main(["-q", "deposit", str(manifest), "-o", str(again)]) == 0
+    name = "data/publication/test-pack.pdf"
+    assert (again / name).read_bytes() == (target / name).read_bytes()

@@ -69,31 +69,48 @@ def test_bleed_and_marks_set_trim_and_bleed_boxes(builds):
             assert _box(page, "/MediaBox") == _box(page, "/BleedBox")
 
 
+#: The sample's generated matter and introduction; every other contents entry is a
+#: part or an article.
+MATTER = {"About this pack", "Accessibility", "Introduction", "List of sources", "Colophon"}
+PARTS = ["The news", "Reading and writing the region"]
+
+
 def _contents(texts: list[str]) -> list[tuple[str, int]]:
     """(title, page) of each contents entry, checked against the page it names."""
-    toc = next(t for t in texts if "Contents" in t)
+    toc = next(t for t in texts if t.lstrip().startswith("Contents"))
     entries = [(t.strip(), int(n)) for t, n in
                re.findall(r"^\s*(\S.*?)\s?\.{3,}\s*(\d+)\s*$", toc, re.MULTILINE)]
     for title, number in entries:
-        # The title opens its page, below the running head.
-        body = " ".join(texts[number - 1].split("\n", 1)[1].split())
+        lines = texts[number - 1].split("\n")
+        if "South Caucasus and Beyond" in lines[0]:
+            lines = lines[1:]  # the running head (part openers have none)
+        body = " ".join(" ".join(lines).split())
+        if body.startswith("Editor's note"):  # an article opens with its editor's note
+            body = body[body.index(".") + 1:].lstrip()
         assert body.startswith(title[:25]), (title, number, body[:80])
     return entries
 
 
-def test_two_sided_articles_open_on_right_hand_pages(builds):
+def test_two_sided_parts_and_articles_open_on_right_hand_pages(builds):
     texts = page_texts(builds["bleed"])
-    starts = [n for _, n in _contents(texts)]
-    assert len(starts) == 4 and all(n % 2 == 1 for n in starts), starts
-    assert "Contents" in texts[4] and "South Caucasus and Beyond" in texts[2]  # recto pages 3, 5
+    entries = _contents(texts)
+    starts = [n for title, n in entries if title not in MATTER]
+    assert len(starts) == 6 and all(n % 2 == 1 for n in starts), entries
+    assert "South Caucasus and Beyond" in texts[2]  # the title page: recto page 3
+    toc = next(n for n, t in enumerate(texts, 1) if t.lstrip().startswith("Contents"))
+    assert toc % 2 == 1
 
 
 def test_front_matter_and_contents_page_numbers(builds):
     texts = page_texts(builds["a4"])
     assert "South Caucasus and Beyond" in texts[1] and "Pubbuild Editorial Desk" in texts[1]
-    assert "Contents" in texts[2]
-    assert [n for _, n in _contents(texts)] == sorted(n for _, n in _contents(texts))
-    assert len(_contents(texts)) == 4
+    assert texts[2].split("\n", 1)[1].split()[:3] == ["About", "this", "pack"]
+    entries = _contents(texts)
+    assert [n for _, n in entries] == sorted(n for _, n in entries)
+    titles = [t for t, _ in entries]
+    assert titles[:3] == ["About this pack", "Accessibility", "Introduction"]
+    assert titles[-2:] == ["List of sources", "Colophon"]
+    assert [t for t in titles if t in PARTS] == PARTS and len(titles) == 11
 
 
 def test_running_heads_and_page_numbers_are_artifacts(builds):
@@ -112,14 +129,17 @@ def test_links_print_their_address(builds):
     assert "(https://library-stats.example/regional/reading-rooms)" in text
 
 
-def test_bookmarks_for_articles_and_sections(builds):
+def test_bookmarks_nest_articles_under_parts(builds):
     with pikepdf.open(builds["a4"]) as pdf, pdf.open_outline() as outline:
         top = [item.title for item in outline.root]
-        nested = {item.title: [c.title for c in item.children] for item in outline.root}
-    assert top[0] == "Contents"
-    assert any(t.startswith("How Regional Libraries") for t in top)
-    libraries = next(v for k, v in nested.items() if k.startswith("How Regional Libraries"))
-    assert "Counting people, not loans" in libraries
+        nested = {item.title: item for item in outline.root}
+    assert top == ["About this pack", "Accessibility", "Introduction", "Contents", *PARTS,
+                   "List of sources", "Colophon"]
+    region = [c.title for c in nested[PARTS[1]].children]
+    assert [t[:18] for t in region] == ["How Regional Libra", "Letters from Yerev", "Field Notes from a"]
+    libraries = next(c for c in nested[PARTS[1]].children if c.title.startswith("How Regional"))
+    assert "Counting people, not loans" in [c.title for c in libraries.children]
+    assert [c.title[:14] for c in nested[PARTS[0]].children] == ["State Departme"]
 
 
 def test_metadata(builds):

@@ -24,6 +24,8 @@ from pathlib import Path
 from . import __version__, backends
 from .errors import BuildError, ConfigurationError
 from .model import Publication
+from .originals import MEDIA_TYPES as SOURCE_TYPES  # noqa: F401 - kept for callers
+from .originals import original_files as _project_files
 from .progress import NULL_PROGRESS, Progress
 
 logger = logging.getLogger(__name__)
@@ -32,11 +34,6 @@ CHECKSUMS = ["sha256", "sha512"]
 DC = "http://purl.org/dc/elements/1.1/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-SOURCE_TYPES = {".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml",
-                ".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown",
-                ".markdown": "text/markdown", ".svg": "image/svg+xml", ".png": "image/png",
-                ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-                ".webp": "image/webp", ".yaml": "application/yaml"}
 
 
 @dataclass(slots=True)
@@ -110,12 +107,12 @@ def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progres
     diags: list = []
     outputs = render_all(pub, None, options, diags, progress,
                          lambda cls: edition / f"{pub.slug}{cls.suffix}", record=False)
-    originals = original_files(pub, manifest_path)
+    sources = original_files(pub, manifest_path)
     for path in outputs.values():
         hook = ARCHIVAL_HOOKS.get(path.suffix)
         if hook is not None:
-            hook(path, pub, originals, notes)
-    for rel, src in originals.items():
+            hook(path, pub, sources, notes)
+    for rel, src in sources.items():
         dest = tmp / "sources" / "original" / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
@@ -125,29 +122,15 @@ def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progres
     (tmp / "metadata").mkdir()
     (tmp / "metadata" / "dublin-core.xml").write_bytes(dublin_core(pub, outputs))
     (tmp / "metadata" / "metadata.json").write_text(
-        json.dumps(metadata(pub, outputs, originals), ensure_ascii=False, indent=1) + "\n",
+        json.dumps(metadata(pub, outputs, sources), ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8")
-    (tmp / "README.txt").write_text(readme(pub, outputs, originals, notes), encoding="utf-8")
+    (tmp / "README.txt").write_text(readme(pub, outputs, sources, notes), encoding="utf-8")
     return sum(1 for p in tmp.rglob("*") if p.is_file())
 
 
-def original_files(pub: Publication, manifest_path: Path) -> dict[str, Path]:
+def original_files(pub: Publication, manifest_path: Path | None = None) -> dict[str, Path]:
     """Project-relative path -> file, for every source, local image and the cover, as given."""
-    from .textutil import images
-
-    found: dict[str, Path] = {}
-    candidates = [a.source for a in pub.articles if a.source is not None]
-    candidates += [i.local for a in pub.articles for i in images(a.blocks) if i.local is not None]
-    if pub.meta.cover is not None:
-        candidates.append(pub.meta.cover)
-    root = pub.root.resolve()
-    for path in candidates:
-        try:
-            rel = path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            continue  # the readers never keep files outside the project
-        found.setdefault(rel, path)
-    return dict(sorted(found.items()))
+    return _project_files(pub)
 
 
 def _normalised(folder: Path, pub: Publication) -> None:
@@ -167,10 +150,6 @@ def _normalised(folder: Path, pub: Publication) -> None:
 # ------------------------------------------------------------------ the archival PDF
 
 
-def _pdf_date(stamp: str) -> str:
-    return "D:" + stamp.replace("-", "").replace(":", "").replace("T", "")
-
-
 def pdfa_part(path: Path) -> str | None:
     """The PDF/A part (``1``, ``2``, ``3``) an XMP packet declares, or None."""
     import pikepdf
@@ -180,38 +159,39 @@ def pdfa_part(path: Path) -> str | None:
         return str(part) if part else None
 
 
-def attach_sources(path: Path, pub: Publication, originals: dict[str, Path], notes: list[str]) -> None:
-    """Carry the original sources inside the PDF as associated files (``/AF``, relationship
-    ``Source``), as PDF/A-3 allows; PDF/A-1 and -2 forbid them, so those are left alone."""
+def check_archival_pdf(path: Path, pub: Publication, originals: dict[str, Path],
+                       notes: list[str]) -> None:
+    """Make sure the PDF in the bag is what the README promises: PDF/A-3 that keeps its
+    PDF/UA-1 identification and carries every original file as an associated file
+    (``/AF``, relationship ``Source``) with its exact bytes."""
     import pikepdf
 
-    part = pdfa_part(path)
-    if part is None:
-        # TODO(lead): drop this note once the pdf backend honours BuildOptions.extra["archival"].
-        notes.append(f"{path.name} is the ordinary tagged PDF (PDF/UA-1), not PDF/A: this version of "
-                     "the PDF backend has no archival variant.")
-    elif part in ("1", "2"):
-        notes.append(f"{path.name} is PDF/A-{part}, which cannot carry the original sources; they "
-                     "are in sources/original/ only.")
-        return
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        if len(pdf.attachments):
-            return  # the backend attached them itself
-        specs = []
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        with pdf.open_metadata() as xmp:
+            part, ua = xmp.get("pdfaid:part"), xmp.get("pdfuaid:part")
+        if str(part) != "3" or str(ua) != "1":
+            problems.append(f"declares PDF/A part {part or 'none'} and PDF/UA part {ua or 'none'}, "
+                            "not PDF/A-3 and PDF/UA-1")
+        associated = {str(spec.get("/UF", spec.get("/F", ""))): spec
+                      for spec in pdf.Root.get("/AF", [])}
         for rel, src in originals.items():
-            spec = pikepdf.AttachedFileSpec(
-                pdf, src.read_bytes(), filename=rel, description=f"Original source: {rel}",
-                mime_type=SOURCE_TYPES.get(src.suffix.lower(), "application/octet-stream"),
-                mod_date=_pdf_date(pub.meta.modified), relationship=pikepdf.Name.Source)
-            pdf.attachments[rel] = spec
-            specs.append(pdf.attachments[rel].obj)
-        pdf.Root.AF = pikepdf.Array(specs)
-        pdf.save(path, deterministic_id=True)
-    notes.append(f"{path.name} carries the {len(originals)} original source files as associated files.")
+            spec = associated.get(rel)
+            if spec is None:
+                problems.append(f"does not carry {rel}")
+            elif spec.get("/AFRelationship") != pikepdf.Name.Source:
+                problems.append(f"carries {rel} without the relationship Source")
+            elif spec.EF.F.read_bytes() != src.read_bytes():
+                problems.append(f"carries {rel} with other bytes than the original")
+    if problems:
+        raise BuildError(f"{path.name}: the archival PDF is not what the deposit needs",
+                         [f"{path.name}: {p}" for p in problems])
+    notes.append(f"{path.name} is PDF/A-3a and PDF/UA-1; it carries the {len(originals)} original source "
+                 "files as associated files (relationship Source), at their paths in the project.")
 
 
 #: output suffix -> step applied to that output in a deposit.
-ARCHIVAL_HOOKS = {".pdf": attach_sources}
+ARCHIVAL_HOOKS = {".pdf": check_archival_pdf}
 
 
 # ------------------------------------------------------------------ metadata

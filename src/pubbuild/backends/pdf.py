@@ -19,7 +19,8 @@ from pathlib import Path
 from .. import diagnostics
 from ..errors import BuildError, ConfigurationError
 from ..model import Image, Publication
-from ..printing import fonts, geometry, tagging, xmp
+from ..pagemap import page_breaks
+from ..printing import attachments, fonts, geometry, tagging, xmp
 from ..printing.document import PdfXhtmlWriter, PrintDocument, build_document
 from ..printing.fetcher import STYLES, make_fetcher
 from . import register
@@ -47,6 +48,11 @@ class PdfBackend(Backend):
     name = "pdf"
     suffix = ".pdf"
     description = "tagged, print-ready PDF (PDF/UA-1)"
+    #: Lays out pages: ``pubbuild build`` runs it first and hands its :attr:`page_map`
+    #: to the EPUB, which marks where the print edition's pages begin.
+    paginated = True
+    #: Where each page begins (:func:`pubbuild.pagemap.page_breaks`), set by :meth:`write`.
+    page_map: list | None = None
 
     @classmethod
     def add_arguments(cls, parser) -> None:
@@ -137,8 +143,11 @@ class PdfBackend(Backend):
         font_config = FontConfiguration()  # @font-face rules load only through it
         # From what the PDF shows, not from where the project lies on this machine.
         portable = doc.html.replace(pub.root.as_uri(), "").replace(fonts.FONTS.as_uri(), "")
+        # PDF/A-3 carries the original sources as associated files (relationship Source).
+        sources, digest = attachments.source_attachments(pub) if archival else ([], "")
         identifier = hashlib.md5((pub.meta.identifier + portable + styles
-                                  .replace(fonts.FONTS.as_uri(), "") + str(archival))
+                                  .replace(fonts.FONTS.as_uri(), "") + str(archival)
+                                  + digest)
                                  .encode()).hexdigest()
         report = tagging.TaggingReport()
 
@@ -146,16 +155,20 @@ class PdfBackend(Backend):
             nonlocal report
             begin = clock()
             report = tagging.repair(document, pdf)
+            attachments.tidy_associated_files(pdf)
             xmp.install(pdf, pub, identifier, archival)
             self.timings["repair"] = clock() - begin
 
         quiet = _DecorativeImages()
         logging.getLogger("weasyprint").addFilter(quiet)
         try:
-            document = HTML(string=html, base_url=pub.root.as_uri() + "/",
-                            url_fetcher=fetcher).render(presentational_hints=False,
-                                                        font_config=font_config)
+            source = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=fetcher)
+            document = source.render(presentational_hints=False, font_config=font_config)
+            start = clock()
+            self.page_map = page_breaks(source.etree_element, document)
+            self.timings["pagemap"] = clock() - start
             document.write_pdf(str(target), pdf_variant="pdf/a-3a" if archival else "pdf/ua-1",
+                               attachments=sources,
                                # The trailer /ID costs pydyf a second serialisation of every
                                # object (~3% of the build): written where PDF/A requires it.
                                pdf_identifier=identifier.encode() if archival else False,
@@ -194,7 +207,7 @@ def _sided_css(geo: geometry.PageGeometry) -> str:
         return "section.article { break-before: page; }\n"
     none = "content: none;"
     return (
-        "section.article { break-before: right; }\n"
+        "section.article, body > section.part { break-before: right; }\n"
         # The title page and the contents open on right-hand pages, as in a book.
         ".titlepage, .toc { break-before: right; }\n"
         # Running heads and folios on the outer side of each page.

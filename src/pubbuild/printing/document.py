@@ -16,7 +16,9 @@ from html import escape, unescape
 
 from ..model import Article, Image, Link, Publication
 from ..textutil import plain_text
+from ..writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE
 from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
+from . import pack
 from .geometry import PageGeometry
 
 #: Shown for an informative image whose source gave no text alternative (A001 says so).
@@ -30,9 +32,24 @@ class PdfXhtmlWriter(XhtmlWriter):
     """The shared writer for print: HTML attributes, link addresses printed after the
     link text (paper cannot be clicked), no back links from notes."""
 
+    #: How many levels below the document's top the content sits: 1 for an article
+    #: inside a part, whose title is then an ``h2`` under the part's ``h1``.
+    depth = 0
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.heading_offset += self.depth
+
     @property
     def xml(self) -> bool:
         return False
+
+    def header(self) -> str:
+        html = super().header()
+        if self.depth <= 0:
+            return html
+        level = f"h{min(1 + self.depth, 6)}"
+        return html.replace("<h1", f"<{level}", 1).replace("</h1>", f"</{level}>", 1)
 
     def render_link(self, node: Link) -> str:
         html = super().render_link(node)
@@ -80,24 +97,57 @@ def running_title(title: str, limit: int = 60) -> str:
 
 def build_document(pub: Publication, geometry: PageGeometry,
                    image_src: Callable[[Image], str | None], cover_src: str | None) -> PrintDocument:
-    """The HTML for ``pub``; ``cover_src`` is the cover image URL (None: generated)."""
+    """The HTML for ``pub``; ``cover_src`` is the cover image URL (None: generated).
+
+    Reading order, as in the EPUB: cover, title page, generated front matter, the
+    editor's introduction, the contents, each part's opener followed by its
+    articles (each preceded by its editor's note), the generated back matter.
+    Every top-level section of ``<body>`` has the id of the EPUB document holding
+    the same content, so :mod:`pubbuild.pagemap` can tell the EPUB where pages begin.
+    """
     m = pub.meta
     texts: dict[str, str] = {}
-    front = cover(pub, cover_src, geometry) + title_page(pub) + contents(pub)
-    texts["front matter"] = _visible(front)
-    body = [front]
-    for article in pub.articles:
-        writer = PdfXhtmlWriter(article, id_prefix=f"{article.slug}-",
-                                language=article.meta.language or m.language, image_src=image_src)
-        lang = article.meta.language if article.meta.language != m.language else None
-        part = (f'<section class="article"{attr("id", article.slug)}{lang_attrs(lang, False)}'
-                f'{attr("data-running", running_title(title_text(article)))}>\n'
-                f"{writer.article_body()}</section>\n")
-        texts[str(article.source.name) if article.source else article.slug] = _visible(part)
-        body.append(part)
+    body: list[str] = []
+
+    def add(key: str, html: str) -> None:
+        texts[key] = texts.get(key, "") + _visible(html)
+        body.append(html)
+
+    add("front matter", cover(pub, cover_src, geometry) + title_page(pub))
+    for matter in pub.front_matter:
+        add("front matter", pack.matter_page(matter, m.language, image_src))
+    if pub.introduction:
+        add("front matter", pack.introduction_page(pub.introduction, m.language, image_src))
+    add("front matter", contents(pub))
+    for part, articles in pack.groups(pub):
+        depth = 0
+        if part is not None:
+            add("front matter", pack.part_page(part, m.language, image_src))
+            depth = 1
+        for article in articles:
+            html = article_page(pub, article, depth, image_src)
+            add(str(article.source.name) if article.source else article.slug, html)
+    for matter in pub.back_matter:
+        add("back matter", pack.matter_page(matter, m.language, image_src))
     return PrintDocument(f'<!DOCTYPE html>\n<html{lang_attrs(m.language, False)}>\n<head>\n'
                          + head(pub) + "</head>\n<body>\n" + "".join(body) + "</body>\n</html>\n",
                          texts)
+
+
+def article_page(pub: Publication, article: Article, depth: int,
+                 image_src: Callable[[Image], str | None]) -> str:
+    """One article as a top-level section: the editor's note, then the article.
+    ``depth`` 1 puts it inside a part (its title an ``h2`` under the part's ``h1``)."""
+    m = pub.meta
+    alang = article.meta.language or m.language
+    writer = pack.writer_class(depth)(article, id_prefix=f"{article.slug}-", language=alang,
+                                      image_src=image_src)
+    note = pack.editor_note_html(article, pub, depth, image_src)
+    lang = article.meta.language if article.meta.language != m.language else None
+    classes = "article in-part" if depth else "article"
+    return (f'<section class="{classes}"{attr("id", article.slug)}{lang_attrs(lang, False)}'
+            f'{attr("data-running", running_title(title_text(article)))}>\n'
+            f"{note}{writer.article_body()}</section>\n")
 
 
 def head(pub: Publication) -> str:
@@ -122,7 +172,7 @@ def cover(pub: Publication, cover_src: str | None, geometry: PageGeometry) -> st
     copy of the title page)."""
     alt = f"Cover: {pub.meta.title}" + (f" - {pub.meta.subtitle}" if pub.meta.subtitle else "")
     src = cover_src or svg_data_uri(generated_cover(pub, geometry))
-    return (f'<section class="cover">\n<img class="cover-image"{attr("src", src)}'
+    return (f'<section class="cover" id="cover">\n<img class="cover-image"{attr("src", src)}'
             f'{attr("alt", alt)}/>\n</section>\n')
 
 
@@ -163,7 +213,7 @@ def svg_data_uri(svg: str) -> str:
 def title_page(pub: Publication) -> str:
     """Title, creators, publisher, date, description, rights."""
     m = pub.meta
-    out = ['<section class="titlepage" aria-label="Title page">\n',
+    out = ['<section class="titlepage" id="titlepage" aria-label="Title page">\n',
            f'<p class="pub-title">{escape(m.title)}</p>\n']
     if m.subtitle:
         out.append(f'<p class="pub-subtitle">{escape(m.subtitle)}</p>\n')
@@ -183,17 +233,33 @@ def title_page(pub: Publication) -> str:
 
 
 def contents(pub: Publication) -> str:
-    """The table of contents; the stylesheet adds leaders and page numbers
-    (``target-counter``) after each entry's link."""
-    items = []
-    for article in pub.articles:
-        byline = (f'<span class="toc-byline">{escape(", ".join(article.meta.authors))}</span>'
-                  if article.meta.authors else "")
-        lang = article.meta.language if article.meta.language != pub.meta.language else None
-        items.append(f'<li{lang_attrs(lang, False)}><a class="toc-link" href="#{escape(article.slug)}-title">'
-                     f"{escape(title_text(article))}</a>{byline}</li>\n")
-    return ('<nav class="toc" aria-labelledby="toc-title">\n<h1 id="toc-title">Contents</h1>\n'
+    """The table of contents: the generated matter and the introduction, each part with
+    its articles nested under it, the back matter.  The stylesheet adds leaders and
+    page numbers (``target-counter``) after each entry's link."""
+    lang = pub.meta.language
+    items = [pack.toc_entry(matter.title, f"{matter.id}-title", "toc-matter")
+             for matter in pub.front_matter]
+    if pub.introduction:
+        items.append(pack.toc_entry(INTRODUCTION_TITLE, f"{INTRODUCTION_ID}-title", "toc-matter"))
+    for part, articles in pack.groups(pub):
+        entries = "".join(_toc_article(a, lang) for a in articles)
+        if part is None:
+            items.append(entries)
+        else:
+            items.append(pack.toc_entry(part.title, f"{part.id}-title", "toc-part",
+                                        f"\n<ol>\n{entries}</ol>\n"))
+    items += [pack.toc_entry(matter.title, f"{matter.id}-title", "toc-matter")
+              for matter in pub.back_matter]
+    return ('<nav class="toc" id="nav" aria-labelledby="toc-title">\n<h1 id="toc-title">Contents</h1>\n'
             f'<ol>\n{"".join(items)}</ol>\n</nav>\n')
+
+
+def _toc_article(article: Article, language: str) -> str:
+    byline = (f'<span class="toc-byline">{escape(", ".join(article.meta.authors))}</span>'
+              if article.meta.authors else "")
+    lang = article.meta.language if article.meta.language != language else None
+    return (f'<li{lang_attrs(lang, False)}><a class="toc-link" href="#{escape(article.slug)}-title">'
+            f"{escape(title_text(article))}</a>{byline}</li>\n")
 
 
 def _visible(html: str) -> str:
