@@ -124,11 +124,23 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
                for old, new in zip(bs, locate(text_of(n), bs))}
     resolved: list[tuple[int, PageBreak] | None] = [
         located[id(e[1])] if e else None for e in placed]
-    # 2. The others: by their text in any document, else where the next page begins.
+    # 2. The others: a page continuing the previous page's section stays in its document;
+    #    any other is found by its text in any document, else where the next page begins.
     last = 0
     for i, b in enumerate(breaks):
         if resolved[i] is not None:
             last = resolved[i][0]
+            continue
+        prev = breaks[i - 1] if i else None
+        if prev is not None and prev.container == b.container and b.offset > prev.offset:
+            # Offsets count from the start of the section: a larger one is further on in
+            # the same section (the second page of a title page or of the contents).
+            n, there = resolved[i - 1]
+            text = text_of(n)
+            expected = min(there.offset + b.offset - prev.offset, len(text))
+            found = _find(text, fold(b.text), expected, there.offset)
+            resolved[i] = (n, replace(b, offset=expected if found is None else found))
+            last = n
             continue
         order = [n for n in [*range(last, len(docs)), *range(last)] if docs[n][0] != "cover"]
         found = _search(fold(b.text), b.offset, order, text_of)
@@ -141,6 +153,10 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
     anchors: dict[int, str] = {}
     per_doc: dict[int, list[PageBreak]] = {}
     for n, b in resolved:
+        if docs[n][0] == "nav":
+            # The two contents list different entries, and a marker inside the toc nav's
+            # list would break its required structure: every contents page begins with it.
+            b = replace(b, offset=0, before_text=True)
         per_doc.setdefault(n, []).append(b)
     out = list(docs)
     for n, bs in sorted(per_doc.items()):
