@@ -286,7 +286,13 @@ def check(target: Path | None = None, jobs: int | None = None,
           progress: Progress = NULL_PROGRESS) -> CheckReport:
     """Check the publication at ``target``; builds only outputs that are not up to date."""
     from .build import assemble, load_manifest
-    from .pack import normalise_articles, record_output, recorded_diagnostics
+    from .pack import (
+        normalise_articles,
+        ordered_backends,
+        record_output,
+        recorded_diagnostics,
+        recorded_page_map,
+    )
 
     manifest = load_manifest(target)
     articles, _ = normalise_articles(manifest, jobs, True, progress)
@@ -299,7 +305,7 @@ def check(target: Path | None = None, jobs: int | None = None,
     inputs = inputs_of(pub)
     if manifest.path is not None:
         inputs.append(manifest.path)
-    names = backends.names()
+    names = ordered_backends()  # paginated first: the EPUB marks their page breaks
     bar = progress("check", len(names))
     for name in names:
         cls = backends.get(name)
@@ -310,8 +316,11 @@ def check(target: Path | None = None, jobs: int | None = None,
         if rebuilt:
             backend = cls(backends.BuildOptions())
             write_atomically(backend, pub, path)
-            record_output(path, backend.diagnostics)
+            record_output(path, backend.diagnostics, getattr(backend, "page_map", None))
             recorded = [d.as_dict() for d in backend.diagnostics]
+        page_map = getattr(backend, "page_map", None) if rebuilt else recorded_page_map(path)
+        if page_map:
+            pub.page_map = page_map
         extra = [Finding(d["level"], d["code"], d["message"],
                          f"{d['file']}:{d['line']}" if d.get("file") and d.get("line") else d.get("file") or "-")
                  for d in recorded or []]

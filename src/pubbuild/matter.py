@@ -49,20 +49,24 @@ ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
 
 def markdown_blocks(text: str, root: Path | None = None) -> list:
     """Editor-written Markdown (introductions, notes) as normalised model blocks."""
-    from .passes import run_passes
+    from .passes import PASSES, run_passes
     from .reader.text import read_markdown
 
     diags: list = []
     article = read_markdown(text, None, root, diags)
     if article.meta.title:  # the HTML reader takes a leading heading for the title; keep it
         article.blocks.insert(0, Heading(1, [Text(article.meta.title)]))
-    run_passes(article, "manifest")
+    # The editor writes in the publication's language: guessing it from a one-line note
+    # would only log a spurious A004 on every build.
+    run_passes(article, "manifest", only=[name for name, _ in PASSES if name != "language"])
     return article.blocks
 
 
 def add_pack_matter(pub: Publication, manifest) -> Publication:
     """Fill ``parts``, ``introduction`` and the generated front and back matter of
     ``pub`` from its manifest (a :class:`pubbuild.manifest.Manifest`)."""
+    parts = getattr(manifest, "parts", [])
+    reserve_stems(pub.articles, RESERVED_STEMS | {f"part-{n}" for n in range(1, len(parts) + 1)})
     pub.parts = [
         Part(spec.title, markdown_blocks(spec.introduction, pub.root) if spec.introduction else [],
              pub.articles[spec.start:spec.start + spec.count], f"part-{n}")
@@ -74,6 +78,25 @@ def add_pack_matter(pub: Publication, manifest) -> Publication:
     pub.front_matter = [about_page(pub), accessibility_page(pub)]
     pub.back_matter = [sources_page(pub), colophon_page(pub)]
     return pub
+
+
+#: File stems and section ids the backends give the pack's own documents (the EPUB's
+#: cover, title page and contents, the editor's introduction, the generated matter).
+RESERVED_STEMS = frozenset({"cover", "titlepage", "nav", "toc", "introduction", "about",
+                            "accessibility", "sources", "colophon"})
+
+
+def reserve_stems(articles: list[Article], reserved: set[str] | frozenset[str]) -> None:
+    """Rename the articles whose slug is one of the pack's own file stems (a source called
+    ``sources/about.html``), so that every EPUB document and PDF section id stays unique."""
+    used = {a.slug for a in articles}
+    for article in articles:
+        if article.slug in reserved:
+            n = 2
+            while f"{article.slug}-{n}" in used or f"{article.slug}-{n}" in reserved:
+                n += 1
+            used.add(f"{article.slug}-{n}")
+            article.slug = f"{article.slug}-{n}"
 
 
 # ------------------------------------------------------------------ helpers

@@ -12,6 +12,7 @@ the backends after it (the EPUB) can mark the print edition's page breaks.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -253,16 +254,34 @@ def _record_path(output: Path) -> Path:
     return output.parent / ".cache" / "outputs" / f"{output.name}.json"
 
 
-def record_output(output: Path, diagnostics: list) -> None:
+def record_output(output: Path, diagnostics: list, page_map: list | None = None) -> None:
     """Remember the backend diagnostics of a freshly written output, so that a later
-    ``check`` of the unchanged file reports them without building it again."""
+    ``check`` of the unchanged file reports them without building it again; and the
+    page map of a paginated output, so that an EPUB rebuilt without it keeps its
+    print page numbers."""
     stat = output.stat()
     record = _record_path(output)
     record.parent.mkdir(parents=True, exist_ok=True)
     tmp = record.with_name(f".{record.name}.part")
-    tmp.write_text(json.dumps({"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                               "diagnostics": [d.as_dict() for d in diagnostics]}), encoding="utf-8")
+    data = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+            "diagnostics": [d.as_dict() for d in diagnostics]}
+    if page_map:
+        data["page_map"] = [dataclasses.asdict(b) for b in page_map]
+    tmp.write_text(json.dumps(data), encoding="utf-8")
     os.replace(tmp, record)
+
+
+def recorded_page_map(output: Path) -> list | None:
+    """The page map recorded with ``output`` when that very file was written, else None."""
+    from .pagemap import PageBreak
+
+    if recorded_diagnostics(output) is None:  # no record of this very file
+        return None
+    data = json.loads(_record_path(output).read_text(encoding="utf-8"))
+    try:
+        return [PageBreak(**b) for b in data.get("page_map") or []] or None
+    except TypeError:  # recorded by another pubbuild version
+        return None
 
 
 def recorded_diagnostics(output: Path) -> list[dict] | None:
@@ -319,7 +338,7 @@ def render_all(pub: Publication, formats: list[str] | None, options: backends.Bu
         path = where(cls)
         outputs[name] = write_atomically(backend, pub, path)
         if record:
-            record_output(path, backend.diagnostics)
+            record_output(path, backend.diagnostics, getattr(backend, "page_map", None))
         diags.extend(backend.diagnostics)
         page_map = getattr(backend, "page_map", None)
         if page_map:

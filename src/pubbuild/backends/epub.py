@@ -18,15 +18,31 @@ from ebooklib import epub
 
 from .. import diagnostics
 from ..errors import BuildError
-from ..model import Article, Figure, Image, Publication, Section
+from ..model import Article, Figure, Image, Matter, Publication, Section
+from ..pagemap import page_break_source
 from ..textutil import plain_text
+from ..writer.pack import (
+    INTRODUCTION_ID,
+    INTRODUCTION_TITLE,
+    editor_note,
+    editor_note_blocks,
+    introduction_section,
+    matter_section,
+    part_opener,
+)
 from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from . import register
 from .base import Backend
-from .epub_a11y import ContentFacts, accessibility_metadata, conformance_problems, count_content
-from .epub_a11y import primary_language
+from .epub_a11y import (
+    ContentFacts,
+    accessibility_metadata,
+    conformance_problems,
+    count_content,
+    primary_language,
+)
 from .epub_images import ImagePackager, ImageProblem
 from .epub_package import DeterministicEpubWriter, parse_stamp, set_generator
+from .epub_pages import PagedDocs, apply_page_map, ncx_page_list, page_list
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +56,9 @@ RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "p
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: How deep the table of contents goes below the article titles.
 TOC_DEPTH = 2
+#: Structural semantics of generated matter that get a landmark.
+LANDMARK_TYPES = {"preface", "foreword", "bibliography", "glossary", "index", "colophon",
+                  "acknowledgments", "appendix"}
 
 
 def direction(lang: str | None) -> str:
@@ -110,24 +129,8 @@ class EpubBackend(Backend):
         lang = pub.meta.language
         images = ImagePackager(allow_network=self.options.allow_network)
         facts = count_content(pub)
-        docs: list[tuple[str, str, str]] = []  # (id, href, content), in reading order
-        toc: list[tuple[str, str, list, str | None]] = []  # (label, href, children, lang)
-
         cover_href = self.cover(pub, images)
-        docs.append(("cover", "cover.xhtml", xhtml_document(
-            "Cover", lang, self.cover_page(pub, cover_href))))
-        docs.append(("titlepage", "titlepage.xhtml", xhtml_document(
-            pub.meta.title, lang, self.title_page(pub))))
-        for n, article in enumerate(pub.articles, 1):
-            href = f"{article.slug or f'article-{n}'}.xhtml"
-            alang = article.meta.language or lang
-            writer = EpubXhtmlWriter(article, language=alang,
-                                     image_src=self._image_source(article, pub, images, facts))
-            body = (f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
-                    f"{writer.article_body()}</section>\n")
-            docs.append((f"a{n}", href, xhtml_document(title_text(article), alang, body)))
-            toc.append((title_text(article), f"{href}#title", _section_toc(article.blocks, href),
-                        alang if primary_language(alang) != primary_language(lang) else None))
+        docs, toc, landmarks = self.reading_order(pub, images, facts, cover_href)
 
         self.diagnostics.extend(images.diagnostics)
         facts.diagnostic_codes.update(d.code for d in images.diagnostics)
@@ -137,9 +140,20 @@ class EpubBackend(Backend):
                 "E002", "accessibility conformance claim withheld: "
                 + "; ".join(conformance_problems(facts))))
 
-        first_article = docs[2][1] if pub.articles else None
-        nav = self.nav_document(pub, toc, first_article)
-        book = self.assemble(pub, docs, nav, self.ncx_document(pub, toc), images, cover_href)
+        nav_at = next(n for n, (uid, _, _) in enumerate(docs) if uid == "nav")
+        docs[nav_at] = ("nav", "nav.xhtml", self.nav_document(pub, toc, landmarks))
+        paged = apply_page_map(docs, pub.page_map) if pub.page_map else None
+        ncx_pages = ""
+        if paged is not None and paged.inserted:
+            docs = paged.docs
+            facts.page_breaks = paged.inserted
+            hrefs = {href.removesuffix(".xhtml"): href for _, href, _ in docs}
+            uid, href, nav = docs[nav_at]
+            docs[nav_at] = (uid, href, nav.replace(
+                "</body>", page_list(paged, hrefs, _ui_lang(lang)) + "</body>", 1))
+            ncx_pages = ncx_page_list(paged, hrefs)
+        book = self.assemble(pub, docs, self.ncx_document(pub, toc, paged, ncx_pages),
+                             images, cover_href)
         self.metadata(book, pub, facts)
         writer = DeterministicEpubWriter(str(target), book, {
             "epub3_pages": False, "epub2_guide": False, "epub3_landmark": False,
@@ -151,17 +165,98 @@ class EpubBackend(Backend):
         except OSError as exc:
             raise BuildError(f"{target}: cannot write EPUB: {exc.strerror or exc}") from None
 
-    def _image_source(self, article: Article, pub: Publication, images: ImagePackager,
+    def reading_order(self, pub: Publication, images: ImagePackager, facts: ContentFacts,
+                      cover_href: str) -> tuple[list, list, list]:
+        """The content documents ``(uid, href, xhtml)`` in spine order (the nav's content
+        left ``None``), the table of contents ``(label, href, children, lang)`` and the
+        landmarks ``(epub:type, href, label)``.
+
+        Cover, title page, generated front matter, the editor's introduction, the
+        contents, then each part's opener followed by its articles (or the articles
+        alone), then the generated back matter.
+        """
+        lang = pub.meta.language
+        own_images = self._image_source(None, pub, images, facts)
+        docs: list[tuple[str, str, str | None]] = []
+        toc: list[tuple[str, str, list, str | None]] = []
+        landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title page")]
+        docs.append(("cover", "cover.xhtml", xhtml_document(
+            "Cover", lang, self.cover_page(pub, cover_href))))
+        docs.append(("titlepage", "titlepage.xhtml", xhtml_document(
+            pub.meta.title, lang, self.title_page(pub))))
+        for matter in pub.front_matter:
+            self._matter_doc(matter, lang, own_images, docs, toc, landmarks)
+        if pub.introduction:
+            href = f"{INTRODUCTION_ID}.xhtml"
+            docs.append((INTRODUCTION_ID, href, xhtml_document(INTRODUCTION_TITLE, lang, introduction_section(
+                EpubXhtmlWriter, pub.introduction, lang, image_src=own_images))))
+            toc.append((INTRODUCTION_TITLE, f"{href}#{INTRODUCTION_ID}-title", [], None))
+            landmarks.append(("introduction", href, INTRODUCTION_TITLE))
+        docs.append(("nav", "nav.xhtml", None))
+        landmarks.append(("toc", "nav.xhtml#toc", "Contents"))
+        in_parts = {id(a) for part in pub.parts for a in part.articles}
+        groups = [(part, part.articles) for part in pub.parts]
+        rest = [a for a in pub.articles if id(a) not in in_parts]  # all of them without parts
+        if rest:
+            groups.append((None, rest))
+        number = {id(a): n for n, a in enumerate(pub.articles, 1)}
+        for part, articles in groups:
+            entries = toc
+            if part is not None:
+                href = f"{part.id}.xhtml"
+                docs.append((part.id, href, xhtml_document(part.title, lang, part_opener(
+                    EpubXhtmlWriter, part, lang, image_src=own_images))))
+                entries = []
+                toc.append((part.title, f"{href}#{part.id}-title", entries, None))
+            for article in articles:
+                self._article_doc(article, number[id(article)], pub, images, facts, own_images,
+                                  docs, entries)
+        body = next((href for uid, href, _ in docs[docs.index(("nav", "nav.xhtml", None)) + 1:]), None)
+        if body is not None:
+            landmarks.append(("bodymatter", body, "Start of content"))
+        for matter in pub.back_matter:
+            self._matter_doc(matter, lang, own_images, docs, toc, landmarks)
+        return docs, toc, landmarks
+
+    def _matter_doc(self, matter: Matter, lang: str, image_src, docs: list, toc: list,
+                    landmarks: list) -> None:
+        href = f"{matter.id}.xhtml"
+        docs.append((matter.id, href, xhtml_document(matter.title, lang, matter_section(
+            EpubXhtmlWriter, matter, lang, image_src=image_src))))
+        toc.append((matter.title, f"{href}#{matter.id}-title", [], None))
+        if matter.epub_type in LANDMARK_TYPES:
+            landmarks.append((matter.epub_type, href, matter.title))
+
+    def _article_doc(self, article: Article, n: int, pub: Publication, images: ImagePackager,
+                     facts: ContentFacts, own_images, docs: list, toc: list) -> None:
+        lang = pub.meta.language
+        href = f"{article.slug or f'article-{n}'}.xhtml"
+        alang = article.meta.language or lang
+        writer = EpubXhtmlWriter(article, language=alang,
+                                 image_src=self._image_source(article, pub, images, facts))
+        note = editor_note(EpubXhtmlWriter, editor_note_blocks(article, pub.root), lang,
+                           context_lang=alang, image_src=own_images)
+        body = (f'{note}<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
+                f"{writer.article_body()}</section>\n")
+        docs.append((f"a{n}", href, xhtml_document(title_text(article), alang, body)))
+        toc.append((title_text(article), f"{href}#title", _section_toc(article.blocks, href),
+                    alang if primary_language(alang) != primary_language(lang) else None))
+
+    def _image_source(self, article: Article | None, pub: Publication, images: ImagePackager,
                       facts: ContentFacts):
         """The writer's image hook: package the image and count it once, however often
-        the writer asks (a figure is probed before it is rendered)."""
-        where = _relative(article.source, pub.root)
+        the writer asks (a figure is probed before it is rendered).  ``article`` None:
+        images in the editor's own text (introductions, notes), which the model's count
+        of images without a text alternative does not cover."""
+        where = _relative(article.source, pub.root) if article is not None else None
         done: dict[int, str | None] = {}
 
         def image_src(image: Image) -> str | None:
             if id(image) in done:
                 return done[id(image)]
             href = done[id(image)] = images.package(image, where)
+            if article is None and not image.decorative and not (image.alt or "").strip():
+                facts.images_without_alt += 1
             if image.decorative:
                 facts.decorative_images += href is not None
             elif href is None:
@@ -171,26 +266,22 @@ class EpubBackend(Backend):
             return href
         return image_src
 
-    def assemble(self, pub: Publication, docs: list, nav: str, ncx: str, images: ImagePackager,
+    def assemble(self, pub: Publication, docs: list, ncx: str, images: ImagePackager,
                  cover_href: str) -> epub.EpubBook:
-        """The ebooklib book: stylesheet, documents in spine order (nav after the title
-        page), NCX and images, every item added raw so ebooklib does not rewrite it."""
+        """The ebooklib book: stylesheet, documents in spine order (the nav among them),
+        NCX and images, every item added raw so ebooklib does not rewrite it."""
         book = epub.EpubBook()
         book.FOLDER_NAME = "EPUB"
         book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css",
                                     content=STYLESHEET.read_bytes()))
-        nav_item = epub.EpubItem(uid="nav", file_name="nav.xhtml",
-                                 media_type="application/xhtml+xml", content=nav.encode())
-        nav_item.properties = ["nav"]
         spine = []
         for uid, href, content in docs:
             item = epub.EpubItem(uid=uid, file_name=href, media_type="application/xhtml+xml",
                                  content=content.encode())
+            if uid == "nav":
+                item.properties = ["nav"]
             book.add_item(item)
             spine.append(item)
-            if uid == "titlepage":
-                book.add_item(nav_item)
-                spine.append(nav_item)
         book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx",
                                     media_type="application/x-dtbncx+xml", content=ncx.encode()))
         for href, image in sorted(images.items.items()):
@@ -239,6 +330,8 @@ class EpubBackend(Backend):
             out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
         if m.date:
             out.append(f'<p class="date"><time datetime="{escape(m.date)}">{escape(m.date)}</time></p>\n')
+        if m.description:  # as on the print edition's title page
+            out.append(f'<p class="description">{escape(m.description)}</p>\n')
         if m.rights:
             out.append(f'<p class="rights">{escape(m.rights)}</p>\n')
         out.append("</section>\n")
@@ -246,7 +339,7 @@ class EpubBackend(Backend):
 
     # ------------------------------------------------------------ navigation
 
-    def nav_document(self, pub: Publication, toc: list, body_start: str | None) -> str:
+    def nav_document(self, pub: Publication, toc: list, landmarks: list) -> str:
         def items(entries) -> str:
             if not entries:
                 return ""
@@ -254,22 +347,22 @@ class EpubBackend(Backend):
                           f"{items(kids)}</li>\n" for label, h, kids, lang in entries)
             return f"\n<ol>\n{lis}</ol>\n"
 
-        landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title page"),
-                     ("toc", "nav.xhtml#toc", "Contents")]
-        if body_start:
-            landmarks.append(("bodymatter", body_start, "Start of content"))
         ui = _ui_lang(pub.meta.language)
         body = (f'<nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">\n'
                 f'<h1 id="toc-title"{ui}>Contents</h1>{items(toc)}</nav>\n'
                 f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">\n'
                 f'<h2 id="landmarks-title"{ui}>Landmarks</h2>\n<ol>\n'
-                + "".join(f'<li><a epub:type="{t}" href="{escape(h, quote=True)}"{ui}>{label}</a></li>\n'
+                + "".join(f'<li><a epub:type="{t}" href="{escape(h, quote=True)}"{ui}>{escape(label)}</a></li>\n'
                           for t, h, label in landmarks)
                 + "</ol>\n</nav>\n")
         return xhtml_document("Contents", pub.meta.language, body)
 
-    def ncx_document(self, pub: Publication, toc: list) -> str:
+    def ncx_document(self, pub: Publication, toc: list, paged: PagedDocs | None = None,
+                     page_list: str = "") -> str:
+        """The NCX for EPUB 2 reading systems: the same table of contents and, with print
+        page numbers, their ``pageList``."""
         counter = [0]
+        numbers = [int(b.label) for b in paged.breaks if b.label.isdigit()] if page_list else []
 
         def points(entries) -> str:
             out = []
@@ -283,10 +376,11 @@ class EpubBackend(Backend):
         return ('<?xml version="1.0" encoding="utf-8"?>\n'
                 f'<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"{attr("xml:lang", pub.meta.language)}>\n'
                 f'<head><meta name="dtb:uid" content="{escape(pub.meta.identifier, quote=True)}"/>'
-                f'<meta name="dtb:depth" content="{_depth(toc)}"/><meta name="dtb:totalPageCount" content="0"/>'
-                f'<meta name="dtb:maxPageNumber" content="0"/></head>\n'
+                f'<meta name="dtb:depth" content="{_depth(toc)}"/>'
+                f'<meta name="dtb:totalPageCount" content="{len(numbers)}"/>'
+                f'<meta name="dtb:maxPageNumber" content="{max(numbers, default=0)}"/></head>\n'
                 f"<docTitle><text>{escape(pub.meta.title)}</text></docTitle>\n"
-                f"<navMap>\n{nav_map}</navMap>\n</ncx>\n")
+                f"<navMap>\n{nav_map}</navMap>\n{page_list}</ncx>\n")
 
     # ------------------------------------------------------------ metadata
 
@@ -324,6 +418,9 @@ class EpubBackend(Backend):
             if prop == "schema:accessibilitySummary" and primary_language(m.language) != "en":
                 extra = {**extra, XML_LANG: "en"}  # pubbuild writes the summary in English
             book.add_metadata(None, "meta", value, {"property": prop, **extra})
+        if facts.page_breaks:  # which edition the page numbers are those of
+            book.add_metadata(None, "meta", page_break_source(m.identifier),
+                              {"property": "pageBreakSource"})
 
 
 # ------------------------------------------------------------------ helpers

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import List, Publication, Section, Span, Styled, Table
+from ..pagemap import EPUB_FEATURES
 from ..textutil import images as all_images
 from ..textutil import inline_runs, walk_blocks, walk_inlines
 
@@ -59,6 +60,8 @@ class ContentFacts:
     """Articles whose language is not known."""
     diagnostic_codes: set[str] = field(default_factory=set)
     """Codes of every diagnostic raised by reading and rendering."""
+    page_breaks: int = 0
+    """Page-break markers of the print edition inserted (0: no page numbers)."""
 
 
 def conformance_problems(facts: ContentFacts) -> list[str]:
@@ -87,6 +90,8 @@ def accessibility_metadata(pub: Publication, facts: ContentFacts) -> list[tuple[
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if visual and not facts.images_without_alt:
         features.append("alternativeText")
+    if facts.page_breaks:
+        features.extend(EPUB_FEATURES)
     if facts.animated_images:
         hazards = ["unknownFlashingHazard", "noMotionSimulationHazard", "noSoundHazard"]
     else:
@@ -117,7 +122,8 @@ def _n(count: int, one: str, many: str | None = None) -> str:
 
 def accessibility_summary(pub: Publication, facts: ContentFacts) -> str:
     """A few sentences telling a reader who cannot see the book what it offers."""
-    parts = [f"This publication contains {_n(facts.articles, 'article')} as reflowable text that "
+    grouped = f" in {_n(len(pub.parts), 'part')}" if pub.parts else ""
+    parts = [f"This publication contains {_n(facts.articles, 'article')}{grouped} as reflowable text that "
              "the reader can resize and restyle, with a table of contents"
              + (" that also lists the section headings" if facts.sections else "")
              + "; each article is one chapter with a heading, and the reading order follows "
@@ -157,6 +163,9 @@ def accessibility_summary(pub: Publication, facts: ContentFacts) -> str:
     if others:
         parts.append("Passages in other languages (" + ", ".join(others)
                      + ") are marked so that text-to-speech can switch language.")
+    if facts.page_breaks:
+        parts.append("The page numbers of the print (PDF) edition are marked in the text and "
+                     "listed, so that a reader can go to a page cited from the print edition.")
     if facts.animated_images:
         parts.append(f"{_n(facts.animated_images, 'image is', 'images are')} animated and may flash.")
     else:
