@@ -17,12 +17,10 @@ from html import escape, unescape
 from ..model import Article, Image, Link, Publication
 from ..textutil import plain_text
 from ..writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE
-from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
+from ..writer.xhtml import MISSING_ALT, XhtmlWriter, attr, lang_attrs, title_text
 from . import pack
 from .geometry import PageGeometry
 
-#: Shown for an informative image whose source gave no text alternative (A001 says so).
-MISSING_ALT = "Image without a description in the source"
 
 _TAG = re.compile(r"<[^>]+>")
 _BACKLINK = re.compile(r'\s?<a[^>]*role="doc-backlink"[^>]*>.*?</a>')

@@ -18,6 +18,10 @@ from ..model import (
 from ..textutil import plain_text
 
 
+#: Text alternative of an image whose source gave none (the reader learns an image is there).
+MISSING_ALT = "Image without a description in the source"
+
+
 def attr(name: str, value: str | int | None) -> str:
     """`` name="value"`` escaped, or nothing for None."""
     if value is None or value == "":
@@ -159,7 +163,8 @@ class XhtmlWriter:
         src = self.image_src(image)
         if src is None:
             return self.missing_image(image)
-        alt = "" if image.decorative else (image.alt or "")
+        # An image the source left undescribed is not decorative: say that it is there.
+        alt = "" if image.decorative else (image.alt or MISSING_ALT)
         extra = attr("role", "presentation") if image.decorative else ""
         return f'<img{attr("src", src)} alt="{escape(alt, quote=True)}"{extra}/>'
 
