@@ -28,6 +28,7 @@ from ..writer.pack import (
     editor_note_blocks,
     introduction_section,
     matter_section,
+    title_page_details,
     part_opener,
 )
 from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
@@ -323,17 +324,7 @@ class EpubBackend(Backend):
         if m.subtitle:
             out.append(f'<p class="subtitle" epub:type="subtitle" role="doc-subtitle">'
                        f"{escape(m.subtitle)}</p>\n")
-        for c in m.creators:
-            role = "" if c.role == "author" else f" ({c.role})"
-            out.append(f'<p class="creator">{escape(c.name)}{escape(role)}</p>\n')
-        if m.publisher:
-            out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
-        if m.date:
-            out.append(f'<p class="date"><time datetime="{escape(m.date)}">{escape(m.date)}</time></p>\n')
-        if m.description:  # as on the print edition's title page
-            out.append(f'<p class="description">{escape(m.description)}</p>\n')
-        if m.rights:
-            out.append(f'<p class="rights">{escape(m.rights)}</p>\n')
+        out.append(title_page_details(m))
         out.append("</section>\n")
         return "".join(out)
 

@@ -16,7 +16,7 @@ from html import escape, unescape
 
 from ..model import Article, Image, Link, Publication
 from ..textutil import plain_text
-from ..writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE
+from ..writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE, title_page_details
 from ..writer.xhtml import MISSING_ALT, XhtmlWriter, attr, lang_attrs, title_text
 from . import pack
 from .geometry import PageGeometry
@@ -215,17 +215,7 @@ def title_page(pub: Publication) -> str:
            f'<p class="pub-title">{escape(m.title)}</p>\n']
     if m.subtitle:
         out.append(f'<p class="pub-subtitle">{escape(m.subtitle)}</p>\n')
-    for c in m.creators:
-        role = "" if c.role == "author" else f" ({c.role})"
-        out.append(f'<p class="creator">{escape(c.name)}{escape(role)}</p>\n')
-    if m.publisher:
-        out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
-    if m.date:
-        out.append(f'<p class="date">{escape(m.date)}</p>\n')
-    if m.description:
-        out.append(f'<p class="description">{escape(m.description)}</p>\n')
-    if m.rights:
-        out.append(f'<p class="rights">{escape(m.rights)}</p>\n')
+    out.append(title_page_details(m))
     out.append("</section>\n")
     return "".join(out)
 

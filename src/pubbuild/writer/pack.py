@@ -18,7 +18,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from ..model import Article, ArticleMeta, Image, Matter, Part
+from ..model import Article, ArticleMeta, Image, Matter, Part, PublicationMeta
 from .xhtml import XhtmlWriter, attr, lang_attrs
 
 #: File stem / section id of the editor's introduction to the whole pack.
@@ -40,6 +40,24 @@ ROLES = {
 }
 
 ImageSource = Callable[[Image], "str | None"]
+
+
+def title_page_details(m: PublicationMeta) -> str:
+    """The title page's lines under the title and subtitle, the same in both editions:
+    creators with their roles, publisher, date, description, rights."""
+    out = []
+    for c in m.creators:
+        role = "" if c.role == "author" else f" ({c.role})"
+        out.append(f'<p class="creator">{escape(c.name)}{escape(role)}</p>\n')
+    if m.publisher:
+        out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
+    if m.date:
+        out.append(f'<p class="date"><time datetime="{escape(m.date)}">{escape(m.date)}</time></p>\n')
+    if m.description:
+        out.append(f'<p class="description">{escape(m.description)}</p>\n')
+    if m.rights:
+        out.append(f'<p class="rights">{escape(m.rights)}</p>\n')
+    return "".join(out)
 
 
 def role_for(epub_type: str | None, role: str | None) -> str | None:
