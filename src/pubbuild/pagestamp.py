@@ -184,21 +184,27 @@ def stamp_page_numbers(pdf: pikepdf.Pdf, labels: Sequence[str | None], footer: F
         center = footer.center if footer.center is not None else (box[0] + box[2]) / 2
         x = Decimal(center - width / 2).quantize(Decimal("0.001"))
         y = Decimal(box[1] + footer.baseline).quantize(Decimal("0.001"))
-        content = (b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
-                   b"q 0 g BT " + RESOURCE.encode() + b" %s Tf 1 0 0 1 %s %s Tm "
-                   % (str(footer.size).encode(), str(x).encode(), str(y).encode())
-                   + _literal(label) + b" Tj ET Q\nEMC\n")
-        page.contents_add(save, prepend=True)
-        page.contents_add(pdf.make_stream(content), prepend=False)
-        resources = page.obj.get("/Resources")
-        if resources is None:
-            resources = page.obj.Resources = Dictionary()
-        fonts = resources.get("/Font")
-        if fonts is None:
-            fonts = resources.Font = Dictionary()
-        fonts[RESOURCE] = font
+        _stamp(pdf, page, save, font, footer.size, x, y, label)
         stamped += 1
     return stamped
+
+
+def _stamp(pdf, page, save, font, size, x, y, label: str) -> None:
+    """Draw ``label`` at (x, y) on ``page`` as a pagination artifact, isolated from the
+    page's own graphics state (``save`` is the ``q`` stream put before it)."""
+    content = (b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
+               b"q 0 g BT " + RESOURCE.encode() + b" %s Tf 1 0 0 1 %s %s Tm "
+               % (str(size).encode(), str(x).encode(), str(y).encode())
+               + _literal(label) + b" Tj ET Q\nEMC\n")
+    page.contents_add(save, prepend=True)
+    page.contents_add(pdf.make_stream(content), prepend=False)
+    resources = page.obj.get("/Resources")
+    if resources is None:
+        resources = page.obj.Resources = Dictionary()
+    fonts = resources.get("/Font")
+    if fonts is None:
+        fonts = resources.Font = Dictionary()
+    fonts[RESOURCE] = font
 
 
 def arabic_labels(count: int, start: int = 1, blank: Sequence[int] = ()) -> list[str | None]:
@@ -252,18 +258,6 @@ def stamp_at(pdf: pikepdf.Pdf, stamps: Sequence[Stamp | None], font_file: Path,
         x = Decimal(stamp.x - shift).quantize(Decimal("0.001"))
         y = Decimal(stamp.baseline).quantize(Decimal("0.001"))
         size = Decimal(stamp.size).quantize(Decimal("0.001")).normalize()
-        content = (b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
-                   b"q 0 g BT " + RESOURCE.encode() + b" %s Tf 1 0 0 1 %s %s Tm "
-                   % (str(size).encode(), str(x).encode(), str(y).encode())
-                   + _literal(stamp.label) + b" Tj ET Q\nEMC\n")
-        page.contents_add(save, prepend=True)
-        page.contents_add(pdf.make_stream(content), prepend=False)
-        resources = page.obj.get("/Resources")
-        if resources is None:
-            resources = page.obj.Resources = Dictionary()
-        fonts = resources.get("/Font")
-        if fonts is None:
-            fonts = resources.Font = Dictionary()
-        fonts[RESOURCE] = font
+        _stamp(pdf, page, save, font, size, x, y, stamp.label)
         stamped += 1
     return stamped
