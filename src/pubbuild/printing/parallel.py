@@ -273,7 +273,11 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     lead, front, body = doc.blocks[:cut], doc.blocks[cut:front_n], doc.blocks[front_n:]
     if len(body) < 2:
         raise Unsupported("fewer than two blocks after the front matter")
-    runs = _runs(body, jobs)
+    # The lead part and the contents go to the workers too: the body is cut so that the
+    # workers' loads are even with them counted in, not the body runs alone.
+    before = ([sum(estimate_cost(b) for b in lead)] if lead else []) + \
+        [sum(estimate_cost(b) for b in front)]
+    runs, groups = _plan(body, jobs, before)
     title = _PUB_TITLE.search("".join(lead + front))
     title_css = (f'"{_css_string(htmllib.unescape(title.group(1)))}"' if title else None)
     htmls = [doc.document(lead)] if lead else []
@@ -299,8 +303,6 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     start = clock()
     placeholder = _with_numbers(front_html, {k: 998 for k in _targets(front_html)})
     docs = [*lead_htmls, placeholder, *body_htmls]
-    costs = [estimate_cost(d) for d in docs]
-    groups = balance(costs, jobs)
     results = run_parallel(_render_many, [([docs[i] for i in g], ctx) for g in groups], jobs)
     for result in results:
         if isinstance(result, str):
@@ -404,9 +406,19 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
 
 
 def _runs(body: list[str], jobs: int) -> list[range]:
-    """Contiguous runs of body blocks, balanced by cost, cut only between units: a part
-    opener and the articles after it stay together, since bookmarks (and headings)
-    nest the articles under their part, which a part laid out alone cannot know."""
+    """Contiguous runs of body blocks, balanced by cost (see :func:`_plan`)."""
+    return _plan(body, jobs)[0]
+
+
+def _plan(body: list[str], jobs: int, before: list[float] | tuple = ()
+          ) -> tuple[list[range], list[list[int]]]:
+    """Runs of body blocks, and which documents each worker lays out.
+
+    Documents are numbered ``before`` first (their estimated costs), then the body
+    runs.  Runs are balanced by cost together with ``before`` and cut only between
+    units: a part opener and the articles after it stay together, since bookmarks
+    (and headings) nest the articles under their part, which a part laid out alone
+    cannot know."""
     units: list[range] = []
     in_part = False
     for i, block in enumerate(body):
@@ -419,8 +431,17 @@ def _runs(body: list[str], jobs: int) -> list[range]:
             units[-1] = range(units[-1].start, i + 1)
             continue
         units.append(range(i, i + 1))
-    costs = [sum(estimate_cost(body[i]) for i in unit) for unit in units]
-    return [range(units[r.start].start, units[r.stop - 1].stop) for r in balance(costs, jobs)]
+    costs = [*before, *(sum(estimate_cost(body[i]) for i in unit) for unit in units)]
+    runs: list[range] = []
+    groups: list[list[int]] = []
+    for group in balance(costs, jobs):
+        docs = [i for i in group if i < len(before)]
+        mine = [i - len(before) for i in group if i >= len(before)]
+        if mine:
+            docs.append(len(before) + len(runs))
+            runs.append(range(units[mine[0]].start, units[mine[-1]].stop))
+        groups.append(docs)
+    return runs, groups
 
 
 def _page_map(parts: list[Rendered], blanks: list[int]) -> list[PageBreak]:
