@@ -119,6 +119,23 @@ def test_sample_parallel_matches_single(sample_pair, variant):
     _checks(sample_pair[variant, 2])
 
 
+@pytest.mark.parametrize("variant", ["a4", "two-sided"])
+def test_sample_parallel_keeps_the_xmp(sample_pair, variant):
+    # The merged file keeps the first part's catalog (cover to introduction, laid out in
+    # a worker); the XMP pubbuild installs must be there, unfiltered, as in one piece.
+    packets = []
+    for jobs in (1, 2):
+        with pikepdf.open(sample_pair[variant, jobs]) as pdf:
+            stream = pdf.Root.Metadata
+            assert "/Filter" not in stream
+            # pikepdf re-serialises the packet on save: compare what it says
+            with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                packets.append(dict(meta))
+    assert packets[0] == packets[1]
+    assert packets[1]["{http://www.aiim.org/pdfua/ns/id/}part"] == "1"
+    assert packets[1]["{http://purl.org/dc/elements/1.1/}identifier"].startswith("urn:")
+
+
 def test_sample_contents_numbers_are_the_article_pages(sample_pair):
     texts = page_texts(sample_pair["a4", 2])
     contents = next(t for t in texts if "Contents" in t)
@@ -141,7 +158,9 @@ def test_build_passes_jobs_to_the_pdf(tmp_path, monkeypatch):
         return outcome
     monkeypatch.setattr(parallel, "layout", spy)
     assert main(["-q", "build", "--format", "pdf", "-o", str(tmp_path), "--jobs", "2"]) == 0
-    assert calls == [(2, 3)]  # front matter and two parts of articles
+    # cover to introduction and the contents on one worker (balanced by estimated cost),
+    # the four articles on the other
+    assert calls == [(2, 3)]
     assert main(["-q", "build", "--format", "pdf", "-o", str(tmp_path), "--jobs", "1"]) == 0
     assert calls == [(2, 3)]
 
@@ -155,7 +174,7 @@ def test_cross_article_links_scripts_tables_figures(tmp_path, jobs, two_sided):
     single, merged = tmp_path / "single.pdf", tmp_path / "merged.pdf"
     _single(html, tmp_path, single)
     outcome = parallel.layout(html, _context(tmp_path), merged, jobs, two_sided)
-    assert len(outcome.parts) == jobs + 1
+    assert len(outcome.parts) == jobs + 2  # cover and title page, contents, articles
     # 7 links from the contents, 14 between articles in other parts or in the same one.
     assert outcome.cross_links >= 7 + 7
     assert_same(single, merged)

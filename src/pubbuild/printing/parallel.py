@@ -6,14 +6,16 @@ start on a new page, so a cut there moves nothing), each run laid out as its
 own document in a worker process and the parts merged by
 :mod:`pubbuild.pdfmerge`.  Recipe (:func:`write`):
 
-1. cut the document at its top-level blocks (:mod:`.blocks`); the front matter
-   (cover, title page, contents) is one part, the rest is balanced by estimated
-   cost (:func:`pubbuild.pdfparallel.balance`) into one part per job;
-2. phase 1, in the workers: every body part, plus a first layout of the front
-   matter with placeholder page numbers (only its page count is used).  Each
+1. cut the document at its top-level blocks (:mod:`.blocks`); what comes before
+   the contents (cover, title page, a pack's About and introduction) is one part,
+   the contents another, the rest is balanced by estimated cost
+   (:func:`pubbuild.pdfparallel.balance`) into one part per job;
+2. phase 1, in the workers: the lead part and every body part, plus a first
+   layout of the contents with placeholder page numbers (only its page count
+   is used).  Each
    worker takes the page-number margin boxes out of the laid-out pages before
    drawing (parts count pages from 1) and reports where each would have been;
-3. phase 2, here: the front matter again, its contents page now showing the
+3. phase 2, here: the contents again, now showing the
    literal page numbers of the merged document (``target-counter`` cannot see
    other parts), until its page count is stable;
 4. merge (one Document element, ParentTree, outlines, destinations, IDTree,
@@ -47,8 +49,14 @@ from .fetcher import make_fetcher
 
 logger = logging.getLogger(__name__)
 
-#: Classes of the blocks that make up the front matter (laid out last, as one part).
+#: Classes of the blocks that make up the front matter (up to the contents, which is laid out last).
 FRONT = frozenset({"cover", "titlepage", "toc"})
+#: Balancing weights, measured on the 100-article bench pack (a body part lays out about
+#: 1,500 estimated cost units a second): every extra document a worker lays out costs
+#: about 0.23 s (stylesheet, fonts) whatever its size, and a contents line (dotted leader,
+#: page number) about 4 times what its size estimates.
+DOCUMENT_COST = 350.0
+CONTENTS_WEIGHT = 4.0
 TARGET_COUNTER = "target-counter(attr(href url), page)"
 PAGE_ATTR = "data-pb-page"
 PX = 0.75  # CSS px -> PDF points, as WeasyPrint draws
@@ -248,8 +256,9 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
            report: tagging.TaggingReport | None = None) -> Outcome:
     """Lay ``html`` out in ``jobs`` processes and write one tagged PDF to ``target``.
 
-    ``finish_front(pdf)`` runs on the front part's pydyf PDF (the merged file
-    keeps its catalog, so that is where the XMP goes).  Raises
+    ``finish_front(pdf)`` runs on the contents part's pydyf PDF, laid out in this
+    process (a closure need not be picklable); its XMP goes into the merged
+    file, which keeps the first part's catalog.  Raises
     :class:`Unsupported` when the document cannot be laid out in parts exactly.
     """
     clock = time.perf_counter
@@ -264,13 +273,22 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     toc = [i for i, b in enumerate(doc.blocks) if "toc" in blocks.classes(b)]
     if toc:
         front_n = max(front_n, toc[0] + 1)
-    front, body = doc.blocks[:front_n], doc.blocks[front_n:]
+    # Only the contents shows page numbers of other parts; what comes before it (cover,
+    # title page, About, introduction) is an ordinary part laid out alongside the body.
+    cut = toc[0] if toc and toc[0] < front_n else 0
+    lead, front, body = doc.blocks[:cut], doc.blocks[cut:front_n], doc.blocks[front_n:]
     if len(body) < 2:
         raise Unsupported("fewer than two blocks after the front matter")
-    runs = _runs(body, jobs)
-    title = _PUB_TITLE.search("".join(front))
+    # The lead part and the contents go to the workers too: the body is cut so that the
+    # workers' loads are even with them counted in, not the body runs alone.
+    before = ([sum(estimate_cost(b) for b in lead) + DOCUMENT_COST] if lead else []) + \
+        [sum(estimate_cost(b) for b in front) * CONTENTS_WEIGHT + DOCUMENT_COST]
+    runs, groups = _plan(body, jobs, before)
+    title = _PUB_TITLE.search("".join(lead + front))
     title_css = (f'"{_css_string(htmllib.unescape(title.group(1)))}"' if title else None)
-    htmls = [doc.document(front)]
+    htmls = [doc.document(lead)] if lead else []
+    # The contents carries the publication title in, as the body parts do.
+    htmls.append(_carry(doc.document(front), [f"pubtitle {title_css}"] if lead and title_css else []))
     for run in runs:
         carried = []
         if title_css:
@@ -280,49 +298,52 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
             if previous:
                 carried.append(f'article "{_css_string(htmllib.unescape(previous[-1]))}"')
         # Strings the single render carries in from earlier pages (running heads).
-        part = doc.document(body[run.start:run.stop])
-        if carried:
-            part = part.replace("</head>", f"<style>html {{ string-set: {', '.join(carried)}; }}"
-                                           "</style>\n</head>", 1)
-        htmls.append(part)
+        htmls.append(_carry(doc.document(body[run.start:run.stop]), carried))
     htmls = mark_cross_part_links(htmls)
-    front_html, body_htmls = htmls[0], htmls[1:]
+    lead_htmls = htmls[:1] if lead else []
+    front_html, body_htmls = htmls[len(lead_htmls)], htmls[len(lead_htmls) + 1:]
     outcome.timings["split"] = clock() - start
 
-    # Phase 1: the body parts, and the front matter once for its length, balanced together.
+    # Phase 1: the lead part, the body parts, and the contents once for its length,
+    # balanced together.
     start = clock()
     placeholder = _with_numbers(front_html, {k: 998 for k in _targets(front_html)})
-    docs = [placeholder, *body_htmls]
-    costs = [estimate_cost(d) for d in docs]
-    groups = balance(costs, jobs)
+    docs = [*lead_htmls, placeholder, *body_htmls]
     results = run_parallel(_render_many, [([docs[i] for i in g], ctx) for g in groups], jobs)
     for result in results:
         if isinstance(result, str):
             raise Unsupported(result)
-    rendered = [r for group in results for r in group]
-    measured, parts = rendered[0], rendered[1:]
+    rendered: list[Rendered] = [None] * len(docs)  # type: ignore[list-item]
+    for group, result in zip(groups, results):
+        for i, r in zip(group, result):
+            rendered[i] = r
+    leads = rendered[:len(lead_htmls)]
+    measured, parts = rendered[len(lead_htmls)], rendered[len(lead_htmls) + 1:]
     outcome.worker_rss_kib = [group[-1].rss_kib for group in results]
     outcome.worker_cpu = [group[-1].cpu for group in results]
     outcome.timings["body"] = clock() - start
 
-    # Where each body part lands in the merged document, blanks included.
+    # Where each part lands in the merged document, blanks included.
     start = clock()
-    local = [anchor_pages([p.pdf]) for p in parts]
+    local = [anchor_pages([p.pdf]) for p in [*leads, *parts]]
+    lead_pages = sum(len(p.pages) for p in leads)
     front_pages = len(measured.pages)
     laid_front = measured
     for attempt in range(4):
-        offsets, blanks, position = [], [], front_pages
-        for part in parts:
-            if two_sided and (part.pages[0].side == "right") != (position % 2 == 0):
+        offsets, blanks, position = [], [], 0
+        for part in [*leads, laid_front, *parts]:
+            if position and two_sided and (part.pages[0].side == "right") != (position % 2 == 0):
                 blanks.append(position)
                 position += 1
             offsets.append(position)
-            position += len(part.pages)
-        pages = {name: offsets[i] + index for i, found in enumerate(local)
+            position += front_pages if part is laid_front else len(part.pages)
+        front_at = offsets[len(leads)]
+        placed = offsets[:len(leads)] + offsets[len(leads) + 1:]
+        pages = {name: placed[i] + index for i, found in enumerate(local)
                  for name, index in found.items()}
-        # links inside the front matter itself (the contents to "About this pack")
+        # links inside the contents itself
         for name, index in anchor_pages([laid_front.pdf]).items():
-            pages.setdefault(name, index)
+            pages.setdefault(name, front_at + index)
         final = render(_with_numbers(front_html, pages), ctx, finish_front)
         laid_front = final
         outcome.front_layouts += 1
@@ -335,12 +356,16 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
 
     # Merge, then blanks and page numbers.
     start = clock()
-    infos = list(final.pages)
-    for part in parts:
-        infos.extend(part.pages)
+    ordered = [*leads, final, *parts]
+    infos = [info for part in ordered for info in part.pages]
     blank_pdf = _blank_page(doc, ctx) if blanks else None
+    metadata = _metadata(final.pdf) if leads else None
 
     def finish(pdf) -> None:
+        if metadata is not None:
+            # The merged file keeps the first part's catalog; the XMP was installed
+            # (finish_front) on the contents, laid out here.
+            _set_metadata(pdf, metadata)
         if blank_pdf is not None:
             import pikepdf
 
@@ -365,19 +390,19 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
         if font is not None:
             stamp_at(pdf, stamps, Path(font[0]), font[1])
 
-    merged = merge_parts([final.pdf] + [p.pdf for p in parts], target, finish=finish)
-    outcome.page_map = _page_map(final, parts, blanks)
+    merged = merge_parts([p.pdf for p in ordered], target, finish=finish)
+    outcome.page_map = _page_map(ordered, blanks)
     outcome.cross_links = merged.cross_links
-    outcome.parts = [len(final.pages)] + [len(p.pages) for p in parts]
+    outcome.parts = [len(p.pages) for p in ordered]
     outcome.blanks = len(blanks)
     outcome.timings["merge"] = clock() - start
     if diags is not None:
-        for r in [final, *parts]:
+        for r in ordered:
             for d in r.diagnostics:
                 if d not in diags:
                     diags.append(d)
     if report is not None:
-        for r in [final, *parts]:
+        for r in ordered:
             report.artifacts += r.report.artifacts
             report.merged += r.report.merged
             report.languages += r.report.languages
@@ -387,9 +412,19 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
 
 
 def _runs(body: list[str], jobs: int) -> list[range]:
-    """Contiguous runs of body blocks, balanced by cost, cut only between units: a part
-    opener and the articles after it stay together, since bookmarks (and headings)
-    nest the articles under their part, which a part laid out alone cannot know."""
+    """Contiguous runs of body blocks, balanced by cost (see :func:`_plan`)."""
+    return _plan(body, jobs)[0]
+
+
+def _plan(body: list[str], jobs: int, before: list[float] | tuple = ()
+          ) -> tuple[list[range], list[list[int]]]:
+    """Runs of body blocks, and which documents each worker lays out.
+
+    Documents are numbered ``before`` first (their estimated costs), then the body
+    runs.  Runs are balanced by cost together with ``before`` and cut only between
+    units: a part opener and the articles after it stay together, since bookmarks
+    (and headings) nest the articles under their part, which a part laid out alone
+    cannot know."""
     units: list[range] = []
     in_part = False
     for i, block in enumerate(body):
@@ -402,18 +437,57 @@ def _runs(body: list[str], jobs: int) -> list[range]:
             units[-1] = range(units[-1].start, i + 1)
             continue
         units.append(range(i, i + 1))
-    costs = [sum(estimate_cost(body[i]) for i in unit) for unit in units]
-    return [range(units[r.start].start, units[r.stop - 1].stop) for r in balance(costs, jobs)]
+    costs = [*before, *(sum(estimate_cost(body[i]) for i in unit) for unit in units)]
+    runs: list[range] = []
+    groups: list[list[int]] = []
+    for group in balance(costs, jobs):
+        docs = [i for i in group if i < len(before)]
+        mine = [i - len(before) for i in group if i >= len(before)]
+        if mine:
+            docs.append(len(before) + len(runs))
+            runs.append(range(units[mine[0]].start, units[mine[-1]].stop))
+        groups.append(docs)
+    return runs, groups
 
 
-def _page_map(front: Rendered, parts: list[Rendered], blanks: list[int]) -> list[PageBreak]:
+def _page_map(parts: list[Rendered], blanks: list[int]) -> list[PageBreak]:
     """The parts' page starts renumbered as the merged document's pages.  An inserted
     blank page begins where the next page begins, as in a single layout."""
-    entries = list(front.breaks) + [b for part in parts for b in part.breaks]
+    entries = [b for part in parts for b in part.breaks]
     for position in blanks:  # ascending, like the blank pages themselves
         after = entries[position] if position < len(entries) else entries[-1]
         entries.insert(position, replace(after, before_text=False))
     return [replace(b, page=n, label=str(n)) for n, b in enumerate(entries, 1)]
+
+
+def _carry(part: str, carried: list[str]) -> str:
+    """``part`` with the named strings ``carried`` set on its root (running heads)."""
+    if not carried:
+        return part
+    return part.replace("</head>", f"<style>html {{ string-set: {', '.join(carried)}; }}"
+                                   "</style>\n</head>", 1)
+
+
+def _metadata(pdf_bytes: bytes) -> bytes | None:
+    """The XMP packet of a laid-out part, as installed by ``finish_front``."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        stream = pdf.Root.get("/Metadata")
+        return None if stream is None else stream.read_bytes()
+
+
+def _set_metadata(pdf, data: bytes) -> None:
+    """Install ``data`` as the catalog's XMP, unfiltered (any tool, and PDF/A, reads it as is)."""
+    import pikepdf
+
+    stream = pdf.Root.get("/Metadata")
+    if stream is None:
+        stream = pdf.make_stream(data)
+        stream.Type, stream.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+        pdf.Root.Metadata = stream
+    else:
+        stream.write(data)
 
 
 def _targets(front_html: str) -> set[str]:
