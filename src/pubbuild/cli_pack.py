@@ -29,6 +29,12 @@ def _jobs(value: str) -> int:
     return n
 
 
+def _add_jobs(parser: argparse.ArgumentParser,
+              what: str = "articles normalised in parallel (default: %(default)s)") -> None:
+    parser.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                        help=what)
+
+
 def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add the pack subcommands to the CLI's subparsers."""
     p = sub.add_parser("build", help="build every format (" + ", ".join(backends.names()) + ")",
@@ -37,9 +43,8 @@ def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None
     p.add_argument("target", nargs="?", type=Path, metavar="MANIFEST", help=TARGET_HELP)
     p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
                    help="folder for the outputs (default: build/ in the project)")
-    p.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                   help="articles normalised, and the PDF laid out, in N processes "
-                        "(default: the number of cores, %(default)s)")
+    _add_jobs(p, "articles normalised, and the PDF laid out, in N processes "
+                 "(default: the number of cores, %(default)s)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
                    help="build only this format (repeatable; default: all)")
     p.add_argument("--no-cache", action="store_true", help="normalise every article again")
@@ -58,8 +63,7 @@ def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--format", dest="report_format", choices=("text", "json"), default="text",
                    help="report format (default: text)")
-    p.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                   help="articles normalised in parallel (default: %(default)s)")
+    _add_jobs(p)
     common(p)
     p.set_defaults(func=cmd_check)
 
@@ -71,8 +75,7 @@ def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None
     p.add_argument("target", nargs="?", type=Path, metavar="MANIFEST", help=TARGET_HELP)
     p.add_argument("-o", "--output", type=Path, metavar="DIR",
                    help="the bag's folder (must not exist; default: build/<slug>-deposit)")
-    p.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
-                   help="articles normalised in parallel (default: %(default)s)")
+    _add_jobs(p)
     common(p)
     p.set_defaults(func=cmd_deposit)
 
