@@ -47,7 +47,8 @@ XREF_SCHEME = "pubbuild-xref:"
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
 _HREF_FRAGMENT = re.compile(r'(\shref=")#([^"]*)(")')
 
-PartSource = Path | str | bytes
+PartSource = Path | str | bytes | pikepdf.Pdf
+"""A part: a file, its bytes, or an open PDF (used as is: the merge modifies it in place)."""
 
 
 @dataclass(slots=True)
@@ -95,6 +96,8 @@ def mark_cross_part_links(parts: Sequence[str]) -> list[str]:
 
 
 def _open(source: PartSource) -> pikepdf.Pdf:
+    if isinstance(source, pikepdf.Pdf):
+        return source
     try:
         if isinstance(source, bytes):
             return pikepdf.open(io.BytesIO(source))
@@ -128,17 +131,22 @@ def anchor_pages(parts: Sequence[PartSource]) -> dict[str, int]:
 
     This is what a table of contents laid out as its own part needs: the
     parts before a destination are already laid out when the contents part
-    is, so its page numbers can be written as literal text.
+    is, so its page numbers can be written as literal text.  Parts given open
+    are read, not closed: the caller can merge them without parsing them again.
     """
     found: dict[str, int] = {}
     offset = 0
     for source in parts:
-        with _open(source) as pdf:
+        pdf = _open(source)
+        try:
             index = {page.objgen: i for i, page in enumerate(pdf.pages)}
             for name, dest in dests_of(pdf).items():
                 page = dest[0] if isinstance(dest, Array) else dest.get("/D")[0]
                 found.setdefault(name, offset + index[page.objgen])
             offset += len(pdf.pages)
+        finally:
+            if pdf is not source:
+                pdf.close()
     return found
 
 
@@ -264,13 +272,39 @@ def _retag(font: pikepdf.Object, name: str) -> None:
         font.FontDescriptor.FontName = Name(name)
 
 
-def _rename_ids(document: pikepdf.Object, used: set[str], index: int) -> int:
-    """Prefix structure IDs of this part that another part already used; fix /Headers to match."""
-    elements = list(_struct_elements(document))
-    renames: dict[str, str] = {}
-    for element in elements:
-        if "/ID" not in element:
+def _identified(struct_root: pikepdf.Object, document: pikepdf.Object
+                ) -> tuple[list[pikepdf.Object], list[pikepdf.Object] | None]:
+    """The structure elements of a part that carry an /ID, and every element if finding them took a walk.
+
+    A part's /IDTree lists them (PDF/UA wants every ID resolvable; pubbuild's
+    tagging repair writes one), which is far cheaper than walking thousands of
+    elements through pikepdf: only a part without an /IDTree is walked.
+    """
+    tree = struct_root.get("/IDTree")
+    if tree is None:
+        elements = list(_struct_elements(document))
+        return [e for e in elements if "/ID" in e], elements
+    found, seen = [], set()
+    for _, element in _name_tree_items(tree):
+        if not isinstance(element, Dictionary) or "/ID" not in element:
             continue
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue
+            seen.add(element.objgen)
+        found.append(element)
+    return found, None
+
+
+def _rename_ids(document: pikepdf.Object, identified: list[pikepdf.Object],
+                elements: list[pikepdf.Object] | None, used: set[str], index: int) -> int:
+    """Prefix structure IDs of this part that another part already used; fix /Headers to match.
+
+    ``identified`` are the part's elements with an /ID, ``elements`` all of
+    them if already known (else the tree is walked, only when an ID changed).
+    """
+    renames: dict[str, str] = {}
+    for element in identified:
         ident = bytes(element.ID).decode("latin-1")
         new = ident
         n = index
@@ -281,7 +315,7 @@ def _rename_ids(document: pikepdf.Object, used: set[str], index: int) -> int:
             renames[ident] = new
             element.ID = String(new)
     if renames:
-        for element in elements:
+        for element in (elements if elements is not None else _struct_elements(document)):
             for headers in _headers_arrays(element):
                 for i, header in enumerate(headers):
                     old = bytes(header).decode("latin-1")
@@ -334,7 +368,13 @@ class _Merged:
         self.tags = _FontTags()
         self.tags.claim(base)
         self.ids: set[str] = set()
-        _rename_ids(self.document, self.ids, 0)
+        identified, elements = _identified(root, self.document)
+        _rename_ids(self.document, identified, elements, self.ids, 0)
+        # IDTree entries, gathered part by part (the merged tree is never walked again)
+        self.id_tree: dict[bytes, pikepdf.Object] = {}
+        for element in identified:
+            if element.is_indirect:
+                self.id_tree.setdefault(bytes(element.ID), element)
 
     def append(self, part: pikepdf.Pdf, index: int, report: MergeReport) -> None:
         """Copy ``part`` (already open, modified in place) after the pages merged so far."""
@@ -345,7 +385,9 @@ class _Merged:
         if len(kids) != 1 or kids[0].get("/S") != "/Document":
             raise BuildError(f"PDF part {index + 1}: the structure root must hold one Document element")
         report.retagged_fonts += self.tags.claim(part)
-        report.renamed_ids += _rename_ids(kids[0], self.ids, index)
+        identified, elements = _identified(root, kids[0])
+        report.renamed_ids += _rename_ids(kids[0], identified, elements, self.ids, index)
+        identified = [e for e in identified if e.is_indirect]
         nums, self.next_key = _shift_keys(part, root.get("/ParentTree"), self.next_key)
         outlines = part.Root.get("/Outlines")
         dests = dests_of(part)
@@ -358,6 +400,7 @@ class _Merged:
             kids[0].K, Array(nums),
             Array(list(_siblings(outlines))) if outlines is not None else Array(),
             Array([String(n) for n in dests]), Array(list(dests.values())),
+            Array(identified),
         ]))
         copied = self.pdf.copy_foreign(bundle)
         copied = [None, *copied]
@@ -376,6 +419,8 @@ class _Merged:
                                name)
                 continue
             self.dests[name] = dest
+        for source, element in zip(identified, copied[6]):
+            self.id_tree.setdefault(bytes(source.ID), element)
 
     def resolve_cross_links(self) -> int:
         """Turn every marked cross-part link into a link to its named destination."""
@@ -439,16 +484,12 @@ class _Merged:
 
     def _id_tree(self) -> pikepdf.Object | None:
         """IDTree name tree: every element with an /ID, sorted (PDF/UA: IDs must resolve)."""
-        entries = {}
-        for element in _struct_elements(self.document):
-            if "/ID" in element and element.is_indirect:
-                entries.setdefault(bytes(element.ID), element)
-        if not entries:
+        if not self.id_tree:
             return None
         flat = Array()
-        for key in sorted(entries):
+        for key in sorted(self.id_tree):
             flat.append(String(key))
-            flat.append(entries[key])
+            flat.append(self.id_tree[key])
         return self.pdf.make_indirect(Dictionary(Names=flat))
 
 
@@ -463,10 +504,12 @@ def _siblings(outlines: pikepdf.Object) -> Iterator[pikepdf.Object]:
 
 def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
                 finish: Callable[[pikepdf.Pdf], None] | None = None) -> MergeReport:
-    """Merge tagged PDF parts (paths or bytes, in reading order) into ``target``.
+    """Merge tagged PDF parts (paths, bytes or open PDFs, in reading order) into ``target``.
 
     ``finish`` runs on the merged document before it is saved (page-number
-    stamping, see :mod:`pubbuild.pagestamp`).
+    stamping, see :mod:`pubbuild.pagestamp`).  Parts given open are modified
+    (the first one becomes the merged document) and left to the caller to
+    close; this saves parsing a part again that the caller has already read.
     """
     if not parts:
         raise BuildError("nothing to merge: no PDF parts")
@@ -490,8 +533,9 @@ def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
         except OSError as exc:
             raise BuildError(f"{target}: cannot write merged PDF: {exc}") from None
     finally:
-        for pdf in opened:
-            pdf.close()
+        for pdf, source in zip(opened, parts):
+            if pdf is not source:
+                pdf.close()
     logger.info("merged %d parts (%d pages, %d cross-part links)", len(parts),
                 sum(report.pages), report.cross_links)
     return report
