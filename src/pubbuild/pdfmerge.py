@@ -95,7 +95,8 @@ def mark_cross_part_links(parts: Sequence[str]) -> list[str]:
 # ---------------------------------------------------------------- reading parts
 
 
-def _open(source: PartSource) -> pikepdf.Pdf:
+def open_part(source: PartSource) -> pikepdf.Pdf:
+    """``source`` opened (an open PDF as it is); BuildError names a part that cannot be read."""
     if isinstance(source, pikepdf.Pdf):
         return source
     try:
@@ -137,7 +138,7 @@ def anchor_pages(parts: Sequence[PartSource]) -> dict[str, int]:
     found: dict[str, int] = {}
     offset = 0
     for source in parts:
-        pdf = _open(source)
+        pdf = open_part(source)
         try:
             index = {page.objgen: i for i, page in enumerate(pdf.pages)}
             for name, dest in dests_of(pdf).items():
@@ -514,12 +515,12 @@ def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
     if not parts:
         raise BuildError("nothing to merge: no PDF parts")
     report = MergeReport()
-    opened = [_open(parts[0])]
+    opened = [open_part(parts[0])]
     try:
         merged = _Merged(opened[0])
         report.pages.append(len(opened[0].pages))
         for index, source in enumerate(parts[1:], 1):
-            part = _open(source)
+            part = open_part(source)
             opened.append(part)
             report.pages.append(len(part.pages))
             merged.append(part, index, report)
