@@ -350,6 +350,75 @@ def test_colliding_structure_ids_are_prefixed_and_headers_follow(tmp_path):
         assert len(tables) == 3
 
 
+def with_id_tree(data: bytes) -> bytes:
+    """``data`` with the /IDTree pubbuild's tagging repair writes (plain WeasyPrint writes none)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        ids = sorted((bytes(e.ID), e) for e, _ in struct_walk(pdf) if "/ID" in e)
+        assert ids
+        flat = pikepdf.Array()
+        for key, element in ids:
+            flat.extend([pikepdf.String(key), element])
+        pdf.Root.StructTreeRoot.IDTree = pdf.make_indirect(pikepdf.Dictionary(Names=flat))
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def test_parts_with_an_id_tree_merge_as_parts_without(tmp_path):
+    part = render(page(article(*ARTICLES[0])), numbers=False)
+    walked = merge_parts([part, part, part], tmp_path / "walked.pdf")
+    indexed = merge_parts([with_id_tree(part)] * 3, tmp_path / "indexed.pdf")
+    assert walked.renamed_ids == indexed.renamed_ids == 4
+    def ids_and_headers(path):
+        with pikepdf.open(path) as pdf:
+            names = pdf.Root.StructTreeRoot.IDTree.Names
+            tree = [(bytes(names[i]), str(names[i + 1].S)) for i in range(0, len(names), 2)]
+            walk = [(str(e.S), bytes(e.get("/ID", b"")),
+                     [bytes(h) for h in e.A.Headers] if "/A" in e and "/Headers" in e.A else [])
+                    for e, _ in struct_walk(pdf)]
+            return tree, walk
+    assert ids_and_headers(tmp_path / "walked.pdf") == ids_and_headers(tmp_path / "indexed.pdf")
+
+
+def test_first_part_gives_the_catalog_though_a_later_part_is_longer(tmp_path):
+    """The merged document is built inside its longest part (fewer objects to copy),
+    but it must read as if the first part were the base."""
+    def edited(data: bytes, name: str, **catalog) -> bytes:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for key, value in catalog.items():
+                pdf.Root["/" + key] = pikepdf.Name(value)
+            pdf.docinfo["/Title"] = name
+            pdf.Root.StructTreeRoot.RoleMap = pikepdf.Dictionary({f"/{name}": pikepdf.Name.Sect})
+            document = pdf.Root.StructTreeRoot.K
+            (document[0] if isinstance(document, pikepdf.Array) else document).T = name
+            out = io.BytesIO()
+            pdf.save(out)
+            return out.getvalue()
+    first = edited(render(page(article(*ARTICLES[0])), numbers=False), "First",
+                   PageLayout="/TwoColumnLeft")
+    longest = edited(render(page(article(*ARTICLES[1])), numbers=False), "Longest",
+                     PageMode="/UseOutlines")
+    sizes = [len(pikepdf.open(io.BytesIO(p)).pages) for p in (first, longest)]
+    assert sizes[1] > sizes[0]
+    merge_parts([first, longest], tmp_path / "m.pdf")
+    with pikepdf.open(tmp_path / "m.pdf") as pdf:
+        assert len(pdf.pages) == sum(sizes)
+        assert pdf.Root.PageLayout == "/TwoColumnLeft" and "/PageMode" not in pdf.Root
+        assert str(pdf.docinfo.Title) == "First"
+        root = pdf.Root.StructTreeRoot
+        assert list(root.RoleMap.keys()) == ["/First"]
+        document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+        assert str(document.T) == "First" and document.P.objgen == root.objgen
+        assert [(t, p) for depth, t, p in outline(pdf) if depth == 0] == [
+            ("Yerevan notes", 0), ("Athens notes", sizes[0])]
+        for element in document.K:
+            assert element.P.objgen == document.objgen
+    # the same parts as bytes and already open give the same file
+    pdfs = [pikepdf.open(io.BytesIO(p)) for p in (first, longest)]
+    merge_parts(pdfs, tmp_path / "open.pdf")
+    assert (tmp_path / "open.pdf").read_bytes() == (tmp_path / "m.pdf").read_bytes()
+
+
 def test_unresolvable_cross_link_is_a_build_error(tmp_path):
     html = page('<p>go <a href="pubbuild-xref:ghost">there</a></p>')
     part = weasyprint.HTML(string=html).write_pdf(pdf_tags=True, pdf_variant="pdf/ua-1")

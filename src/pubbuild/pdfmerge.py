@@ -5,17 +5,24 @@ the document, so big packs are rendered as several parts in parallel (see
 :mod:`pubbuild.pdfparallel`).  Rendered WeasyPrint documents cannot cross a
 process boundary, so parts travel as PDFs and are merged here with pikepdf.
 
-Recipe (:func:`merge_parts`): the first part is the base (its catalog gives
-MarkInfo, Lang, ViewerPreferences, XMP, output intents and document info) ->
-each further part is prepared in place (ParentTree keys, ``/StructParents`` and
-``/StructParent`` shifted past the keys already used; font subset tags that
-clash with a different subset retagged; clashing structure IDs prefixed) ->
-its pages, top-level structure elements, ParentTree entries, outlines and named
-destinations are copied in one bundle, so every page reference inside them
-maps to the copied page -> cross-part links (marked before layout by
+Recipe (:func:`merge_parts`): every part is prepared in place, in reading
+order (ParentTree keys, ``/StructParents`` and ``/StructParent`` shifted past
+the keys already used; font subset tags that clash with a different subset
+retagged; clashing structure IDs prefixed) -> the longest part is kept as the
+container (copying costs time per object) and every other part's pages,
+top-level structure elements, ParentTree entries, outlines, named
+destinations and IDTree entries are copied into it in one bundle, before or
+after its pages, so every page reference inside them maps to the copied page
+-> the container takes the first part's catalog (MarkInfo, Lang,
+ViewerPreferences, XMP, output intents), document info, structure root and
+Document entries, so the result is as if the parts were appended to the
+first -> cross-part links (marked before layout by
 :func:`mark_cross_part_links`) become named destinations -> named
 destinations are sorted, an IDTree is written -> saved with object streams and
 a content-derived /ID, so the same parts always give the same bytes.
+
+Structure IDs come from each part's own /IDTree (pubbuild's tagging repair
+writes one); only a part without one has its structure tree walked.
 
 Before layout, :func:`mark_cross_part_links` rewrites links whose target lies
 in another part: WeasyPrint would drop them (it only resolves anchors inside
@@ -348,80 +355,151 @@ def _shift_keys(pdf: pikepdf.Pdf, parent_tree: pikepdf.Object, offset: int) -> t
 # ---------------------------------------------------------------- merging
 
 
+@dataclass(slots=True)
+class _Part:
+    """One part, prepared in place for the merge (fonts retagged, IDs prefixed, keys shifted)."""
+
+    pdf: pikepdf.Pdf
+    kids: list
+    """The kids of its Document structure element: they join the merged Document."""
+    nums: list
+    """Its ParentTree pairs, keys already shifted."""
+    outline_items: list
+    outline_count: int
+    dests: dict[str, pikepdf.Object]
+    ids: list[tuple[bytes, pikepdf.Object]]
+    """Its indirect structure elements with an /ID, by ID (for the IDTree)."""
+
+
+def _document(pdf: pikepdf.Pdf, index: int) -> tuple[pikepdf.Object, pikepdf.Object]:
+    """The StructTreeRoot of part ``index`` and its one Document element."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        raise BuildError(f"PDF part {index + 1} is not tagged (no StructTreeRoot): render with pdf_tags")
+    kids = root.K if isinstance(root.K, Array) else Array([root.K])
+    if len(kids) != 1 or kids[0].get("/S") != "/Document":
+        raise BuildError(f"PDF part {index + 1}: the structure tree root must hold one Document element")
+    return root, kids[0]
+
+
+def _kids(element: pikepdf.Object) -> list:
+    kids = element.get("/K")
+    return [] if kids is None else list(kids) if isinstance(kids, Array) else [kids]
+
+
 class _Merged:
-    """The growing merged document: the first part plus everything appended to it."""
+    """The merged document, built inside its longest part.
 
-    def __init__(self, base: pikepdf.Pdf) -> None:
-        self.pdf = base
-        root = base.Root.get("/StructTreeRoot")
-        if root is None:
-            raise BuildError("PDF part 1 is not tagged (no StructTreeRoot): render with pdf_tags")
-        self.struct_root = root
-        kids = root.K if isinstance(root.K, Array) else Array([root.K])
-        if len(kids) != 1 or kids[0].get("/S") != "/Document":
-            raise BuildError("PDF part 1: the structure tree root must hold one Document element")
-        self.document = kids[0]
-        self.nums, self.next_key = _shift_keys(base, root.get("/ParentTree"), 0)
-        self.dests = dests_of(base)
-        outlines = base.Root.get("/Outlines")
-        self.outline_items = list(_siblings(outlines)) if outlines is not None else []
-        self.outline_count = int(outlines.get("/Count", 0)) if outlines is not None else 0
-        self.tags = _FontTags()
-        self.tags.claim(base)
-        self.ids: set[str] = set()
-        identified, elements = _identified(root, self.document)
-        _rename_ids(self.document, identified, elements, self.ids, 0)
-        # IDTree entries, gathered part by part (the merged tree is never walked again)
+    Copying a part costs time in proportion to its objects, so the longest
+    part is not copied: the others are copied into it, before or after its
+    pages, and it takes the first part's catalog, document information,
+    structure root and Document entries, as if the first part were the base.
+    """
+
+    def __init__(self, pdfs: Sequence[pikepdf.Pdf], report: MergeReport) -> None:
+        found = [_document(pdf, index) for index, pdf in enumerate(pdfs)]
+        self.base_at = max(range(len(pdfs)), key=lambda i: (len(pdfs[i].pages), -i))
+        self.pdf = pdfs[self.base_at]
+        self.struct_root, self.document = found[self.base_at]
+        tags, used = _FontTags(), set()
+        self.next_key = 0
+        parts = []
+        # Prepared in reading order: which part keeps a font tag or an ID, and the
+        # ParentTree keys, are as if the parts were appended one by one.
+        for index, (pdf, (root, document)) in enumerate(zip(pdfs, found)):
+            retagged = tags.claim(pdf)
+            identified, elements = _identified(root, document)
+            renamed = _rename_ids(document, identified, elements, used, index)
+            if index:
+                report.retagged_fonts += retagged
+                report.renamed_ids += renamed
+            nums, self.next_key = _shift_keys(pdf, root.get("/ParentTree"), self.next_key)
+            outlines = pdf.Root.get("/Outlines")
+            parts.append(_Part(
+                pdf, _kids(document), nums, list(_siblings(outlines)) if outlines is not None else [],
+                int(outlines.get("/Count", 0)) if outlines is not None else 0, dests_of(pdf),
+                [(bytes(e.ID), e) for e in identified if e.is_indirect]))
+        first = pdfs[0]
+        info = first.trailer.get("/Info")
+        catalog = [first.Root, found[0][0], found[0][1], *([info] if info is not None else [])]
+        before = 0
+        for index, part in enumerate(parts):
+            if index == self.base_at:
+                continue
+            at = before if index < self.base_at else None
+            parts[index], copied = self._copy(part, at, catalog if index == 0 else [])
+            if index == 0:
+                self._take_catalog(*copied)
+            if at is not None:
+                before += len(part.pdf.pages)
+        self.nums: list = []
+        self.outline_items: list = []
+        self.outline_count = 0
+        self.dests: dict[str, pikepdf.Object] = {}
         self.id_tree: dict[bytes, pikepdf.Object] = {}
-        for element in identified:
-            if element.is_indirect:
-                self.id_tree.setdefault(bytes(element.ID), element)
+        kids: list = []
+        for index, part in enumerate(parts):
+            if index != self.base_at:
+                for element in part.kids:
+                    if isinstance(element, Dictionary):
+                        element.P = self.document
+            kids.extend(part.kids)
+            self.nums.extend(part.nums)
+            self.outline_items.extend(part.outline_items)
+            self.outline_count += part.outline_count
+            for name, dest in part.dests.items():
+                if name in self.dests:
+                    logger.warning("named destination %r occurs in more than one part; the first "
+                                   "is kept", name)
+                    continue
+                self.dests[name] = dest
+            for key, element in part.ids:
+                self.id_tree.setdefault(key, element)
+        self.document.K = Array(kids)
 
-    def append(self, part: pikepdf.Pdf, index: int, report: MergeReport) -> None:
-        """Copy ``part`` (already open, modified in place) after the pages merged so far."""
-        root = part.Root.get("/StructTreeRoot")
-        if root is None:
-            raise BuildError(f"PDF part {index + 1} is not tagged (no StructTreeRoot)")
-        kids = root.K if isinstance(root.K, Array) else Array([root.K])
-        if len(kids) != 1 or kids[0].get("/S") != "/Document":
-            raise BuildError(f"PDF part {index + 1}: the structure root must hold one Document element")
-        report.retagged_fonts += self.tags.claim(part)
-        identified, elements = _identified(root, kids[0])
-        report.renamed_ids += _rename_ids(kids[0], identified, elements, self.ids, index)
-        identified = [e for e in identified if e.is_indirect]
-        nums, self.next_key = _shift_keys(part, root.get("/ParentTree"), self.next_key)
-        outlines = part.Root.get("/Outlines")
-        dests = dests_of(part)
+    def _copy(self, part: _Part, at: int | None, extra: list) -> tuple[_Part, list]:
+        """Copy ``part``'s pages (inserted at page ``at``, None: appended) and all the merge
+        takes from it into the merged document, and the objects ``extra`` of it too.
+
+        Returns ``part`` as copied and the copies of ``extra``.
+        """
         # Pages first: QPDF keeps one object map per source, so the bundle copied
         # next finds every /Pg, /Dest and /OBJR page reference already mapped
         # (pages reached only through such references would be copied as null).
-        for page in part.pages:
-            self.pdf.pages.append(page)
-        bundle = part.make_indirect(Array([
-            kids[0].K, Array(nums),
-            Array(list(_siblings(outlines))) if outlines is not None else Array(),
-            Array([String(n) for n in dests]), Array(list(dests.values())),
-            Array(identified),
+        for offset, page in enumerate(part.pdf.pages):
+            if at is None:
+                self.pdf.pages.append(page)
+            else:
+                self.pdf.pages.insert(at + offset, page)
+        bundle = part.pdf.make_indirect(Array([
+            Array(part.kids), Array(part.nums), Array(part.outline_items),
+            Array(list(part.dests.values())), Array([e for _, e in part.ids]), Array(extra),
         ]))
-        copied = self.pdf.copy_foreign(bundle)
-        copied = [None, *copied]
-        for element in copied[1]:
-            if isinstance(element, Dictionary):
-                element.P = self.document
-            self.document.K.append(element)
-        self.nums.extend(copied[2])
-        if outlines is not None:
-            self.outline_items.extend(copied[3])
-            self.outline_count += int(outlines.get("/Count", 0))
-        for name, dest in zip(copied[4], copied[5]):
-            name = str(name)
-            if name in self.dests:
-                logger.warning("named destination %r occurs in more than one part; the first is kept",
-                               name)
-                continue
-            self.dests[name] = dest
-        for source, element in zip(identified, copied[6]):
-            self.id_tree.setdefault(bytes(source.ID), element)
+        kids, nums, items, dests, ids, extra = self.pdf.copy_foreign(bundle)
+        copied = _Part(self.pdf, list(kids), list(nums), list(items), part.outline_count,
+                       dict(zip(part.dests, dests)), list(zip([k for k, _ in part.ids], ids)))
+        return copied, list(extra)
+
+    def _take_catalog(self, catalog: pikepdf.Object, struct_root: pikepdf.Object,
+                      document: pikepdf.Object, info: pikepdf.Object | None = None) -> None:
+        """Give the merged document the first part's entries (copies): catalog, document
+        information, structure root and Document element, all but what the merge joins."""
+        def replace(target: pikepdf.Object, source: pikepdf.Object, keep: tuple[str, ...]) -> None:
+            for key in list(target.keys()):
+                if key not in keep:
+                    del target[key]
+            for key, value in source.items():
+                if key not in keep:
+                    target[key] = value
+        replace(self.pdf.Root, catalog, ("/Pages", "/StructTreeRoot"))
+        replace(self.struct_root, struct_root, ("/K", "/ParentTree", "/ParentTreeNextKey"))
+        self.struct_root.K = Array([self.document]) if isinstance(struct_root.K, Array) \
+            else self.document
+        replace(self.document, document, ("/K", "/P"))
+        if info is not None:
+            self.pdf.trailer.Info = info
+        elif "/Info" in self.pdf.trailer:
+            del self.pdf.trailer["/Info"]
 
     def resolve_cross_links(self) -> int:
         """Turn every marked cross-part link into a link to its named destination."""
@@ -509,21 +587,18 @@ def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
 
     ``finish`` runs on the merged document before it is saved (page-number
     stamping, see :mod:`pubbuild.pagestamp`).  Parts given open are modified
-    (the first one becomes the merged document) and left to the caller to
+    (the longest one becomes the merged document) and left to the caller to
     close; this saves parsing a part again that the caller has already read.
     """
     if not parts:
         raise BuildError("nothing to merge: no PDF parts")
     report = MergeReport()
-    opened = [open_part(parts[0])]
+    opened: list[pikepdf.Pdf] = []
     try:
-        merged = _Merged(opened[0])
-        report.pages.append(len(opened[0].pages))
-        for index, source in enumerate(parts[1:], 1):
-            part = open_part(source)
-            opened.append(part)
-            report.pages.append(len(part.pages))
-            merged.append(part, index, report)
+        for source in parts:
+            opened.append(open_part(source))
+        report.pages = [len(pdf.pages) for pdf in opened]
+        merged = _Merged(opened, report)
         report.cross_links = merged.resolve_cross_links()
         merged.finish()
         if finish is not None:

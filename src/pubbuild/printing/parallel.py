@@ -331,7 +331,6 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     with contextlib.ExitStack() as opened:
         pdfs = [opened.enter_context(open_part(p.pdf)) for p in [*leads, *parts]]
         local = [anchor_pages([pdf]) for pdf in pdfs]
-        lead_pages = sum(len(p.pages) for p in leads)
         front_pages = len(measured.pages)
         laid_front = measured
         for attempt in range(4):
