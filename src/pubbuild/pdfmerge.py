@@ -401,11 +401,29 @@ class _Merged:
         self.base_at = max(range(len(pdfs)), key=lambda i: (len(pdfs[i].pages), -i))
         self.pdf = pdfs[self.base_at]
         self.struct_root, self.document = found[self.base_at]
+        parts = self._prepare(pdfs, found, report)
+        first = pdfs[0]
+        info = first.trailer.get("/Info")
+        catalog = [first.Root, *found[0], *([info] if info is not None else [])]
+        before = 0
+        for index, part in enumerate(parts):
+            if index == self.base_at:
+                continue
+            at = before if index < self.base_at else None
+            parts[index], copied = self._copy(part, at, catalog if index == 0 else [])
+            if index == 0:
+                self._take_catalog(*copied)
+            if at is not None:
+                before += len(part.pdf.pages)
+        self._join(parts)
+
+    def _prepare(self, pdfs: Sequence[pikepdf.Pdf], found: list[tuple], report: MergeReport
+                 ) -> list[_Part]:
+        """Prepare every part in place, in reading order: which part keeps a font tag or
+        an ID, and the ParentTree keys, are as if the parts were appended one by one."""
         tags, used = _FontTags(), set()
         self.next_key = 0
         parts = []
-        # Prepared in reading order: which part keeps a font tag or an ID, and the
-        # ParentTree keys, are as if the parts were appended one by one.
         for index, (pdf, (root, document)) in enumerate(zip(pdfs, found)):
             retagged = tags.claim(pdf)
             identified, elements = _identified(root, document)
@@ -419,19 +437,10 @@ class _Merged:
                 pdf, _kids(document), nums, list(_siblings(outlines)) if outlines is not None else [],
                 int(outlines.get("/Count", 0)) if outlines is not None else 0, dests_of(pdf),
                 [(bytes(e.ID), e) for e in identified if e.is_indirect]))
-        first = pdfs[0]
-        info = first.trailer.get("/Info")
-        catalog = [first.Root, found[0][0], found[0][1], *([info] if info is not None else [])]
-        before = 0
-        for index, part in enumerate(parts):
-            if index == self.base_at:
-                continue
-            at = before if index < self.base_at else None
-            parts[index], copied = self._copy(part, at, catalog if index == 0 else [])
-            if index == 0:
-                self._take_catalog(*copied)
-            if at is not None:
-                before += len(part.pdf.pages)
+        return parts
+
+    def _join(self, parts: list[_Part]) -> None:
+        """Gather the parts' (copied) trees in reading order under the one Document."""
         self.nums: list = []
         self.outline_items: list = []
         self.outline_count = 0
