@@ -30,7 +30,6 @@ return False, and the backend lays the document out in one piece instead.
 
 from __future__ import annotations
 
-import contextlib
 import html as htmllib
 import io
 import logging
@@ -324,83 +323,85 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     outcome.worker_cpu = [group[-1].cpu for group in results]
     outcome.timings["body"] = clock() - start
 
-    # Where each part lands in the merged document, blanks included.  Each part is
-    # parsed once, here for its anchors and below for the merge: QPDF reads a part's
-    # object stream whole on opening it, about 70 ms for a 200-page part.
+    # Where each part lands in the merged document, blanks included.
     start = clock()
-    with contextlib.ExitStack() as opened:
-        pdfs = [opened.enter_context(open_part(p.pdf)) for p in [*leads, *parts]]
-        local = [anchor_pages([pdf]) for pdf in pdfs]
-        front_pages = len(measured.pages)
-        laid_front = measured
-        for attempt in range(4):
-            offsets, blanks, position = [], [], 0
-            for part in [*leads, laid_front, *parts]:
-                if position and two_sided and (part.pages[0].side == "right") != (position % 2 == 0):
-                    blanks.append(position)
-                    position += 1
-                offsets.append(position)
-                position += front_pages if part is laid_front else len(part.pages)
-            front_at = offsets[len(leads)]
-            placed = offsets[:len(leads)] + offsets[len(leads) + 1:]
-            pages = {name: placed[i] + index for i, found in enumerate(local)
-                     for name, index in found.items()}
-            # links inside the contents itself
-            for name, index in anchor_pages([laid_front.pdf]).items():
-                pages.setdefault(name, front_at + index)
-            final = render(_with_numbers(front_html, pages), ctx, finish_front)
-            laid_front = final
-            outcome.front_layouts += 1
-            if len(final.pages) == front_pages:
-                break
-            front_pages = len(final.pages)  # the numbers changed its length: once more
-        else:
-            raise BuildError("the contents page does not settle on a length")
-        outcome.timings["front"] = clock() - start
+    # Each part is parsed once, for its anchors here and for the merge below: QPDF
+    # reads a part's whole object stream on opening it (~70 ms for 200 pages).  They
+    # hold no file, only memory, so an error on the way just leaves them to refcounting.
+    pdfs = [open_part(p.pdf) for p in [*leads, *parts]]
+    local = [anchor_pages([pdf]) for pdf in pdfs]
+    lead_pages = sum(len(p.pages) for p in leads)
+    front_pages = len(measured.pages)
+    laid_front = measured
+    for attempt in range(4):
+        offsets, blanks, position = [], [], 0
+        for part in [*leads, laid_front, *parts]:
+            if position and two_sided and (part.pages[0].side == "right") != (position % 2 == 0):
+                blanks.append(position)
+                position += 1
+            offsets.append(position)
+            position += front_pages if part is laid_front else len(part.pages)
+        front_at = offsets[len(leads)]
+        placed = offsets[:len(leads)] + offsets[len(leads) + 1:]
+        pages = {name: placed[i] + index for i, found in enumerate(local)
+                 for name, index in found.items()}
+        # links inside the contents itself
+        for name, index in anchor_pages([laid_front.pdf]).items():
+            pages.setdefault(name, front_at + index)
+        final = render(_with_numbers(front_html, pages), ctx, finish_front)
+        laid_front = final
+        outcome.front_layouts += 1
+        if len(final.pages) == front_pages:
+            break
+        front_pages = len(final.pages)  # the numbers changed its length: once more
+    else:
+        raise BuildError("the contents page does not settle on a length")
+    outcome.timings["front"] = clock() - start
 
-        # Merge, then blanks and page numbers.
-        start = clock()
-        ordered = [*leads, final, *parts]
-        infos = [info for part in ordered for info in part.pages]
-        blank_pdf = _blank_page(doc, ctx) if blanks else None
-        final_pdf = opened.enter_context(open_part(final.pdf))
-        metadata = _metadata(final_pdf) if leads else None
+    # Merge, then blanks and page numbers.
+    start = clock()
+    ordered = [*leads, final, *parts]
+    infos = [info for part in ordered for info in part.pages]
+    blank_pdf = _blank_page(doc, ctx) if blanks else None
+    pdfs.insert(len(leads), open_part(final.pdf))
+    metadata = _metadata(pdfs[len(leads)]) if leads else None
 
-        def finish(pdf) -> None:
-            if metadata is not None:
-                # The merged file keeps the first part's catalog; the XMP was installed
-                # (finish_front) on the contents, laid out here.
-                _set_metadata(pdf, metadata)
-            if blank_pdf is not None:
-                import pikepdf
+    def finish(pdf) -> None:
+        if metadata is not None:
+            # The merged file keeps the first part's catalog; the XMP was installed
+            # (finish_front) on the contents, laid out here.
+            _set_metadata(pdf, metadata)
+        if blank_pdf is not None:
+            import pikepdf
 
-                with pikepdf.open(io.BytesIO(blank_pdf)) as source:
-                    for position in blanks:  # ascending: each index already counts earlier blanks
-                        page = pdf.copy_foreign(source.pages[1].obj)
-                        for key in ("/StructParents", "/Annots"):
-                            if key in page:
-                                del page[key]
-                        pdf.pages.insert(position, pikepdf.Page(page))
-                        infos.insert(position, PageInfo(side="left", number=None))
-            stamps, font = [], None
-            for index, info in enumerate(infos):
-                if info.number is None:
-                    stamps.append(None)
-                    continue
-                if font is not None and info.font != font:
-                    raise BuildError("page numbers in more than one font")
-                font = info.font
-                n = info.number
-                stamps.append(Stamp(str(index + 1), n.x, n.baseline, n.size, n.align))
-            if font is not None:
-                stamp_at(pdf, stamps, Path(font[0]), font[1])
+            with pikepdf.open(io.BytesIO(blank_pdf)) as source:
+                for position in blanks:  # ascending: each index already counts earlier blanks
+                    page = pdf.copy_foreign(source.pages[1].obj)
+                    for key in ("/StructParents", "/Annots"):
+                        if key in page:
+                            del page[key]
+                    pdf.pages.insert(position, pikepdf.Page(page))
+                    infos.insert(position, PageInfo(side="left", number=None))
+        stamps, font = [], None
+        for index, info in enumerate(infos):
+            if info.number is None:
+                stamps.append(None)
+                continue
+            if font is not None and info.font != font:
+                raise BuildError("page numbers in more than one font")
+            font = info.font
+            n = info.number
+            stamps.append(Stamp(str(index + 1), n.x, n.baseline, n.size, n.align))
+        if font is not None:
+            stamp_at(pdf, stamps, Path(font[0]), font[1])
 
-        merged = merge_parts([*pdfs[:len(leads)], final_pdf, *pdfs[len(leads):]], target,
-                             finish=finish)
-        outcome.page_map = _page_map(ordered, blanks)
-        outcome.cross_links = merged.cross_links
-        outcome.parts = [len(p.pages) for p in ordered]
-        outcome.blanks = len(blanks)
+    merged = merge_parts(pdfs, target, finish=finish)
+    while pdfs:  # freed here, so the merge timing counts it (QPDF takes ~0.1 s)
+        pdfs.pop().close()
+    outcome.page_map = _page_map(ordered, blanks)
+    outcome.cross_links = merged.cross_links
+    outcome.parts = [len(p.pages) for p in ordered]
+    outcome.blanks = len(blanks)
     outcome.timings["merge"] = clock() - start
     if diags is not None:
         for r in ordered:
