@@ -192,6 +192,19 @@ def test_merged_file_is_deterministic(tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
+def test_no_font_folders_left_behind(tmp_path, monkeypatch):
+    """WeasyPrint copies @font-face fonts into a temporary folder per font configuration;
+    the workers exit without finalising it, so the layout removes what it made."""
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # the forked workers inherit it
+    outcome = parallel.layout(synthetic(5), _context(tmp_path), tmp_path / "x.pdf", 2, False)
+    assert len(outcome.parts) >= 3
+    assert sorted(p.name for p in scratch.iterdir()) == []
+
+
 def test_unsupported_page_numbers_fall_back(tmp_path):
     html = synthetic(4).replace("</head>", "<style>@page { @bottom-center { content: "
                                 "counter(page) ' of ' counter(pages); } }</style></head>", 1)

@@ -165,6 +165,9 @@ class PdfBackend(Backend):
                                  .encode()).hexdigest()
         report = tagging.TaggingReport()
         pydyf_fix.install()
+        from ..printing import leaders  # imports WeasyPrint's layout: only when laying out
+
+        leaders.install()
         jobs = self.options.extra.get("jobs") or default_jobs()
         if jobs > 1 and parallel.write(self, pub, target, html, identifier, archival, jobs):
             return
