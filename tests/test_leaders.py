@@ -9,9 +9,9 @@ import pytest
 
 weasyprint = pytest.importorskip("weasyprint")
 
-from weasyprint.layout import inline  # noqa: E402
+from weasyprint.layout import inline
 
-from pubbuild.printing import leaders  # noqa: E402
+from pubbuild.printing import leaders
 
 CONTENTS = """<!DOCTYPE html><html lang="en"><head><style>
 @page { size: A5; margin: 15mm; }

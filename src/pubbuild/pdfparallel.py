@@ -74,18 +74,29 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def pool_context():
+    """The multiprocessing context workers start in: forked where the platform allows
+    it, so that they start with WeasyPrint already imported (spawning would redo that
+    in every worker)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def worker_pool(jobs: int, initializer: Callable[..., None] | None = None,
+                initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes (use it as a context manager)."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(),
+                               initializer=initializer, initargs=initargs)
+
+
 def run_parallel(function: Callable[[T], R], tasks: Sequence[T], jobs: int) -> list[R]:
     """``[function(t) for t in tasks]``, in ``jobs`` worker processes, results in task order.
 
     ``function`` must be a module-level function and tasks picklable; each
     worker lays out one part and returns it as PDF bytes (rendered WeasyPrint
-    documents hold cffi pointers and cannot cross processes).  Workers are
-    forked where the platform allows it: they start with WeasyPrint already
-    imported, which spawning would redo in every worker.
+    documents hold cffi pointers and cannot cross processes).
     """
     if jobs <= 1 or len(tasks) <= 1:
         return [function(task) for task in tasks]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+    with worker_pool(min(jobs, len(tasks))) as pool:
         return list(pool.map(function, tasks))

@@ -43,8 +43,8 @@ from pathlib import Path
 from ..errors import BuildError
 from ..pagemap import PageBreak, page_breaks
 from ..pagestamp import Stamp, stamp_at
-from ..pdfmerge import XREF_SCHEME, anchor_pages, mark_cross_part_links, merge_parts, open_part
-from ..pdfparallel import balance, estimate_cost, run_parallel
+from ..pdfmerge import XREF_SCHEME, mark_cross_part_links, merge_parts, open_part
+from ..pdfparallel import balance, estimate_cost, pool_context, worker_pool
 from . import blocks, fonts, tagging
 from .fetcher import make_fetcher
 
@@ -52,12 +52,13 @@ logger = logging.getLogger(__name__)
 
 #: Classes of the blocks that make up the front matter (up to the contents, which is laid out last).
 FRONT = frozenset({"cover", "titlepage", "toc"})
-#: Balancing weights, measured on the 100-article bench pack (a body part lays out about
-#: 1,500 estimated cost units a second): every extra document a worker lays out costs
-#: about 0.23 s (stylesheet, fonts) whatever its size, and a contents line (dotted leader,
-#: page number) about 4 times what its size estimates.
-DOCUMENT_COST = 350.0
-CONTENTS_WEIGHT = 4.0
+#: Balancing weights, measured in one process on the 100-article bench pack (a body
+#: part lays out and draws about 1,430 estimated cost units a second, 0.70 ms each):
+#: every extra document a worker lays out costs about 0.07 s whatever its size
+#: (stylesheet, box tree; the fonts are registered once per worker), and a contents
+#: line (dotted leader, page number) about 1.2 times what its size estimates.
+DOCUMENT_COST = 100.0
+CONTENTS_WEIGHT = 1.2
 TARGET_COUNTER = "target-counter(attr(href url), page)"
 PAGE_ATTR = "data-pb-page"
 PX = 0.75  # CSS px -> PDF points, as WeasyPrint draws
@@ -107,6 +108,9 @@ class Rendered:
     seconds: float = 0.0
     breaks: list[PageBreak] = field(default_factory=list)
     """Where each of its pages begins (numbered within the part), for the EPUB's page list."""
+    anchors: dict[str, int] = field(default_factory=dict)
+    """Page index (0-based, in the part) of each anchor, the first where a name repeats
+    (what WeasyPrint makes its named destinations from)."""
 
 
 # ---------------------------------------------------------------- one part (any process)
@@ -157,8 +161,12 @@ def _take_number(page) -> PageInfo:
     return info
 
 
-def render(html: str, ctx: Context, finish=None, font_config=None) -> Rendered:
+def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
+           draw: bool = True) -> Rendered:
     """Lay ``html`` out and draw it as a tagged PDF without page numbers.
+
+    ``laid(result)`` is called once the layout is done, before drawing, with what the
+    layout tells (pages, anchors; no PDF yet); with ``draw=False`` nothing is drawn.
 
     Documents laid out one after the other in a process can share ``font_config``
     (a WeasyPrint ``FontConfiguration``): it registers the shipped ``@font-face``
@@ -184,6 +192,13 @@ def render(html: str, ctx: Context, finish=None, font_config=None) -> Rendered:
                                  font_config=font_config or FontConfiguration())
         result.breaks = page_breaks(source.etree_element, document)
         result.pages = [_take_number(page) for page in document.pages]
+        for index, page in enumerate(document.pages):
+            for name in page.anchors:
+                result.anchors.setdefault(name, index)
+        if laid is not None:
+            laid(replace(result, diagnostics=list(diags)))
+        if not draw:
+            return _finished(result, diags, begin)
 
         def finisher(doc, pdf) -> None:
             result.report = tagging.repair(doc, pdf)
@@ -195,6 +210,10 @@ def render(html: str, ctx: Context, finish=None, font_config=None) -> Rendered:
     finally:
         logging.getLogger("weasyprint").removeFilter(quiet)
     result.pdf = out.getvalue()
+    return _finished(result, diags, begin)
+
+
+def _finished(result: Rendered, diags: list, begin: float) -> Rendered:
     result.diagnostics = diags
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result.rss_kib, result.cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
@@ -202,14 +221,29 @@ def render(html: str, ctx: Context, finish=None, font_config=None) -> Rendered:
     return result
 
 
-def _render_many(task: tuple[list[str], Context]) -> list[Rendered] | str:
-    """Worker: lay out each document of ``task`` in turn (module level: pickled by name)."""
+#: Where a worker reports each layout before drawing it (set by :func:`_init_worker`).
+_LAID = None
+
+
+def _init_worker(queue) -> None:
+    global _LAID
+    _LAID = queue
+
+
+def _render_many(task: tuple[list[tuple[int, str, bool]], Context]) -> list[Rendered] | str:
+    """Worker: lay out each ``(index, html, draw)`` of ``task`` in turn, reporting each
+    layout as ``(index, Rendered without PDF)`` before drawing it (module level:
+    pickled by name)."""
     from weasyprint.text.fonts import FontConfiguration
 
-    htmls, ctx = task
+    docs, ctx = task
     font_config = FontConfiguration()  # one for the task's documents
+
+    def reporter(index: int):
+        return None if _LAID is None else (lambda laid: _LAID.put((index, laid)))
     try:
-        return [render(h, ctx, font_config=font_config) for h in htmls]
+        return [render(h, ctx, font_config=font_config, laid=reporter(i), draw=draw)
+                for i, h, draw in docs]
     except Unsupported as exc:
         return str(exc)
     finally:
@@ -329,12 +363,33 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     front_html, body_htmls = htmls[len(lead_htmls)], htmls[len(lead_htmls) + 1:]
     outcome.timings["split"] = clock() - start
 
-    # Phase 1: the lead part, the body parts, and the contents once for its length,
-    # balanced together.
+    # Phase 1, in the workers: the lead part, the body parts, and the contents once
+    # for its length (laid out, not drawn), balanced together.  Each worker reports
+    # every layout before drawing it, so the contents is laid out here with its page
+    # numbers while the workers still draw.
     start = clock()
     placeholder = _with_numbers(front_html, {k: 998 for k in _targets(front_html)})
     docs = [*lead_htmls, placeholder, *body_htmls]
-    results = run_parallel(_render_many, [([docs[i] for i in g], ctx) for g in groups], jobs)
+    at_front = len(lead_htmls)
+    tasks = [([(i, docs[i], i != at_front) for i in g], ctx) for g in groups]
+    from weasyprint.text.fonts import FontConfiguration
+
+    main_fonts = FontConfiguration()  # the contents (each layout of it) and the blank page
+    queue = pool_context().Queue()
+    with worker_pool(len(tasks), _init_worker, (queue,)) as pool:
+        futures = [pool.submit(_render_many, task) for task in tasks]
+        laid = _layouts(queue, futures, groups, len(docs))
+        outcome.timings["layout"] = clock() - start
+
+        # Phase 2, here: where each part lands in the merged document (blanks
+        # included), and the contents with those page numbers.
+        begin = clock()
+        leads, measured = [laid[i] for i in range(at_front)], laid[at_front]
+        parts = [laid[i] for i in range(at_front + 1, len(docs))]
+        final, blanks = _lay_out_contents(front_html, ctx, leads, measured, parts, two_sided,
+                                          finish_front, main_fonts, outcome)
+        outcome.timings["front"] = clock() - begin
+        results = [future.result() for future in futures]
     for result in results:
         if isinstance(result, str):
             raise Unsupported(result)
@@ -342,56 +397,19 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     for group, result in zip(groups, results):
         for i, r in zip(group, result):
             rendered[i] = r
-    leads = rendered[:len(lead_htmls)]
-    measured, parts = rendered[len(lead_htmls)], rendered[len(lead_htmls) + 1:]
+    leads, parts = rendered[:at_front], rendered[at_front + 1:]
     outcome.worker_rss_kib = [group[-1].rss_kib for group in results]
     outcome.worker_cpu = [group[-1].cpu for group in results]
     outcome.timings["body"] = clock() - start
-
-    # Where each part lands in the merged document, blanks included.
-    start = clock()
-    from weasyprint.text.fonts import FontConfiguration
-
-    main_fonts = FontConfiguration()  # the contents (each layout of it) and the blank page
-    # Each part is parsed once, for its anchors here and for the merge below: QPDF
-    # reads a part's whole object stream on opening it (~70 ms for 200 pages).  They
-    # hold no file, only memory, so an error on the way just leaves them to refcounting.
-    pdfs = [open_part(p.pdf) for p in [*leads, *parts]]
-    local = [anchor_pages([pdf]) for pdf in pdfs]
-    lead_pages = sum(len(p.pages) for p in leads)
-    front_pages = len(measured.pages)
-    laid_front = measured
-    for attempt in range(4):
-        offsets, blanks, position = [], [], 0
-        for part in [*leads, laid_front, *parts]:
-            if position and two_sided and (part.pages[0].side == "right") != (position % 2 == 0):
-                blanks.append(position)
-                position += 1
-            offsets.append(position)
-            position += front_pages if part is laid_front else len(part.pages)
-        front_at = offsets[len(leads)]
-        placed = offsets[:len(leads)] + offsets[len(leads) + 1:]
-        pages = {name: placed[i] + index for i, found in enumerate(local)
-                 for name, index in found.items()}
-        # links inside the contents itself
-        for name, index in anchor_pages([laid_front.pdf]).items():
-            pages.setdefault(name, front_at + index)
-        final = render(_with_numbers(front_html, pages), ctx, finish_front, main_fonts)
-        laid_front = final
-        outcome.front_layouts += 1
-        if len(final.pages) == front_pages:
-            break
-        front_pages = len(final.pages)  # the numbers changed its length: once more
-    else:
-        raise BuildError("the contents page does not settle on a length")
-    outcome.timings["front"] = clock() - start
 
     # Merge, then blanks and page numbers.
     start = clock()
     ordered = [*leads, final, *parts]
     infos = [info for part in ordered for info in part.pages]
     blank_pdf = _blank_page(doc, ctx, main_fonts) if blanks else None
-    pdfs.insert(len(leads), open_part(final.pdf))
+    # Each part is parsed once (QPDF reads a part's whole object stream on opening it,
+    # ~70 ms for 200 pages); they hold no file, only memory.
+    pdfs = [open_part(p.pdf) for p in ordered]
     metadata = _metadata(pdfs[len(leads)]) if leads else None
 
     def finish(pdf) -> None:
@@ -445,6 +463,66 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
             report.unresolved.extend(r.report.unresolved)
     release_fonts(main_fonts)
     return outcome
+
+
+def _layouts(queue, futures, groups: list[list[int]], count: int) -> dict[int, Rendered]:
+    """The ``count`` layouts the workers report, by document index (``groups[k]``: the
+    documents of ``futures[k]``).
+
+    A worker that stops early (a document it cannot lay out in parts, or an error)
+    ends the wait; so does every worker being done, whose results then fill in."""
+    from queue import Empty
+
+    laid: dict[int, Rendered] = {}
+    while len(laid) < count:
+        try:
+            index, result = queue.get(timeout=0.05)
+        except Empty:
+            for future in futures:
+                if future.done() and (future.exception() is not None
+                                      or isinstance(future.result(), str)):
+                    if future.exception() is not None:
+                        raise future.exception()
+                    raise Unsupported(future.result())
+            if all(future.done() for future in futures):
+                # Every report was sent, some still in the pipe: the results hold them too.
+                for future, group in zip(futures, groups):
+                    for i, result in zip(group, future.result()):
+                        laid.setdefault(i, result)
+                break
+            continue
+        laid[index] = result
+    return laid
+
+
+def _lay_out_contents(front_html: str, ctx: Context, leads: list[Rendered], measured: Rendered,
+                      parts: list[Rendered], two_sided: bool, finish_front, font_config,
+                      outcome: Outcome) -> tuple[Rendered, list[int]]:
+    """The contents laid out with the page numbers of the merged document, and where
+    blank pages go (two-sided: a part that starts on a left-hand page gets one)."""
+    front_pages = len(measured.pages)
+    laid_front = measured
+    for _ in range(4):
+        offsets, blanks, position = [], [], 0
+        for part in [*leads, laid_front, *parts]:
+            if position and two_sided and (part.pages[0].side == "right") != (position % 2 == 0):
+                blanks.append(position)
+                position += 1
+            offsets.append(position)
+            position += front_pages if part is laid_front else len(part.pages)
+        front_at = offsets[len(leads)]
+        placed = offsets[:len(leads)] + offsets[len(leads) + 1:]
+        pages = {name: placed[i] + index for i, part in enumerate([*leads, *parts])
+                 for name, index in part.anchors.items()}
+        for name, index in laid_front.anchors.items():  # links inside the contents itself
+            pages.setdefault(name, front_at + index)
+        final = render(_with_numbers(front_html, pages), ctx, finish_front, font_config)
+        laid_front = final
+        outcome.front_layouts += 1
+        if len(final.pages) == front_pages:
+            return final, blanks
+        front_pages = len(final.pages)  # the numbers changed its length: once more
+    raise BuildError("the contents page does not settle on a length")
 
 
 def _runs(body: list[str], jobs: int) -> list[range]:
