@@ -184,6 +184,30 @@ def test_cross_article_links_scripts_tables_figures(tmp_path, jobs, two_sided):
     assert {"el", "hy", "ru"} <= langs
 
 
+def test_each_worker_lays_its_share_out_in_pieces(tmp_path, monkeypatch):
+    """Above PART_COST a worker's share is several documents laid out one after the
+    other: still the same pages, text, links, bookmarks and structure as one layout."""
+    monkeypatch.setattr(parallel, "PART_COST", 600.0)
+    html = synthetic(7, True)
+    single, merged = tmp_path / "single.pdf", tmp_path / "merged.pdf"
+    _single(html, tmp_path, single)
+    outcome = parallel.layout(html, _context(tmp_path), merged, 2, True)
+    assert len(outcome.parts) >= 2 + 4  # cover and title page, contents, 4+ pieces
+    assert_same(single, merged)
+    _checks(merged)
+
+
+def test_pieces_are_contiguous_and_cover_the_body(monkeypatch):
+    monkeypatch.setattr(parallel, "PART_COST", 25.0)
+    body = [f'<section class="article" id="a{i}">{"x" * (400 * (1 + i % 3))}</section>'
+            for i in range(9)]
+    runs, groups = parallel._plan(body, 2, [30.0])
+    assert [i for r in runs for i in r] == list(range(9))  # in order, each block once
+    assert len(runs) > 2
+    assert [d for g in groups for d in g] == list(range(1 + len(runs)))  # contiguous per worker
+    assert len(groups) == 2
+
+
 def test_merged_file_is_deterministic(tmp_path):
     html = synthetic(5)
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"

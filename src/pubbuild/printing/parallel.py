@@ -33,6 +33,7 @@ from __future__ import annotations
 import html as htmllib
 import io
 import logging
+import math
 import re
 import resource
 import shutil
@@ -59,6 +60,12 @@ FRONT = frozenset({"cover", "titlepage", "toc"})
 #: line (dotted leader, page number) about 1.2 times what its size estimates.
 DOCUMENT_COST = 100.0
 CONTENTS_WEIGHT = 1.2
+#: Largest estimated cost of one body document (about 50 A4 pages, 2.8 s).  WeasyPrint
+#: needs a little more CPU per page the longer the document: laying the 100-article
+#: bench pack's 392 pages of articles out as 1, 2, 4 and 8 documents one after the
+#: other took 23.26, 22.54, 22.32 and 21.66 s of CPU (``bench/pdf_split_cost_bench.py``),
+#: so each worker lays its share out in pieces of about this cost.
+PART_COST = 4000.0
 TARGET_COUNTER = "target-counter(attr(href url), page)"
 PAGE_ATTR = "data-pb-page"
 PX = 0.75  # CSS px -> PDF points, as WeasyPrint draws
@@ -558,8 +565,13 @@ def _plan(body: list[str], jobs: int, before: list[float] | tuple = ()
         docs = [i for i in group if i < len(before)]
         mine = [i - len(before) for i in group if i >= len(before)]
         if mine:
-            docs.append(len(before) + len(runs))
-            runs.append(range(units[mine[0]].start, units[mine[-1]].stop))
+            # A worker's share is laid out as documents of about PART_COST each, one
+            # after the other: smaller documents need less CPU in all (see PART_COST).
+            mine_costs = [costs[len(before) + u] for u in mine]
+            pieces = min(len(mine), max(1, math.ceil(sum(mine_costs) / PART_COST)))
+            for piece in balance(mine_costs, pieces):
+                docs.append(len(before) + len(runs))
+                runs.append(range(units[mine[piece.start]].start, units[mine[piece.stop - 1]].stop))
         groups.append(docs)
     return runs, groups
 
