@@ -274,6 +274,33 @@ def test_parallel_page_map_matches_single(two_sided, monkeypatch):
     assert maps[1] and maps[2] == maps[1]
 
 
+def test_a_killed_worker_falls_back_to_one_layout(tmp_path, monkeypatch, caplog):
+    """A worker that dies (out of memory, a signal) costs the parallel layout, not the PDF."""
+    import logging
+    import os
+
+    from pubbuild.backends import BuildOptions, get
+    from pubbuild.build import load_publication
+
+    monkeypatch.chdir(ROOT)
+    parent, real = os.getpid(), parallel.render
+
+    def dies_in_a_worker(*args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(parallel, "render", dies_in_a_worker)
+    backend = get("pdf")(BuildOptions(extra={"jobs": 2}))
+    target = tmp_path / "pack.pdf"
+    with caplog.at_level(logging.WARNING, logger="pubbuild"):
+        backend.write(load_publication(ROOT / "pubbuild.yaml"), target)
+    assert getattr(backend, "parallel", None) is None and backend.page_map
+    assert "stopped unexpectedly" in caplog.text
+    with pikepdf.open(target) as pdf:
+        assert len(pdf.pages) > 5 and "/StructTreeRoot" in pdf.Root
+    assert [p.name for p in tmp_path.iterdir()] == ["pack.pdf"]  # no temporary file left
+
+
 def test_archival_is_laid_out_in_one_piece(tmp_path, monkeypatch):
     """PDF/A-3 keeps its attachments in the catalog, which the merge does not carry."""
     from pubbuild.backends import BuildOptions, get

@@ -38,6 +38,7 @@ import re
 import resource
 import shutil
 import time
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -651,6 +652,11 @@ def write(backend, pub, target: Path, html: str, identifier: str, archival: bool
                          diags=found, report=report)
     except Unsupported as exc:
         logger.info("PDF laid out in one piece: %s", exc)
+        return False
+    except BrokenExecutor as exc:
+        # A worker was killed (out of memory, a signal): nothing was written yet.
+        logger.warning("a PDF layout worker stopped unexpectedly (%s); laying the PDF out in "
+                       "one piece instead (--jobs 1)", exc)
         return False
     except OSError as exc:
         raise BuildError(f"{target}: cannot write PDF: {exc}") from None
