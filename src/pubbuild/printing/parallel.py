@@ -236,6 +236,9 @@ _LAID = None
 def _init_worker(queue) -> None:
     global _LAID
     _LAID = queue
+    # When the layout stops early (an error elsewhere), nobody reads what this worker
+    # still reports: let it exit without waiting for the pipe to take it.
+    queue.cancel_join_thread()
 
 
 def _render_many(task: tuple[list[tuple[int, str, bool]], Context]) -> list[Rendered] | str:
