@@ -1,23 +1,24 @@
 """Parallel layout: the print document laid out as parts on every core, merged into one tagged PDF.
 
-WeasyPrint lays a document out on one core and its time per page grows with
-the document, so a big pack is cut into runs of top-level blocks (articles
-start on a new page, so a cut there moves nothing), each run laid out as its
-own document in a worker process and the parts merged by
-:mod:`pubbuild.pdfmerge`.  Recipe (:func:`write`):
+WeasyPrint lays a document out on one core, so a big pack is cut into runs of
+top-level blocks (articles start on a new page, so a cut there moves nothing),
+each run laid out as its own document in a worker process, and the parts are
+merged by :mod:`pubbuild.pdfmerge`.  Recipe (:func:`layout`):
 
 1. cut the document at its top-level blocks (:mod:`.blocks`); what comes before
    the contents (cover, title page, a pack's About and introduction) is one part,
-   the contents another, the rest is balanced by estimated cost
-   (:func:`pubbuild.pdfparallel.balance`) into one part per job;
-2. phase 1, in the workers: the lead part and every body part, plus a first
-   layout of the contents with placeholder page numbers (only its page count
-   is used).  Each
-   worker takes the page-number margin boxes out of the laid-out pages before
-   drawing (parts count pages from 1) and reports where each would have been;
-3. phase 2, here: the contents again, now showing the
-   literal page numbers of the merged document (``target-counter`` cannot see
-   other parts), until its page count is stable;
+   the contents another; the body is balanced by estimated cost
+   (:func:`pubbuild.pdfparallel.balance`) into one share per job, each share
+   laid out as documents of about :data:`PART_COST` one after the other;
+2. phase 1, in the workers: the lead part, the body parts and a first layout of
+   the contents with placeholder page numbers (only its page count is used; it
+   is never drawn).  A worker takes the page-number margin boxes out of each
+   laid-out document (parts count pages from 1), keeps where each number would
+   have been, reports the layout (pages, anchors) through a queue, then draws it;
+3. phase 2, here, as soon as every layout is reported (the workers still draw):
+   the contents again, now showing the literal page numbers of the merged
+   document (``target-counter`` cannot see other parts), until its page count
+   is stable;
 4. merge (one Document element, ParentTree, outlines, destinations, IDTree,
    cross-part links, font subset tags), blank pages where a two-sided part
    must start on a right-hand page, and page numbers stamped as pagination
@@ -25,7 +26,8 @@ own document in a worker process and the parts merged by
 
 Anything this path cannot reproduce exactly (page numbers other than a plain
 decimal ``counter(page)``, a font outside the shipped set) makes :func:`write`
-return False, and the backend lays the document out in one piece instead.
+return False, and the backend lays the document out in one piece instead; so
+does a worker that dies.
 """
 
 from __future__ import annotations
