@@ -492,10 +492,11 @@ def _layouts(queue, futures, groups: list[list[int]], count: int) -> dict[int, R
             index, result = queue.get(timeout=0.05)
         except Empty:
             for future in futures:
-                if future.done() and (future.exception() is not None
-                                      or isinstance(future.result(), str)):
-                    if future.exception() is not None:
-                        raise future.exception()
+                if not future.done():
+                    continue
+                if (error := future.exception()) is not None:
+                    raise error
+                if isinstance(future.result(), str):
                     raise Unsupported(future.result())
             if all(future.done() for future in futures):
                 # Every report was sent, some still in the pipe: the results hold them too.
