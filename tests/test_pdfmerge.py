@@ -20,7 +20,7 @@ import pytest
 
 from pubbuild.errors import BuildError
 from pubbuild.pagestamp import Footer, arabic_labels, probe_footer, stamp_page_numbers
-from pubbuild.pdfmerge import XREF_SCHEME, anchor_pages, dests_of, mark_cross_part_links, merge_parts
+from pubbuild.pdfmerge import XREF_SCHEME, dests_of, mark_cross_part_links, merge_parts
 
 weasyprint = pytest.importorskip("weasyprint")
 
@@ -77,6 +77,21 @@ def render(html: str, numbers: bool = True) -> bytes:
     sheets = [weasyprint.CSS(string=CSS)] + ([] if numbers else [weasyprint.CSS(string=NO_NUMBERS)])
     return weasyprint.HTML(string=html).write_pdf(stylesheets=sheets, pdf_variant="pdf/ua-1",
                                                   pdf_tags=True)
+
+
+def anchor_pages(parts: list[bytes]) -> dict[str, int]:
+    """Page index (0-based, in the merged document) of every named destination of the parts
+    (a parallel layout takes them from each part's layout instead)."""
+    found: dict[str, int] = {}
+    offset = 0
+    for source in parts:
+        with pikepdf.open(io.BytesIO(source)) as pdf:
+            index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+            for name, dest in dests_of(pdf).items():
+                target = dest[0] if isinstance(dest, pikepdf.Array) else dest.get("/D")[0]
+                found.setdefault(name, offset + index[target.objgen])
+            offset += len(pdf.pages)
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -134,30 +134,6 @@ def dests_of(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
     return {str(name): dest for name, dest in _name_tree_items(tree)}
 
 
-def anchor_pages(parts: Sequence[PartSource]) -> dict[str, int]:
-    """Page index (0-based, in the merged document) of every named destination.
-
-    This is what a table of contents laid out as its own part needs: the
-    parts before a destination are already laid out when the contents part
-    is, so its page numbers can be written as literal text.  Parts given open
-    are read, not closed: the caller can merge them without parsing them again.
-    """
-    found: dict[str, int] = {}
-    offset = 0
-    for source in parts:
-        pdf = open_part(source)
-        try:
-            index = {page.objgen: i for i, page in enumerate(pdf.pages)}
-            for name, dest in dests_of(pdf).items():
-                page = dest[0] if isinstance(dest, Array) else dest.get("/D")[0]
-                found.setdefault(name, offset + index[page.objgen])
-            offset += len(pdf.pages)
-        finally:
-            if pdf is not source:
-                pdf.close()
-    return found
-
-
 # ---------------------------------------------------------------- preparing parts
 
 
