@@ -12,7 +12,13 @@ as medians, the total CPU time of the k documents, CPU per page, and the ratio
 to k = 1: a ratio of 1.00 means no saving to be had from splitting, and
 ``--jobs 2`` cannot go below 0.5 of ``--jobs 1`` however the work is shared.
 
+Python's cyclic garbage collector is paused during each layout, as pubbuild
+lays out (:mod:`pubbuild.printing.collector`); ``--collector on`` measures with
+it running, which is where most of the growth per page came from.  The
+collection between documents is not timed.
+
     PYTHONPATH=src python bench/pdf_split_cost_bench.py [--articles 100] [--parts 1 2 4 8] [--runs 3]
+                                                        [--collector paused|on]
 """
 
 from __future__ import annotations
@@ -31,12 +37,13 @@ sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
 
-def one(html_path: Path, k: int) -> dict:
+def one(html_path: Path, k: int, pause: bool) -> dict:
     """Lay the articles out as ``k`` documents in this (fresh) process."""
+    import contextlib
     import gc
     import logging
 
-    from pubbuild.printing import blocks, parallel
+    from pubbuild.printing import blocks, collector, parallel
 
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     doc = blocks.split(html_path.read_text(encoding="utf-8"))
@@ -49,7 +56,8 @@ def one(html_path: Path, k: int) -> dict:
     for i in range(0, len(articles), size):
         gc.collect()
         start = time.process_time()
-        pages += len(parallel.render(doc.document(articles[i:i + size]), ctx).pages)
+        with collector.paused() if pause else contextlib.nullcontext():
+            pages += len(parallel.render(doc.document(articles[i:i + size]), ctx).pages)
         cpu += time.process_time() - start
     return {"cpu": cpu, "pages": pages, "documents": -(-len(articles) // size)}
 
@@ -59,10 +67,11 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--parts", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--collector", choices=["paused", "on"], default="paused")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(Path(args.one[0]), int(args.one[1]))))
+        print(json.dumps(one(Path(args.one[0]), int(args.one[1]), args.collector == "paused")))
         return 0
 
     from pdf_bench import make_project
@@ -80,14 +89,16 @@ def main() -> int:
         for run in range(args.runs):
             order = args.parts[run % len(args.parts):] + args.parts[:run % len(args.parts)]
             for k in order:
-                proc = subprocess.run([sys.executable, __file__, "--one", str(html), str(k)],
+                proc = subprocess.run([sys.executable, __file__, "--one", str(html), str(k),
+                                       "--collector", args.collector],
                                       capture_output=True, text=True, check=False)
                 if proc.returncode:
                     raise SystemExit(proc.stderr[-3000:])
                 results[k].append(json.loads(proc.stdout.strip().splitlines()[-1]))
     base = statistics.median(r["cpu"] for r in results[args.parts[0]])
     print(f"{args.articles} articles, {results[args.parts[0]][0]['pages']} pages of articles, "
-          f"{args.runs} runs each (medians of CPU time, one process per k)")
+          f"{args.runs} runs each (medians of CPU time, one process per k; "
+          f"cyclic collector {args.collector})")
     for k in args.parts:
         cpu = statistics.median(r["cpu"] for r in results[k])
         runs = ", ".join(f"{r['cpu']:.2f}" for r in results[k])

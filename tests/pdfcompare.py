@@ -85,9 +85,27 @@ def structure(pdf: pikepdf.Pdf) -> Counter:
     return counts
 
 
+def fonts(pdf: pikepdf.Pdf) -> list[list[str]]:
+    """The fonts each page draws text with (``Tf`` in its content and its forms), by
+    name without the subset tag (``ABCDEF+``)."""
+    def used(owner, seen: set) -> set[str]:
+        resources = owner.get("/Resources") or {}
+        table, forms, names = resources.get("/Font") or {}, resources.get("/XObject") or {}, set()
+        for operands, operator in pikepdf.parse_content_stream(owner):
+            if str(operator) == "Tf":
+                names.add(str(table[operands[0]].get("/BaseFont", "")).split("+")[-1])
+            elif str(operator) == "Do" and operands[0] in forms:
+                form = forms[operands[0]]
+                if form.get("/Subtype") == "/Form" and form.objgen not in seen:
+                    seen.add(form.objgen)
+                    names |= used(form, seen)
+        return names
+    return [sorted(used(page.obj, set())) for page in pdf.pages]
+
+
 def summary(path: Path) -> dict:
     with pikepdf.open(path) as pdf:
-        return {"pages": len(pdf.pages), "boxes": [
+        return {"pages": len(pdf.pages), "fonts": fonts(pdf), "boxes": [
                     [round(float(v), 2) for v in page.mediabox] for page in pdf.pages],
                 "bookmarks": bookmarks(pdf), "links": links(pdf), "structure": structure(pdf),
                 "lang": str(pdf.Root.get("/Lang")), "title": str(pdf.docinfo.get("/Title"))}

@@ -274,8 +274,10 @@ def test_parallel_page_map_matches_single(two_sided, monkeypatch):
     assert maps[1] and maps[2] == maps[1]
 
 
-def test_a_killed_worker_falls_back_to_one_layout(tmp_path, monkeypatch, caplog):
-    """A worker that dies (out of memory, a signal) costs the parallel layout, not the PDF."""
+@pytest.mark.parametrize("who", ["worker", "child"])
+def test_a_killed_worker_falls_back_to_one_layout(tmp_path, monkeypatch, caplog, who):
+    """A worker, or the child it lays a document out in, that dies (out of memory, a
+    signal) costs the parallel layout, not the PDF."""
     import logging
     import os
 
@@ -283,22 +285,51 @@ def test_a_killed_worker_falls_back_to_one_layout(tmp_path, monkeypatch, caplog)
     from pubbuild.build import load_publication
 
     monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(parallel, "PART_COST", 50.0)  # a document per article: children too
     parent, real = os.getpid(), parallel.render
 
-    def dies_in_a_worker(*args, **kwargs):
-        if os.getpid() != parent:
+    def dies(*args, **kwargs):
+        here = {"worker": os.getppid() == parent, "child": os.getpid() != parent
+                and os.getppid() != parent}
+        if here[who]:
             os._exit(9)
         return real(*args, **kwargs)
-    monkeypatch.setattr(parallel, "render", dies_in_a_worker)
+    monkeypatch.setattr(parallel, "render", dies)
     backend = get("pdf")(BuildOptions(extra={"jobs": 2}))
     target = tmp_path / "pack.pdf"
     with caplog.at_level(logging.WARNING, logger="pubbuild"):
         backend.write(load_publication(ROOT / "pubbuild.yaml"), target)
     assert getattr(backend, "parallel", None) is None and backend.page_map
     assert "stopped unexpectedly" in caplog.text
+    assert ("a layout process ended without a result (exit status 9)" in caplog.text) == (
+        who == "child")
     with pikepdf.open(target) as pdf:
         assert len(pdf.pages) > 5 and "/StructTreeRoot" in pdf.Root
     assert [p.name for p in tmp_path.iterdir()] == ["pack.pdf"]  # no temporary file left
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_layout_runs_without_the_cyclic_collector(tmp_path, monkeypatch, jobs):
+    """printing.collector: paused while laying out (every process), back on afterwards."""
+    import gc
+
+    import weasyprint
+
+    from pubbuild.backends import BuildOptions, get
+    from pubbuild.build import load_publication
+
+    monkeypatch.chdir(ROOT)
+    seen, real = [], weasyprint.HTML.render
+
+    def render(self, *args, **kwargs):
+        seen.append(gc.isenabled())  # in this process: the contents (jobs 2), all (jobs 1)
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(weasyprint.HTML, "render", render)
+    backend = get("pdf")(BuildOptions(extra={"jobs": jobs}))
+    backend.write(load_publication(ROOT / "pubbuild.yaml"), tmp_path / "x.pdf")
+    assert (getattr(backend, "parallel", None) is not None) == (jobs == 2)
+    assert seen and not any(seen)
+    assert gc.isenabled()
 
 
 def test_archival_is_laid_out_in_one_piece(tmp_path, monkeypatch):

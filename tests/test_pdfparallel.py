@@ -1,4 +1,4 @@
-"""Part balancing and the pydyf page_references workaround."""
+"""Part balancing, child processes, the collector pause and the pydyf page_references workaround."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pydyf
 import pytest
 
 from pubbuild import pydyf_fix
-from pubbuild.pdfparallel import balance, estimate_cost, run_parallel
+from pubbuild.pdfparallel import WorkerDied, balance, estimate_cost, in_child, run_parallel
+from pubbuild.printing import collector
 
 
 @pytest.mark.parametrize(("costs", "parts", "expected"), [
@@ -81,3 +82,83 @@ def test_pydyf_workaround_leaves_weasyprint_output_unchanged(monkeypatch):
     plain = render()
     pydyf_fix.install()
     assert render() == plain
+
+
+def _child_work(n: int, send) -> dict:
+    import gc
+    import os
+    for i in range(n):
+        send(("step", i))
+    return {"pid": os.getpid(), "collector": gc.isenabled(), "big": b"x" * 300_000}
+
+
+def test_in_child_returns_and_relays_messages_in_order():
+    import os
+
+    seen = []
+    result = in_child(_child_work, (3,), seen.append)
+    assert seen == [("step", 0), ("step", 1), ("step", 2)]
+    assert result["pid"] != os.getpid()  # it ran elsewhere
+    assert result["collector"] is False  # without the cyclic collector
+    assert result["big"] == b"x" * 300_000  # more than a pipe holds at once
+
+
+def _fails(kind: str, send):
+    if kind == "value":
+        raise ValueError("bad piece")
+    if kind == "unpicklable":
+        import threading
+
+        class Odd(Exception):
+            def __init__(self):
+                super().__init__("odd")
+                self.lock = threading.Lock()
+        raise Odd()
+    import os
+    os._exit(9)
+
+
+def test_in_child_raises_what_the_child_raised():
+    with pytest.raises(ValueError, match="bad piece"):
+        in_child(_fails, ("value",))
+    with pytest.raises(RuntimeError, match="Odd: odd"):  # cannot cross: its traceback does
+        in_child(_fails, ("unpicklable",))
+
+
+def test_in_child_reports_a_child_that_dies():
+    with pytest.raises(WorkerDied, match="exit status 9"):
+        in_child(_fails, ("exit",))
+
+
+def _killed(send):
+    import os
+    import signal
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_in_child_reports_a_killed_child():
+    with pytest.raises(WorkerDied, match="SIGKILL"):
+        in_child(_killed)
+
+
+def test_in_child_leaves_no_process_behind():
+    import os
+
+    in_child(_child_work, (1,))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child was reaped
+
+
+def test_collector_paused_nests_and_restores():
+    import gc
+
+    assert gc.isenabled()
+    with collector.paused():
+        assert not gc.isenabled()
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+    assert gc.isenabled()
+    with pytest.raises(KeyError), collector.paused():
+        raise KeyError("x")
+    assert gc.isenabled()

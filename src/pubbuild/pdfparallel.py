@@ -10,12 +10,17 @@ possible: the slowest part sets the wall time.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import pickle
 import re
+import signal
+import struct
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 _TAG = re.compile(r"<[A-Za-z][^>]*>")
 _MARKUP = re.compile(r"<[^>]*>")
@@ -100,3 +105,112 @@ def run_parallel(function: Callable[[T], R], tasks: Sequence[T], jobs: int) -> l
         return [function(task) for task in tasks]
     with worker_pool(min(jobs, len(tasks))) as pool:
         return list(pool.map(function, tasks))
+
+
+class WorkerDied(Exception):
+    """A process laying out part of the document ended without a result (killed by a
+    signal, out of memory)."""
+
+
+_MESSAGE, _RETURN, _RAISE = range(3)
+_HEAD = struct.Struct("<BQ")  # kind, length of the pickle that follows
+
+
+def in_child(function: Callable[..., R], args: tuple = (),
+             on_message: Callable[[Any], None] | None = None) -> R:
+    """``function(*args, send)`` run in a forked child process; what it returns, here.
+
+    For work that fills the heap with objects in reference cycles and then drops
+    them (a WeasyPrint layout): the child runs without the cyclic collector and
+    ends with ``os._exit``, so what it built is never walked by a collection nor
+    freed object by object; the system takes the memory back at once.  Measured
+    on five 40-page documents laid out one after the other in one process: 10.2 s
+    of CPU with the collector on, 9.7 s with it paused and one full collection
+    after each document (0.16 s each, to keep memory bounded), 9.1 s with each
+    document in a child (``bench/pdf_jobs_bench.py`` has the figures in context).
+
+    ``send(obj)`` in the child hands ``obj`` (pickled) to ``on_message`` here while the
+    child still works.  An exception in the child is raised here (pickled, else as
+    a RuntimeError with the child's traceback); a child that ends without a result
+    raises :class:`WorkerDied`.  Where the platform has no ``fork`` the function
+    runs in this process, followed by a full collection.
+    """
+    deliver = on_message or (lambda message: None)
+    if not hasattr(os, "fork"):
+        try:
+            return function(*args, deliver)
+        finally:
+            gc.collect()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 0
+        try:
+            os.close(read)
+            gc.disable()
+            try:
+                result = function(*args, lambda message: _send(write, _MESSAGE, message))
+            except BaseException as exc:  # noqa: BLE001 (handed to the parent)
+                _send(write, _RAISE, _portable(exc))
+            else:
+                _send(write, _RETURN, result)
+        except BaseException:  # noqa: BLE001 (the parent is gone or the result cannot be pickled)
+            status = 70
+        finally:
+            os._exit(status)
+    os.close(write)
+    done = False
+    try:
+        with open(read, "rb") as stream:
+            while True:
+                head = stream.read(_HEAD.size)
+                if len(head) < _HEAD.size:
+                    break
+                kind, length = _HEAD.unpack(head)
+                body = stream.read(length)
+                if len(body) < length:
+                    break
+                payload = pickle.loads(body)
+                if kind == _MESSAGE:
+                    deliver(payload)
+                    continue
+                done = True
+                if kind == _RAISE:
+                    raise payload
+                return payload
+    finally:
+        if not done:
+            # Leaving early (an error here, an interrupt) or the child is gone: make sure.
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _, status = os.waitpid(pid, 0)
+    raise WorkerDied(_how_it_ended(status))
+
+
+def _send(fd: int, kind: int, obj: object) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEAD.pack(kind, len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a RuntimeError carrying its traceback."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001
+        return RuntimeError("".join(traceback.format_exception(exc)).rstrip())
+
+
+def _how_it_ended(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return f"a layout process was killed ({name})"
+    return f"a layout process ended without a result (exit status {os.waitstatus_to_exitcode(status)})"

@@ -21,7 +21,7 @@ from ..errors import BuildError, ConfigurationError
 from ..model import Image, Publication
 from ..pagemap import page_breaks
 from ..pdfparallel import default_jobs
-from ..printing import attachments, fonts, geometry, parallel, tagging, xmp
+from ..printing import attachments, collector, fonts, geometry, parallel, tagging, xmp
 from ..printing.document import PdfXhtmlWriter, PrintDocument, build_document
 from ..printing.fetcher import STYLES, make_fetcher
 from . import register
@@ -134,7 +134,6 @@ class PdfBackend(Backend):
     # ------------------------------------------------------------ write
 
     def write(self, pub: Publication, target: Path) -> None:
-        from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
         clock = time.perf_counter
@@ -163,14 +162,24 @@ class PdfBackend(Backend):
                                   .replace(fonts.FONTS.as_uri(), "") + str(archival)
                                   + digest)
                                  .encode()).hexdigest()
-        report = tagging.TaggingReport()
         pydyf_fix.install()
         from ..printing import leaders  # imports WeasyPrint's layout: only when laying out
 
         leaders.install()
         jobs = self.options.extra.get("jobs") or default_jobs()
-        if jobs > 1 and parallel.write(self, pub, target, html, identifier, archival, jobs):
-            return
+        # Both paths lay out without the cyclic garbage collector (printing.collector).
+        with collector.paused():
+            if jobs > 1 and parallel.write(self, pub, target, html, identifier, archival, jobs):
+                return
+            self._lay_out(pub, target, html, identifier, archival, fetcher, font_config, sources)
+
+    def _lay_out(self, pub: Publication, target: Path, html: str, identifier: str,
+                 archival: bool, fetcher, font_config, sources: list) -> None:
+        """One layout of the whole document (``--jobs 1``, and wherever parts cannot do)."""
+        from weasyprint import HTML
+
+        clock = time.perf_counter
+        report = tagging.TaggingReport()
 
         def finish(document, pdf) -> None:
             nonlocal report
