@@ -134,6 +134,10 @@ def in_child(function: Callable[..., R], args: tuple = (),
     a RuntimeError with the child's traceback); a child that ends without a result
     raises :class:`WorkerDied`.  Where the platform has no ``fork`` the function
     runs in this process, followed by a full collection.
+
+    Only the calling thread exists in the child: ``function`` must not use what
+    other threads may hold locked at the fork (a worker's multiprocessing queue,
+    fed by its own thread, is why messages come back here to be put on it).
     """
     deliver = on_message or (lambda message: None)
     if not hasattr(os, "fork"):

@@ -12,9 +12,12 @@ merged by :mod:`pubbuild.pdfmerge`.  Recipe (:func:`layout`):
    laid out as documents of about :data:`PART_COST` one after the other;
 2. phase 1, in the workers: the lead part, the body parts and a first layout of
    the contents with placeholder page numbers (only its page count is used; it
-   is never drawn).  A worker takes the page-number margin boxes out of each
-   laid-out document (parts count pages from 1), keeps where each number would
-   have been, reports the layout (pages, anchors) through a queue, then draws it;
+   is never drawn).  A worker lays out its documents up to its first body part
+   itself and each later one in a child process forked from it, without the
+   cyclic garbage collector (:mod:`.collector`).  The page-number margin boxes
+   are taken out of each laid-out document (parts count pages from 1), keeping
+   where each number would have been; the layout (pages, anchors) is reported
+   through a queue, then drawn;
 3. phase 2, here, as soon as every layout is reported (the workers still draw):
    the contents again, now showing the literal page numbers of the merged
    document (``target-counter`` cannot see other parts), until its page count
@@ -64,11 +67,14 @@ FRONT = frozenset({"cover", "titlepage", "toc"})
 #: line (dotted leader, page number) about 1.2 times what its size estimates.
 DOCUMENT_COST = 100.0
 CONTENTS_WEIGHT = 1.2
-#: Largest estimated cost of one body document (about 50 A4 pages, 2.8 s).  WeasyPrint
-#: needs a little more CPU per page the longer the document: laying the 100-article
-#: bench pack's 392 pages of articles out as 1, 2, 4 and 8 documents one after the
-#: other took 23.26, 22.54, 22.32 and 21.66 s of CPU (``bench/pdf_split_cost_bench.py``),
-#: so each worker lays its share out in pieces of about this cost.
+#: Largest estimated cost of one body document (about 40 A4 pages, 1.9 s).  Each worker
+#: lays its share out in pieces of about this cost, each after the first in a child
+#: process of its own (:func:`_render_many`), so a worker's memory is that of one piece
+#: whatever the size of the pack (169 MB at most on the 100-article bench pack, against
+#: 529 MB for one layout).  Pieces no longer save CPU: with the cyclic collector paused,
+#: laying the bench pack's 392 pages of articles out as 1, 2, 4 and 8 documents took
+#: 20.05, 19.95, 19.71 and 20.25 s (``bench/pdf_split_cost_bench.py``, 3 runs, medians);
+#: with it running, 23.26, 22.54, 22.32 and 21.66 s: the growth per page was the collector.
 PART_COST = 4000.0
 TARGET_COUNTER = "target-counter(attr(href url), page)"
 PAGE_ATTR = "data-pb-page"
@@ -608,7 +614,7 @@ def _plan(body: list[str], jobs: int, before: list[float] | tuple = ()
         mine = [i - len(before) for i in group if i >= len(before)]
         if mine:
             # A worker's share is laid out as documents of about PART_COST each, one
-            # after the other: smaller documents need less CPU in all (see PART_COST).
+            # after the other: its memory stays that of one (see PART_COST).
             mine_costs = [costs[len(before) + u] for u in mine]
             pieces = min(len(mine), max(1, math.ceil(sum(mine_costs) / PART_COST)))
             for piece in balance(mine_costs, pieces):
