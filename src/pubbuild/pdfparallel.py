@@ -123,11 +123,8 @@ def in_child(function: Callable[..., R], args: tuple = (),
     For work that fills the heap with objects in reference cycles and then drops
     them (a WeasyPrint layout): the child runs without the cyclic collector and
     ends with ``os._exit``, so what it built is never walked by a collection nor
-    freed object by object; the system takes the memory back at once.  Measured
-    on five 40-page documents laid out one after the other in one process: 10.2 s
-    of CPU with the collector on, 9.7 s with it paused and one full collection
-    after each document (0.16 s each, to keep memory bounded), 9.1 s with each
-    document in a child (``bench/pdf_jobs_bench.py`` has the figures in context).
+    freed object by object; the system takes the memory back at once (measured:
+    :func:`pubbuild.printing.parallel._render_many`).
 
     ``send(obj)`` in the child hands ``obj`` (pickled) to ``on_message`` here while the
     child still works.  An exception in the child is raised here (pickled, else as

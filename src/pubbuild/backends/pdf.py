@@ -134,8 +134,6 @@ class PdfBackend(Backend):
     # ------------------------------------------------------------ write
 
     def write(self, pub: Publication, target: Path) -> None:
-        from weasyprint.text.fonts import FontConfiguration
-
         clock = time.perf_counter
         self.timings: dict[str, float] = {}
         start = clock()
@@ -152,8 +150,6 @@ class PdfBackend(Backend):
         self.check_fonts(doc, pub)
         self.timings["fonts"] = clock() - start
         archival = bool(self.options.extra.get("archival"))
-        fetcher = make_fetcher(pub.root, self.options.allow_network, self.diagnostics)
-        font_config = FontConfiguration()  # @font-face rules load only through it
         # From what the PDF shows, not from where the project lies on this machine.
         portable = doc.html.replace(pub.root.as_uri(), "").replace(fonts.FONTS.as_uri(), "")
         # PDF/A-3 carries the original sources as associated files (relationship Source).
@@ -171,12 +167,16 @@ class PdfBackend(Backend):
         with collector.paused():
             if jobs > 1 and parallel.write(self, pub, target, html, identifier, archival, jobs):
                 return
-            self._lay_out(pub, target, html, identifier, archival, fetcher, font_config, sources)
+            self._lay_out(pub, target, html, identifier, archival, sources)
 
     def _lay_out(self, pub: Publication, target: Path, html: str, identifier: str,
-                 archival: bool, fetcher, font_config, sources: list) -> None:
+                 archival: bool, sources: list) -> None:
         """One layout of the whole document (``--jobs 1``, and wherever parts cannot do)."""
         from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        fetcher = make_fetcher(pub.root, self.options.allow_network, self.diagnostics)
+        font_config = FontConfiguration()  # @font-face rules load only through it
 
         clock = time.perf_counter
         report = tagging.TaggingReport()

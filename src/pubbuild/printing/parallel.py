@@ -122,8 +122,7 @@ class Rendered:
     rss_kib: int = 0
     """Peak resident memory of the process that laid it out."""
     cpu: float = 0.0
-    """CPU time (user + system) of the process that laid it out: one document's, when
-    it had a process of its own (:func:`pubbuild.pdfparallel.in_child`)."""
+    """CPU time (user + system) its layout and drawing took."""
     seconds: float = 0.0
     breaks: list[PageBreak] = field(default_factory=list)
     """Where each of its pages begins (numbered within the part), for the EPUB's page list."""
@@ -199,7 +198,7 @@ def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
 
     install()
     one_run_leaders()
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), _cpu()
     diags: list = []
     fetcher = make_fetcher(ctx.root, ctx.allow_network, diags)
     quiet = _DecorativeImages()
@@ -217,7 +216,7 @@ def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
         if laid is not None:
             laid(replace(result, diagnostics=list(diags)))
         if not draw:
-            return _finished(result, diags, begin)
+            return _finished(result, diags, begin, cpu)
 
         def finisher(doc, pdf) -> None:
             result.report = tagging.repair(doc, pdf)
@@ -229,15 +228,21 @@ def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
     finally:
         logging.getLogger("weasyprint").removeFilter(quiet)
     result.pdf = out.getvalue()
-    return _finished(result, diags, begin)
+    return _finished(result, diags, begin, cpu)
 
 
-def _finished(result: Rendered, diags: list, begin: float) -> Rendered:
+def _finished(result: Rendered, diags: list, begin: float, cpu: float) -> Rendered:
     result.diagnostics = diags
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    result.rss_kib, result.cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    result.rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result.cpu = _cpu() - cpu
     result.seconds = time.perf_counter() - begin
     return result
+
+
+def _cpu() -> float:
+    """CPU time of this process so far (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 #: Where a worker reports each layout before drawing it (set by :func:`_init_worker`).
@@ -261,10 +266,13 @@ def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context]) -> lis
     ``child`` is laid out in a child process forked from this worker
     (:func:`pubbuild.pdfparallel.in_child`), which exits without collecting or freeing
     what it built: the worker's memory stays that of its first documents, laid out
-    here, and the children start from the caches those left warm.  On five 40-page
-    documents: 10.4-11.3 s of CPU laid out in one process with the collector on,
-    9.1-9.6 s in children forked after a first document, 9.9-10.5 s in children
-    forked from a worker that had laid nothing out.
+    here, and the children start from the caches those left warm.  Measured by hand
+    (not a kept bench; 2 to 7 runs each) on five 40-page documents of the bench pack
+    laid out one after the other: 10.0-11.3 s of CPU in one process with the collector
+    on; 9.7 s with it paused and a full collection after each document (0.16 s each,
+    what keeping memory bounded costs in one process); 9.0-9.7 s in children forked
+    after a first document; 9.6-11.1 s in children forked from a worker that had laid
+    nothing out.
 
     The first document must be laid out here, not in a child: a WeasyPrint
     ``FontConfiguration`` copies each ``@font-face`` font into its folder the first
@@ -349,7 +357,7 @@ class Outcome:
     worker_rss_kib: list[int] = field(default_factory=list)
     """Peak resident memory of each worker's processes (the largest of its documents)."""
     worker_cpu: list[float] = field(default_factory=list)
-    """CPU time of each worker's documents (the longest one bounds the wall time)."""
+    """CPU time each worker's documents took (the longest share bounds the wall time)."""
     cross_links: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     page_map: list[PageBreak] = field(default_factory=list)
@@ -449,11 +457,7 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
             rendered[i] = r
     leads, parts = rendered[:at_front], rendered[at_front + 1:]
     outcome.worker_rss_kib = [max(r.rss_kib for r in group) for group in results]
-    # A worker's own documents report its CPU time so far, a child's its own.
-    outcome.worker_cpu = [
-        max([0.0, *(r.cpu for (*_, child), r in zip(docs, group) if not child)])
-        + sum(r.cpu for (*_, child), r in zip(docs, group) if child)
-        for (docs, _), group in zip(tasks, results)]
+    outcome.worker_cpu = [sum(r.cpu for r in group) for group in results]
     outcome.timings["body"] = clock() - start
 
     # Merge, then blanks and page numbers.
