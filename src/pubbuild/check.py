@@ -22,6 +22,7 @@ from pathlib import Path
 from . import backends
 from .build import output_path, write_atomically
 from .progress import NULL_PROGRESS, Progress
+from .resources import styles_dir
 
 logger = logging.getLogger(__name__)
 _PACKAGE = Path(__file__).resolve().parent
@@ -124,8 +125,7 @@ def inputs_of(pub) -> list[Path]:
         files.append(pub.meta.cover)
     manifest = pub.root / "pubbuild.yaml"
     files.append(manifest)
-    styles = _PACKAGE.parents[1] / "styles"
-    files += sorted(styles.glob("*")) if styles.is_dir() else []
+    files += sorted(styles_dir().glob("*"))
     files += sorted(_PACKAGE.rglob("*.py"))
     return files
 
