@@ -280,33 +280,65 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class _LineLoader(yaml.SafeLoader):
-    """Safe loader that remembers the line of every mapping key."""
+    """Safe loader that refuses anchors and aliases.
+
+    A manifest never needs them, and nested aliases expand exponentially when the
+    data is built ("billion laughs": a 1 kB file took gigabytes), so the first
+    ``&anchor`` or ``*alias`` stops composing before anything is expanded.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            raise yaml.composer.ComposerError(
+                None, None, f"YAML {kind} {'*&'[kind == 'anchor']}{event.anchor} is not allowed in a manifest",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _yaml_problem(name: str, mark: Any, message: str) -> ConfigurationError:
+    """One line, ``file:line:col: invalid YAML: message``, whatever PyYAML's message spans."""
+    where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
+    return ConfigurationError("invalid YAML", [f"{where}: invalid YAML: {' '.join(message.split())}"])
 
 
 def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
-    """Parse YAML safely, returning the data and a ``key path -> line`` map."""
+    """Parse YAML safely, returning the data and a ``key path -> line`` map.
+
+    Duplicate keys are errors (PyYAML keeps the last value silently), each naming
+    the lines of both.
+    """
     lines: dict[tuple, int] = {}
     try:
         node = yaml.compose(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigurationError("invalid YAML", [f"{where}: invalid YAML: {problem}"]) from None
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+        context, started = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and started is not None and problem != context:
+            # PyYAML prints this on lines of its own; it says where the broken construct began.
+            problem += f" ({context} started at line {started.line + 1})"
+        raise _yaml_problem(name, mark, problem) from None
     if node is None:
         return None, lines
     constructor = yaml.SafeLoader("")
+    duplicates: list[str] = []
 
     def walk(n: yaml.Node, path: tuple) -> Any:
         lines.setdefault(path, n.start_mark.line + 1)
         if not isinstance(n, yaml.ScalarNode) and n.tag not in _PLAIN_TAGS:
-            raise ConfigurationError("invalid YAML", [
-                f"{name}:{n.start_mark.line + 1}: invalid YAML: unsupported tag {n.tag!r}"])
+            raise _yaml_problem(name, n.start_mark, f"unsupported tag {n.tag!r}")
         if isinstance(n, yaml.MappingNode):
             out = {}
             for k, v in n.value:
                 key = constructor.construct_object(k, deep=True)
                 key = str(key)
+                if key in out:
+                    first = lines[path + (key,)]
+                    duplicates.append(f"{name}:{k.start_mark.line + 1}: {_keypath(path + (key,))}: "
+                                      f"duplicate key (first given at line {first})")
+                    continue
                 lines[path + (key,)] = k.start_mark.line + 1
                 out[key] = walk(v, path + (key,))
             return out
@@ -315,9 +347,13 @@ def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
         return constructor.construct_object(n, deep=True)
 
     try:
-        return walk(node, ()), lines
+        data = walk(node, ())
     except yaml.YAMLError as exc:
-        raise ConfigurationError("invalid YAML", [f"{name}: invalid YAML: {exc}"]) from None
+        raise _yaml_problem(name, getattr(exc, "problem_mark", None),
+                            getattr(exc, "problem", None) or str(exc)) from None
+    if duplicates:
+        raise ConfigurationError("duplicate keys", duplicates)
+    return data, lines
 
 
 def _keypath(path: tuple) -> str:
