@@ -144,7 +144,7 @@ def _normalised(folder: Path, pub: Publication) -> None:
             f'<!DOCTYPE html>\n<html lang="{escape(lang, quote=True)}">\n<head>\n<meta charset="utf-8"/>\n'
             f"<title>{escape(article.meta.title)}</title>\n</head>\n<body>\n<article>\n{body}"
             "</article>\n</body>\n</html>\n", encoding="utf-8")
-        (folder / f"{article.slug}.json").write_text(render(article, "json"), encoding="utf-8")
+        (folder / f"{article.slug}.json").write_text(render(article, "json", pub.root), encoding="utf-8")
 
 
 # ------------------------------------------------------------------ the archival PDF
