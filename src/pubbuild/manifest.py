@@ -96,6 +96,19 @@ def _path(value: Any) -> str:
     return _text(value)
 
 
+#: A plain file-name stem: the outputs, the cache and the deposit are named after the slug,
+#: so a slug with a folder in it (``../x``, ``/abs/x``) would write outside the project.
+SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    if not SLUG_RE.fullmatch(text):
+        raise _Problem("expected a plain file name (up to 100 letters, digits, '.', '-' or '_', "
+                       f"starting with a letter or digit; no folders), got {text!r}")
+    return text
+
+
 def _creators(value: Any) -> list[Creator]:
     if isinstance(value, (str, dict)):
         value = [value]
@@ -198,8 +211,8 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
     "rights": Option("text", "Rights statement.", _text),
     "subjects": Option("list of text", "Subjects or keywords.", _text_list, default=[]),
     "cover": Option("path", "Cover image (PNG, JPEG or SVG) inside the project.", _path),
-    "slug": Option("text", "Base name of the output files; derived from the title when absent.",
-                   _text),
+    "slug": Option("file name", "Base name of the output files (letters, digits, `.`, `-`, `_`; "
+                   "no folders); derived from the title when absent.", _slug),
     "accessibility": Option("mapping", "Accessibility conformance: certifier, credential.",
                             lambda v: v),
     "articles": Option("list of articles", "The articles, in reading order (or use `parts`).",
@@ -542,8 +555,9 @@ def _source_path(root: Path, value: str, problems: _Collector, key: tuple) -> Pa
 def single_article(source: Path) -> Manifest:
     """A manifest for ``pubbuild epub ARTICLE``: one article, metadata from the article."""
     source = source.resolve()
-    cwd = Path.cwd().resolve()
-    root = cwd if inside(cwd, source) else source.parent
+    # The article's own folder bounds what it may read, wherever pubbuild is run from: a page
+    # saved into the home folder must not reach the rest of it through ../ or absolute paths.
+    root = source.parent
     if not source.is_file():
         raise ConfigurationError(f"{source}: file not found")
     meta = PublicationMeta(title="", language="")  # filled from the article by the builder

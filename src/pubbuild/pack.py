@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, backends, modeljson
-from .build import assemble, load_manifest, output_path, read_articles, write_atomically
+from .build import (
+    assemble,
+    input_files,
+    load_manifest,
+    output_path,
+    read_articles,
+    refuse_replacing_inputs,
+    write_atomically,
+)
 from .errors import PubbuildError, SourceError
 from .manifest import Manifest, inside
 from .model import Article, Publication
@@ -345,9 +353,13 @@ def build_all(target: Path | None = None, out_dir: Path | None = None,
     if on_publication is not None:
         on_publication(pub)
     diags = [d for a in pub.articles for d in a.diagnostics]
-    outputs = render_all(pub, formats, options, diags, progress,
-                         lambda cls: output_path(pub, cls, None if out_dir is None
-                                                 else out_dir / f"{pub.slug}{cls.suffix}"))
+
+    def where(cls: type) -> Path:
+        return output_path(pub, cls, None if out_dir is None else out_dir / f"{pub.slug}{cls.suffix}")
+
+    refuse_replacing_inputs([where(backends.get(n)) for n in ordered_backends(formats)],
+                            input_files(pub, manifest.path))
+    outputs = render_all(pub, formats, options, diags, progress, where)
     return BuildResult(outputs, pub, diags, stats)
 
 
