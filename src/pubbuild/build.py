@@ -12,10 +12,9 @@ import datetime as _dt
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 
-from . import backends
+from . import backends, partfiles
 from .errors import ConfigurationError
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
 from .model import Article, Creator, Publication
@@ -157,8 +156,8 @@ def output_path(pub: Publication, backend: type[backends.Backend], output: Path 
 def write_atomically(backend: backends.Backend, pub: Publication, target: Path) -> Path:
     """Render into a temporary file beside ``target``, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
+    partfiles.sweep(target.parent, target.name)
+    tmp = partfiles.new_file(target)
     try:
         backend.write(pub, Path(tmp))
         os.chmod(tmp, 0o644)

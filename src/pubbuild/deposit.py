@@ -16,12 +16,11 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from . import __version__, backends
+from . import __version__, backends, partfiles
 from .errors import BuildError, ConfigurationError
 from .model import Publication
 from .originals import MEDIA_TYPES as SOURCE_TYPES  # noqa: F401 - kept for callers
@@ -71,7 +70,8 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
     if final.exists():
         raise ConfigurationError(f"{final}: already exists; a deposit is never overwritten")
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
+    partfiles.sweep(final.parent, final.name)
+    tmp = partfiles.new_folder(final)
     try:
         notes: list[str] = []
         files = _payload(tmp, pub, manifest.path, progress, notes, render_all)

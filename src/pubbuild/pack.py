@@ -18,13 +18,12 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, backends, modeljson
+from . import __version__, backends, modeljson, partfiles
 from .build import (
     assemble,
     input_files,
@@ -111,6 +110,8 @@ class ArticleCache:
         self.dir = root / "build" / ".cache" / "articles"
         self.enabled = enabled
         self.fingerprint = _normaliser_fingerprint() if enabled else ""
+        if enabled:
+            partfiles.sweep(self.dir)
 
     def key(self, source: Path, root: Path, overrides: dict) -> str:
         digest = hashlib.sha256(self.fingerprint.encode())
@@ -159,13 +160,14 @@ class ArticleCache:
                  "deps": [[modeljson.project_path(Path(p), self.root), exists]
                           for p, exists in _dependencies(article) if inside(self.root, Path(p))],
                  "article": modeljson.encode(article, self.root)}
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".part", dir=self.dir)
+        final = self.dir / f"{key}.json"
+        tmp = partfiles.new_file(final)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            with open(tmp, "w", encoding="utf-8") as fh:
                 json.dump(entry, fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.dir / f"{key}.json")
+            os.replace(tmp, final)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
 
 
