@@ -166,7 +166,7 @@ def _node(cls: type) -> _Decoder:
         if type(v) is not dict or v.get("type") != name:
             raise InvalidModel(f"expected a {name} node")
         if not allowed.issuperset(v):
-            raise InvalidModel(f"{name} has no field {sorted(set(v) - allowed)[0]!r}")
+            raise InvalidModel(f"{name} has no field {min(set(v) - allowed)!r}")
         values = {}
         for key, value in v.items():
             t = plain.get(key)

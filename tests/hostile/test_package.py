@@ -10,8 +10,9 @@ import zipfile
 from pathlib import Path
 
 from conftest import ROOT
-from pubbuild.resources import fonts_dir, styles_dir
+
 from pubbuild.printing.fonts import FACES
+from pubbuild.resources import fonts_dir, styles_dir
 
 
 def test_the_wheel_ships_styles_fonts_and_licences(tmp_path):
