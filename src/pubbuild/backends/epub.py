@@ -20,6 +20,7 @@ from .. import diagnostics
 from ..errors import BuildError
 from ..model import Article, Figure, Image, Matter, Publication, Section
 from ..pagemap import page_break_source
+from ..resources import styles_dir
 from ..textutil import plain_text
 from ..writer.pack import (
     INTRODUCTION_ID,
@@ -28,8 +29,8 @@ from ..writer.pack import (
     editor_note_blocks,
     introduction_section,
     matter_section,
-    title_page_details,
     part_opener,
+    title_page_details,
 )
 from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from . import register
@@ -47,7 +48,7 @@ from .epub_pages import PagedDocs, apply_page_map, ncx_page_list, page_list
 
 logger = logging.getLogger(__name__)
 
-STYLESHEET = Path(__file__).resolve().parents[3] / "styles" / "epub.css"
+STYLESHEET = styles_dir() / "epub.css"
 CSS_HREF = "styles/epub.css"
 RELATORS = {"author": "aut", "editor": "edt", "compiler": "com", "translator": "trl",
             "contributor": "ctb"}
