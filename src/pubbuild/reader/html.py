@@ -797,6 +797,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     else:
         container = main_element(doc)
         _take_byline(container, meta)
+    metadata.tidy(meta)
     if container is None or not text_content(container).strip() and container.find(".//img") is None:
         ctx.diag("S002", "no article content found on the page")
         return Article(meta=meta, blocks=[], source=source, diagnostics=diags)
