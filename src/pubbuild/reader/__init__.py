@@ -58,9 +58,26 @@ def read_file(path: Path, root: Path | None = None) -> Article:
     if replaced:
         diags.append(diagnostics.make("S001", "invalid bytes replaced with U+FFFD", name))
     article = reader(text, path, root, diags)
+    if not article.blocks and not article.notes and _no_text(text, reader is read_html):
+        # An empty chapter titled after the file helps nobody: the source is wrong.
+        raise SourceError(f"{name}: the file holds no text (nothing to publish)")
     article.source = path
     run_passes(article, name)
     return article
+
+
+def _no_text(text: str, html: bool) -> bool:
+    """The source has no words and no image at all (as opposed to a page whose text is
+    all furniture, which reads as a page without an article: S002)."""
+    if not html:
+        return not text.strip()
+    from .extract import _remove, text_content
+    from .html import parse
+
+    doc = parse(text)
+    for el in list(doc.iter("script", "style", "head", "template", "noscript")):
+        _remove(el)
+    return not text_content(doc).strip() and next(doc.iter("img"), None) is None
 
 
 def _display(path: Path, root: Path | None) -> str:
