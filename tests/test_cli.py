@@ -60,8 +60,8 @@ def test_binary_source_is_a_clear_error(tmp_path, capsys, content, needle):
 
 @pytest.mark.parametrize("name,content", [
     ("empty.html", b""),
-    ("shell.html", b"<html><head><title>Nothing</title><script>var x = 1;</script></head>"
-                   b"<body>  <div> </div></body></html>"),
+    ("shell.html", (b"<html><head><title>Nothing</title><script>var x = 1;</script></head>"
+                    b"<body>  <div> </div></body></html>")),
     ("empty.md", b"\n \n"),
     ("blank.txt", b"  \n\n\t\n"),
 ])
