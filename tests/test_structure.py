@@ -1,0 +1,49 @@
+"""Issue 14 at the book level: what the normaliser repairs reaches both editions valid
+and alike (EPUBCheck on the EPUB, the PDF's text for the print edition)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import assert_epubcheck_clean
+from pdfcheck import page_texts
+
+from pubbuild.cli import main
+from pubbuild.model import (
+    Article, ArticleMeta, DefinitionItem, DefinitionList, Link, NoteRef, Paragraph, Quote, Text,
+)
+from pubbuild.writer.xhtml import XhtmlWriter
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "normalize"
+
+
+def test_model_structures_html_forbids_render_valid():
+    """Structures the model can hold but HTML cannot (a link in a link, a note marker in
+    a link, a term without a description, a description without a term) render valid."""
+    inner = Link("https://valley.example/b", [Text("inner"), NoteRef("fn1", "1", "r1")])
+    article = Article(ArticleMeta(title="T"), blocks=[
+        Paragraph([Link("https://valley.example/a?q=a|b c", [Text("outer "), inner])]),
+        DefinitionList([DefinitionItem([[Text("Lonely term")]], []),
+                        DefinitionItem([[Text("Term")]], [[Paragraph([Text("Described.")])]]),
+                        DefinitionItem([], [[Paragraph([Text("Orphan description.")])]])]),
+        Quote([Paragraph([Text("Quoted.")])], cite="http://valley.example/q"),
+    ])
+    html = XhtmlWriter(article).blocks(article.blocks)
+    assert html.count("<a ") == 1 and "<sup>1</sup>" in html
+    assert 'href="https://valley.example/a?q=a%7Cb%20c"' in html
+    assert "<p>Lonely term</p>\n<dl>\n<dt>Term</dt>\n<dd>Described.</dd>\n</dl>\n" in html
+    assert "<p>Orphan description.</p>" in html and "cite=" not in html
+
+
+def test_repaired_page_passes_epubcheck_and_both_editions_agree(tmp_path):
+    page = FIXTURES / "invalid-structure-repaired" / "in.html"
+    epub, pdf = tmp_path / "p.epub", tmp_path / "p.pdf"
+    assert main(["-q", "epub", str(page), "-o", str(epub)]) == 0
+    assert_epubcheck_clean(epub)
+    assert main(["-q", "pdf", str(page), "-o", str(pdf)]) == 0
+    text = " ".join(" ".join(page_texts(pdf)).split())
+    # decorative images leave nothing behind in print either
+    assert "[Image: image]" not in text and "Image not available" not in text
+    # the remote image's stand-in stands apart from its caption and credit
+    assert "[Image: A dry-stone wall after the flood. (view the image online)]" in text
+    assert "online)] The north wall in May. Photo: Ana Stone" in text
