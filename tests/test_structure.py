@@ -10,7 +10,17 @@ from pdfcheck import page_texts
 
 from pubbuild.cli import main
 from pubbuild.model import (
-    Article, ArticleMeta, DefinitionItem, DefinitionList, Link, NoteRef, Paragraph, Quote, Text,
+    Article,
+    ArticleMeta,
+    DefinitionItem,
+    DefinitionList,
+    Image,
+    InlineImage,
+    Link,
+    NoteRef,
+    Paragraph,
+    Quote,
+    Text,
 )
 from pubbuild.writer.xhtml import XhtmlWriter
 
@@ -20,7 +30,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "normalize"
 def test_model_structures_html_forbids_render_valid():
     """Structures the model can hold but HTML cannot (a link in a link, a note marker in
     a link, a term without a description, a description without a term) render valid."""
-    inner = Link("https://valley.example/b", [Text("inner"), NoteRef("fn1", "1", "r1")])
+    inner = Link("https://valley.example/b", [Text("inner"), NoteRef("fn1", "1", "r1"),
+                                              InlineImage(Image("https://images.valley.example/i.png", "An icon."))])
     article = Article(ArticleMeta(title="T"), blocks=[
         Paragraph([Link("https://valley.example/a?q=a|b c", [Text("outer "), inner])]),
         DefinitionList([DefinitionItem([[Text("Lonely term")]], []),
@@ -28,8 +39,9 @@ def test_model_structures_html_forbids_render_valid():
                         DefinitionItem([], [[Paragraph([Text("Orphan description.")])]])]),
         Quote([Paragraph([Text("Quoted.")])], cite="http://valley.example/q"),
     ])
-    html = XhtmlWriter(article).blocks(article.blocks)
+    html = XhtmlWriter(article, image_src=lambda image: None).blocks(article.blocks)
     assert html.count("<a ") == 1 and "<sup>1</sup>" in html
+    assert "[Image: An icon. (view the image online)]" in html
     assert 'href="https://valley.example/a?q=a%7Cb%20c"' in html
     assert "<p>Lonely term</p>\n<dl>\n<dt>Term</dt>\n<dd>Described.</dd>\n</dl>\n" in html
     assert "<p>Orphan description.</p>" in html and "cite=" not in html

@@ -215,7 +215,9 @@ class XhtmlWriter:
             return ""
         alt = escape((image.alt or "").strip())
         if image.src.lower().startswith(("http://", "https://")):
-            link = f'<a{attr("href", url(image.src))}>view the image online</a>'
+            link = "view the image online"
+            if not self._link_depth:  # inside a link (an image that links) it cannot link too
+                link = f'<a{attr("href", url(image.src))}>{link}</a>'
             text = f"Image: {alt} ({link})" if alt else f"Image not included; {link}"
         else:
             text = f"Image: {alt}" if alt else "Image not available"
