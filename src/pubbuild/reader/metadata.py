@@ -209,6 +209,10 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
             if not part or not re.search(r"[^\W\d_]", part) or re.search(r"\d", part):
                 continue
             role = _ROLE.search(part)
+            words_ = part.split()
+            if role and len(words_) == 2 and role.end() == len(part) and words_[0][1:].islower() \
+                    and not _ORG.search(words_[0]):
+                role = None  # "Cara Reporter": a given name and a surname that is also a job
             if role:
                 before = part[: role.start()].split()
                 # "Jane Doe Staff Writer": the name before the title; "CNN Editor": no name
