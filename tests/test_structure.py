@@ -59,3 +59,27 @@ def test_repaired_page_passes_epubcheck_and_both_editions_agree(tmp_path):
     # the remote image's stand-in stands apart from its caption and credit
     assert "[Image: A dry-stone wall after the flood. (view the image online)]" in text
     assert "online)] The north wall in May. Photo: Ana Stone" in text
+
+
+def test_manifest_url_resolves_site_relative_images(tmp_path, capsys):
+    """``url:`` is the page's address: a site-relative image is then a remote image
+    (not fetched without --allow-network), and every diagnostic names the image."""
+    (tmp_path / "sources").mkdir()
+    page = FIXTURES / "image-site-relative-without-address" / "in.html"
+    (tmp_path / "sources" / "archive.html").write_bytes(page.read_bytes())
+    (tmp_path / "sources" / "draft.html").write_text(
+        '<html lang="en"><head><title>Draft</title></head><body><p>The river valley was settled long '
+        'before the first written records.</p><img src="pics/missing.png" alt="A missing picture.">'
+        "</body></html>")
+    (tmp_path / "pubbuild.yaml").write_text(
+        "title: Addresses\nlanguage: en\narticles:\n"
+        "  - source: sources/archive.html\n    url: https://valley.example/stories/terraces.html\n"
+        "  - source: sources/draft.html\n")
+    out = tmp_path / "a.epub"
+    assert main(["epub", str(tmp_path / "pubbuild.yaml"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "A002 image https://valley.example/archive/3834a.jpg not fetched" in err
+    assert "S006" not in err and "'/archive/3834a.jpg' not found" not in err
+    assert "S007 image 'pics/missing.png' not found" in err
+    assert "E001 image pics/missing.png" in err and "image  " not in err
+    assert_epubcheck_clean(out)

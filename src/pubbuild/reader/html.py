@@ -309,6 +309,8 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
         src = el.get("srcset").strip().split(",")[0].strip().split(" ")[0]
     if not src:
         return None
+    if not src.startswith("data:"):
+        src = web_url(src)
     alt = el.get("alt")
     decorative = alt is not None and not alt.strip() or el.get("role") in ("presentation", "none")
     if alt is not None:
@@ -323,31 +325,52 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
         image.src = urljoin(ctx.base_url or "", src)
     elif parsed.scheme == "data":
         image.src = src
+    elif parsed.netloc or src.startswith("//"):
+        image.src = urljoin(ctx.base_url or "https:", src)
     elif parsed.scheme in ("", "file") and ctx.source is not None:
-        local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
-        from ..manifest import inside
-
-        # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
-        boundary = ctx.root if ctx.root is not None else ctx.source.parent
-        if parsed.netloc or src.startswith("//"):
-            image.src = urljoin(ctx.base_url or "https:", src)
-        elif not inside(boundary, local):
-            ctx.diag("S006", f"image {src!r} lies outside the project; refused", el)
-            image.src = ""
-        elif not local.is_file():
-            if ctx.base_url:
-                image.src = urljoin(ctx.base_url, src)
-            else:
-                ctx.diag("S007", f"image {src!r} not found", el)
-                image.src = ""
-        else:
-            image.local = local.resolve()
-            image.src = str(image.local.relative_to(ctx.root.resolve())) if ctx.root else src
+        _resolve_in_project(image, src, parsed, el, ctx)
     else:
         return None
     if image.alt is None and not image.decorative:
         ctx.diag("A001", f"image {src[:120]!r} has no text alternative", el)
     return image
+
+
+def web_url(address: str) -> str:
+    """An image address as a browser reads it: backslashes are slashes."""
+    return address.replace("\\", "/")
+
+
+def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Context) -> None:
+    """A relative or ``file:`` address of a saved page, resolved as a browser would: a
+    file saved beside the page (inside the project) is local; otherwise the address is
+    relative to the page's address (``url:`` in the manifest, else its canonical link or
+    ``og:url``), a remote image.  A site-relative address (``/archive/x.jpg``) is never
+    a path on this computer.  An address that cannot be resolved keeps its text, so
+    every diagnostic about it names it."""
+    from ..manifest import inside
+
+    # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
+    boundary = ctx.root if ctx.root is not None else ctx.source.parent
+    site_relative = parsed.scheme == "" and parsed.path.startswith("/")
+    if not site_relative:
+        local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
+        if inside(boundary, local) and local.is_file():
+            image.local = local.resolve()
+            image.src = str(image.local.relative_to(ctx.root.resolve())) if ctx.root else src
+            return
+        if not inside(boundary, local) and (parsed.scheme == "file" or not ctx.base_url):
+            ctx.diag("S006", f"image {src!r} lies outside the project; refused", el)
+            return
+        if parsed.scheme == "file":
+            ctx.diag("S007", f"image {src!r} not found", el)
+            return
+    if ctx.base_url:
+        image.src = urljoin(ctx.base_url, src)
+        return
+    why = "a site-relative address" if site_relative else "not in the project"
+    ctx.diag("S007", f"image {src!r} not found ({why}, and the page's address is unknown: "
+                     "give the article `url:` in the manifest)", el)
 
 
 def _dim(value: str | None) -> str | None:
