@@ -83,3 +83,23 @@ def test_manifest_url_resolves_site_relative_images(tmp_path, capsys):
     assert "S007 image 'pics/missing.png' not found" in err
     assert "E001 image pics/missing.png" in err and "image  " not in err
     assert_epubcheck_clean(out)
+
+
+def test_declared_language_is_checked_and_the_accessibility_page_claims_only_that(tmp_path, capsys):
+    (tmp_path / "sources").mkdir()
+    page = FIXTURES / "language-declared-contradicted" / "in.html"
+    (tmp_path / "sources" / "flood.html").write_bytes(page.read_bytes())
+    (tmp_path / "pubbuild.yaml").write_text("title: Languages\nlanguage: en\narticles:\n"
+                                            "  - sources/flood.html\n")
+    out = tmp_path / "l.epub"
+    assert main(["epub", str(tmp_path / "pubbuild.yaml"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "sources/flood.html: warning: A006 the page declares language 'de' but its text reads as 'en'" in err
+    assert "'en' is used" in err
+    import zipfile
+
+    with zipfile.ZipFile(out) as book:
+        a11y = book.read("EPUB/accessibility.xhtml").decode()
+        chapter = book.read("EPUB/flood.xhtml").decode()
+    assert "carry their own language tag" not in a11y and "tagged en" in a11y
+    assert 'lang="de"' not in chapter
