@@ -850,6 +850,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     ctx = Context(base_url, source, root, diags)
     doc = parse(text, ctx)
     meta = metadata.page_metadata(doc)
+    metadata.office_metadata(meta, doc, text)
     base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
     if base and base_url:
         base = urljoin(base_url, base)
@@ -868,6 +869,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
             meta.authors = metadata.split_authors(byline)
     else:
         container = main_element(doc)
+        _take_title_style(container, meta)
         _take_byline(container, meta)
     metadata.tidy(meta)
     if container is None or not text_content(container).strip() and container.find(".//img") is None:
@@ -908,6 +910,23 @@ def _take_byline(container: HtmlElement, meta: ArticleMeta) -> None:
                 meta.published = next((metadata.iso_date(t.get("datetime")) for t in el.iter("time")), None)
             _detach(el)
             return
+
+
+def _take_title_style(container: HtmlElement, meta: ArticleMeta) -> None:
+    """In an export (no page furniture), a paragraph in the word processor's Title style
+    is the document's title, shown and meant; its Subtitle style the subtitle.  Both
+    are metadata and leave the body."""
+    for el in list(container.iter("p", "div"))[:9]:  # at the top of the document
+        text = metadata.clean(text_content(el))
+        if not text or len(text) > 200:
+            continue
+        cls = classes(el)
+        if metadata.TITLE_STYLE.search(cls):
+            meta.title = text
+            _detach(el)
+        elif metadata.SUBTITLE_STYLE.search(cls) and not meta.subtitle:
+            meta.subtitle = text
+            _detach(el)
 
 
 def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:

@@ -393,6 +393,43 @@ def page_metadata(root: HtmlElement) -> ArticleMeta:
     return meta
 
 
+_OFFICE_PROPS = re.compile(r"<o:DocumentProperties>(.*?)</o:DocumentProperties>", re.IGNORECASE | re.DOTALL)
+_OFFICE_PROP = re.compile(r"<o:(\w+)>([^<]*)</o:\1>", re.IGNORECASE)
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2});")  # LibreOffice before 4.x: 20240502;9000000
+
+
+def office_metadata(meta: ArticleMeta, root: HtmlElement, raw: str) -> None:
+    """Fill what the page's own metadata left open from an office export's document
+    properties: Word's ``Save as HTML`` writes them as ``<o:DocumentProperties>`` inside
+    a conditional comment (which the parser drops, hence ``raw``, the page's text);
+    LibreOffice as ``author``/``created``/``changed`` meta tags.  Creation is the
+    document's date; the last save its modification."""
+    props: dict[str, str] = {}
+    found = _OFFICE_PROPS.search(raw[:200_000]) if "DocumentProperties" in raw[:200_000] else None
+    if found:
+        props = {k.lower(): clean(v) for k, v in _OFFICE_PROP.findall(found.group(1)) if clean(v)}
+    tags = _meta_map(root)
+
+    def date(value: str | None) -> str | None:
+        m = _COMPACT_DATE.match(value or "")
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else iso_date(value)
+
+    if not meta.authors and props.get("author"):
+        meta.authors = split_authors(props["author"])
+    meta.published = meta.published or date(props.get("created") or tags.get("created"))
+    meta.modified = meta.modified or date(props.get("lastsaved") or tags.get("changed"))
+    if not meta.title and props.get("title"):
+        meta.title = props["title"]
+    if not meta.description and props.get("description"):
+        meta.description = props["description"]
+
+
+#: A paragraph in a word processor's Title / Subtitle style (Word's ``MsoTitle``, the
+#: ``title`` class of Google Docs and LibreOffice exports).
+TITLE_STYLE = re.compile(r"(^|\s)(MsoTitle|title)(\s|$)", re.IGNORECASE)
+SUBTITLE_STYLE = re.compile(r"(^|\s)(MsoSubtitle|subtitle)(\s|$)", re.IGNORECASE)
+
+
 def find_subtitle(article: HtmlElement) -> HtmlElement | None:
     """A standfirst element near the top of the article (class/itemprop says so)."""
     for n, el in enumerate(article.iter("p", "h2", "h3", "div")):
