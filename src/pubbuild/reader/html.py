@@ -529,8 +529,21 @@ def _detach(el: HtmlElement) -> None:
     extract._remove(el)
 
 
+#: Parts of a caption that name where the picture came from; pages set them apart by style
+#: alone, so without a space they run into the caption ("in May.Photo: Ana Stone").
+_CREDIT = re.compile(r"credit|copyright|courtesy|photographer|attribution|byline|source|author", re.IGNORECASE)
+
+
+def _apart_credits(caption: HtmlElement) -> None:
+    for part in caption.iter(etree.Element):
+        if part is not caption and _CREDIT.search(classes(part)):
+            part.text = " " + (part.text or "")
+
+
 def _figure(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     caption_el = next(el.iter("figcaption"), None)
+    if caption_el is not None:
+        _apart_credits(caption_el)
     caption = trim(inlines(caption_el, ctx, depth)) if caption_el is not None else None
     if caption_el is not None:
         _detach(caption_el)
