@@ -215,9 +215,8 @@ class XhtmlWriter:
             return ""
         alt = escape((image.alt or "").strip())
         if image.src.lower().startswith(("http://", "https://")):
-            link = "view the image online"
-            if not self._link_depth:  # inside a link (an image that links) it cannot link too
-                link = f'<a{attr("href", url(image.src))}>{link}</a>'
+            # through render_link: inside a link it is plain text, on paper the address prints
+            link = self.render_link(Link(image.src, [Text("view the image online")]))
             text = f"Image: {alt} ({link})" if alt else f"Image not included; {link}"
         else:
             text = f"Image: {alt}" if alt else "Image not available"
