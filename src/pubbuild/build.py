@@ -42,11 +42,12 @@ def load_manifest(target: Path | None) -> Manifest:
 
 def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
     """Read and normalise every article, applying the manifest's overrides.  ``read``
-    (path, root) -> Article lets the pack builder supply cached or parallel results."""
+    (path, root, url) -> Article lets the pack builder supply cached or parallel results;
+    ``url`` (the manifest's) is the page's address, its relative addresses' base."""
     articles: list[Article] = []
     used: set[str] = set()
     for spec in manifest.articles:
-        article = read(spec.source, manifest.root)
+        article = read(spec.source, manifest.root, spec.overrides.get("url"))
         for key, value in spec.overrides.items():
             setattr(article.meta, ARTICLE_FIELDS[key], value)
         if not article.meta.title:

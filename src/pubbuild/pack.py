@@ -198,13 +198,13 @@ def _quiet_worker() -> None:
     logging.getLogger("pubbuild").setLevel(logging.CRITICAL + 1)
 
 
-def _normalise_one(source: str, root: str) -> Article | tuple[str, str, list[str]]:
+def _normalise_one(source: str, root: str, url: str | None = None) -> Article | tuple[str, str, list[str]]:
     """Worker: read and normalise one source; a user error comes back as data
     (exception pickling would lose its list of problems)."""
     from .reader import read_file
 
     try:
-        return read_file(Path(source), Path(root))
+        return read_file(Path(source), Path(root), base_url=url)
     except PubbuildError as exc:
         return (type(exc).__name__, str(exc), exc.problems)
 
@@ -236,7 +236,8 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
             todo[spec.source] = key
     errors: list[str] = []
     jobs = max(1, jobs or os.cpu_count() or 1)
-    for source, outcome in _run(list(todo), manifest.root, min(jobs, len(todo))):
+    urls = {spec.source: spec.overrides.get("url") for spec in manifest.articles}  # the page's address
+    for source, outcome in _run(list(todo), manifest.root, min(jobs, len(todo)), urls):
         bar.advance()
         if isinstance(outcome, tuple):
             errors.extend(outcome[2] or [outcome[1]])
@@ -256,7 +257,7 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
 
     seen: set[Path] = set()
 
-    def read(source: Path, root: Path) -> Article:
+    def read(source: Path, root: Path, url: str | None = None) -> Article:
         # A source listed twice gets a copy, so the overrides applied to each stay its own.
         if source in seen:
             return _copy(results[source])
@@ -270,16 +271,16 @@ def _copy(article: Article) -> Article:
     return copy.deepcopy(article)
 
 
-def _run(sources: list[Path], root: Path, jobs: int):
+def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, str | None]):
     """(source, Article or error tuple) for each source, in the order given."""
     from . import reader  # noqa: F401 - imported once here, inherited by forked workers
 
     if jobs <= 1:
         for source in sources:
-            yield source, _normalise_one(str(source), str(root))
+            yield source, _normalise_one(str(source), str(root), urls.get(source))
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
-        futures = [(s, pool.submit(_normalise_one, str(s), str(root))) for s in sources]
+        futures = [(s, pool.submit(_normalise_one, str(s), str(root), urls.get(s))) for s in sources]
         for source, future in futures:
             yield source, future.result()
 
