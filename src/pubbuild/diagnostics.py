@@ -39,6 +39,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "S009": ("warning", "page too long; only its beginning was read"),
     "A005": ("info", "language detected from the text"),
     "N002": ("info", "link inside the article without a target; kept as text"),
+    "S010": ("warning", "control characters or lone surrogates removed from the text"),
+    "S011": ("warning", "image too large (pixels); its text alternative stands in"),
 }
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import yaml
 
 from .errors import ConfigurationError
+from .imagesize import oversize
 from .model import Creator, PrintSettings, PublicationMeta
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -56,7 +57,14 @@ def _text(value: Any) -> str:
     text = str(value).strip()
     if not text:
         raise _Problem("must not be empty")
+    bad = _CONTROL.search(text)
+    if bad:  # a NUL or escape cannot be part of a title, a file name or XML
+        raise _Problem(f"contains the control character U+{ord(bad.group()):04X}")
     return text
+
+
+#: Characters no manifest text may hold (YAML's "\0", "\e", "\ud800" ... escapes).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def _text_list(value: Any) -> list[str]:
@@ -75,6 +83,14 @@ def _date(value: Any) -> str:
     text = _text(value)
     if not DATE_RE.match(text):
         raise _Problem(f"expected an ISO 8601 date such as 2024-03-14, got {text!r}")
+    # The pattern admits 2024-13-45; the calendar does not.
+    y, m, d = (text[:10].split("-") + ["01", "01"])[:3]
+    try:
+        _dt.date(int(y), int(m), int(d))
+        if len(text) > 10:
+            _dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise _Problem(f"{text!r} is not a real date or time ({exc})") from None
     return text
 
 
@@ -283,6 +299,18 @@ class _LineLoader(yaml.SafeLoader):
     """Safe loader that remembers the line of every mapping key."""
 
 
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML date, or its text when it is no real date (``2024-13-45``), so that the
+    schema reports it with its key and line instead of the loader failing."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return node.value
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
     """Parse YAML safely, returning the data and a ``key path -> line`` map."""
     lines: dict[tuple, int] = {}
@@ -295,7 +323,7 @@ def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
         raise ConfigurationError("invalid YAML", [f"{where}: invalid YAML: {problem}"]) from None
     if node is None:
         return None, lines
-    constructor = yaml.SafeLoader("")
+    constructor = _LineLoader("")
 
     def walk(n: yaml.Node, path: tuple) -> Any:
         lines.setdefault(path, n.start_mark.line + 1)
@@ -430,6 +458,9 @@ def load(path: Path) -> Manifest:
     cover = None
     if "cover" in values:
         cover = _source_path(root, values["cover"], problems, ("cover",))
+        problem = oversize(cover) if cover is not None else None
+        if problem:
+            problems.add(("cover",), f"{values['cover']} {problem}")
     if problems.problems:
         n = len(problems.problems)
         raise ConfigurationError(f"{name}: {n} problem{'s' * (n != 1)}", problems.problems)

@@ -23,6 +23,7 @@ from urllib.parse import unquote_to_bytes
 from lxml import etree
 
 from .. import diagnostics
+from ..imagesize import oversize
 from ..model import Image
 from ..remote import RemoteFetcher, RemoteRefused
 
@@ -248,6 +249,9 @@ class ImagePackager:
 
     def add(self, data: bytes, name_hint: str | None = None) -> str:
         """Package ``data``; return its href.  Raises ImageProblem."""
+        problem = oversize(data)
+        if problem:
+            raise ImageProblem(problem)
         media = sniff(data)
         if media is None:
             data, media = _convert_to_png(data), "image/png"
@@ -265,6 +269,8 @@ class ImagePackager:
         key = str(image.local) if image.local is not None else image.src
         if key in self._seen:
             return self._seen[key]
+        if image.local is None and not image.src.strip():
+            return None  # refused by the reader, which said why (S006, S007, S011)
         href = None
         try:
             href = self.add(self.bytes_for(image))

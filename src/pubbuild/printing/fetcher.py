@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from .. import diagnostics
+from ..imagesize import oversize
 from ..manifest import inside
 from ..remote import RemoteFetcher, RemoteRefused
 from .fonts import FONTS
@@ -71,6 +72,9 @@ def make_fetcher(root: Path, allow_network: bool, diags: list):
                     raise refuse("A002", f"not fetched: {url} (use --allow-network)", url)
                 try:
                     got = remote.fetch(url)
+                    problem = oversize(got.data)
+                    if problem:  # refused as the EPUB refuses it, so both show the same stand-in
+                        raise RemoteRefused(problem)
                 except RemoteRefused as exc:
                     raise refuse("A002", f"remote image {url} not fetched: {exc}; its text "
                                          "alternative is shown instead", url) from None

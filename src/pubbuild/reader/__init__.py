@@ -12,7 +12,7 @@ from typing import Callable
 from .. import diagnostics
 from ..errors import SourceError
 from ..model import Article
-from .decode import decode
+from .decode import decode, scrub
 from .html import read_html
 from .text import read_markdown, read_text
 
@@ -57,6 +57,10 @@ def read_file(path: Path, root: Path | None = None) -> Article:
     diags: list = []
     if replaced:
         diags.append(diagnostics.make("S001", "invalid bytes replaced with U+FFFD", name))
+    text, removed = scrub(text)
+    if removed:
+        diags.append(diagnostics.make("S010", f"{removed} control or non-character code point"
+                                              f"{'s' * (removed != 1)} removed", name))
     article = reader(text, path, root, diags)
     article.source = path
     run_passes(article, name)

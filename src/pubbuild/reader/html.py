@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlparse
 from lxml import etree
 
 from .. import diagnostics
+from ..imagesize import oversize
 from ..model import (
     Article,
     ArticleMeta,
@@ -54,6 +55,7 @@ from ..model import (
     Text,
 )
 from . import cleanup, extract, metadata
+from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
 from .sanitize import sanitize
 
@@ -323,23 +325,28 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
         image.src = urljoin(ctx.base_url or "", src)
     elif parsed.scheme == "data":
         image.src = src
+        problem = oversize(_data_bytes(src))
+        if problem:
+            ctx.diag("S011", f"embedded image {problem}; its text alternative stands in", el)
+            image.src = ""
     elif parsed.scheme in ("", "file") and ctx.source is not None:
         local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
-        from ..manifest import inside
-
         # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
         boundary = ctx.root if ctx.root is not None else ctx.source.parent
         if parsed.netloc or src.startswith("//"):
             image.src = urljoin(ctx.base_url or "https:", src)
-        elif not inside(boundary, local):
-            ctx.diag("S006", f"image {src!r} lies outside the project; refused", el)
+        elif not _within(boundary, local):
+            ctx.diag("S006", f"image {src[:120]!r} lies outside the project; refused", el)
             image.src = ""
-        elif not local.is_file():
+        elif not _is_file(local):
             if ctx.base_url:
                 image.src = urljoin(ctx.base_url, src)
             else:
-                ctx.diag("S007", f"image {src!r} not found", el)
+                ctx.diag("S007", f"image {src[:120]!r} not found", el)
                 image.src = ""
+        elif problem := oversize(local):
+            ctx.diag("S011", f"image {src[:120]!r} {problem}; its text alternative stands in", el)
+            image.src = ""
         else:
             image.local = local.resolve()
             image.src = str(image.local.relative_to(ctx.root.resolve())) if ctx.root else src
@@ -348,6 +355,34 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
     if image.alt is None and not image.decorative:
         ctx.diag("A001", f"image {src[:120]!r} has no text alternative", el)
     return image
+
+
+def _within(boundary: Path, path: Path) -> bool:
+    from ..manifest import inside
+
+    try:
+        return inside(boundary, path)
+    except (OSError, ValueError):  # a name too long for the file system, a NUL: not a project file
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _data_bytes(url: str) -> bytes:
+    """The payload of a ``data:`` URL (empty when it is malformed)."""
+    import base64
+    from urllib.parse import unquote_to_bytes
+
+    head, _, payload = url.partition(",")
+    try:
+        return base64.b64decode(payload) if ";base64" in head.lower() else unquote_to_bytes(payload)
+    except ValueError:
+        return b""
 
 
 def _dim(value: str | None) -> str | None:
@@ -382,10 +417,12 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
                 flush()
                 out.extend(BLOCK_CONVERTERS[name](child, ctx, depth + 1))
                 continue
-            if name == "figcaption" and out and isinstance(out[-1], Figure) and not out[-1].caption:
-                flush()  # a caption misplaced just after its figure
-                out[-1].caption = trim(inlines(child, ctx, depth + 1)) or None
-                continue
+            if name == "figcaption":
+                flush()  # loose text before it is a paragraph of its own, not the figure's
+                if out and isinstance(out[-1], Figure) and not out[-1].caption:
+                    # a caption misplaced just after its figure
+                    out[-1].caption = trim(inlines(child, ctx, depth + 1)) or None
+                    continue
             if name in BLOCK_TAGS:
                 flush()
                 inner = blocks(child, ctx, depth + 1)
@@ -777,6 +814,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     """Read article HTML: a full saved page, an export, a fragment or a Word file."""
     ctx = Context(base_url, source, root, diags)
     doc = parse(text, ctx)
+    _scrub_tree(doc, ctx)
     meta = metadata.page_metadata(doc)
     base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
     if base and base_url:
@@ -816,6 +854,28 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     if not body:
         ctx.diag("S002", "no article content found on the page")
     return Article(meta=meta, blocks=body, notes=notes, source=source, diagnostics=diags)
+
+
+def _scrub_tree(doc: HtmlElement, ctx: Context) -> None:
+    """Character references (``&#1;``, ``&#xD800;``) give text XML cannot carry even when
+    the source bytes were clean: removed here, once, so no later step meets them."""
+    removed = 0
+    for el in doc.iter():
+        for name in ("text", "tail"):
+            value = getattr(el, name)
+            if value and XML_INVALID.search(value):
+                value, n = scrub(value)
+                setattr(el, name, value)
+                removed += n
+        if not isinstance(el.tag, str):
+            continue
+        for key, value in el.attrib.items():
+            if XML_INVALID.search(value):
+                el.attrib[key], n = scrub(value)
+                removed += n
+    if removed:
+        ctx.diag("S010", f"{removed} control or non-character code point{'s' * (removed != 1)} "
+                         "removed")
 
 
 def _take_byline(container: HtmlElement, meta: ArticleMeta) -> None:
