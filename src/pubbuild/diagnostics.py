@@ -41,6 +41,9 @@ CODES: dict[str, tuple[Level, str]] = {
     "N002": ("info", "link inside the article without a target; kept as text"),
     "S010": ("warning", "control characters or lone surrogates removed from the text"),
     "S011": ("warning", "image too large (pixels); its text alternative stands in"),
+    "L001": ("warning", "table longer than the row limit; the rows past it left out"),
+    "L002": ("warning", "title or subtitle longer than the limit; shortened"),
+    "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
 }
 
 

@@ -67,6 +67,15 @@ def _text(value: Any) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+def _title(value: Any) -> str:
+    from .passes.limits import MAX_TITLE
+
+    text = _text(value)
+    if len(text) > MAX_TITLE:
+        raise _Problem(f"{len(text):,} characters; a title may have at most {MAX_TITLE}")
+    return text
+
+
 def _text_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [_text(value)]
@@ -146,8 +155,8 @@ def _typename(value: Any) -> str:
 ARTICLE_SCHEMA: dict[str, Option] = {
     "source": Option("path", "The article file (.html, .htm, .xhtml, .txt, .md), relative to "
                      "the manifest's folder and inside it.", _path, required=True),
-    "title": Option("text", "Overrides the title found in the source.", _text),
-    "subtitle": Option("text", "Overrides the subtitle or standfirst.", _text),
+    "title": Option("text", "Overrides the title found in the source.", _title),
+    "subtitle": Option("text", "Overrides the subtitle or standfirst.", _title),
     "authors": Option("list of text", "Overrides the authors found in the source.", _text_list),
     "language": Option("language tag", "Overrides the article's language.", _language),
     "url": Option("URL", "Where the article was published (source URL).", _url),
@@ -199,8 +208,8 @@ def _pdf_schema() -> dict[str, Option]:
 
 
 PUBLICATION_SCHEMA: dict[str, Option] = {
-    "title": Option("text", "Title of the publication.", _text, required=True),
-    "subtitle": Option("text", "Subtitle.", _text),
+    "title": Option("text", "Title of the publication.", _title, required=True),
+    "subtitle": Option("text", "Subtitle.", _title),
     "language": Option("language tag", "Main language (BCP 47, e.g. en, en-GB, hy).",
                        _language, default="en"),
     "creators": Option("list of creators", "People responsible: a name, or name and role "
@@ -230,7 +239,7 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
 }
 
 PART_SCHEMA: dict[str, Option] = {
-    "title": Option("text", "Title of the part.", _text, required=True),
+    "title": Option("text", "Title of the part.", _title, required=True),
     "introduction": Option("text", "Introduction to the part (Markdown).", _text),
     "articles": Option("list of articles", "The part's articles, in reading order (entries as "
                        "in the top-level `articles`).", lambda v: v, required=True),

@@ -29,8 +29,9 @@ READERS: dict[str, Reader] = {
     ".markdown": read_markdown,
 }
 
-#: Largest source read, in bytes; larger files are refused rather than exhausting memory.
-MAX_BYTES = 64 * 1024 * 1024
+#: Largest source read, in bytes; larger files are refused (exit 2) rather than exhausting
+#: memory and the PDF layout.  A long saved article is well under 5 MB, inline images included.
+MAX_BYTES = 20 * 1024 * 1024
 
 
 def read_file(path: Path, root: Path | None = None) -> Article:

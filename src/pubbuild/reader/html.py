@@ -611,6 +611,11 @@ def _own(table: HtmlElement, tag: str) -> list[HtmlElement]:
     return [e for e in table.iter(tag) if next(e.iterancestors("table"), None) is table]
 
 
+#: Most rows of one table read (about 40 printed pages); the rest are left out with L001.
+#: Each row costs the reader and the PDF layout: 100,000 took minutes.
+MAX_TABLE_ROWS = 2000
+
+
 def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     rows = _own(el, "tr")
     if is_layout_table(el, rows):
@@ -624,6 +629,10 @@ def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     caps = _own(el, "caption")
     if caps:
         table.caption = trim(inlines(caps[0], ctx, depth)) or None
+    if len(rows) > MAX_TABLE_ROWS + 1:  # + 1: the header row, when the first row is one
+        ctx.diag("L001", f"table of {len(rows):,} rows: the first {MAX_TABLE_ROWS + 1:,} kept, "
+                         f"{len(rows) - MAX_TABLE_ROWS - 1:,} left out", el)
+        rows = rows[:MAX_TABLE_ROWS + 1]
     for tr in rows:
         row = Row()
         for td in tr:
@@ -984,7 +993,9 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
         _detach(target)
         content = blocks(target, ctx, 1) if _tag(target) != "p" else _p(target, ctx, 1)
         notes.append(Note(id=target_id, children=content))
-        if container is not None and container.getparent() is not None and not text_content(container).strip():
+        # any() stops at the first words: the list of notes is not read whole once per note.
+        if container is not None and container.getparent() is not None and \
+                not any(t.strip() for t in container.itertext()):
             parent = next(container.iterancestors("section", "div", "aside", "footer"), None)
             _detach(container)
             if parent is not None and parent.getparent() is not None and re.search(
