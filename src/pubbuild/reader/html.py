@@ -823,7 +823,8 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     """Read article HTML: a full saved page, an export, a fragment or a Word file."""
     ctx = Context(base_url, source, root, diags)
     doc = parse(text, ctx)
-    _scrub_tree(doc, ctx)
+    if _needs_scrub(text):
+        _scrub_tree(doc, ctx)
     meta = metadata.page_metadata(doc)
     base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
     if base and base_url:
@@ -863,6 +864,22 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     if not body:
         ctx.diag("S002", "no article content found on the page")
     return Article(meta=meta, blocks=body, notes=notes, source=source, diagnostics=diags)
+
+
+#: A numeric character reference, decimal or hex (the value is checked in Python).
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}))")
+
+
+def _needs_scrub(text: str) -> bool:
+    """Whether the page holds, or refers to, a character XML cannot carry (scanning the
+    text is a fifth of the cost of walking the tree, and almost every page is clean)."""
+    if XML_INVALID.search(text):
+        return True
+    for hexa, dec in _CHAR_REF.findall(text):
+        code = int(hexa, 16) if hexa else int(dec)
+        if code > 0x10FFFF or XML_INVALID.match(chr(code)):
+            return True
+    return False
 
 
 def _scrub_tree(doc: HtmlElement, ctx: Context) -> None:
