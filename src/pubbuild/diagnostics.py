@@ -44,6 +44,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "L001": ("warning", "table longer than the row limit; the rows past it left out"),
     "L002": ("warning", "title or subtitle longer than the limit; shortened"),
     "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
+    "L004": ("warning", "article text longer than the limit; the rest left out"),
 }
 
 

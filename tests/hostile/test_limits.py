@@ -14,6 +14,7 @@ from pubbuild import diagnostics
 from pubbuild.cli import main
 from pubbuild.model import Article, ArticleMeta, Paragraph, Table, Text
 from pubbuild.passes import PassContext, limits
+from pubbuild.passes.notes import _refs
 from pubbuild.reader import html as html_reader
 from pubbuild.reader import read_file
 
@@ -23,7 +24,7 @@ def codes(article) -> list[str]:
 
 
 def test_limit_codes_are_registered():
-    for code in ("L001", "L002", "L003"):
+    for code in ("L001", "L002", "L003", "L004"):
         assert diagnostics.CODES[code][0] == "warning"
 
 
@@ -106,6 +107,31 @@ def test_notes_past_the_limit_are_kept_as_text(tmp_path, monkeypatch):
     text = block_text(article.blocks)
     assert "[21] Note number 21." in text and "[60] Note number 60." in text
     assert "Note number 20" not in text  # the first 20 are still notes
+
+
+def test_text_past_the_limit_is_cut_with_the_notes_it_refers_to(tmp_path, monkeypatch):
+    from pubbuild.textutil import block_text
+
+    monkeypatch.setattr(limits, "MAX_TEXT", 500)
+    (tmp_path / "a.html").write_text(notes_page(200))
+    article = read_file(tmp_path / "a.html")
+    text = block_text(article.blocks)
+    assert 0 < len(text.replace("\n\n", "")) <= 500 and text.startswith("Paragraph 1.")
+    assert "Paragraph 200." not in text
+    assert codes(article).count("L004") == 1
+    referenced = {ref.note_id for _, _, ref in _refs(article)}
+    assert referenced and {n.id for n in article.notes} == referenced
+
+
+def test_epub_of_a_cut_article_has_no_dangling_links(tmp_path, monkeypatch, capsys):
+    from conftest import assert_epubcheck_clean
+
+    monkeypatch.setattr(limits, "MAX_TEXT", 500)
+    (tmp_path / "a.html").write_text(notes_page(200))
+    monkeypatch.chdir(tmp_path)
+    assert main(["epub", "a.html", "-o", "a.epub"]) == 0
+    assert "L004" in capsys.readouterr().err
+    assert_epubcheck_clean(tmp_path / "a.epub")
 
 
 def test_source_over_the_size_limit_is_refused(tmp_path, monkeypatch, capsys):

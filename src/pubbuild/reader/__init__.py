@@ -30,8 +30,9 @@ READERS: dict[str, Reader] = {
 }
 
 #: Largest source read, in bytes; larger files are refused (exit 2) rather than exhausting
-#: memory and the PDF layout.  A long saved article is well under 5 MB, inline images included.
-MAX_BYTES = 20 * 1024 * 1024
+#: memory.  Below it, a padded page is cut by the reader (MAX_CHARS) and the text by the
+#: ``limits`` pass, so that the outputs stay bounded.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 def read_file(path: Path, root: Path | None = None) -> Article:
