@@ -313,7 +313,7 @@ def test_allow_network_fetches_remote_images(tmp_path, server, capsys):
     article = b.xml("EPUB/remote.xhtml")
     href = article.xpath("//x:img[@alt='A chart.']/@src", namespaces=NS)[0]
     assert b.zip.read(f"EPUB/{href}") == (ROOTS / "epub-certified/images/chart.png").read_bytes()
-    assert "A002 image " + server.url + "/gone.png HTTP 404" in err
+    assert "A002 image " + server.url + "/gone.png not fetched: HTTP 404" in err
     assert "A lost picture." in "".join(article.xpath("//x:*[@class='missing-image']//text()",
                                                       namespaces=NS))
 

@@ -95,7 +95,9 @@ def test_network_is_used_with_allow_network(tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", offline)
     _, diags = render(tmp_path, '<img src="https://example.org/x.png" alt="x">', allow_network=True)
-    assert calls and set(calls) == {"example.org"} and diags == []
+    assert calls and set(calls) == {"example.org"}
+    # The failed fetch is reported, naming the image (tests/hostile/test_fetcher.py has the rest).
+    assert codes(diags) == ["A002"] and "https://example.org/x.png" in diags[0].message
 
 
 @pytest.mark.parametrize("url", ["ftp://example.org/x.png", "file://otherhost/etc/passwd"])

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from . import backends, partfiles
-from .errors import ConfigurationError
+from .errors import ConfigurationError, OutputError
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
 from .model import Article, Creator, Publication
 from .reader import READERS, read_file
@@ -86,6 +86,10 @@ def assemble(manifest: Manifest, articles: list[Article]) -> Publication:
     return add_pack_matter(pub, manifest)
 
 
+#: 9999-12-31T23:59:59Z: the last moment a four-digit year (EPUB, PDF, XMP dates) can carry.
+MAX_EPOCH = 253_402_300_799
+
+
 def timestamp(date: str | None, articles: list[Article]) -> str:
     """Build time: SOURCE_DATE_EPOCH, else the publication date, else the newest
     article date, else a fixed epoch.  Never the clock: outputs must be reproducible."""
@@ -93,6 +97,9 @@ def timestamp(date: str | None, articles: list[Article]) -> str:
     if epoch:
         if not epoch.isdigit():
             raise ConfigurationError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}")
+        if int(epoch) > MAX_EPOCH:
+            raise ConfigurationError(f"SOURCE_DATE_EPOCH {epoch[:30]} is after the year 9999 "
+                                     f"(at most {MAX_EPOCH})")
         moment = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
     else:
         dates = [d for d in [_date_only(date)] if d] or sorted(
@@ -155,14 +162,25 @@ def output_path(pub: Publication, backend: type[backends.Backend], output: Path 
 
 
 def write_atomically(backend: backends.Backend, pub: Publication, target: Path) -> Path:
-    """Render into a temporary file beside ``target``, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partfiles.sweep(target.parent, target.name)
-    tmp = partfiles.new_file(target)
+    """Render into a temporary file beside ``target``, then rename it into place.
+
+    A place that cannot take the file (a folder, a read-only or full disk, a path
+    through a file) is an :class:`OutputError` naming it; what was there stays."""
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; name the output file instead")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partfiles.sweep(target.parent, target.name)
+        tmp = partfiles.new_file(target)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}") from None
     try:
         backend.write(pub, Path(tmp))
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -40,6 +40,12 @@ CODES: dict[str, tuple[Level, str]] = {
     "A005": ("info", "language detected from the text"),
     "N002": ("info", "link inside the article without a target; kept as text"),
     "A006": ("warning", "declared language contradicted by the text; the detected one is used"),
+    "S010": ("warning", "control characters or lone surrogates removed from the text"),
+    "S011": ("warning", "image too large (pixels); its text alternative stands in"),
+    "L001": ("warning", "table longer than the row limit; the rows past it left out"),
+    "L002": ("warning", "title or subtitle longer than the limit; shortened"),
+    "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
+    "L004": ("warning", "article text longer than the limit; the rest left out"),
 }
 
 

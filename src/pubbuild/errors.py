@@ -38,3 +38,10 @@ class BuildError(PubbuildError):
     """A backend failed to produce its output."""
 
     exit_code = 1
+
+
+class OutputError(PubbuildError):
+    """The output cannot be written where asked (a folder, a read-only place, a full disk);
+    nothing was replaced."""
+
+    exit_code = 2

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import yaml
 
 from .errors import ConfigurationError
+from .imagesize import oversize
 from .model import Creator, PrintSettings, PublicationMeta
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -56,6 +57,22 @@ def _text(value: Any) -> str:
     text = str(value).strip()
     if not text:
         raise _Problem("must not be empty")
+    bad = _CONTROL.search(text)
+    if bad:  # a NUL or escape cannot be part of a title, a file name or XML
+        raise _Problem(f"contains the control character U+{ord(bad.group()):04X}")
+    return text
+
+
+#: Characters no manifest text may hold (YAML's "\0", "\e", "\ud800" ... escapes).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _title(value: Any) -> str:
+    from .passes.limits import MAX_TITLE
+
+    text = _text(value)
+    if len(text) > MAX_TITLE:
+        raise _Problem(f"{len(text):,} characters; a title may have at most {MAX_TITLE}")
     return text
 
 
@@ -75,6 +92,14 @@ def _date(value: Any) -> str:
     text = _text(value)
     if not DATE_RE.match(text):
         raise _Problem(f"expected an ISO 8601 date such as 2024-03-14, got {text!r}")
+    # The pattern admits 2024-13-45; the calendar does not.
+    y, m, d = (text[:10].split("-") + ["01", "01"])[:3]
+    try:
+        _dt.date(int(y), int(m), int(d))
+        if len(text) > 10:
+            _dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise _Problem(f"{text!r} is not a real date or time ({exc})") from None
     return text
 
 
@@ -143,8 +168,8 @@ def _typename(value: Any) -> str:
 ARTICLE_SCHEMA: dict[str, Option] = {
     "source": Option("path", "The article file (.html, .htm, .xhtml, .txt, .md), relative to "
                      "the manifest's folder and inside it.", _path, required=True),
-    "title": Option("text", "Overrides the title found in the source.", _text),
-    "subtitle": Option("text", "Overrides the subtitle or standfirst.", _text),
+    "title": Option("text", "Overrides the title found in the source.", _title),
+    "subtitle": Option("text", "Overrides the subtitle or standfirst.", _title),
     "authors": Option("list of text", "Overrides the authors found in the source.", _text_list),
     "language": Option("language tag", "Overrides the article's language.", _language),
     "url": Option("URL", "Where the article was published (source URL).", _url),
@@ -196,8 +221,8 @@ def _pdf_schema() -> dict[str, Option]:
 
 
 PUBLICATION_SCHEMA: dict[str, Option] = {
-    "title": Option("text", "Title of the publication.", _text, required=True),
-    "subtitle": Option("text", "Subtitle.", _text),
+    "title": Option("text", "Title of the publication.", _title, required=True),
+    "subtitle": Option("text", "Subtitle.", _title),
     "language": Option("language tag", "Main language (BCP 47, e.g. en, en-GB, hy).",
                        _language, default="en"),
     "creators": Option("list of creators", "People responsible: a name, or name and role "
@@ -227,7 +252,7 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
 }
 
 PART_SCHEMA: dict[str, Option] = {
-    "title": Option("text", "Title of the part.", _text, required=True),
+    "title": Option("text", "Title of the part.", _title, required=True),
     "introduction": Option("text", "Introduction to the part (Markdown).", _text),
     "articles": Option("list of articles", "The part's articles, in reading order (entries as "
                        "in the top-level `articles`).", lambda v: v, required=True),
@@ -316,6 +341,18 @@ def _yaml_problem(name: str, mark: Any, message: str) -> ConfigurationError:
     return ConfigurationError("invalid YAML", [f"{where}: invalid YAML: {' '.join(message.split())}"])
 
 
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML date, or its text when it is no real date (``2024-13-45``), so that the
+    schema reports it with its key and line instead of the loader failing."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return node.value
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
     """Parse YAML safely, returning the data and a ``key path -> line`` map.
 
@@ -335,7 +372,7 @@ def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
         raise _yaml_problem(name, mark, problem) from None
     if node is None:
         return None, lines
-    constructor = yaml.SafeLoader("")
+    constructor = _LineLoader("")
     duplicates: list[str] = []
 
     def walk(n: yaml.Node, path: tuple) -> Any:
@@ -479,6 +516,9 @@ def load(path: Path) -> Manifest:
     cover = None
     if "cover" in values:
         cover = _source_path(root, values["cover"], problems, ("cover",))
+        problem = oversize(cover) if cover is not None else None
+        if problem:
+            problems.add(("cover",), f"{values['cover']} {problem}")
     if problems.problems:
         n = len(problems.problems)
         raise ConfigurationError(f"{name}: {n} problem{'s' * (n != 1)}", problems.problems)

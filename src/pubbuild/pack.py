@@ -246,7 +246,12 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
         stats.normalised.append(_relative(source, manifest.root))
         logger.info("%s: normalised", _relative(source, manifest.root))
         if todo[source]:
-            store.put(todo[source], outcome)
+            try:
+                store.put(todo[source], outcome)
+            except OSError as exc:  # a cache that cannot be written is a slower build, not a failure
+                logger.warning("%s: article cache not written (%s); building without it",
+                               store.dir, exc.strerror or exc)
+                store.enabled = False
     bar.close()
     if errors:
         raise SourceError(errors[0], errors)
@@ -299,14 +304,17 @@ def record_output(output: Path, diagnostics: list, page_map: list | None = None)
     print page numbers."""
     stat = output.stat()
     record = _record_path(output)
-    record.parent.mkdir(parents=True, exist_ok=True)
     tmp = record.with_name(f".{record.name}.part")
     data = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
             "diagnostics": [d.as_dict() for d in diagnostics]}
     if page_map:
         data["page_map"] = [dataclasses.asdict(b) for b in page_map]
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, record)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, record)
+    except OSError as exc:  # a record is a shortcut for ``check``, which rebuilds without it
+        logger.warning("%s: build record not written (%s)", record, exc.strerror or exc)
 
 
 def recorded_page_map(output: Path) -> list | None:

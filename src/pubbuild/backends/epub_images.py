@@ -6,7 +6,8 @@ picture used twice is stored once and file names are stable across builds.
 The media type comes from the bytes, not the file name, because a mislabelled
 file is a packaging error in every reading system.  Other raster formats that
 Pillow reads (BMP, TIFF ...) are converted to PNG.  A remote image is fetched
-only when the user allowed the network; otherwise (or when fetching fails)
+only when the user allowed the network, through :mod:`pubbuild.remote` (the PDF's
+fetcher too); otherwise (or when fetching fails)
 the caller renders its text alternative and a diagnostic says why.
 """
 
@@ -16,24 +17,21 @@ import base64
 import hashlib
 import io
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from lxml import etree
 
-from .. import __version__, diagnostics
+from .. import diagnostics
+from ..imagesize import oversize
 from ..model import Image
+from ..remote import RemoteFetcher, RemoteRefused
 
 logger = logging.getLogger(__name__)
 
 #: Core media types -> file extension in the package.
 CORE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
               "image/webp": ".webp", "image/svg+xml": ".svg"}
-#: A remote image larger than this is refused (a page image, not a data set).
-MAX_REMOTE_BYTES = 20 * 1024 * 1024
-FETCH_TIMEOUT = 15.0
 
 
 class ImageProblem(Exception):
@@ -212,21 +210,6 @@ def _clean_svg_element(el) -> None:
 # ------------------------------------------------------------------ packaging
 
 
-def _fetch(url: str) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": f"pubbuild/{__version__}"})
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-            data = response.read(MAX_REMOTE_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise ImageProblem(f"HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ImageProblem(f"cannot fetch ({reason})") from None
-    if len(data) > MAX_REMOTE_BYTES:
-        raise ImageProblem(f"larger than {MAX_REMOTE_BYTES // (1024 * 1024)} MB")
-    return data
-
-
 @dataclass
 class ImagePackager:
     """Collects the images a publication uses; one instance per build."""
@@ -238,6 +221,7 @@ class ImagePackager:
     diagnostics: list = field(default_factory=list)
     """Diagnostics raised (A002, E001)."""
     _seen: dict[str, str | None] = field(default_factory=dict)
+    _remote: RemoteFetcher = field(default_factory=RemoteFetcher)
 
     def bytes_for(self, image: Image) -> bytes:
         """The image's bytes, from disk, a ``data:`` URL or (when allowed) the network."""
@@ -257,11 +241,17 @@ class ImagePackager:
         if src.lower().startswith(("http://", "https://")):
             if not self.allow_network:
                 raise ImageProblem("not fetched (use --allow-network)")
-            return _fetch(src)
+            try:
+                return self._remote.fetch(src).data
+            except RemoteRefused as exc:
+                raise ImageProblem(f"not fetched: {exc}") from None
         raise ImageProblem("not found in the project")
 
     def add(self, data: bytes, name_hint: str | None = None) -> str:
         """Package ``data``; return its href.  Raises ImageProblem."""
+        problem = oversize(data)
+        if problem:
+            raise ImageProblem(problem)
         media = sniff(data)
         if media is None:
             data, media = _convert_to_png(data), "image/png"
@@ -279,6 +269,8 @@ class ImagePackager:
         key = str(image.local) if image.local is not None else image.src
         if key in self._seen:
             return self._seen[key]
+        if image.local is None and not image.src.strip():
+            return None  # refused by the reader, which said why (S006, S007, S011)
         href = None
         try:
             href = self.add(self.bytes_for(image))

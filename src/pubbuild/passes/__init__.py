@@ -13,8 +13,8 @@ from typing import Callable
 from .. import diagnostics
 from ..model import Article
 from . import (
-    empty_blocks, heading_levels, ids, language, links, notes, pseudo_headings, pseudo_lists,
-    pull_quotes, sections,
+    empty_blocks, heading_levels, ids, language, limits, links, notes, pseudo_headings,
+    pseudo_lists, pull_quotes, sections,
 )
 
 
@@ -46,6 +46,7 @@ PASSES: list[tuple[str, Pass]] = [
     ("ids", ids.run),
     ("links", links.run),
     ("notes", notes.run),
+    ("limits", limits.run),
 ]
 
 

@@ -29,15 +29,14 @@ def _refs(article: Article):
 
 def run(article: Article, ctx) -> None:
     notes = {n.id: n for n in article.notes}
-    order: list[str] = []
+    order: dict[str, None] = {}  # an ordered set: thousands of notes stay linear
     for nodes, i, ref in list(_refs(article)):
         note = notes.get(ref.note_id)
         if note is None:
             ctx.diag("N001", f"note reference {ref.label!r} points to missing #{ref.note_id}")
             nodes[i] = Styled("sup", [Text(ref.label)])
             continue
-        if ref.note_id not in order:
-            order.append(ref.note_id)
+        order.setdefault(ref.note_id)
         note.ref_ids.append("")
         ref.id = str(len(note.ref_ids))  # provisional: the n-th reference to this note
     ordered = [notes[i] for i in order] + [n for n in article.notes if n.id not in order and n.children]

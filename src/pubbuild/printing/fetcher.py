@@ -1,6 +1,8 @@
 """What WeasyPrint may read: the project's files, our styles and fonts, and
 ``data:`` URIs.  Everything else is refused with a diagnostic, and the
-network is reached only with ``--allow-network``.
+network is reached only with ``--allow-network``, through the same
+:class:`~pubbuild.remote.RemoteFetcher` as the EPUB (http(s) at every hop,
+size and time limits).
 
 WeasyPrint asks the fetcher for every URL it meets: images, stylesheets,
 fonts, ``<link rel="attachment">`` files, SVG references.  Refusing here
@@ -15,7 +17,9 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from .. import diagnostics
+from ..imagesize import oversize
 from ..manifest import inside
+from ..remote import RemoteFetcher, RemoteRefused
 from ..resources import styles_dir
 from .fonts import FONTS
 
@@ -34,10 +38,11 @@ def make_fetcher(root: Path, allow_network: bool, diags: list):
     Each refused URL is reported once in ``diags``: S006 for a file outside
     the project or a scheme we never follow, A002 for a network URL.
     """
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     allowed = (root, STYLES, FONTS)
     reported: set[str] = set()
+    remote = RemoteFetcher()
 
     def refuse(code: str, message: str, url: str) -> RefusedURL:
         if url not in reported:
@@ -49,6 +54,9 @@ def make_fetcher(root: Path, allow_network: bool, diags: list):
         """Serves project files and data: URIs; refuses the rest."""
 
         def fetch(self, url, headers=None):
+            # URLFetcher keeps the request of a redirect it was handed in ``_request`` and
+            # uses it on the next call when a fetch fails: never let one fetch reach the next.
+            self._request = None
             parsed = urlparse(url)
             scheme = parsed.scheme.lower()
             if scheme == "data":
@@ -61,9 +69,18 @@ def make_fetcher(root: Path, allow_network: bool, diags: list):
                     return super().fetch(url, headers)
                 raise refuse("S006", f"refused to read {path}: outside the project", url)
             if scheme in ("http", "https"):
-                if allow_network:
-                    return super().fetch(url, headers)
-                raise refuse("A002", f"not fetched: {url} (use --allow-network)", url)
+                if not allow_network:
+                    raise refuse("A002", f"not fetched: {url} (use --allow-network)", url)
+                try:
+                    got = remote.fetch(url)
+                    problem = oversize(got.data)
+                    if problem:  # refused as the EPUB refuses it, so both show the same stand-in
+                        raise RemoteRefused(problem)
+                except RemoteRefused as exc:
+                    raise refuse("A002", f"remote image {url} not fetched: {exc}; its text "
+                                         "alternative is shown instead", url) from None
+                return URLFetcherResponse(got.url, got.data, {"Content-Type": got.content_type})
             raise refuse("S006", f"refused to read {url}: unsupported URL scheme {scheme!r}", url)
 
-    return ProjectFetcher(timeout=10)
+    # Redirects are never followed here: only file: and data: URLs reach URLFetcher.
+    return ProjectFetcher(timeout=10, allow_redirects=False)

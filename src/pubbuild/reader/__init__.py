@@ -12,7 +12,7 @@ from typing import Callable
 from .. import diagnostics
 from ..errors import SourceError
 from ..model import Article
-from .decode import decode
+from .decode import decode, scrub
 from .html import read_html
 from .text import read_markdown, read_text
 
@@ -30,7 +30,9 @@ READERS: dict[str, Reader] = {
     ".markdown": read_markdown,
 }
 
-#: Largest source read, in bytes; larger files are refused rather than exhausting memory.
+#: Largest source read, in bytes; larger files are refused (exit 2) rather than exhausting
+#: memory.  Below it, a padded page is cut by the reader (MAX_CHARS) and the text by the
+#: ``limits`` pass, so that the outputs stay bounded.
 MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -59,6 +61,10 @@ def read_file(path: Path, root: Path | None = None, base_url: str | None = None)
     diags: list = []
     if replaced:
         diags.append(diagnostics.make("S001", "invalid bytes replaced with U+FFFD", name))
+    text, removed = scrub(text)
+    if removed:
+        diags.append(diagnostics.make("S010", f"{removed} control or non-character code point"
+                                              f"{'s' * (removed != 1)} removed", name))
     article = reader(text, path, root, diags, base_url=base_url)
     if not article.blocks and not article.notes and _no_text(text, reader is read_html):
         # An empty chapter titled after the file helps nobody: the source is wrong.
@@ -73,13 +79,14 @@ def _no_text(text: str, html: bool) -> bool:
     all furniture, which reads as a page without an article: S002)."""
     if not html:
         return not text.strip()
-    from .extract import _remove, text_content
     from .html import parse
 
     doc = parse(text)
-    for el in list(doc.iter("script", "style", "head", "template", "noscript")):
-        _remove(el)
-    return not text_content(doc).strip() and next(doc.iter("img"), None) is None
+    # Read only: the tree may still hold characters XML cannot carry (``&#1;``), which
+    # lxml refuses to write back, so nothing is removed or joined here.
+    words = doc.xpath("//text()[not(ancestor::script or ancestor::style or ancestor::head"
+                      " or ancestor::template or ancestor::noscript)]")
+    return not any(w.strip() for w in words) and next(doc.iter("img"), None) is None
 
 
 def _display(path: Path, root: Path | None) -> str:

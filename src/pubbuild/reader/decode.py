@@ -1,7 +1,11 @@
 """Bytes to text: BOM, then the declared charset, then detection.
 
 Never raises on bad bytes: undecodable bytes become U+FFFD and the caller gets
-a flag so it can raise a diagnostic.  Binary files are refused.
+a flag so it can raise a diagnostic.  Binary files are refused.  A declared
+charset is honoured only when it names a text encoding a browser would use
+(``<meta charset=base64>`` or ``utf-7`` is ignored and the bytes are detected).
+Characters XML cannot carry (C0 controls, lone surrogates, U+FFFE/U+FFFF) are
+removed by :func:`scrub`: every output format is XML or must be UTF-8 encodable.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ _BOMS = [
 ]
 _META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_RE = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+#: Characters no XML document may contain (tab, newline and carriage return excepted).
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Declared encodings never honoured: WHATWG forbids UTF-7 (a known script-smuggling
+#: route), and a UTF-16/32 label on a page without a BOM is a lie browsers ignore.
+_REFUSED = ("utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -70,9 +79,31 @@ def _lookup(label: str) -> str | None:
     if label in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii"):
         label = "cp1252"
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    # Bytes-to-bytes and text-to-text codecs (base64, zlib, rot13 ...) are not charsets.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
+        return None
+    return info.name
+
+
+def scrub(text: str) -> tuple[str, int]:
+    """``text`` without the characters XML cannot carry, and how many were removed.
+
+    Form feeds and vertical tabs become spaces (they separate words); lone surrogates
+    and non-characters become U+FFFD (something was there); other controls go."""
+    found = XML_INVALID.findall(text)
+    if not found:
+        return text, 0
+    return XML_INVALID.sub(_replacement, text), len(found)
+
+
+def _replacement(m: re.Match) -> str:
+    ch = m.group(0)
+    if ch in "\x0b\x0c":
+        return " "
+    return "\ufffd" if ch >= "\ud800" else ""
 
 
 def _detect(data: bytes) -> str | None:

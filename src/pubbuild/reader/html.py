@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlparse
 from lxml import etree
 
 from .. import diagnostics
+from ..imagesize import oversize
 from ..model import (
     Article,
     ArticleMeta,
@@ -54,6 +55,7 @@ from ..model import (
     Text,
 )
 from . import cleanup, extract, metadata
+from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
 from .sanitize import sanitize
 
@@ -325,6 +327,10 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
         image.src = urljoin(ctx.base_url or "", src)
     elif parsed.scheme == "data":
         image.src = src
+        problem = oversize(_data_bytes(src))
+        if problem:
+            ctx.diag("S011", f"embedded image {problem}; its text alternative stands in", el)
+            image.src = ""
     elif parsed.netloc or src.startswith("//"):
         image.src = urljoin(ctx.base_url or "https:", src)
     elif parsed.scheme in ("", "file") and ctx.source is not None:
@@ -348,29 +354,59 @@ def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Co
     ``og:url``), a remote image.  A site-relative address (``/archive/x.jpg``) is never
     a path on this computer.  An address that cannot be resolved keeps its text, so
     every diagnostic about it names it."""
-    from ..manifest import inside
-
     # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
     boundary = ctx.root if ctx.root is not None else ctx.source.parent
     site_relative = parsed.scheme == "" and parsed.path.startswith("/")
     if not site_relative:
         local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
-        if inside(boundary, local) and local.is_file():
+        if _within(boundary, local) and _is_file(local):
+            if problem := oversize(local):
+                ctx.diag("S011", f"image {src[:120]!r} {problem}; its text alternative stands in", el)
+                image.src = ""
+                return
             image.local = local.resolve()
             image.src = str(image.local.relative_to(ctx.root.resolve())) if ctx.root else src
             return
-        if not inside(boundary, local) and (parsed.scheme == "file" or not ctx.base_url):
-            ctx.diag("S006", f"image {src!r} lies outside the project; refused", el)
+        if not _within(boundary, local) and (parsed.scheme == "file" or not ctx.base_url):
+            ctx.diag("S006", f"image {src[:120]!r} lies outside the project; refused", el)
             return
         if parsed.scheme == "file":
-            ctx.diag("S007", f"image {src!r} not found", el)
+            ctx.diag("S007", f"image {src[:120]!r} not found", el)
             return
     if ctx.base_url:
         image.src = urljoin(ctx.base_url, src)
         return
     why = "a site-relative address" if site_relative else "not in the project"
-    ctx.diag("S007", f"image {src!r} not found ({why}, and the page's address is unknown: "
+    ctx.diag("S007", f"image {src[:120]!r} not found ({why}, and the page's address is unknown: "
                      "give the article `url:` in the manifest)", el)
+
+
+def _within(boundary: Path, path: Path) -> bool:
+    from ..manifest import inside
+
+    try:
+        return inside(boundary, path)
+    except (OSError, ValueError):  # a name too long for the file system, a NUL: not a project file
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _data_bytes(url: str) -> bytes:
+    """The payload of a ``data:`` URL (empty when it is malformed)."""
+    import base64
+    from urllib.parse import unquote_to_bytes
+
+    head, _, payload = url.partition(",")
+    try:
+        return base64.b64decode(payload) if ";base64" in head.lower() else unquote_to_bytes(payload)
+    except ValueError:
+        return b""
 
 
 def _dim(value: str | None) -> str | None:
@@ -405,10 +441,12 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
                 flush()
                 out.extend(BLOCK_CONVERTERS[name](child, ctx, depth + 1))
                 continue
-            if name == "figcaption" and out and isinstance(out[-1], Figure) and not out[-1].caption:
-                flush()  # a caption misplaced just after its figure
-                out[-1].caption = trim(inlines(child, ctx, depth + 1)) or None
-                continue
+            if name == "figcaption":
+                flush()  # loose text before it is a paragraph of its own, not the figure's
+                if out and isinstance(out[-1], Figure) and not out[-1].caption:
+                    # a caption misplaced just after its figure
+                    out[-1].caption = trim(inlines(child, ctx, depth + 1)) or None
+                    continue
             if name in BLOCK_TAGS:
                 flush()
                 inner = blocks(child, ctx, depth + 1)
@@ -610,6 +648,11 @@ def _own(table: HtmlElement, tag: str) -> list[HtmlElement]:
     return [e for e in table.iter(tag) if next(e.iterancestors("table"), None) is table]
 
 
+#: Most rows of one table read (about 40 printed pages); the rest are left out with L001.
+#: Each row costs the reader and the PDF layout: 100,000 took minutes.
+MAX_TABLE_ROWS = 2000
+
+
 def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     rows = _own(el, "tr")
     if is_layout_table(el, rows):
@@ -623,6 +666,10 @@ def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     caps = _own(el, "caption")
     if caps:
         table.caption = trim(inlines(caps[0], ctx, depth)) or None
+    if len(rows) > MAX_TABLE_ROWS + 1:  # + 1: the header row, when the first row is one
+        ctx.diag("L001", f"table of {len(rows):,} rows: the first {MAX_TABLE_ROWS + 1:,} kept, "
+                         f"{len(rows) - MAX_TABLE_ROWS - 1:,} left out", el)
+        rows = rows[:MAX_TABLE_ROWS + 1]
     for tr in rows:
         row = Row()
         for td in tr:
@@ -862,6 +909,8 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     """Read article HTML: a full saved page, an export, a fragment or a Word file."""
     ctx = Context(base_url, source, root, diags)
     doc = parse(text, ctx)
+    if _needs_scrub(text):
+        _scrub_tree(doc, ctx)
     meta = metadata.page_metadata(doc)
     metadata.office_metadata(meta, doc, text)
     base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
@@ -904,6 +953,44 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     if not body:
         ctx.diag("S002", "no article content found on the page")
     return Article(meta=meta, blocks=body, notes=notes, source=source, diagnostics=diags)
+
+
+#: A numeric character reference, decimal or hex (the value is checked in Python).
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}))")
+
+
+def _needs_scrub(text: str) -> bool:
+    """Whether the page holds, or refers to, a character XML cannot carry (scanning the
+    text is a fifth of the cost of walking the tree, and almost every page is clean)."""
+    if XML_INVALID.search(text):
+        return True
+    for hexa, dec in _CHAR_REF.findall(text):
+        code = int(hexa, 16) if hexa else int(dec)
+        if code > 0x10FFFF or XML_INVALID.match(chr(code)):
+            return True
+    return False
+
+
+def _scrub_tree(doc: HtmlElement, ctx: Context) -> None:
+    """Character references (``&#1;``, ``&#xD800;``) give text XML cannot carry even when
+    the source bytes were clean: removed here, once, so no later step meets them."""
+    removed = 0
+    for el in doc.iter():
+        for name in ("text", "tail"):
+            value = getattr(el, name)
+            if value and XML_INVALID.search(value):
+                value, n = scrub(value)
+                setattr(el, name, value)
+                removed += n
+        if not isinstance(el.tag, str):
+            continue
+        for key, value in el.attrib.items():
+            if XML_INVALID.search(value):
+                el.attrib[key], n = scrub(value)
+                removed += n
+    if removed:
+        ctx.diag("S010", f"{removed} control or non-character code point{'s' * (removed != 1)} "
+                         "removed")
 
 
 def _take_byline(container: HtmlElement, meta: ArticleMeta) -> None:
@@ -1029,7 +1116,9 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
         _detach(target)
         content = blocks(target, ctx, 1) if _tag(target) != "p" else _p(target, ctx, 1)
         notes.append(Note(id=target_id, children=content))
-        if container is not None and container.getparent() is not None and not text_content(container).strip():
+        # any() stops at the first words: the list of notes is not read whole once per note.
+        if container is not None and container.getparent() is not None and \
+                not any(t.strip() for t in container.itertext()):
             parent = next(container.iterancestors("section", "div", "aside", "footer"), None)
             _detach(container)
             if parent is not None and parent.getparent() is not None and re.search(
