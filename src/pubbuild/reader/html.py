@@ -53,7 +53,7 @@ from ..model import (
     Table,
     Text,
 )
-from . import cleanup, extract, metadata
+from . import cleanup, extract, metadata, wrappers
 from .extract import HtmlElement, text_content
 from .sanitize import sanitize
 
@@ -784,6 +784,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     ctx.base_url = base or base_url or meta.source_url
     full_page = extract.has_furniture(doc)
     cleanup.math_to_text(doc)
+    wrappers.unwrap(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         extract._remove(el)
     for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _screen_only(e)]:
