@@ -466,7 +466,9 @@ class Extractor:
         for h in list(article.iter("h1", "h2")):
             if self.scores.class_weight(h) < 0:
                 _remove(h)
-        self._clean_conditionally(article, ("table", "ul", "div"))
+        # Layout-table cells too (data tables are exempt in _should_remove): on table-built pages the
+        # article's row also holds the navigation and "latest news" cells, dense with links.
+        self._clean_conditionally(article, ("table", "ul", "div", "td"))
         for a in list(article.iter("a")):
             parent = a.getparent()
             text = inner_text(a)
