@@ -127,7 +127,20 @@ def has_furniture(root: HtmlElement) -> bool:
         sig = _signature(el)
         if len(sig) > 2 and UNLIKELY.search(sig) and not MAYBE.search(sig):
             return True
-    return False
+    return _link_heavy(scope)
+
+
+#: A page with at least this many links making up at least this share of its text has navigation,
+#: whatever its markup: table-built pages of the 2000s name none of their parts.
+NAV_LINKS, NAV_DENSITY = 30, 0.3
+
+
+def _link_heavy(scope: HtmlElement) -> bool:
+    links = [a for a in scope.iter("a") if a.get("href")]
+    if len(links) < NAV_LINKS:
+        return False
+    total = len(inner_text(scope)) - sum(len(inner_text(s)) for s in scope.iter("script", "style"))
+    return total > 0 and sum(len(inner_text(a)) for a in links) / total >= NAV_DENSITY
 
 
 class _Scores:
@@ -489,6 +502,8 @@ class Extractor:
             return True
         if table.find(".//table") is not None:
             return False
+        if link_density(table) > 0.5:
+            return False  # headlines laid out in rows: a list of links, not data
         rows = table.findall(".//tr")
         columns = max((len(r.findall("td")) + len(r.findall("th")) for r in rows), default=0)
         if len(rows) == 1 or columns == 1:
