@@ -217,6 +217,8 @@ class Extractor:
         self.scores = _Scores(weigh_classes)
         self.byline: str | None = None
         self.data_tables: set[HtmlElement] = set()
+        #: Set when the whole body is read: then no container of most of its text may be removed.
+        self.whole_chars = 0
 
     # ------------------------------------------------------------ preparing
 
@@ -516,8 +518,18 @@ class Extractor:
         for el in reversed(list(article.iter(*tags))):
             if el.getparent() is None or el is article:
                 continue
-            if self._should_remove(el):
+            if self.whole_chars and readable_chars(el) > self.whole_chars / 2:
+                continue  # a wrapper of the page's content, not a block of furniture inside it
+            if self._should_remove(el) or self.whole_chars and self._link_list(el):
                 _remove(el)
+
+    @staticmethod
+    def _link_list(el: HtmlElement) -> bool:
+        """A list or block of three or more links and little else: a menu, a tag cloud, "related"
+        headlines.  Only removed when the whole page is read; an article's own lists of links
+        (sources, further reading) sit inside the container the scoring picks."""
+        links = sum(1 for a in el.iter("a") if a.get("href"))
+        return links >= 3 and link_density(el) > 0.6
 
     def _should_remove(self, el: HtmlElement) -> bool:
         tag = _tag(el)
@@ -569,24 +581,73 @@ class Extractor:
 
     # ------------------------------------------------------------ driving
 
-    def run(self, body: HtmlElement) -> tuple[HtmlElement, str | None]:
+    def run(self, body: HtmlElement, whole: bool = False) -> tuple[HtmlElement, str | None]:
+        """The article container; with ``whole``, the whole body, cleaned the same way."""
         to_score = self._prepare(body)
         self._score(to_score)
-        best, created = self._top(body)
+        best, created = (body, True) if whole else self._top(body)
         article = self._gather(best, body, created)
+        if whole:
+            self.whole_chars = readable_chars(article)
         self._clean(article)
         return article, self.byline
 
 
-def extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None]:
+#: When the article keeps less than this share of the page's readable text (its text outside
+#: links), the scoring has most likely picked one block of a page whose content is spread over
+#: several (a thread of posts, a page of short items): the whole body is read instead.
+FALLBACK_SHARE = 0.1
+#: ... but only on a page with this much readable text: a short page's article is often its
+#: only paragraph.
+FALLBACK_MIN_CHARS = 1000
+
+
+#: An article with less readable text than this is no article (a date line, a caption): the
+#: whole body is read, on any page with more.
+FALLBACK_MIN_KEPT = 100
+
+
+def readable_chars(el: HtmlElement) -> int:
+    """Characters of ``el``'s text outside links: what a reader would read on the page."""
+    return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))
+
+
+def extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool]:
+    """The article container of a full page (a detached ``div``), the byline text found on
+    the way, and whether the whole-body fallback was used.
+
+    Like Readability, retries with fewer heuristics when the first attempt keeps less than
+    :data:`CHAR_THRESHOLD` characters, then keeps the longest attempt.  When that keeps less
+    than :data:`FALLBACK_SHARE` of the page's readable text, or nothing, the whole body is read
+    without its furniture.  Returns None only when the page has no text."""
+    body = root.find(".//body")
+    if body is None:
+        body = root
+    page = readable_chars(body)
+    article, byline = _extract(root, title)  # works on copies: ``root`` is left as it was
+    kept = readable_chars(article) if article is not None else 0
+    if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
+        spare = _copy(root) if kept < FALLBACK_MIN_KEPT else None
+        article, found = Extractor(title).run(body, whole=True)
+        if spare is not None and not readable_chars(article):
+            # every block looked like furniture (a page of links): the page's text, uncleaned,
+            # beats an empty article
+            body = spare.find(".//body")
+            article, found = Extractor(title, False, False, False).run(
+                body if body is not None else spare, whole=True)
+        return article, byline or found, True
+    return article, byline, False
+
+
+def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None]:
     """The article container of a full page (a detached ``div``), and the byline
     text found on the way.  Like Readability, retries with fewer heuristics when
     the first attempt keeps less than :data:`CHAR_THRESHOLD` characters, then
     keeps the longest attempt.  Returns None when nothing with text was found."""
     attempts: list[tuple[int, HtmlElement, str | None]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
-    for i, (strip, weigh, clean) in enumerate(flags):
-        tree = root if i == len(flags) - 1 else _copy(root)
+    for strip, weigh, clean in flags:
+        tree = _copy(root)
         body = tree.find(".//body")
         if body is None:
             body = tree

@@ -792,7 +792,10 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
             extract._remove(el)
     cleanup.clean(doc)
     if full_page:
-        container, byline = extract.extract(doc, meta.title)
+        container, byline, whole = extract.extract(doc, meta.title)
+        if whole:
+            ctx.diag("S010", "the article found held little of the page's text; the whole page was read "
+                             "without its furniture")
         if byline and not meta.authors:
             meta.authors = metadata.split_authors(byline)
     else:
