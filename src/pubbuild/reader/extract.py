@@ -627,11 +627,11 @@ def extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | No
     article, byline = _extract(root, title)  # works on copies: ``root`` is left as it was
     kept = readable_chars(article) if article is not None else 0
     if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
-        spare = _copy(root) if kept < FALLBACK_MIN_KEPT else None
+        spare = _copy(root)
         article, found = Extractor(title).run(body, whole=True)
-        if spare is not None and not readable_chars(article):
+        if readable_chars(article) < min(FALLBACK_MIN_KEPT, page):
             # every block looked like furniture (a page of links): the page's text, uncleaned,
-            # beats an empty article
+            # beats an empty or near-empty article
             body = spare.find(".//body")
             article, found = Extractor(title, False, False, False).run(
                 body if body is not None else spare, whole=True)
