@@ -490,6 +490,9 @@ class Extractor:
             if parent is not None and CALL_TO_ACTION.match(text) and len(text) < 80 \
                     and inner_text(parent) == text and _tag(parent) in ("p", "div", "span"):
                 _remove(parent if parent is not article else a)
+        from . import furniture
+
+        furniture.clean(article)
         for p in list(article.iter("p")):
             if not inner_text(p) and p.find(".//img") is None and p.find(".//embed") is None \
                     and p.find(".//object") is None and p.find(".//iframe") is None:
