@@ -4,8 +4,8 @@ Three kinds of element wrap real content without meaning anything themselves,
 and each would otherwise cost the article its structure or its text:
 
 * a ``form`` around the whole page (ASP.NET WebForms puts every page inside
-  one): forms are furniture and dropped with their content, which dropped the
-  article with them;
+  one) or around the story (an "email this article" form): forms are furniture
+  and dropped with their content, which dropped the article with them;
 * an element HTML does not know (a custom element, a CMS's own tag, a dataset's
   ``<text>`` envelope): the sanitiser unwraps unknown tags, and html5ever drops
   some of them with their content;
@@ -60,7 +60,7 @@ def unwrap(root: HtmlElement) -> None:
         if not tag or ":" in tag:
             continue  # namespaced Word markup is cleanup's business
         if tag == "form":
-            if total and _length(el) >= PAGE_FORM_SHARE * total:
+            if total and _length(el) >= PAGE_FORM_SHARE * total or _holds_prose(el):
                 el.tag = "div"
         elif tag not in KNOWN:
             el.tag = "div" if el in block_holders else "span"
@@ -80,6 +80,15 @@ def _block_holders(scope: HtmlElement, tags: frozenset[str]) -> set[HtmlElement]
                 break
             holders.add(anc)
     return holders
+
+
+#: A paragraph this long inside a form is text to read, not a field's label or help.
+PROSE_CHARS = 200
+
+
+def _holds_prose(form: HtmlElement) -> bool:
+    """A form around an article (old CMSs wrap the story in their "email this" form)."""
+    return any(_length(p) >= PROSE_CHARS for p in form.iter("p"))
 
 
 def _length(el: HtmlElement) -> int:
