@@ -16,10 +16,8 @@ import re
 
 from .extract import HtmlElement, _remove, inner_text, link_density
 
-#: Whole-block texts that are a control, a call to action or a sharing line, never content.  Each
-#: alternative is a label widgets use on many sites; matched against the block's entire text.
-CONTROL = re.compile(
-    r"^(?:"
+_CONTROL_ITEM = (
+    r"(?:"
     r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
     r"|\d+\s*(?:of|/)\s*\d+"
     r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|previous|next|prev|back to top"
@@ -27,12 +25,17 @@ CONTROL = re.compile(
     r"|read more|continue reading|read the full (?:story|article)|click here(?: to .{0,40})?"
     r"|new call-to-action|call to action|learn more|sign up(?: now| today)?|subscribe(?: now| today)?"
     r"|(?:bookmark|share)(?: (?:and|&) (?:share|bookmark))?(?: this(?: (?:article|story|page|post))?)?"
-    r"|e-?mail this(?: story| article)?|print this(?: story| article| page)?|print|e-?mail|tweet|like"
+    r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?"
+    r"|post a comment|tweet|like"
     r"|(?:reviews?|add a review|write a review|rate this(?: article| story)?|rating|votes?)"
     r"(?:\s*[:(]?\s*\d*\s*\)?)?(?:\s+\d+){0,10}"
     r"|(?:\d+\s+){2,9}\d+"  # a row of star numbers
-    r")[.:!…»›>\s]*$",
-    re.IGNORECASE)
+    r")"
+)
+#: Whole-block texts that are a control, a call to action or a sharing line (or a toolbar of them
+#: separated by bars or dots), never content.  Each alternative is a label widgets use on many
+#: sites; matched against the block's entire text.
+CONTROL = re.compile(rf"^{_CONTROL_ITEM}(?:\s*[|·•]\s*{_CONTROL_ITEM})*[.:!…»›>\s]*$", re.IGNORECASE)
 
 #: Headings of lists of other articles.
 OTHER_ARTICLES = re.compile(
