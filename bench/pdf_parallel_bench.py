@@ -29,8 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from pubbuild.resources import styles_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-STYLES = ROOT / "styles"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
 NO_NUMBERS = "@page { @bottom-center { content: none; } }"
 PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAUAAAAFCAYAAACNbyblAAAAHElEQVQI12P4//8/w38GIAXDIBKE0D"
@@ -100,7 +101,7 @@ def document(body: str) -> str:
 def _css(numbers: bool = True) -> list:
     from weasyprint import CSS
 
-    sheets = [CSS(filename=str(STYLES / "print.css"))]
+    sheets = [CSS(filename=str(styles_dir() / "print.css"))]
     return sheets if numbers else sheets + [CSS(string=NO_NUMBERS)]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import shutil
@@ -25,8 +27,47 @@ def epubcheck_jar() -> Path:
     return jar
 
 
+#: EPUBCheck verdicts by the EPUB's bytes and the jar's bytes: most EPUBs the suite builds are
+#: byte-identical from run to run (deterministic output), and starting the JVM again for them
+#: was most of the suite's time.  Set PUBBUILD_EPUBCHECK_CACHE=0 to run EPUBCheck every time.
+VERDICTS = ROOT / ".cache" / "epubcheck"
+
+
+@functools.cache
+def _jar_digest() -> str:
+    return hashlib.sha256(epubcheck_jar().read_bytes()).hexdigest()
+
+
+def _verdict_path(path: Path) -> Path | None:
+    if os.environ.get("PUBBUILD_EPUBCHECK_CACHE", "1") == "0":
+        return None
+    key = hashlib.sha256(_jar_digest().encode() + b"\0" + path.read_bytes()).hexdigest()
+    return VERDICTS / f"{key}.json"
+
+
 def run_epubcheck(path: Path) -> dict:
-    """EPUBCheck's JSON report for ``path``: {'fatal', 'error', 'warning', 'usage', 'messages'}."""
+    """EPUBCheck's JSON report for ``path``: {'fatal', 'error', 'warning', 'usage', 'messages'}.
+
+    The verdict for the same EPUB bytes and the same EPUBCheck jar is read from ``.cache/epubcheck``.
+    """
+    cached = _verdict_path(path)
+    if cached is not None and cached.is_file():
+        try:
+            report = json.loads(cached.read_text())
+            if set(report) == {"fatal", "error", "warning", "usage", "messages"}:
+                return report
+        except (OSError, ValueError):
+            pass  # a damaged entry is a miss
+    report = _run_epubcheck(path)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.part")
+        tmp.write_text(json.dumps(report))
+        os.replace(tmp, cached)
+    return report
+
+
+def _run_epubcheck(path: Path) -> dict:
     if shutil.which("java") is None:
         pytest.fail("Java is required to run EPUBCheck")
     with tempfile.TemporaryDirectory() as tmp:

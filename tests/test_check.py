@@ -58,6 +58,8 @@ def test_warnings_fail_only_with_strict(tmp_path, capsys, no_epubcheck):
     manifest = copy_root("test-pack", tmp_path)
     harbour = manifest.parent / "sources" / "harbour.html"
     harbour.write_text(harbour.read_text().replace('src="images/chart.svg"', 'src="images/gone.svg"'))
+    # Without the page's address (url:) the missing file cannot be looked for on the web.
+    manifest.write_text(manifest.read_text().replace("        url: https://news.example/harbour\n", ""))
     assert main(["-q", "check", str(manifest)]) == 0
     text = capsys.readouterr().out
     assert "sources/harbour.html:" in text and "warning: S007" in text

@@ -58,6 +58,23 @@ def test_binary_source_is_a_clear_error(tmp_path, capsys, content, needle):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("name,content", [
+    ("empty.html", b""),
+    ("shell.html", (b"<html><head><title>Nothing</title><script>var x = 1;</script></head>"
+                    b"<body>  <div> </div></body></html>")),
+    ("empty.md", b"\n \n"),
+    ("blank.txt", b"  \n\n\t\n"),
+])
+def test_source_without_text_is_an_error(tmp_path, capsys, name, content):
+    src = tmp_path / name
+    src.write_bytes(content)
+    out = tmp_path / "x.epub"
+    assert main(["epub", str(src), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{name}: the file holds no text" in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_unreadable_source(tmp_path, capsys, monkeypatch):
     src = tmp_path / "locked.html"
     src.write_text("<p>x</p>")

@@ -63,8 +63,8 @@ def test_empty_file(tmp_path, capsys):
     path = tmp_path / "empty.html"
     path.write_bytes(b"")
     code, out, err = _run(path, capsys)
-    assert code == 0 and out == ""
-    assert "empty.html" in err and "S002" in err
+    assert code == 1 and out == ""
+    assert "empty.html: the file holds no text" in err
 
 
 def test_binary_file(tmp_path, capsys):

@@ -128,7 +128,7 @@ def test_build_makes_every_format_and_the_second_build_skips_normalisation(tmp_p
     epub, pdf = out / "test-pack.epub", out / "test-pack.pdf"
     assert epub.is_file() and pdf.is_file()
     assert_epubcheck_clean(epub)
-    assert len(list((out / ".cache" / "articles").glob("*.pickle"))) == 3
+    assert len(list((out / ".cache" / "articles").glob("*.json"))) == 3
 
     caplog.set_level(logging.INFO, logger="pubbuild")
     logger = logging.getLogger("pubbuild")  # the CLI stopped it propagating to caplog's root
@@ -165,8 +165,8 @@ def test_cache_misses_on_a_changed_source_override_or_image(tmp_path):
 def test_damaged_cache_entry_is_a_miss(tmp_path):
     manifest = copy_root("test-pack", tmp_path)
     build_all(manifest, formats=["epub"])
-    for entry in (manifest.parent / "build" / ".cache" / "articles").glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    for entry in (manifest.parent / "build" / ".cache" / "articles").glob("*.json"):
+        entry.write_bytes(b"not json")
     assert len(build_all(manifest, formats=["epub"]).stats.normalised) == 3
 
 

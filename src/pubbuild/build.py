@@ -12,10 +12,9 @@ import datetime as _dt
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 
-from . import backends
+from . import backends, partfiles
 from .errors import ConfigurationError
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
 from .model import Article, Creator, Publication
@@ -43,11 +42,12 @@ def load_manifest(target: Path | None) -> Manifest:
 
 def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
     """Read and normalise every article, applying the manifest's overrides.  ``read``
-    (path, root) -> Article lets the pack builder supply cached or parallel results."""
+    (path, root, url) -> Article lets the pack builder supply cached or parallel results;
+    ``url`` (the manifest's) is the page's address, its relative addresses' base."""
     articles: list[Article] = []
     used: set[str] = set()
     for spec in manifest.articles:
-        article = read(spec.source, manifest.root)
+        article = read(spec.source, manifest.root, spec.overrides.get("url"))
         for key, value in spec.overrides.items():
             setattr(article.meta, ARTICLE_FIELDS[key], value)
         if not article.meta.title:
@@ -112,8 +112,39 @@ def _date_only(value: str | None) -> str | None:
 
 def load_publication(target: Path | None) -> Publication:
     """Manifest (or article) to a normalised publication."""
+    return _load(target)[1]
+
+
+def _load(target: Path | None) -> tuple[Manifest, Publication]:
     manifest = load_manifest(target)
-    return assemble(manifest, read_articles(manifest))
+    return manifest, assemble(manifest, read_articles(manifest))
+
+
+def input_files(pub: Publication, manifest_path: Path | None) -> list[Path]:
+    """The project files a build reads: the manifest, sources, local images and the cover."""
+    from .textutil import images
+
+    files = [manifest_path] if manifest_path is not None else []
+    files += [a.source for a in pub.articles if a.source is not None]
+    files += [i.local for a in pub.articles for i in images(a.blocks) if i.local is not None]
+    if pub.meta.cover is not None:
+        files.append(pub.meta.cover)
+    return files
+
+
+def refuse_replacing_inputs(outputs: list[Path], inputs: list[Path]) -> None:
+    """Exit 2 before anything is written when an output would replace an input
+    (``-o sources/page.html``): sources are never modified."""
+    resolved = {p.resolve(): p for p in inputs}
+    problems = []
+    for out in outputs:
+        hit = resolved.get(out.resolve())
+        if hit is None and out.exists():  # another name for the same file (a hard link)
+            hit = next((p for p in inputs if p.exists() and os.path.samefile(p, out)), None)
+        if hit is not None:
+            problems.append(f"{out}: is an input of this build ({hit}); an output never replaces an input")
+    if problems:
+        raise ConfigurationError(problems[0], problems)
 
 
 def output_path(pub: Publication, backend: type[backends.Backend], output: Path | None) -> Path:
@@ -126,8 +157,8 @@ def output_path(pub: Publication, backend: type[backends.Backend], output: Path 
 def write_atomically(backend: backends.Backend, pub: Publication, target: Path) -> Path:
     """Render into a temporary file beside ``target``, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
+    partfiles.sweep(target.parent, target.name)
+    tmp = partfiles.new_file(target)
     try:
         backend.write(pub, Path(tmp))
         os.chmod(tmp, 0o644)
@@ -143,8 +174,10 @@ def build(fmt: str, target: Path | None = None, output: Path | None = None,
           options: backends.BuildOptions | None = None) -> tuple[Path, Publication, list]:
     """Build one format; return the output path, the publication and the diagnostics."""
     backend_cls = backends.get(fmt)
-    pub = load_publication(target)
+    manifest, pub = _load(target)
     backend = backend_cls(options)
-    path = write_atomically(backend, pub, output_path(pub, backend_cls, output))
+    path = output_path(pub, backend_cls, output)
+    refuse_replacing_inputs([path], input_files(pub, manifest.path))
+    path = write_atomically(backend, pub, path)
     diags = [d for a in pub.articles for d in a.diagnostics] + backend.diagnostics
     return path, pub, diags

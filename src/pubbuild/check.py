@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import backends
-from .build import output_path, write_atomically
+from .build import input_files, output_path, write_atomically
 from .progress import NULL_PROGRESS, Progress
+from .resources import styles_dir
 
 logger = logging.getLogger(__name__)
 _PACKAGE = Path(__file__).resolve().parent
@@ -116,16 +117,8 @@ class CheckReport:
 
 def inputs_of(pub) -> list[Path]:
     """Every file an output depends on: manifest, sources, images, cover, styles, code."""
-    files = [a.source for a in pub.articles if a.source is not None]
-    from .textutil import images
-
-    files += [i.local for a in pub.articles for i in images(a.blocks) if i.local is not None]
-    if pub.meta.cover is not None:
-        files.append(pub.meta.cover)
-    manifest = pub.root / "pubbuild.yaml"
-    files.append(manifest)
-    styles = _PACKAGE.parents[1] / "styles"
-    files += sorted(styles.glob("*")) if styles.is_dir() else []
+    files = input_files(pub, pub.root / "pubbuild.yaml")
+    files += sorted(styles_dir().glob("*"))
     files += sorted(_PACKAGE.rglob("*.py"))
     return files
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 import tempfile
 import traceback
@@ -99,6 +101,21 @@ def _emit(text: str) -> None:
     sys.stdout.write(text)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it unwinds as for Ctrl-C: every
+    ``except BaseException`` on the way removes its temporary file or folder."""
+
+
+def _on_sigterm(owner: int):
+    def handler(signum, frame):
+        if os.getpid() != owner:  # a forked worker inherited this handler: die as by default
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise Terminated()
+    return handler
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -107,14 +124,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _setup_logging(args.verbose, args.quiet)
     try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid()))
+    except ValueError:  # not the main thread (an embedding program): leave SIGTERM to it
+        previous = None
+    try:
         return args.func(args)
     except PubbuildError as exc:
         for line in exc.lines():
             print(f"pubbuild: {line}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("pubbuild: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("pubbuild: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
     except Exception:  # a bug: keep the traceback, spare the user
         fd, path = tempfile.mkstemp(prefix="pubbuild-crash-", suffix=".txt")
         with open(fd, "w") as fh:
@@ -122,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pubbuild: internal error ({sys.exc_info()[1]!r}); details saved to {path}. "
               "Please report it.", file=sys.stderr)
         return 70
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

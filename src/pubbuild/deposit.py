@@ -16,12 +16,11 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from . import __version__, backends
+from . import __version__, backends, partfiles
 from .errors import BuildError, ConfigurationError
 from .model import Publication
 from .originals import MEDIA_TYPES as SOURCE_TYPES  # noqa: F401 - kept for callers
@@ -71,7 +70,8 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
     if final.exists():
         raise ConfigurationError(f"{final}: already exists; a deposit is never overwritten")
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent))
+    partfiles.sweep(final.parent, final.name)
+    tmp = partfiles.new_folder(final)
     try:
         notes: list[str] = []
         files = _payload(tmp, pub, manifest.path, progress, notes, render_all)
@@ -144,7 +144,7 @@ def _normalised(folder: Path, pub: Publication) -> None:
             f'<!DOCTYPE html>\n<html lang="{escape(lang, quote=True)}">\n<head>\n<meta charset="utf-8"/>\n'
             f"<title>{escape(article.meta.title)}</title>\n</head>\n<body>\n<article>\n{body}"
             "</article>\n</body>\n</html>\n", encoding="utf-8")
-        (folder / f"{article.slug}.json").write_text(render(article, "json"), encoding="utf-8")
+        (folder / f"{article.slug}.json").write_text(render(article, "json", pub.root), encoding="utf-8")
 
 
 # ------------------------------------------------------------------ the archival PDF

@@ -39,6 +39,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "S009": ("warning", "page too long; only its beginning was read"),
     "A005": ("info", "language detected from the text"),
     "N002": ("info", "link inside the article without a target; kept as text"),
+    "A006": ("warning", "declared language contradicted by the text; the detected one is used"),
     "S010": ("warning", "article extraction doubtful; the whole page was read without its furniture"),
 }
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from .errors import ConfigurationError
 from .manifest import slugify
+from .resources import styles_dir
 
 logger = logging.getLogger(__name__)
-
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 MANIFEST = """\
 # pubbuild manifest: `pubbuild build` makes the EPUB and the PDF into build/,
@@ -83,7 +82,7 @@ def init_project(directory: Path, title: str | None = None) -> list[Path]:
                                                      date=_dt.date.today().isoformat()),
         directory / "sources" / "example-article.md": ARTICLE,
     }
-    for css in sorted(STYLES.glob("*.css")):
+    for css in sorted(styles_dir().glob("*.css")):
         files[directory / "styles" / css.name] = css.read_text(encoding="utf-8")
     clashes = [p for p in files if p.exists() or p.is_symlink()]
     if clashes:

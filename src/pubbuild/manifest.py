@@ -96,6 +96,19 @@ def _path(value: Any) -> str:
     return _text(value)
 
 
+#: A plain file-name stem: the outputs, the cache and the deposit are named after the slug,
+#: so a slug with a folder in it (``../x``, ``/abs/x``) would write outside the project.
+SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    if not SLUG_RE.fullmatch(text):
+        raise _Problem("expected a plain file name (up to 100 letters, digits, '.', '-' or '_', "
+                       f"starting with a letter or digit; no folders), got {text!r}")
+    return text
+
+
 def _creators(value: Any) -> list[Creator]:
     if isinstance(value, (str, dict)):
         value = [value]
@@ -198,8 +211,8 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
     "rights": Option("text", "Rights statement.", _text),
     "subjects": Option("list of text", "Subjects or keywords.", _text_list, default=[]),
     "cover": Option("path", "Cover image (PNG, JPEG or SVG) inside the project.", _path),
-    "slug": Option("text", "Base name of the output files; derived from the title when absent.",
-                   _text),
+    "slug": Option("file name", "Base name of the output files (letters, digits, `.`, `-`, `_`; "
+                   "no folders); derived from the title when absent.", _slug),
     "accessibility": Option("mapping", "Accessibility conformance: certifier, credential.",
                             lambda v: v),
     "articles": Option("list of articles", "The articles, in reading order (or use `parts`).",
@@ -280,33 +293,65 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class _LineLoader(yaml.SafeLoader):
-    """Safe loader that remembers the line of every mapping key."""
+    """Safe loader that refuses anchors and aliases.
+
+    A manifest never needs them, and nested aliases expand exponentially when the
+    data is built ("billion laughs": a 1 kB file took gigabytes), so the first
+    ``&anchor`` or ``*alias`` stops composing before anything is expanded.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            raise yaml.composer.ComposerError(
+                None, None, f"YAML {kind} {'*&'[kind == 'anchor']}{event.anchor} is not allowed in a manifest",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _yaml_problem(name: str, mark: Any, message: str) -> ConfigurationError:
+    """One line, ``file:line:col: invalid YAML: message``, whatever PyYAML's message spans."""
+    where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
+    return ConfigurationError("invalid YAML", [f"{where}: invalid YAML: {' '.join(message.split())}"])
 
 
 def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
-    """Parse YAML safely, returning the data and a ``key path -> line`` map."""
+    """Parse YAML safely, returning the data and a ``key path -> line`` map.
+
+    Duplicate keys are errors (PyYAML keeps the last value silently), each naming
+    the lines of both.
+    """
     lines: dict[tuple, int] = {}
     try:
         node = yaml.compose(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigurationError("invalid YAML", [f"{where}: invalid YAML: {problem}"]) from None
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+        context, started = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and started is not None and problem != context:
+            # PyYAML prints this on lines of its own; it says where the broken construct began.
+            problem += f" ({context} started at line {started.line + 1})"
+        raise _yaml_problem(name, mark, problem) from None
     if node is None:
         return None, lines
     constructor = yaml.SafeLoader("")
+    duplicates: list[str] = []
 
     def walk(n: yaml.Node, path: tuple) -> Any:
         lines.setdefault(path, n.start_mark.line + 1)
         if not isinstance(n, yaml.ScalarNode) and n.tag not in _PLAIN_TAGS:
-            raise ConfigurationError("invalid YAML", [
-                f"{name}:{n.start_mark.line + 1}: invalid YAML: unsupported tag {n.tag!r}"])
+            raise _yaml_problem(name, n.start_mark, f"unsupported tag {n.tag!r}")
         if isinstance(n, yaml.MappingNode):
             out = {}
             for k, v in n.value:
                 key = constructor.construct_object(k, deep=True)
                 key = str(key)
+                if key in out:
+                    first = lines[path + (key,)]
+                    duplicates.append(f"{name}:{k.start_mark.line + 1}: {_keypath(path + (key,))}: "
+                                      f"duplicate key (first given at line {first})")
+                    continue
                 lines[path + (key,)] = k.start_mark.line + 1
                 out[key] = walk(v, path + (key,))
             return out
@@ -315,9 +360,13 @@ def _compose(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
         return constructor.construct_object(n, deep=True)
 
     try:
-        return walk(node, ()), lines
+        data = walk(node, ())
     except yaml.YAMLError as exc:
-        raise ConfigurationError("invalid YAML", [f"{name}: invalid YAML: {exc}"]) from None
+        raise _yaml_problem(name, getattr(exc, "problem_mark", None),
+                            getattr(exc, "problem", None) or str(exc)) from None
+    if duplicates:
+        raise ConfigurationError("duplicate keys", duplicates)
+    return data, lines
 
 
 def _keypath(path: tuple) -> str:
@@ -506,8 +555,9 @@ def _source_path(root: Path, value: str, problems: _Collector, key: tuple) -> Pa
 def single_article(source: Path) -> Manifest:
     """A manifest for ``pubbuild epub ARTICLE``: one article, metadata from the article."""
     source = source.resolve()
-    cwd = Path.cwd().resolve()
-    root = cwd if inside(cwd, source) else source.parent
+    # The article's own folder bounds what it may read, wherever pubbuild is run from: a page
+    # saved into the home folder must not reach the rest of it through ../ or absolute paths.
+    root = source.parent
     if not source.is_file():
         raise ConfigurationError(f"{source}: file not found")
     meta = PublicationMeta(title="", language="")  # filled from the article by the builder

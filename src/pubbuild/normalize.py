@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+from . import modeljson
 from .errors import PubbuildError, SourceError
 from .model import Article
 from .reader import READERS, read_file
@@ -31,34 +32,22 @@ def collect(paths: list[Path]) -> list[Path]:
     return out
 
 
-def render(article: Article, fmt: str) -> str:
-    """The article as normalised HTML body, JSON model, or plain text."""
+def render(article: Article, fmt: str, root: Path | None = None) -> str:
+    """The article as normalised HTML body, JSON model, or plain text.
+
+    In the JSON model, paths inside ``root`` (the project) are written relative to
+    it, so that the same project gives the same JSON in any folder.
+    """
     if fmt == "html":
         writer = XhtmlWriter(article)
         return writer.blocks(article.blocks) + writer.notes(article.notes)
     if fmt == "text":
         return block_text(article.blocks) + "\n"
     data = {"meta": dataclasses.asdict(article.meta),
-            "blocks": [_node(b) for b in article.blocks],
-            "notes": [_node(n) for n in article.notes],
+            "blocks": modeljson.encode(article.blocks, root),
+            "notes": modeljson.encode(article.notes, root),
             "diagnostics": [d.as_dict() for d in article.diagnostics]}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-
-def _node(node):
-    if dataclasses.is_dataclass(node):
-        out = {"type": type(node).__name__}
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if value is None or value == [] or value == "":
-                continue
-            out[f.name] = _node(value)
-        return out
-    if isinstance(node, list):
-        return [_node(v) for v in node]
-    if isinstance(node, Path):
-        return str(node)
-    return node
 
 
 def normalize_html(html: str, url: str | None = None, fmt: str = "html") -> str:
@@ -79,6 +68,9 @@ def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
     if not files:
         raise SourceError("no article files found in " + ", ".join(map(str, paths)))
     if out_dir is not None:
+        from .build import refuse_replacing_inputs
+
+        refuse_replacing_inputs([out_dir / f"{p.stem}.{fmt}" for p in files], files)
         out_dir.mkdir(parents=True, exist_ok=True)
     for path in files:
         try:

@@ -12,30 +12,40 @@ the backends after it (the EPUB) can mark the print edition's page breaks.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
 import logging
 import os
-import pickle
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, backends
-from .build import assemble, load_manifest, output_path, read_articles, write_atomically
+from . import __version__, backends, modeljson, partfiles
+from .build import (
+    assemble,
+    input_files,
+    load_manifest,
+    output_path,
+    read_articles,
+    refuse_replacing_inputs,
+    write_atomically,
+)
 from .errors import PubbuildError, SourceError
-from .manifest import Manifest
+from .manifest import Manifest, inside
 from .model import Article, Publication
+from .modeljson import InvalidModel
 from .progress import NULL_PROGRESS, Progress
 from .textutil import images
 
 logger = logging.getLogger(__name__)
 
-#: Bumped when the cache entry layout changes.
-CACHE_FORMAT = 1
+#: Bumped when the cache entry layout changes (1 was pickle, never read now).
+CACHE_FORMAT = 2
+#: What every entry says it is, so that a foreign JSON file is never taken for one.
+CACHE_NAME = "pubbuild-article-cache"
 _PACKAGE = Path(__file__).resolve().parent
 #: Code whose changes invalidate normalised articles (readers, passes, the model).
 NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py")
@@ -85,6 +95,10 @@ def _normaliser_fingerprint() -> str:
 class ArticleCache:
     """Normalised articles on disk under ``build/.cache``, keyed by content hash.
 
+    Entries are JSON data (:mod:`pubbuild.modeljson`), never pickles: the cache
+    comes with the project folder, which may come from anyone, so loading it must
+    not run code, and a path in it must stay inside the project.
+
     The key covers the source bytes, its path in the project, the manifest's
     overrides for it, the pubbuild version and the normaliser's code and pass
     list.  An entry also records the local images the article refers to (and
@@ -92,9 +106,12 @@ class ArticleCache:
     """
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.root = root
         self.dir = root / "build" / ".cache" / "articles"
         self.enabled = enabled
         self.fingerprint = _normaliser_fingerprint() if enabled else ""
+        if enabled:
+            partfiles.sweep(self.dir)
 
     def key(self, source: Path, root: Path, overrides: dict) -> str:
         digest = hashlib.sha256(self.fingerprint.encode())
@@ -104,33 +121,53 @@ class ArticleCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> Article | None:
+        """The entry for ``key``, or None; an entry that is unreadable, from another
+        version, not ours or naming files outside the project is a miss."""
         if not self.enabled:
             return None
-        path = self.dir / f"{key}.pickle"
+        path = self.dir / f"{key}.json"
         try:
             with path.open("rb") as fh:
-                fmt, deps, article = pickle.load(fh)
+                entry = json.loads(fh.read())
+            return self._load(entry, key)
         except FileNotFoundError:
             return None
-        except Exception as exc:  # noqa: BLE001 - a damaged entry is a miss, never a failure
-            logger.debug("ignoring unreadable cache entry %s: %s", path, exc)
+        except (OSError, ValueError, InvalidModel) as exc:  # never a failure: build it again
+            logger.debug("ignoring cache entry %s: %s", path, exc)
             return None
-        if fmt != CACHE_FORMAT or any(Path(p).is_file() != exists for p, exists in deps):
-            return None
-        return article
+
+    def _load(self, entry: object, key: str) -> Article | None:
+        if type(entry) is not dict or entry.get("format") != CACHE_NAME:
+            raise InvalidModel("not a pubbuild cache entry")
+        if entry.get("version") != CACHE_FORMAT or entry.get("key") != key:
+            raise InvalidModel("written by another pubbuild, or for another key")
+        deps = entry.get("deps")
+        if type(deps) is not list:
+            raise InvalidModel("no dependencies")
+        for dep in deps:
+            if type(dep) is not list or len(dep) != 2 or type(dep[1]) is not bool:
+                raise InvalidModel("malformed dependency")
+            if modeljson.decode(dep[0], Path, self.root).is_file() != dep[1]:
+                return None  # an image the article refers to came or went
+        return modeljson.decode(entry.get("article"), Article, self.root)
 
     def put(self, key: str, article: Article) -> None:
         if not self.enabled:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=self.dir)
+        entry = {"format": CACHE_NAME, "version": CACHE_FORMAT, "key": key,
+                 # A file outside the project is never read, so whether it exists does not matter.
+                 "deps": [[modeljson.project_path(Path(p), self.root), exists]
+                          for p, exists in _dependencies(article) if inside(self.root, Path(p))],
+                 "article": modeljson.encode(article, self.root)}
+        final = self.dir / f"{key}.json"
+        tmp = partfiles.new_file(final)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((CACHE_FORMAT, _dependencies(article), article), fh,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.dir / f"{key}.pickle")
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(entry, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, final)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
 
 
@@ -161,13 +198,13 @@ def _quiet_worker() -> None:
     logging.getLogger("pubbuild").setLevel(logging.CRITICAL + 1)
 
 
-def _normalise_one(source: str, root: str) -> Article | tuple[str, str, list[str]]:
+def _normalise_one(source: str, root: str, url: str | None = None) -> Article | tuple[str, str, list[str]]:
     """Worker: read and normalise one source; a user error comes back as data
     (exception pickling would lose its list of problems)."""
     from .reader import read_file
 
     try:
-        return read_file(Path(source), Path(root))
+        return read_file(Path(source), Path(root), base_url=url)
     except PubbuildError as exc:
         return (type(exc).__name__, str(exc), exc.problems)
 
@@ -199,7 +236,8 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
             todo[spec.source] = key
     errors: list[str] = []
     jobs = max(1, jobs or os.cpu_count() or 1)
-    for source, outcome in _run(list(todo), manifest.root, min(jobs, len(todo))):
+    urls = {spec.source: spec.overrides.get("url") for spec in manifest.articles}  # the page's address
+    for source, outcome in _run(list(todo), manifest.root, min(jobs, len(todo)), urls):
         bar.advance()
         if isinstance(outcome, tuple):
             errors.extend(outcome[2] or [outcome[1]])
@@ -219,7 +257,7 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
 
     seen: set[Path] = set()
 
-    def read(source: Path, root: Path) -> Article:
+    def read(source: Path, root: Path, url: str | None = None) -> Article:
         # A source listed twice gets a copy, so the overrides applied to each stay its own.
         if source in seen:
             return _copy(results[source])
@@ -230,19 +268,19 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
 
 
 def _copy(article: Article) -> Article:
-    return pickle.loads(pickle.dumps(article))
+    return copy.deepcopy(article)
 
 
-def _run(sources: list[Path], root: Path, jobs: int):
+def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, str | None]):
     """(source, Article or error tuple) for each source, in the order given."""
     from . import reader  # noqa: F401 - imported once here, inherited by forked workers
 
     if jobs <= 1:
         for source in sources:
-            yield source, _normalise_one(str(source), str(root))
+            yield source, _normalise_one(str(source), str(root), urls.get(source))
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
-        futures = [(s, pool.submit(_normalise_one, str(s), str(root))) for s in sources]
+        futures = [(s, pool.submit(_normalise_one, str(s), str(root), urls.get(s))) for s in sources]
         for source, future in futures:
             yield source, future.result()
 
@@ -318,9 +356,13 @@ def build_all(target: Path | None = None, out_dir: Path | None = None,
     if on_publication is not None:
         on_publication(pub)
     diags = [d for a in pub.articles for d in a.diagnostics]
-    outputs = render_all(pub, formats, options, diags, progress,
-                         lambda cls: output_path(pub, cls, None if out_dir is None
-                                                 else out_dir / f"{pub.slug}{cls.suffix}"))
+
+    def where(cls: type) -> Path:
+        return output_path(pub, cls, None if out_dir is None else out_dir / f"{pub.slug}{cls.suffix}")
+
+    refuse_replacing_inputs([where(backends.get(n)) for n in ordered_backends(formats)],
+                            input_files(pub, manifest.path))
+    outputs = render_all(pub, formats, options, diags, progress, where)
     return BuildResult(outputs, pub, diags, stats)
 
 

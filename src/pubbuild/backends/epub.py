@@ -18,8 +18,9 @@ from ebooklib import epub
 
 from .. import diagnostics
 from ..errors import BuildError
-from ..model import Article, Figure, Image, Matter, Publication, Section
+from ..model import Article, Image, Matter, Publication, Section
 from ..pagemap import page_break_source
+from ..resources import styles_dir
 from ..textutil import plain_text
 from ..writer.pack import (
     INTRODUCTION_ID,
@@ -28,8 +29,8 @@ from ..writer.pack import (
     editor_note_blocks,
     introduction_section,
     matter_section,
-    title_page_details,
     part_opener,
+    title_page_details,
 )
 from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from . import register
@@ -47,7 +48,7 @@ from .epub_pages import PagedDocs, apply_page_map, ncx_page_list, page_list
 
 logger = logging.getLogger(__name__)
 
-STYLESHEET = Path(__file__).resolve().parents[3] / "styles" / "epub.css"
+STYLESHEET = styles_dir() / "epub.css"
 CSS_HREF = "styles/epub.css"
 RELATORS = {"author": "aut", "editor": "edt", "compiler": "com", "translator": "trl",
             "contributor": "ctb"}
@@ -84,27 +85,6 @@ class EpubXhtmlWriter(XhtmlWriter):
     """The shared writer with EPUB structural semantics (``epub:type`` beside each role)."""
 
     epub_types = True
-
-    def missing_image(self, image: Image) -> str:
-        """An image left out of the book: its text alternative, and a link to the
-        original when it lives on the web, so nothing is silently lost.  A decorative
-        image left out leaves nothing behind: it carried no information."""
-        if image.decorative:
-            return ""
-        alt = escape((image.alt or "").strip())
-        if image.src.lower().startswith(("http://", "https://")):
-            link = f'<a{attr("href", image.src)}>view the image online</a>'
-            text = f"Image: {alt} ({link})" if alt else f"Image not included; {link}"
-        else:
-            text = f"Image: {alt}" if alt else "Image not available"
-        return f'<span class="missing-image">[{text}]</span>'
-
-    def render_figure(self, node: Figure) -> str:
-        """A figure whose images were all left out and that has no caption is dropped
-        rather than left as an empty box."""
-        if not node.caption and not any(self.img(i) for i in node.images):
-            return ""
-        return super().render_figure(node)
 
     def source_line(self) -> str:
         """Where the article came from; a local draft with no known origin names its file."""

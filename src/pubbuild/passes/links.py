@@ -32,7 +32,8 @@ def _fix(nodes: list, anchors: set[str], ctx) -> None:
         if isinstance(node, Link) and node.href.startswith("#"):
             target = node.href[1:]
             candidates = [target, slug_id(target, "h"), slug_id(target, "fig"), slug_id(target, "table")]
-            found = next((c for c in candidates if c in anchors), None)
+            # "#" alone is the top of the page (a script's hook): no target in the article
+            found = next((c for c in candidates if c in anchors), None) if target else None
             if found is None:
                 nodes[i:i + 1] = node.children  # keep the words, drop the dead link
                 ctx.diag("N002", f"link to #{target} inside the article has no target; kept as text")

@@ -60,7 +60,7 @@ class PdfXhtmlWriter(XhtmlWriter):
         return f'{html}<span class="link-url"> ({escape(shown)})</span>'
 
     def img(self, image: Image) -> str:
-        if image.alt is None and not image.decorative:
+        if image.alt is None and not image.decorative and self.image_src(image) is not None:
             # PDF/UA needs every figure described; say plainly that the source did not.
             image = Image(src=image.src, alt=MISSING_ALT, width=image.width,
                           height=image.height, local=image.local, media_type=image.media_type)

@@ -16,11 +16,12 @@ from urllib.request import url2pathname
 
 from .. import diagnostics
 from ..manifest import inside
+from ..resources import styles_dir
 from .fonts import FONTS
 
 logger = logging.getLogger(__name__)
 
-STYLES = Path(__file__).resolve().parents[3] / "styles"
+STYLES = styles_dir()
 
 
 class RefusedURL(ValueError):

@@ -1,4 +1,4 @@
-"""The fonts shipped in ``fonts/``: their ``@font-face`` rules and what they cover.
+"""The fonts shipped in ``pubbuild/data/fonts/``: their ``@font-face`` rules and what they cover.
 
 The PDF uses these faces only, so it looks the same on every machine.  A
 character none of them covers would otherwise be drawn from whatever system
@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
-FONTS = Path(__file__).resolve().parents[3] / "fonts"
+from ..resources import fonts_dir
+
+#: The fonts folder shipped as package data (``pubbuild/data/fonts``).
+FONTS = fonts_dir()
 
 
 @dataclass(slots=True, frozen=True)

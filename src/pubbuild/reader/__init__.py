@@ -16,7 +16,8 @@ from .decode import decode
 from .html import read_html
 from .text import read_markdown, read_text
 
-Reader = Callable[[str, Path | None, Path | None, list], Article]
+Reader = Callable[..., Article]
+"""(text, source, root, diags, base_url=None) -> Article."""
 
 #: Source suffix -> reader.
 READERS: dict[str, Reader] = {
@@ -33,8 +34,9 @@ READERS: dict[str, Reader] = {
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def read_file(path: Path, root: Path | None = None) -> Article:
-    """Read and normalise one source file."""
+def read_file(path: Path, root: Path | None = None, base_url: str | None = None) -> Article:
+    """Read and normalise one source file; ``base_url`` is the page's address when the
+    manifest gives one (``url:``), against which its relative addresses resolve."""
     from ..passes import run_passes
 
     name = _display(path, root)
@@ -57,10 +59,27 @@ def read_file(path: Path, root: Path | None = None) -> Article:
     diags: list = []
     if replaced:
         diags.append(diagnostics.make("S001", "invalid bytes replaced with U+FFFD", name))
-    article = reader(text, path, root, diags)
+    article = reader(text, path, root, diags, base_url=base_url)
+    if not article.blocks and not article.notes and _no_text(text, reader is read_html):
+        # An empty chapter titled after the file helps nobody: the source is wrong.
+        raise SourceError(f"{name}: the file holds no text (nothing to publish)")
     article.source = path
     run_passes(article, name)
     return article
+
+
+def _no_text(text: str, html: bool) -> bool:
+    """The source has no words and no image at all (as opposed to a page whose text is
+    all furniture, which reads as a page without an article: S002)."""
+    if not html:
+        return not text.strip()
+    from .extract import _remove, text_content
+    from .html import parse
+
+    doc = parse(text)
+    for el in list(doc.iter("script", "style", "head", "template", "noscript")):
+        _remove(el)
+    return not text_content(doc).strip() and next(doc.iter("img"), None) is None
 
 
 def _display(path: Path, root: Path | None) -> str:

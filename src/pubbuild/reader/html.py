@@ -309,6 +309,8 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
         src = el.get("srcset").strip().split(",")[0].strip().split(" ")[0]
     if not src:
         return None
+    if not src.startswith("data:"):
+        src = web_url(src)
     alt = el.get("alt")
     decorative = alt is not None and not alt.strip() or el.get("role") in ("presentation", "none")
     if alt is not None:
@@ -323,31 +325,52 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
         image.src = urljoin(ctx.base_url or "", src)
     elif parsed.scheme == "data":
         image.src = src
+    elif parsed.netloc or src.startswith("//"):
+        image.src = urljoin(ctx.base_url or "https:", src)
     elif parsed.scheme in ("", "file") and ctx.source is not None:
-        local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
-        from ..manifest import inside
-
-        # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
-        boundary = ctx.root if ctx.root is not None else ctx.source.parent
-        if parsed.netloc or src.startswith("//"):
-            image.src = urljoin(ctx.base_url or "https:", src)
-        elif not inside(boundary, local):
-            ctx.diag("S006", f"image {src!r} lies outside the project; refused", el)
-            image.src = ""
-        elif not local.is_file():
-            if ctx.base_url:
-                image.src = urljoin(ctx.base_url, src)
-            else:
-                ctx.diag("S007", f"image {src!r} not found", el)
-                image.src = ""
-        else:
-            image.local = local.resolve()
-            image.src = str(image.local.relative_to(ctx.root.resolve())) if ctx.root else src
+        _resolve_in_project(image, src, parsed, el, ctx)
     else:
         return None
     if image.alt is None and not image.decorative:
         ctx.diag("A001", f"image {src[:120]!r} has no text alternative", el)
     return image
+
+
+def web_url(address: str) -> str:
+    """An image address as a browser reads it: backslashes are slashes."""
+    return address.replace("\\", "/")
+
+
+def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Context) -> None:
+    """A relative or ``file:`` address of a saved page, resolved as a browser would: a
+    file saved beside the page (inside the project) is local; otherwise the address is
+    relative to the page's address (``url:`` in the manifest, else its canonical link or
+    ``og:url``), a remote image.  A site-relative address (``/archive/x.jpg``) is never
+    a path on this computer.  An address that cannot be resolved keeps its text, so
+    every diagnostic about it names it."""
+    from ..manifest import inside
+
+    # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
+    boundary = ctx.root if ctx.root is not None else ctx.source.parent
+    site_relative = parsed.scheme == "" and parsed.path.startswith("/")
+    if not site_relative:
+        local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
+        if inside(boundary, local) and local.is_file():
+            image.local = local.resolve()
+            image.src = str(image.local.relative_to(ctx.root.resolve())) if ctx.root else src
+            return
+        if not inside(boundary, local) and (parsed.scheme == "file" or not ctx.base_url):
+            ctx.diag("S006", f"image {src!r} lies outside the project; refused", el)
+            return
+        if parsed.scheme == "file":
+            ctx.diag("S007", f"image {src!r} not found", el)
+            return
+    if ctx.base_url:
+        image.src = urljoin(ctx.base_url, src)
+        return
+    why = "a site-relative address" if site_relative else "not in the project"
+    ctx.diag("S007", f"image {src!r} not found ({why}, and the page's address is unknown: "
+                     "give the article `url:` in the manifest)", el)
 
 
 def _dim(value: str | None) -> str | None:
@@ -506,8 +529,21 @@ def _detach(el: HtmlElement) -> None:
     extract._remove(el)
 
 
+#: Parts of a caption that name where the picture came from; pages set them apart by style
+#: alone, so without a space they run into the caption ("in May.Photo: Ana Stone").
+_CREDIT = re.compile(r"credit|copyright|courtesy|photographer|attribution|byline|source|author", re.IGNORECASE)
+
+
+def _apart_credits(caption: HtmlElement) -> None:
+    for part in caption.iter(etree.Element):
+        if part is not caption and _CREDIT.search(classes(part)):
+            part.text = " " + (part.text or "")
+
+
 def _figure(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     caption_el = next(el.iter("figcaption"), None)
+    if caption_el is not None:
+        _apart_credits(caption_el)
     caption = trim(inlines(caption_el, ctx, depth)) if caption_el is not None else None
     if caption_el is not None:
         _detach(caption_el)
@@ -605,11 +641,60 @@ def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
             table.foot.append(row)
         else:
             table.body.append(row)
-    if not table.head and table.body and all(c.header for c in table.body[0].cells):
-        table.head.append(table.body.pop(0))
     if not table.head and not table.body:
         return []
+    mark_headers(table)
     return [table]
+
+
+def _emphasised(cell: Cell) -> list[Inline] | None:
+    """The content of a cell that is wholly bold or emphasised (one paragraph, one
+    ``strong``/``em`` run), without the emphasis; None for any other cell."""
+    if len(cell.children) != 1 or not isinstance(cell.children[0], Paragraph):
+        return None
+    kids = [k for k in cell.children[0].children if not (isinstance(k, Text) and not k.text.strip())]
+    if len(kids) == 1 and isinstance(kids[0], Styled) and kids[0].kind in ("strong", "em") \
+            and _has_text(kids[0].children):
+        return kids[0].children
+    return None
+
+
+def _promote(cell: Cell, scope: str) -> None:
+    inner = _emphasised(cell)
+    if inner is not None:  # a header cell is shown as one; the emphasis said only that
+        cell.children = [Paragraph(inner)]
+    cell.header, cell.scope = True, cell.scope or scope
+
+
+def mark_headers(table: Table) -> None:
+    """Say which cells are headers (WCAG 1.3.1): a first row of header cells is the head;
+    a first row (or column) whose every cell is wholly bold or emphasised, in a table
+    with more rows (or columns), is one too, as sighted readers take it; and every
+    header cell says what it heads (``scope``)."""
+    rows = table.body
+    if not table.head and rows and all(c.header for c in rows[0].cells):
+        table.head.append(rows.pop(0))
+    if not table.head and len(rows) >= 2 and len(rows[0].cells) >= 2 \
+            and not any(c.header for r in rows for c in r.cells) \
+            and all(_emphasised(c) is not None for c in rows[0].cells) \
+            and not all(_emphasised(c) is not None for c in rows[1].cells):
+        for cell in rows[0].cells:
+            _promote(cell, "col")
+        table.head.append(rows.pop(0))
+    firsts = [r.cells[0] for r in rows if r.cells]
+    if len(firsts) >= 2 and all(len(r.cells) >= 2 for r in rows) \
+            and not any(c.header for r in rows for c in r.cells) \
+            and all(_emphasised(c) is not None for c in firsts) \
+            and not all(_emphasised(c) is not None for r in rows for c in r.cells[1:]):
+        for cell in firsts:
+            _promote(cell, "row")
+    for row in table.head:
+        for cell in row.cells:
+            if cell.header and not cell.scope:
+                cell.scope = "colgroup" if cell.colspan > 1 else "col"
+    for row in table.body + table.foot:
+        if row.cells and row.cells[0].header and not row.cells[0].scope:
+            row.cells[0].scope = "row"
 
 
 def is_layout_table(el: HtmlElement, rows: list[HtmlElement]) -> bool:
@@ -802,6 +887,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     start = len(diags)
     doc = parse(text, ctx)
     meta = metadata.page_metadata(doc)
+    metadata.office_metadata(meta, doc, text)
     base = next((b.get("href") for b in doc.iter("base") if b.get("href")), None)
     if base and base_url:
         base = urljoin(base_url, base)
@@ -830,7 +916,9 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
             meta.authors = metadata.split_authors(byline)
     else:
         container = main_element(doc)
+        _take_title_style(container, meta)
         _take_byline(container, meta)
+    metadata.tidy(meta)
     if container is None or not text_content(container).strip() and container.find(".//img") is None:
         if has_text and not whole:
             return _read_whole(text, source, root, diags, base_url, start)
@@ -884,6 +972,23 @@ def _take_byline(container: HtmlElement, meta: ArticleMeta) -> None:
                 meta.published = next((metadata.iso_date(t.get("datetime")) for t in el.iter("time")), None)
             _detach(el)
             return
+
+
+def _take_title_style(container: HtmlElement, meta: ArticleMeta) -> None:
+    """In an export (no page furniture), a paragraph in the word processor's Title style
+    is the document's title, shown and meant; its Subtitle style the subtitle.  Both
+    are metadata and leave the body."""
+    for el in list(container.iter("p", "div"))[:9]:  # at the top of the document
+        text = metadata.clean(text_content(el))
+        if not text or len(text) > 200:
+            continue
+        cls = classes(el)
+        if metadata.TITLE_STYLE.search(cls):
+            meta.title = text
+            _detach(el)
+        elif metadata.SUBTITLE_STYLE.search(cls) and not meta.subtitle:
+            meta.subtitle = text
+            _detach(el)
 
 
 def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:

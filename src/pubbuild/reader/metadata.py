@@ -8,9 +8,11 @@ overrides everything here (see :mod:`pubbuild.build`).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlparse
 
 from ..model import ArticleMeta
 from .extract import HtmlElement, text_content
@@ -25,8 +27,19 @@ SUBTITLE = re.compile(r"(^|[\s_-])(subtitle|sub-title|standfirst|dek|deck|subhea
                       r"strapline|article-summary|lede|summary)([\s_-]|$)", re.IGNORECASE)
 
 
+#: A character reference still standing in text the parser has already decoded: the page
+#: escaped it twice (``can&amp;#39;t``), and no title means the characters "&#39;".
+_LEFTOVER_REF = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|quot|apos|lt|gt|nbsp|[lr][sd]quo|[nm]dash"
+                           r"|hellip);")
+
+
 def clean(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    """White space collapsed; a character reference left over from double escaping decoded
+    (once: the parser decoded the first layer)."""
+    text = _WS.sub(" ", text or "").strip()
+    if "&" in text and _LEFTOVER_REF.search(text):
+        text = _WS.sub(" ", html.unescape(text)).strip()
+    return text
 
 
 def language_tag(value: str | None) -> str | None:
@@ -111,9 +124,15 @@ def _json_ld(root: HtmlElement) -> dict:
     return fallback
 
 
+def _raw(value: str) -> str:
+    """A JSON-LD string: script text is never decoded by the HTML parser, and CMSs write
+    their fields HTML-escaped (``can&#39;t``), so the references are decoded here, once."""
+    return _WS.sub(" ", html.unescape(value)).strip()
+
+
 def _names(value) -> list[str]:
     if isinstance(value, str):
-        return [value]
+        return [_raw(value)]
     if isinstance(value, dict):
         return _names(value.get("name"))
     if isinstance(value, list):
@@ -123,7 +142,7 @@ def _names(value) -> list[str]:
 
 def _text_of(value) -> str | None:
     if isinstance(value, str):
-        return clean(value) or None
+        return _raw(value) or None
     if isinstance(value, dict):
         return _text_of(value.get("name") or value.get("@id") or value.get("url"))
     if isinstance(value, list) and value:
@@ -137,13 +156,127 @@ _TRAILING_DATE = re.compile(rf"\s+(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+
                             rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}).*$", re.IGNORECASE)
 
 
+#: What stands before the names in a byline: "By", "Analysis by", "Words and pictures by".
+_BY = re.compile(r"^\s*(?:(?:[A-Za-z]+\s+){0,3}?(?:by|von|par|por|di|door|av)\b|"
+                 r"(?:written|posted|reported|published|words|text)\s*:)\s*:?\s*", re.IGNORECASE)
+#: Words that make a byline part a job title, not a name ("CNN Editor-at-large").
+_ROLE = re.compile(r"\b(editor|editors|editor-at-large|correspondent|reporter|writer|columnist|contributor|"
+                   r"contributing|staff|producer|analyst|photographer|intern|bureau|chief|senior|"
+                   r"associate|deputy|managing|executive|desk|team|anchor|host|critic|commentator|"
+                   r"freelance|special|guest|journalist|founder|ceo|president|director|professor)\b",
+                   re.IGNORECASE)
+#: Words that make a byline part an organisation ("and Business Insider").
+_ORG = re.compile(r"\b(news|press|times|post|journal|magazine|insider|media|reuters|associated|agency|"
+                  r"wire|network|daily|tribune|herald|gazette|inc|ltd|llc|corp|online|radio|tv|"
+                  r"television|broadcasting|group|services|newsroom|publishing)\b|\.(com|org|net)\b",
+                  re.IGNORECASE)
+#: A day or month name glued to the name before it ("Jeff FoustMonday").
+_GLUED_DATE = re.compile(r"(?<=[a-z])(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
+                         r"February|March|April|May|June|July|August|September|October|November|"
+                         r"December|Updated|Published)\b.*$")
+
+
 def split_authors(text: str) -> list[str]:
-    """``By A, B and C`` -> [A, B, C]."""
-    text = re.sub(r"^\s*(by|von|par|por|di|door|av)\s+", "", clean(text), flags=re.IGNORECASE)
+    """``By A, B and C`` -> [A, B, C] (the parts as written; :func:`people` keeps the names)."""
+    text = clean(text)
+    for _ in range(3):  # "By Analysis by Chris Cillizza"
+        stripped = _BY.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
     text = re.split(r"\s+[|•·]\s+|\s+[-–—]\s+|\s+(on|updated|published)\s+", text, maxsplit=1)[0]
     text = _TRAILING_DATE.sub("", text)
-    parts = re.split(r"\s*,\s*|\s+(?:and|&|und|et|y)\s+", text)
+    parts = re.split(r"\s*[,;/]\s*|\s+(?:and|&|und|et|y)\s+", text)
     return [p.strip() for p in parts if p and p.strip() and len(p) < 80 and not p.startswith("http")]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def people(names: list[str], site: str | None = None, url: str | None = None) -> list[str]:
+    """The persons among a byline's parts: job titles dropped ("CNN Editor-at-large"), a
+    date glued on cut off ("Jeff FoustMonday"), and organisations (the site, "Business
+    Insider") dropped when a person is credited beside them; an organisation credited
+    alone (a wire story) stays: it is then the author."""
+    host = _key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
+    site_key = _key(site or "")
+    persons, orgs = [], []
+    for name in names:
+        for part in split_authors(name):
+            part = _GLUED_DATE.sub("", part).strip(" .:-–—")
+            part = re.sub(r"\S+@\S+", "", part).strip()
+            if not part or not re.search(r"[^\W\d_]", part) or re.search(r"\d", part):
+                continue
+            role = _ROLE.search(part)
+            words_ = part.split()
+            if role and len(words_) == 2 and role.end() == len(part) and words_[0][1:].islower() \
+                    and not _ORG.search(words_[0]):
+                role = None  # "Cara Reporter": a given name and a surname that is also a job
+            if role:
+                before = part[: role.start()].split()
+                # "Jane Doe Staff Writer": the name before the title; "CNN Editor": no name
+                if len(before) >= 2 and all(w[:1].isupper() for w in before) \
+                        and not _ORG.search(" ".join(before)):
+                    persons.append(" ".join(before))
+                continue
+            key = _key(part)
+            if _ORG.search(part) or (site_key and key == site_key) or (host and key and key in host) \
+                    or len(part.split()) > 5:
+                orgs.append(part)
+            else:
+                persons.append(part)
+    out = persons or orgs
+    return list(dict.fromkeys(out))
+
+
+_SUFFIX_SEPARATORS = re.compile(r"\s+(?:[|\-–—·»:/\\]|::)\s+")
+
+
+def without_site(title: str, site: str | None, url: str | None) -> str:
+    """``title`` without the site's name before or after a separator ("Title | Site",
+    "Site - Title"), when the name is the site's or the page's host name."""
+    parts = _SUFFIX_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    host = _key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
+    names = {k for k in (_key(site or ""), ) if k}
+
+    def is_site(part: str) -> bool:
+        key = _key(part)
+        return bool(key) and (key in names or (len(key) >= 3 and host and
+                                               (key in host or host.split(".")[0] == key)))
+
+    seps = _SUFFIX_SEPARATORS.findall(title)
+    if is_site(parts[-1]):
+        return "".join(p + s for p, s in zip(parts[:-2], seps[:-1])) + parts[-2]
+    if is_site(parts[0]):
+        rest = title[len(parts[0]) + len(seps[0]):]
+        return rest
+    return title
+
+
+def site_only(site: str | None, url: str | None) -> str | None:
+    """A site name without a tagline or section after a separator ("Site | News from X")."""
+    if not site:
+        return site
+    parts = _SUFFIX_SEPARATORS.split(site)
+    if len(parts) < 2:
+        return site
+    host = _key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
+    for part in parts:
+        if host and _key(part) and _key(part) in host:
+            return part
+    return parts[0]
+
+
+def tidy(meta: ArticleMeta) -> None:
+    """Metadata as it will be printed: site name and title without each other, bylines
+    reduced to people."""
+    meta.site_name = site_only(meta.site_name, meta.source_url)
+    if meta.title:
+        meta.title = without_site(meta.title, meta.site_name, meta.source_url) or meta.title
+    meta.authors = people(meta.authors, meta.site_name, meta.source_url)
 
 
 def _ld_title(ld: dict, root: HtmlElement) -> str:
@@ -258,6 +391,43 @@ def page_metadata(root: HtmlElement) -> ArticleMeta:
     subtitle = _text_of(ld.get("alternativeHeadline")) or _first(tags, "subtitle")
     meta.subtitle = subtitle
     return meta
+
+
+_OFFICE_PROPS = re.compile(r"<o:DocumentProperties>(.*?)</o:DocumentProperties>", re.IGNORECASE | re.DOTALL)
+_OFFICE_PROP = re.compile(r"<o:(\w+)>([^<]*)</o:\1>", re.IGNORECASE)
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2});")  # LibreOffice before 4.x: 20240502;9000000
+
+
+def office_metadata(meta: ArticleMeta, root: HtmlElement, raw: str) -> None:
+    """Fill what the page's own metadata left open from an office export's document
+    properties: Word's ``Save as HTML`` writes them as ``<o:DocumentProperties>`` inside
+    a conditional comment (which the parser drops, hence ``raw``, the page's text);
+    LibreOffice as ``author``/``created``/``changed`` meta tags.  Creation is the
+    document's date; the last save its modification."""
+    props: dict[str, str] = {}
+    found = _OFFICE_PROPS.search(raw[:200_000]) if "DocumentProperties" in raw[:200_000] else None
+    if found:
+        props = {k.lower(): clean(v) for k, v in _OFFICE_PROP.findall(found.group(1)) if clean(v)}
+    tags = _meta_map(root)
+
+    def date(value: str | None) -> str | None:
+        m = _COMPACT_DATE.match(value or "")
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else iso_date(value)
+
+    if not meta.authors and props.get("author"):
+        meta.authors = split_authors(props["author"])
+    meta.published = meta.published or date(props.get("created") or tags.get("created"))
+    meta.modified = meta.modified or date(props.get("lastsaved") or tags.get("changed"))
+    if not meta.title and props.get("title"):
+        meta.title = props["title"]
+    if not meta.description and props.get("description"):
+        meta.description = props["description"]
+
+
+#: A paragraph in a word processor's Title / Subtitle style (Word's ``MsoTitle``, the
+#: ``title`` class of Google Docs and LibreOffice exports).
+TITLE_STYLE = re.compile(r"(^|\s)(MsoTitle|title)(\s|$)", re.IGNORECASE)
+SUBTITLE_STYLE = re.compile(r"(^|\s)(MsoSubtitle|subtitle)(\s|$)", re.IGNORECASE)
 
 
 def find_subtitle(article: HtmlElement) -> HtmlElement | None:

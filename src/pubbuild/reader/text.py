@@ -10,7 +10,8 @@ from ..model import Article, ArticleMeta, Paragraph, Text
 from .html import read_html
 
 
-def read_text(text: str, source: Path | None, root: Path | None, diags: list) -> Article:
+def read_text(text: str, source: Path | None, root: Path | None, diags: list,
+              base_url: str | None = None) -> Article:
     """Plain text: the first line is the title when a blank line follows; blank lines
     separate paragraphs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -44,11 +45,13 @@ def _name(source: Path | None, root: Path | None) -> str | None:
         return str(source)
 
 
-def read_markdown(text: str, source: Path | None, root: Path | None, diags: list) -> Article:
+def read_markdown(text: str, source: Path | None, root: Path | None, diags: list,
+                  base_url: str | None = None) -> Article:
     """Markdown (CommonMark with tables) via markdown-it-py, then the HTML reader.
     Raw HTML in the Markdown is not passed through."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
     body = md.render(text)
-    return read_html(f"<html><body><article>{body}</article></body></html>", source, root, diags)
+    return read_html(f"<html><body><article>{body}</article></body></html>", source, root, diags,
+                     base_url=base_url)

@@ -8,6 +8,7 @@ node it does not know.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Callable
 
@@ -27,6 +28,16 @@ def attr(name: str, value: str | int | None) -> str:
     if value is None or value == "":
         return ""
     return f' {name}="{escape(str(value), quote=True)}"'
+
+
+#: ASCII characters a URL may not hold as they are (RFC 3986), and a ``%`` that starts no escape.
+_URL_ILLEGAL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]|%(?![0-9A-Fa-f]{2})')
+
+
+def url(value: str) -> str:
+    """``value`` as a valid URL: characters a URL may not hold percent-encoded (pages link
+    to addresses with spaces, ``|`` or ``"``; EPUBCheck rejects them, RSC-020)."""
+    return _URL_ILLEGAL.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), value.strip())
 
 
 def lang_attrs(lang: str | None, xml: bool = True) -> str:
@@ -53,6 +64,7 @@ class XhtmlWriter:
         self.language = language or article.meta.language
         self._image_src = image_src
         self.heading_offset = 1  # body level 1 renders as h2 (the title is h1)
+        self._link_depth = 0  # > 0 while rendering a link's text: links never nest
 
     # ------------------------------------------------------------ hooks
 
@@ -98,15 +110,24 @@ class XhtmlWriter:
         return f"<span{lang_attrs(node.lang, self.xml)}{attr('dir', node.dir)}>{self.inlines(node.children)}</span>"
 
     def render_link(self, node: Link) -> str:
+        if self._link_depth:  # a link inside a link (HTML forbids it): its text only
+            return self.inlines(node.children)
         href = node.href
         if href.startswith("#"):
             href = "#" + self.anchor(href[1:])
-        return f"<a{attr('href', href)}{attr('title', node.title)}>{self.inlines(node.children)}</a>"
+        self._link_depth += 1
+        try:
+            text = self.inlines(node.children)
+        finally:
+            self._link_depth -= 1
+        return f"<a{attr('href', url(href))}{attr('title', node.title)}>{text}</a>"
 
     def render_linebreak(self, node: LineBreak) -> str:
         return "<br/>"
 
     def render_noteref(self, node: NoteRef) -> str:
+        if self._link_depth:  # inside a link the marker cannot link too
+            return f"<sup>{escape(node.label)}</sup>"
         return (f'<sup><a{attr("id", self.anchor(node.id))}{attr("href", "#" + self.anchor(node.note_id))}'
                 f'{self.semantic("noteref", "doc-noteref")}>{escape(node.label)}</a></sup>')
 
@@ -146,14 +167,31 @@ class XhtmlWriter:
         return self.blocks(blocks)
 
     def render_definitionlist(self, node: DefinitionList) -> str:
-        out = []
+        """Terms with their descriptions.  HTML allows a ``dl`` only groups of terms
+        followed by descriptions; a term without a description (or the reverse), which
+        sources do write, is rendered outside the list as the paragraph it is."""
+        out, group = [], []
+
+        def flush() -> None:
+            if group:
+                out.append(f"<dl>\n{''.join(group)}</dl>\n")
+                group.clear()
+
         for item in node.items:
-            out += [f"<dt>{self.inlines(t)}</dt>\n" for t in item.terms]
-            out += [f"<dd>{self.item_content(d)}</dd>\n" for d in item.descriptions]
-        return f"<dl>\n{''.join(out)}</dl>\n"
+            if item.terms and item.descriptions:
+                group.extend(f"<dt>{self.inlines(t)}</dt>\n" for t in item.terms)
+                group.extend(f"<dd>{self.item_content(d)}</dd>\n" for d in item.descriptions)
+                continue
+            flush()
+            out.extend(f"<p>{self.inlines(t)}</p>\n" for t in item.terms)
+            out.extend(self.blocks(d) for d in item.descriptions)
+        flush()
+        return "".join(out)
 
     def render_quote(self, node: Quote) -> str:
-        quote = f"<blockquote{attr('cite', node.cite)}{lang_attrs(node.lang, self.xml)}>\n{self.blocks(node.children)}</blockquote>\n"
+        # ``cite`` is a reference EPUBCheck wants on HTTPS (RSC-031); readers never show it.
+        cite = url(node.cite) if node.cite and node.cite.startswith("https://") else None
+        quote = f"<blockquote{attr('cite', cite)}{lang_attrs(node.lang, self.xml)}>\n{self.blocks(node.children)}</blockquote>\n"
         if not node.attribution:
             return quote
         return (f'<figure class="quote">\n{quote}<figcaption>{self.inlines(node.attribution)}'
@@ -166,19 +204,35 @@ class XhtmlWriter:
         # An image the source left undescribed is not decorative: say that it is there.
         alt = "" if image.decorative else (image.alt or MISSING_ALT)
         extra = attr("role", "presentation") if image.decorative else ""
-        return f'<img{attr("src", src)} alt="{escape(alt, quote=True)}"{extra}/>'
+        return f'<img{attr("src", url(src) if ":" in src else src)} alt="{escape(alt, quote=True)}"{extra}/>'
 
-    def missing_image(self, image: Image) -> str:
-        """An image that cannot be shown: its text alternative, linked to where it lives."""
-        text = escape(image.alt or "image")
-        if image.src.startswith(("http://", "https://")):
-            return f'<span class="missing-image">[Image: <a{attr("href", image.src)}>{text}</a>]</span>'
-        return f'<span class="missing-image">[Image: {text}]</span>'
+    def missing_image(self, image: Image, tag: str = "span") -> str:
+        """An image that cannot be shown (not fetched, not found): its text alternative,
+        and a link to the original when it lives on the web, so nothing is silently lost.
+        A decorative image leaves nothing behind: it carried no information.  Both
+        editions say the same."""
+        if image.decorative:
+            return ""
+        alt = escape((image.alt or "").strip())
+        if image.src.lower().startswith(("http://", "https://")):
+            # through render_link: inside a link it is plain text, on paper the address prints
+            link = self.render_link(Link(image.src, [Text("view the image online")]))
+            text = f"Image: {alt} ({link})" if alt else f"Image not included; {link}"
+        else:
+            text = f"Image: {alt}" if alt else "Image not available"
+        return f'<{tag} class="missing-image">[{text}]</{tag}>'
 
     def render_figure(self, node: Figure) -> str:
-        imgs = "\n".join(self.img(i) for i in node.images)
+        """A figure: its images (a stand-in for one that cannot be shown is a paragraph
+        of its own, so it never runs into the caption), then the caption.  A figure with
+        nothing to show and no caption is left out rather than left as an empty box."""
+        shown = [self.missing_image(i, "p") if self.image_src(i) is None else self.img(i)
+                 for i in node.images]
+        shown = [s for s in shown if s]
+        if not shown and not node.caption:
+            return ""
         caption = f"<figcaption>{self.inlines(node.caption)}</figcaption>\n" if node.caption else ""
-        return f"<figure{attr('id', self.anchor(node.id))}>\n{imgs}\n{caption}</figure>\n"
+        return f"<figure{attr('id', self.anchor(node.id))}>\n" + "\n".join(shown) + f"\n{caption}</figure>\n"
 
     def render_table(self, node: Table) -> str:
         out = [f"<table{attr('id', self.anchor(node.id))}>\n"]
@@ -262,7 +316,7 @@ class XhtmlWriter:
         if m.retrieved:
             parts.append(f'retrieved <time datetime="{escape(m.retrieved)}">{escape(m.retrieved[:10])}</time>')
         if m.source_url:
-            parts.append(f'<a href="{escape(m.source_url)}" class="source-url">{escape(m.source_url)}</a>')
+            parts.append(f'<a href="{escape(url(m.source_url))}" class="source-url">{escape(m.source_url)}</a>')
         return ("Source: " + ", ".join(parts)) if parts else ""
 
     def article_body(self) -> str:
@@ -281,4 +335,4 @@ def title_text(article: Article) -> str:
     return article.meta.title or (article.source.stem if article.source else "Untitled")
 
 
-__all__ = ["XhtmlWriter", "attr", "lang_attrs", "plain_text", "title_text"]
+__all__ = ["XhtmlWriter", "attr", "lang_attrs", "plain_text", "title_text", "url"]

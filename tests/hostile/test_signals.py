@@ -1,0 +1,82 @@
+"""SIGTERM is handled like Ctrl-C, and what a killed run leaves is swept by the next one
+(issue 12): SIGTERM and SIGKILL left `.part` files and `.part` deposit folders behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from packutil import copy_root
+
+from pubbuild.cli import main
+
+
+def _sample(tmp_path: Path) -> Path:
+    """A copy of the sample project: its PDF takes long enough to be interrupted mid-write."""
+    project = tmp_path / "sample"
+    shutil.copytree(ROOT / "sources", project / "sources")
+    shutil.copy(ROOT / "pubbuild.yaml", project)
+    return project
+
+
+def _parts(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.part")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("command, signum, status, said", [
+    ("pdf", signal.SIGTERM, 143, "pubbuild: terminated"),
+    ("pdf", signal.SIGINT, 130, "pubbuild: interrupted"),
+    ("deposit", signal.SIGTERM, 143, "pubbuild: terminated"),
+])
+def test_a_signal_mid_write_removes_the_temporaries(tmp_path, command, signum, status, said):
+    project = _sample(tmp_path)
+    build = project / "build"
+    proc = subprocess.Popen([sys.executable, "-m", "pubbuild", "-q", command, str(project / "pubbuild.yaml")],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not _parts(build) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _parts(build), "the run never wrote its temporary"
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == status, err
+    assert err.strip().splitlines()[-1] == said
+    assert _parts(build) == []
+    assert not any(p.suffix in (".pdf", ".epub") for p in build.iterdir())
+    assert not (build / "south-caucasus-and-beyond-deposit").exists()
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_the_next_run_sweeps_what_a_killed_run_left(tmp_path):
+    manifest = copy_root("test-pack", tmp_path)
+    build = manifest.parent / "build"
+    cache = build / ".cache" / "articles"
+    cache.mkdir(parents=True)
+    dead, alive = _dead_pid(), os.getpid()  # this test's own process: alive
+    stale = [build / f".test-pack.epub.{dead}.a1b2c3d4.part", cache / f".{'0' * 64}.json.{dead}.zz99_x0y.part"]
+    stale_folder = build / f".test-pack-deposit.{dead}.k2j3h4g5.part"
+    (stale_folder / "data").mkdir(parents=True)
+    (stale_folder / "data" / "x.epub").write_bytes(b"half a deposit")
+    kept = [build / f".test-pack.epub.{alive}.a1b2c3d4.part",  # a build running now
+            build / f".other.epub.{dead}.a1b2c3d4.part",  # another output's: not this run's business
+            build / "notes.part", build / ".test-pack.epub.part", build / f"test-pack.epub.{dead}.a1b2c3d4.part",
+            build / f".test-pack.epub.{dead}.a1b2c3d4.partial"]
+    for path in stale + kept:
+        path.write_bytes(b"x")
+    assert main(["-q", "epub", str(manifest)]) == 0
+    assert main(["-q", "build", str(manifest), "--format", "epub"]) == 0
+    assert main(["-q", "deposit", str(manifest)]) == 0
+    assert [p for p in stale + [stale_folder] if p.exists()] == []
+    assert [p for p in kept if not p.exists()] == []
