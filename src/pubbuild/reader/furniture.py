@@ -6,8 +6,8 @@ its class names (which differ on every site): a block whose whole text is a
 control label ("Image 1 of 8", "Close", "less", "more"), a call to action
 ("Read more", "New Call-to-action"), a rating widget ("Add a review 1 2 3 4 5"),
 a share or bookmark line ("Bookmark and Share"), or a "Most popular" /
-"Related stories" heading with the list of links under it.  Captions are
-kept once and apart from their credit.
+"Related stories" heading with the list of links under it.  A caption is
+kept once: repeated outside its figure (a gallery's caption layer) it goes.
 """
 
 from __future__ import annotations
@@ -45,15 +45,15 @@ OTHER_ARTICLES = re.compile(
     r"|latest (?:news|stories|headlines)|самое популярное|популярное|читайте также|lesen sie auch)\b",
     re.IGNORECASE)
 
-#: Classes of a caption's credit line (photographer, agency, copyright).
+#: Classes of a caption's credit line (photographer, agency, copyright): not the caption's own words.
 CREDIT = re.compile(r"credit|copyright|photographer|byline|source|attribution", re.IGNORECASE)
 
 BLOCKS = ("p", "div", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "figcaption")
 
 
 def clean(article: HtmlElement) -> None:
-    """Remove controls, calls to action, ratings and lists of other articles; keep captions
-    apart from their credits and from the text that follows, and once."""
+    """Remove controls, calls to action, ratings and lists of other articles, and captions
+    repeated."""
     _controls(article)
     _other_articles(article)
     _captions(article)
@@ -97,17 +97,18 @@ def _other_articles(article: HtmlElement) -> None:
 def _captions(article: HtmlElement) -> None:
     seen: set[str] = set()
     for caption in list(article.iter("figcaption")):
+        text = inner_text(caption)
+        if text in seen:
+            _remove(caption)  # the same caption again (a gallery's thumbnail strip)
+            continue
+        seen.add(text)
         for part in caption.iter(tag=None):
             if part is caption or not isinstance(part.tag, str):
                 continue
             if CREDIT.search(f"{part.get('class') or ''} {part.get('id') or ''}"):
-                _separate(part)
-            elif len(inner_text(part)) > 20:
+                continue  # the reader sets the credit apart (html._apart_credits)
+            if len(inner_text(part)) > 20:
                 seen.add(inner_text(part))  # the caption's own words, without the credit
-        text = inner_text(caption)
-        if text in seen:
-            _remove(caption)  # the same caption again (a gallery's thumbnail strip)
-        seen.add(text)
     for figure in article.iter("figure"):
         tail = figure.tail
         if tail and tail.strip() and not tail[:1].isspace():
@@ -119,15 +120,3 @@ def _captions(article: HtmlElement) -> None:
         if text in seen and el.find(".//img") is None and el.find(".//figcaption") is None and not any(
                 a.tag in ("figure", "figcaption") for a in el.iterancestors()):
             _remove(el)  # a caption repeated outside its figure (a gallery's caption layer)
-
-
-def _separate(el: HtmlElement) -> None:
-    """A line break before the credit, so "easy.Kathrin Ziegler/Getty" reads as caption, then credit."""
-    prev = el.getprevious()
-    parent = el.getparent()
-    before = (prev.tail if prev is not None else parent.text if parent is not None else None) or ""
-    if before.strip() or prev is not None:
-        br = el.makeelement("br", {})
-        el.addprevious(br)
-    if el.tail and not el.tail[:1].isspace():
-        el.tail = " " + el.tail
