@@ -52,7 +52,7 @@ def unwrap(root: HtmlElement) -> None:
     """Turn page-wide forms, unknown elements and block-holding inline elements into ``div``."""
     body = root.find(".//body")
     scope = body if body is not None else root
-    total = _length(scope)
+    total = _length(scope) if scope.find(".//form") is not None else 0
     holders = _block_holders(scope, STRUCTURE)
     block_holders = _block_holders(scope, BLOCKS)
     for el in list(scope.iter(etree.Element)):
@@ -92,4 +92,5 @@ def _holds_prose(form: HtmlElement) -> bool:
 
 
 def _length(el: HtmlElement) -> int:
-    return sum(1 for c in text_content(el) if not c.isspace())
+    """Characters of text other than white space (split and join run in C: pages are long)."""
+    return len("".join(text_content(el).split()))
