@@ -19,7 +19,7 @@ from .extract import HtmlElement, _remove, inner_text, link_density
 _CONTROL_ITEM = (
     r"(?:"
     r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
-    r"|\d+\s*(?:of|/)\s*\d+"
+    r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
     r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|previous|next|prev|back to top"
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     r"|read more|continue reading|read the full (?:story|article)|click here(?: to .{0,40})?"
@@ -35,7 +35,8 @@ _CONTROL_ITEM = (
 #: Whole-block texts that are a control, a call to action or a sharing line (or a toolbar of them
 #: separated by bars or dots), never content.  Each alternative is a label widgets use on many
 #: sites; matched against the block's entire text.
-CONTROL = re.compile(rf"^{_CONTROL_ITEM}(?:\s*[|·•]\s*{_CONTROL_ITEM})*[.:!…»›>\s]*$", re.IGNORECASE)
+CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>\s]*$",
+                     re.IGNORECASE)
 
 #: Headings of lists of other articles.
 OTHER_ARTICLES = re.compile(
