@@ -178,13 +178,18 @@ def main(argv: list[str] | None = None) -> int:
     funcs["readability-lxml"] = baselines.readability
     funcs["readability-lxml"](pages[0], URL)
     rates = speed(funcs, pages, args.rounds)
-    print(f"\nspeed, {len(pages)} pages, {args.rounds} interleaved rounds (pages/s in-process):")
+    print_speed(rates, f"{len(pages)} pages, {args.rounds} interleaved rounds")
+    return 0
+
+
+def print_speed(rates: dict[str, list[float]], what: str) -> None:
+    """Medians of each extractor's rates and of pubbuild's ratio to readability-lxml's, round by round."""
+    print(f"\nspeed, {what} (pages/s in-process):")
     for name, values in rates.items():
         print(f"  {name:<18} median {statistics.median(values):6.1f}   runs "
               + " ".join(f"{v:.1f}" for v in values))
     ratios = [a / b for a, b in zip(rates["pubbuild"], rates["readability-lxml"])]
     print(f"  pubbuild / readability-lxml, same rounds: median {statistics.median(ratios):.2f}x")
-    return 0
 
 
 if __name__ == "__main__":

@@ -127,7 +127,20 @@ def has_furniture(root: HtmlElement) -> bool:
         sig = _signature(el)
         if len(sig) > 2 and UNLIKELY.search(sig) and not MAYBE.search(sig):
             return True
-    return False
+    return _link_heavy(scope)
+
+
+#: A page with at least this many links making up at least this share of its text has navigation,
+#: whatever its markup: table-built pages of the 2000s name none of their parts.
+NAV_LINKS, NAV_DENSITY = 30, 0.3
+
+
+def _link_heavy(scope: HtmlElement) -> bool:
+    links = [a for a in scope.iter("a") if a.get("href")]
+    if len(links) < NAV_LINKS:
+        return False
+    total = len(inner_text(scope)) - sum(len(inner_text(s)) for s in scope.iter("script", "style"))
+    return total > 0 and sum(len(inner_text(a)) for a in links) / total >= NAV_DENSITY
 
 
 class _Scores:
@@ -204,6 +217,8 @@ class Extractor:
         self.scores = _Scores(weigh_classes)
         self.byline: str | None = None
         self.data_tables: set[HtmlElement] = set()
+        #: Set when the whole body is read: then no container of most of its text may be removed.
+        self.whole_chars = 0
 
     # ------------------------------------------------------------ preparing
 
@@ -466,13 +481,18 @@ class Extractor:
         for h in list(article.iter("h1", "h2")):
             if self.scores.class_weight(h) < 0:
                 _remove(h)
-        self._clean_conditionally(article, ("table", "ul", "div"))
+        # Layout-table cells too (data tables are exempt in _should_remove): on table-built pages the
+        # article's row also holds the navigation and "latest news" cells, dense with links.
+        self._clean_conditionally(article, ("table", "ul", "div", "td"))
         for a in list(article.iter("a")):
             parent = a.getparent()
             text = inner_text(a)
             if parent is not None and CALL_TO_ACTION.match(text) and len(text) < 80 \
                     and inner_text(parent) == text and _tag(parent) in ("p", "div", "span"):
                 _remove(parent if parent is not article else a)
+        from . import furniture
+
+        furniture.clean(article)
         for p in list(article.iter("p")):
             if not inner_text(p) and p.find(".//img") is None and p.find(".//embed") is None \
                     and p.find(".//object") is None and p.find(".//iframe") is None:
@@ -487,6 +507,8 @@ class Extractor:
             return True
         if table.find(".//table") is not None:
             return False
+        if link_density(table) > 0.5:
+            return False  # headlines laid out in rows: a list of links, not data
         rows = table.findall(".//tr")
         columns = max((len(r.findall("td")) + len(r.findall("th")) for r in rows), default=0)
         if len(rows) == 1 or columns == 1:
@@ -499,8 +521,18 @@ class Extractor:
         for el in reversed(list(article.iter(*tags))):
             if el.getparent() is None or el is article:
                 continue
-            if self._should_remove(el):
+            if self.whole_chars and readable_chars(el) > self.whole_chars / 2:
+                continue  # a wrapper of the page's content, not a block of furniture inside it
+            if self._should_remove(el) or self.whole_chars and self._link_list(el):
                 _remove(el)
+
+    @staticmethod
+    def _link_list(el: HtmlElement) -> bool:
+        """A list or block of three or more links and little else: a menu, a tag cloud, "related"
+        headlines.  Only removed when the whole page is read; an article's own lists of links
+        (sources, further reading) sit inside the container the scoring picks."""
+        links = sum(1 for a in el.iter("a") if a.get("href"))
+        return links >= 3 and link_density(el) > 0.6
 
     def _should_remove(self, el: HtmlElement) -> bool:
         tag = _tag(el)
@@ -552,24 +584,73 @@ class Extractor:
 
     # ------------------------------------------------------------ driving
 
-    def run(self, body: HtmlElement) -> tuple[HtmlElement, str | None]:
+    def run(self, body: HtmlElement, whole: bool = False) -> tuple[HtmlElement, str | None]:
+        """The article container; with ``whole``, the whole body, cleaned the same way."""
         to_score = self._prepare(body)
         self._score(to_score)
-        best, created = self._top(body)
+        best, created = (body, True) if whole else self._top(body)
         article = self._gather(best, body, created)
+        if whole:
+            self.whole_chars = readable_chars(article)
         self._clean(article)
         return article, self.byline
 
 
-def extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None]:
+#: When the article keeps less than this share of the page's readable text (its text outside
+#: links), the scoring has most likely picked one block of a page whose content is spread over
+#: several (a thread of posts, a page of short items): the whole body is read instead.
+FALLBACK_SHARE = 0.1
+#: ... but only on a page with this much readable text: a short page's article is often its
+#: only paragraph.
+FALLBACK_MIN_CHARS = 1000
+
+
+#: An article with less readable text than this is no article (a date line, a caption): the
+#: whole body is read, on any page with more.
+FALLBACK_MIN_KEPT = 100
+
+
+def readable_chars(el: HtmlElement) -> int:
+    """Characters of ``el``'s text outside links: what a reader would read on the page."""
+    return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))
+
+
+def extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool]:
+    """The article container of a full page (a detached ``div``), the byline text found on
+    the way, and whether the whole-body fallback was used.
+
+    Like Readability, retries with fewer heuristics when the first attempt keeps less than
+    :data:`CHAR_THRESHOLD` characters, then keeps the longest attempt.  When that keeps less
+    than :data:`FALLBACK_SHARE` of the page's readable text, or nothing, the whole body is read
+    without its furniture.  Returns None only when the page has no text."""
+    body = root.find(".//body")
+    if body is None:
+        body = root
+    page = readable_chars(body)
+    article, byline = _extract(root, title)  # works on copies: ``root`` is left as it was
+    kept = readable_chars(article) if article is not None else 0
+    if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
+        spare = _copy(root)
+        article, found = Extractor(title).run(body, whole=True)
+        if readable_chars(article) < min(FALLBACK_MIN_KEPT, page):
+            # every block looked like furniture (a page of links): the page's text, uncleaned,
+            # beats an empty or near-empty article
+            body = spare.find(".//body")
+            article, found = Extractor(title, False, False, False).run(
+                body if body is not None else spare, whole=True)
+        return article, byline or found, True
+    return article, byline, False
+
+
+def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None]:
     """The article container of a full page (a detached ``div``), and the byline
     text found on the way.  Like Readability, retries with fewer heuristics when
     the first attempt keeps less than :data:`CHAR_THRESHOLD` characters, then
     keeps the longest attempt.  Returns None when nothing with text was found."""
     attempts: list[tuple[int, HtmlElement, str | None]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
-    for i, (strip, weigh, clean) in enumerate(flags):
-        tree = root if i == len(flags) - 1 else _copy(root)
+    for strip, weigh, clean in flags:
+        tree = _copy(root)
         body = tree.find(".//body")
         if body is None:
             body = tree

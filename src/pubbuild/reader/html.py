@@ -54,7 +54,7 @@ from ..model import (
     Table,
     Text,
 )
-from . import cleanup, extract, metadata
+from . import cleanup, extract, metadata, wrappers
 from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
 from .sanitize import sanitize
@@ -876,7 +876,26 @@ def parse(text: str, ctx: Context | None = None) -> HtmlElement:
         if ctx is not None:
             ctx.diag("S004", "elements nested deeper than the parser allows; that nesting was flattened")
         root = _fromstring(_NESTING.sub(" ", text), parser)
+    _into_body(root)
     return root
+
+
+def _into_body(root: HtmlElement) -> None:
+    """Content libxml2 left outside ``body`` (after a premature ``</body>`` or ``</html>``, or
+    before a late ``<body>``) moves into it: readers only look inside the body."""
+    body = root.find("body")
+    if body is None:
+        return
+    front = 0  # where the next element found before the body goes
+    for child in list(root):
+        if child is body:
+            front = -1
+        elif isinstance(child.tag, str) and child.tag != "head":
+            if front < 0:
+                body.append(child)
+            else:
+                body.insert(front, child)
+                front += 1
 
 
 def _fromstring(text: str, parser: etree.HTMLParser) -> HtmlElement:
@@ -905,9 +924,14 @@ def main_element(root: HtmlElement) -> HtmlElement:
 
 
 def read_html(text: str, source: Path | None, root: Path | None, diags: list,
-              base_url: str | None = None) -> Article:
-    """Read article HTML: a full saved page, an export, a fragment or a Word file."""
+              base_url: str | None = None, *, whole: bool = False) -> Article:
+    """Read article HTML: a full saved page, an export, a fragment or a Word file.
+
+    When the article found converts to nothing although the page has text, the page is read
+    again ``whole`` (its body, furniture elements dropped, nothing extracted): an article
+    is empty only when its page is."""
     ctx = Context(base_url, source, root, diags)
+    start = len(diags)
     doc = parse(text, ctx)
     if _needs_scrub(text):
         _scrub_tree(doc, ctx)
@@ -917,16 +941,26 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     if base and base_url:
         base = urljoin(base_url, base)
     ctx.base_url = base or base_url or meta.source_url
-    full_page = extract.has_furniture(doc)
+    full_page = not whole and extract.has_furniture(doc)
     cleanup.math_to_text(doc)
+    wrappers.unwrap(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         extract._remove(el)
     for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _screen_only(e)]:
         if el.getparent() is not None:  # hidden or screen-only: not part of the publication
             extract._remove(el)
     cleanup.clean(doc)
-    if full_page:
-        container, byline = extract.extract(doc, meta.title)
+    page_body = doc.find(".//body")
+    has_text = bool(text_content(page_body if page_body is not None else doc).strip())
+    if whole:
+        container = page_body if page_body is not None else doc
+        for el in list(container.iter(*extract.FURNITURE_TAGS)):
+            extract._remove(el)
+    elif full_page:
+        container, byline, whole_page = extract.extract(doc, meta.title)
+        if whole_page:
+            ctx.diag("S012", "the article found held little of the page's text; the whole page was read "
+                             "without its furniture")
         if byline and not meta.authors:
             meta.authors = metadata.split_authors(byline)
     else:
@@ -935,6 +969,8 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
         _take_byline(container, meta)
     metadata.tidy(meta)
     if container is None or not text_content(container).strip() and container.find(".//img") is None:
+        if has_text and not whole:
+            return _read_whole(text, source, root, diags, base_url, start)
         ctx.diag("S002", "no article content found on the page")
         return Article(meta=meta, blocks=[], source=source, diagnostics=diags)
     _take_title(container, meta)
@@ -951,6 +987,8 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     notes = extract_notes(frag, ctx)
     body = blocks(frag, ctx)
     if not body:
+        if has_text and not whole:
+            return _read_whole(text, source, root, diags, base_url, start)
         ctx.diag("S002", "no article content found on the page")
     return Article(meta=meta, blocks=body, notes=notes, source=source, diagnostics=diags)
 
@@ -991,6 +1029,17 @@ def _scrub_tree(doc: HtmlElement, ctx: Context) -> None:
     if removed:
         ctx.diag("S010", f"{removed} control or non-character code point{'s' * (removed != 1)} "
                          "removed")
+
+
+def _read_whole(text: str, source: Path | None, root: Path | None, diags: list,
+                base_url: str | None, start: int) -> Article:
+    """The page read again whole, after its article came out empty; the first reading's
+    findings give way to the second's, with S012 saying what happened."""
+    del diags[start:]
+    ctx = Context(base_url, source, root, diags)
+    ctx.diag("S012", "the article found was empty although the page has text; the whole page was read "
+                     "without its furniture")
+    return read_html(text, source, root, diags, base_url, whole=True)
 
 
 def _take_byline(container: HtmlElement, meta: ArticleMeta) -> None:

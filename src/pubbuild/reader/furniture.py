@@ -1,0 +1,123 @@
+"""Furniture inside the article container: controls, calls to action, ratings, link lists.
+
+The extractor picks the container of the article; sites put their widgets
+inside it too.  What is removed here is recognised by what it *says*, not by
+its class names (which differ on every site): a block whose whole text is a
+control label ("Image 1 of 8", "Close", "less", "more"), a call to action
+("Read more", "New Call-to-action"), a rating widget ("Add a review 1 2 3 4 5"),
+a share or bookmark line ("Bookmark and Share"), or a "Most popular" /
+"Related stories" heading with the list of links under it.  A caption is
+kept once: repeated outside its figure (a gallery's caption layer) it goes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .extract import HtmlElement, _remove, inner_text, link_density
+
+_CONTROL_ITEM = (
+    r"(?:"
+    r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
+    r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
+    r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|previous|next|prev|back to top"
+    r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
+    r"|read more|continue reading|read the full (?:story|article)|click here(?: to .{0,40})?"
+    r"|new call-to-action|call to action|learn more|sign up(?: now| today)?|subscribe(?: now| today)?"
+    r"|(?:bookmark|share)(?: (?:and|&) (?:share|bookmark))?(?: this(?: (?:article|story|page|post))?)?"
+    r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?"
+    r"|post a comment|tweet|like"
+    r"|(?:reviews?|add a review|write a review|rate this(?: article| story)?|rating|votes?)"
+    r"(?:\s*[:(]?\s*\d*\s*\)?)?(?:\s+\d+){0,10}"
+    r"|(?:\d+\s+){2,9}\d+"  # a row of star numbers
+    r")"
+)
+#: Whole-block texts that are a control, a call to action or a sharing line (or a toolbar of them
+#: separated by bars or dots), never content.  Each alternative is a label widgets use on many
+#: sites; matched against the block's entire text.
+CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>\s]*$",
+                     re.IGNORECASE)
+
+#: Headings of lists of other articles.
+OTHER_ARTICLES = re.compile(
+    r"^(?:most (?:popular|read|viewed|emailed|shared|commented)|popular (?:stories|articles|posts|now)"
+    r"|related(?: (?:stories|articles|posts|content|links|news|coverage))?|you (?:may|might) also like"
+    r"|more (?:stories|news|from|on this)|recommended(?: for you)?|trending(?: now)?|top stories"
+    r"|latest (?:news|stories|headlines)|самое популярное|популярное|читайте также|lesen sie auch)\b",
+    re.IGNORECASE)
+
+#: Classes of a caption's credit line (photographer, agency, copyright): not the caption's own words.
+CREDIT = re.compile(r"credit|copyright|photographer|byline|source|attribution", re.IGNORECASE)
+
+BLOCKS = ("p", "div", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "figcaption")
+
+
+def clean(article: HtmlElement) -> None:
+    """Remove controls, calls to action, ratings and lists of other articles, and captions
+    repeated."""
+    _controls(article)
+    _other_articles(article)
+    _captions(article)
+
+
+def _controls(article: HtmlElement) -> None:
+    for el in list(article.iter(*BLOCKS)):
+        if el.getparent() is None or el is article:
+            continue
+        text = inner_text(el)
+        if text and len(text) <= 60 and CONTROL.match(text):
+            _remove(el)
+    for el in list(article.iter("ul", "ol", "div", "p")):
+        if el.getparent() is None or el is article:
+            continue
+        items = [inner_text(c) for c in el if isinstance(c.tag, str)]
+        if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
+            continue  # running text between the entries: not a toolbar
+        if len(items) >= 2 and all(not t or CONTROL.match(t) for t in items):
+            _remove(el)  # a toolbar: every entry a control
+
+
+def _other_articles(article: HtmlElement) -> None:
+    for heading in list(article.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")):
+        if heading.getparent() is None:
+            continue
+        text = inner_text(heading)
+        if not text or len(text) > 40 or not OTHER_ARTICLES.match(text):
+            continue
+        following = heading.getnext()
+        while following is not None and not isinstance(following.tag, str):
+            following = following.getnext()
+        if following is not None and following.tag in ("ul", "ol", "div", "table") \
+                and link_density(following) > 0.5:
+            _remove(following)
+            _remove(heading)
+        elif heading.tag in ("div",) and heading.find(".//a") is not None and link_density(heading) > 0.5:
+            _remove(heading)  # heading and links in one box
+
+
+def _captions(article: HtmlElement) -> None:
+    seen: set[str] = set()
+    for caption in list(article.iter("figcaption")):
+        text = inner_text(caption)
+        if text in seen:
+            _remove(caption)  # the same caption again (a gallery's thumbnail strip)
+            continue
+        seen.add(text)
+        for part in caption.iter(tag=None):
+            if part is caption or not isinstance(part.tag, str):
+                continue
+            if CREDIT.search(f"{part.get('class') or ''} {part.get('id') or ''}"):
+                continue  # the reader sets the credit apart (html._apart_credits)
+            if len(inner_text(part)) > 20:
+                seen.add(inner_text(part))  # the caption's own words, without the credit
+    for figure in article.iter("figure"):
+        tail = figure.tail
+        if tail and tail.strip() and not tail[:1].isspace():
+            figure.tail = " " + tail
+    for el in list(article.iter("p", "div", "span")):
+        if el.getparent() is None or not seen:
+            continue
+        text = inner_text(el)
+        if text in seen and el.find(".//img") is None and el.find(".//figcaption") is None and not any(
+                a.tag in ("figure", "figcaption") for a in el.iterancestors()):
+            _remove(el)  # a caption repeated outside its figure (a gallery's caption layer)
