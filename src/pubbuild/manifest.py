@@ -455,10 +455,13 @@ class _Collector:
 
 
 def inside(root: Path, candidate: Path) -> bool:
-    """True when ``candidate`` (after resolving links) lies inside ``root``."""
+    """True when ``candidate`` (after resolving links) lies inside ``root``.
+
+    A path the file system cannot resolve (a name too long, a NUL, a symlink loop) is
+    no file of the project: False, never an exception, for every caller alike."""
     try:
         candidate.resolve().relative_to(root.resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return False
     return True
 

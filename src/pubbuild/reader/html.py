@@ -354,12 +354,14 @@ def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Co
     ``og:url``), a remote image.  A site-relative address (``/archive/x.jpg``) is never
     a path on this computer.  An address that cannot be resolved keeps its text, so
     every diagnostic about it names it."""
+    from ..manifest import inside
+
     # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
     boundary = ctx.root if ctx.root is not None else ctx.source.parent
     site_relative = parsed.scheme == "" and parsed.path.startswith("/")
     if not site_relative:
         local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
-        if _within(boundary, local) and _is_file(local):
+        if inside(boundary, local) and _is_file(local):
             if problem := oversize(local):
                 ctx.diag("S011", f"image {src[:120]!r} {problem}; its text alternative stands in", el)
                 image.src = ""
@@ -367,7 +369,7 @@ def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Co
             image.local = local.resolve()
             image.src = str(image.local.relative_to(ctx.root.resolve())) if ctx.root else src
             return
-        if not _within(boundary, local) and (parsed.scheme == "file" or not ctx.base_url):
+        if not inside(boundary, local) and (parsed.scheme == "file" or not ctx.base_url):
             ctx.diag("S006", f"image {src[:120]!r} lies outside the project; refused", el)
             return
         if parsed.scheme == "file":
@@ -379,15 +381,6 @@ def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Co
     why = "a site-relative address" if site_relative else "not in the project"
     ctx.diag("S007", f"image {src[:120]!r} not found ({why}, and the page's address is unknown: "
                      "give the article `url:` in the manifest)", el)
-
-
-def _within(boundary: Path, path: Path) -> bool:
-    from ..manifest import inside
-
-    try:
-        return inside(boundary, path)
-    except (OSError, ValueError):  # a name too long for the file system, a NUL: not a project file
-        return False
 
 
 def _is_file(path: Path) -> bool:
