@@ -8,7 +8,7 @@ alike:
 
 * ``bare``: WeasyPrint alone (pdf/ua-1) on the exact HTML pubbuild lays out
   (``--emit-html``), pydyf as released, Python's cyclic collector running (pubbuild
-  pauses it: ``pubbuild.printing.collector``);
+  pauses it: ``pubbuild.backends.pdf.collector``);
 * ``jobs1``: the PDF backend with ``jobs=1`` (one layout of the whole document);
 * ``jobsN``: the PDF backend with ``jobs=N`` (parts in N worker processes, merged).
 

@@ -8,7 +8,7 @@ of several runs, each run in a fresh process:
 * ``bare``: WeasyPrint alone on the exact HTML (pydyf as released),
 * ``jobs1``: the single-render path (pydyf ``page_references`` workaround on),
 * ``jobsN``: parts balanced by estimated cost, laid out in N worker processes,
-  merged by :mod:`pubbuild.pdfmerge`, page numbers stamped after the merge,
+  merged by :mod:`pubbuild.backends.pdf.merge`, page numbers stamped after the merge,
 
 with wall time, peak RSS per process, pages per second and the ratios.
 
@@ -117,7 +117,7 @@ def render_part(html: str) -> tuple[bytes, int]:
 def run(mode: str, count: int, jobs: int, parts: int, out: Path) -> dict:
     import weasyprint  # noqa: F401  (imported before timing, as in the CLI)
 
-    from pubbuild import pydyf_fix
+    from pubbuild.backends.pdf import workarounds as pydyf_fix
 
     title, articles = pack(count)
     html = document(title + "".join(articles))
@@ -134,9 +134,9 @@ def run(mode: str, count: int, jobs: int, parts: int, out: Path) -> dict:
     else:
         import pikepdf
 
-        from pubbuild.pagestamp import arabic_labels, probe_footer, stamp_page_numbers
-        from pubbuild.pdfmerge import mark_cross_part_links, merge_parts
-        from pubbuild.pdfparallel import balance, estimate_cost, run_parallel
+        from pubbuild.backends.pdf.merge import mark_cross_part_links, merge_parts
+        from pubbuild.backends.pdf.page_numbers import arabic_labels, probe_footer, stamp_page_numbers
+        from pubbuild.backends.pdf.workers import balance, estimate_cost, run_parallel
 
         pydyf_fix.install()
         runs = balance([estimate_cost(a) for a in articles], parts)

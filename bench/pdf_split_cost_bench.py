@@ -6,14 +6,14 @@ page grew with the document.  This measures that directly.  The articles of
 the deterministic bench pack (``bench/pdf_bench.py``; the exact HTML pubbuild
 lays out, from ``--emit-html``) are cut into k contiguous runs of equal article
 count, and each run is laid out and drawn as its own document (pubbuild's part
-renderer, :func:`pubbuild.printing.parallel.render`), one after the other in
+renderer, :func:`pubbuild.backends.pdf.parallel_layout.render`), one after the other in
 one fresh process per k, with the modes interleaved over the runs.  Prints,
 as medians, the total CPU time of the k documents, CPU per page, and the ratio
 to k = 1: a ratio of 1.00 means no saving to be had from splitting, and
 ``--jobs 2`` cannot go below 0.5 of ``--jobs 1`` however the work is shared.
 
 Python's cyclic garbage collector is paused during each layout, as pubbuild
-lays out (:mod:`pubbuild.printing.collector`); ``--collector on`` measures with
+lays out (:mod:`pubbuild.backends.pdf.collector`); ``--collector on`` measures with
 it running, which is where most of the growth per page came from.  The
 collection between documents is not timed.
 
@@ -43,7 +43,8 @@ def one(html_path: Path, k: int, pause: bool) -> dict:
     import gc
     import logging
 
-    from pubbuild.printing import blocks, collector, parallel
+    from pubbuild.backends.pdf import blocks, collector
+    from pubbuild.backends.pdf import parallel_layout as parallel
 
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     doc = blocks.split(html_path.read_text(encoding="utf-8"))

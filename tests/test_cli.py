@@ -99,7 +99,7 @@ def test_directory_source_is_a_clear_error(tmp_path, capsys):
 
 def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
     """A backend that fails half-way leaves neither a partial file nor a temp file."""
-    from pubbuild.backends.epub import EpubBackend
+    from pubbuild.backends.epub.backend import EpubBackend
 
     out = tmp_path / "keep.epub"
     out.write_bytes(b"previous good build")

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOTS, assert_epubcheck_clean
-from pubbuild.backends.epub_images import ImageProblem, sanitize_svg, sniff
+from pubbuild.backends.epub.images import ImageProblem, sanitize_svg, sniff
 from pubbuild.cli import main
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",

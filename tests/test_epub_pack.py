@@ -18,11 +18,11 @@ from lxml import etree
 from packutil import copy_root
 
 from pubbuild import backends
-from pubbuild.backends.epub import EpubBackend
-from pubbuild.backends.epub_pages import apply_page_map, fold, locate
+from pubbuild.backends.epub.backend import EpubBackend
+from pubbuild.backends.epub.page_markers import apply_page_map, fold, locate
+from pubbuild.backends.pagemap import PageBreak, _counted, page_breaks
 from pubbuild.build import load_publication
 from pubbuild.cli import main
-from pubbuild.pagemap import PageBreak, _counted, page_breaks
 from pubbuild.writer.pack import (
     INTRODUCTION_ID,
     editor_note,
@@ -239,8 +239,8 @@ def print_html(pub) -> str:
     rendered through the shared writer (:mod:`pubbuild.writer.pack`) and the PDF
     backend's own writer (which prints link addresses the EPUB does not have).  The
     contents page comes after the title page, as in print (the EPUB's nav comes later)."""
-    from pubbuild.backends.pdf import PdfBackend, PdfXhtmlWriter
-    from pubbuild.printing.document import title_page
+    from pubbuild.backends.pdf.backend import PdfBackend, PdfXhtmlWriter
+    from pubbuild.backends.pdf.document import title_page
 
     lang, src = pub.meta.language, PdfBackend().image_src
     out = [title_page(pub).replace('<section class="titlepage"', '<section id="titlepage" class="titlepage"', 1)]
@@ -271,8 +271,8 @@ def lay_out(pub, html: str, pdf: Path) -> tuple[list[PageBreak], float]:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from pubbuild.backends.pdf import PdfBackend
-    from pubbuild.printing.fetcher import STYLES, make_fetcher
+    from pubbuild.backends.pdf.backend import PdfBackend
+    from pubbuild.backends.pdf.fetcher import STYLES, make_fetcher
 
     backend, fonts, fetcher = PdfBackend(), FontConfiguration(), make_fetcher(pub.root, False, [])
     # Small pages, so that page breaks fall inside paragraphs, lists, tables and notes too;
@@ -416,7 +416,7 @@ def test_print_edition_without_section_ids_still_places_every_page(tmp_path):
     """The PDF backend's own document with the ids of its cover, title page and contents
     taken away (as they were before issue 6): the cover page goes to the EPUB's cover, the
     others are found by their text."""
-    from pubbuild.backends.pdf import PdfBackend
+    from pubbuild.backends.pdf.backend import PdfBackend
 
     pub = load_publication(ROOT / "pubbuild.yaml")
     html = PdfBackend().html(pub)

@@ -11,7 +11,7 @@ weasyprint = pytest.importorskip("weasyprint")
 
 from weasyprint.layout import inline
 
-from pubbuild.printing import leaders
+from pubbuild.backends.pdf import leaders
 
 CONTENTS = """<!DOCTYPE html><html lang="en"><head><style>
 @page { size: A5; margin: 15mm; }
@@ -53,7 +53,7 @@ def test_workaround_still_needed(unpatched):
     boxes = _leader_boxes(document)
     assert len(boxes) == 4
     assert all(len(box.children) > 10 for box in boxes), \
-        "WeasyPrint now makes one box per leader: remove pubbuild.printing.leaders"
+        "WeasyPrint now makes one box per leader: remove pubbuild.backends.pdf.leaders"
 
 
 def test_each_leader_becomes_one_run(patched):

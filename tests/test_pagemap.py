@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pubbuild.pagemap import (
+from pubbuild.backends.pagemap import (
     EPUB_NS,
     XHTML,
     PageBreak,
@@ -226,7 +226,7 @@ def test_sample_epub_with_pdf_page_breaks_stays_valid(sample_build, tmp_path):
     from weasyprint import CSS as Css
     from weasyprint import HTML
 
-    from pubbuild.backends.pdf import STYLES, PdfBackend, make_fetcher
+    from pubbuild.backends.pdf.backend import STYLES, PdfBackend, make_fetcher
     from pubbuild.build import load_publication
 
     cwd = os.getcwd()

@@ -14,9 +14,9 @@ import pytest
 from packutil import copy_root
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements
 
+from pubbuild.backends.pagemap import _counted
 from pubbuild.cli import main
 from pubbuild.pack import build_all
-from pubbuild.pagemap import _counted
 
 PACK_SECTIONS = ["cover", "titlepage", "about", "accessibility", "introduction", "nav", "part-1",
                  "harbour", "part-2", "archive", "notes", "sources", "colophon"]

@@ -13,9 +13,10 @@ from conftest import ROOT
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements, unreachable_marked_content
 from pdfcompare import assert_same, page_texts
 
+from pubbuild.backends.pdf import blocks, fonts, geometry, tagging
+from pubbuild.backends.pdf import parallel_layout as parallel
+from pubbuild.backends.pdf.fetcher import STYLES
 from pubbuild.cli import main
-from pubbuild.printing import blocks, fonts, geometry, parallel, tagging
-from pubbuild.printing.fetcher import STYLES
 
 SCRIPTS = {
     "en": ["the", "council", "border", "talks", "road", "village", "water", "report", "river", "valley", "winter", "market"],
@@ -56,7 +57,7 @@ def synthetic(count: int = 7, two_sided: bool = False) -> str:
             + f'</tbody></table><figure><img src="{PNG}" alt="Map {i + 1}" width="120" height="80">'
             f"<figcaption>{_words(lang, 8, i)}</figcaption></figure>{paras}</section>\n")
     geo = geometry.geometry("A5", None, two_sided, None, None)
-    from pubbuild.backends.pdf import _sided_css
+    from pubbuild.backends.pdf.backend import _sided_css
 
     styles = fonts.font_face_css() + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
     return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>Synthetic</title>\n'

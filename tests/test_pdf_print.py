@@ -10,10 +10,10 @@ import pytest
 import yaml
 from pdfcheck import pdfua_errors, struct_elements, unreachable_marked_content
 
+from pubbuild.backends.pdf import fonts, geometry
 from pubbuild.build import build, load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
-from pubbuild.printing import fonts, geometry
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "pdf" / "geometry.yaml").read_text())
 

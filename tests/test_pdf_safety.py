@@ -11,8 +11,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from pubbuild.backends.pdf.fetcher import make_fetcher
 from pubbuild.build import build
-from pubbuild.printing.fetcher import make_fetcher
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")

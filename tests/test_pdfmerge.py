@@ -3,7 +3,7 @@
 A small pack (contents page, three articles with cross-article links, tables
 with header cells, a figure with alt text, several scripts) is laid out once
 whole (the reference, like ``--jobs 1``) and once as parts merged by
-:mod:`pubbuild.pdfmerge` with page numbers stamped by :mod:`pubbuild.pagestamp`.
+:mod:`pubbuild.backends.pdf.merge` with page numbers stamped by :mod:`pubbuild.backends.pdf.page_numbers`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from pubbuild.backends.pdf.merge import XREF_SCHEME, dests_of, mark_cross_part_links, merge_parts
+from pubbuild.backends.pdf.page_numbers import Footer, arabic_labels, probe_footer, stamp_page_numbers
 from pubbuild.errors import BuildError
-from pubbuild.pagestamp import Footer, arabic_labels, probe_footer, stamp_page_numbers
-from pubbuild.pdfmerge import XREF_SCHEME, dests_of, mark_cross_part_links, merge_parts
 
 weasyprint = pytest.importorskip("weasyprint")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pydyf
 import pytest
 
-from pubbuild import pydyf_fix
-from pubbuild.pdfparallel import WorkerDied, balance, estimate_cost, in_child, run_parallel
-from pubbuild.printing import collector
+from pubbuild.backends.pdf import collector
+from pubbuild.backends.pdf import workarounds as pydyf_fix
+from pubbuild.backends.pdf.workers import WorkerDied, balance, estimate_cost, in_child, run_parallel
 
 
 @pytest.mark.parametrize(("costs", "parts", "expected"), [
@@ -53,7 +53,7 @@ def test_pydyf_workaround_still_needed():
         pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
     first, second = original.fget(pdf), original.fget(pdf)
     assert first == second
-    assert first is not second, "pydyf now caches page_references: remove pubbuild.pydyf_fix"
+    assert first is not second, "pydyf now caches page_references: remove pubbuild.backends.pdf.workarounds"
 
 
 def test_pydyf_workaround_is_correct_and_follows_new_pages(monkeypatch):

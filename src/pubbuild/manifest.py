@@ -204,7 +204,7 @@ def _bool(value: Any) -> bool:
 
 
 def _pdf_schema() -> dict[str, Option]:
-    from .printing import geometry as g
+    from .backends.pdf import geometry as g
 
     return {
         "paper": Option("text", "Paper size: A4, Letter, A5 or WIDTHxHEIGHT (170mmx240mm).",

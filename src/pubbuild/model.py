@@ -420,7 +420,7 @@ class Publication:
     back_matter: list[Matter] = field(default_factory=list)
     """Generated sections after the articles, in order (list of sources, colophon)."""
     page_map: list | None = None
-    """Where each page of the PDF edition begins (:class:`pubbuild.pagemap.PageBreak`),
+    """Where each page of the PDF edition begins (:class:`pubbuild.backends.pagemap.PageBreak`),
     when the PDF was laid out in the same build; the EPUB marks these page breaks."""
     print_settings: PrintSettings = field(default_factory=lambda: PrintSettings())
     """Page settings for print backends, from the manifest's ``pdf:`` mapping."""

@@ -6,7 +6,7 @@ run every registered backend over the same publication.
 
 Backends that lay out pages run first (class attribute ``paginated = True``);
 when one leaves a page map on itself (``backend.page_map``, a list of
-:class:`pubbuild.pagemap.PageBreak`), it is put on ``Publication.page_map`` so
+:class:`pubbuild.backends.pagemap.PageBreak`), it is put on ``Publication.page_map`` so
 the backends after it (the EPUB) can mark the print edition's page breaks.
 """
 
@@ -319,7 +319,7 @@ def record_output(output: Path, diagnostics: list, page_map: list | None = None)
 
 def recorded_page_map(output: Path) -> list | None:
     """The page map recorded with ``output`` when that very file was written, else None."""
-    from .pagemap import PageBreak
+    from .backends.pagemap import PageBreak
 
     if recorded_diagnostics(output) is None:  # no record of this very file
         return None

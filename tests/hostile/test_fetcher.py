@@ -20,9 +20,9 @@ from typing import ClassVar
 import pytest
 
 from pubbuild import remote
-from pubbuild.backends.epub_images import ImagePackager
+from pubbuild.backends.epub.images import ImagePackager
+from pubbuild.backends.pdf.fetcher import RefusedURL, make_fetcher
 from pubbuild.model import Image
-from pubbuild.printing.fetcher import RefusedURL, make_fetcher
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from pubbuild.printing.fonts import FACES
+from pubbuild.backends.pdf.fonts import FACES
 from pubbuild.resources import fonts_dir, styles_dir
 
 

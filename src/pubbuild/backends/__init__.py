@@ -30,7 +30,8 @@ def names() -> list[str]:
 def _load() -> None:
     # Importing the modules registers them; kept lazy so that `pubbuild --help`
     # does not pay for WeasyPrint's import.
-    from . import epub, pdf  # noqa: F401
+    from .epub import backend as _epub  # noqa: F401
+    from .pdf import backend as _pdf  # noqa: F401
 
 
 __all__ = ["Backend", "BuildOptions", "REGISTRY", "register", "get", "names"]

@@ -3,7 +3,7 @@ back matter, the editor's introduction, part openers and editor's notes.
 
 Both backends render them from here, so that each top-level section holds the
 same text in the EPUB and in the PDF: the EPUB's print page-break markers are
-placed by counting the characters of the PDF's sections (:mod:`pubbuild.pagemap`),
+placed by counting the characters of the PDF's sections (:mod:`pubbuild.backends.pagemap`),
 and every word either edition adds on its own shifts them.
 
 Ids: the section ids are the EPUB content documents' file stems and the PDF's

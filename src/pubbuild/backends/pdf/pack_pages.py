@@ -16,8 +16,8 @@ from collections.abc import Callable
 from functools import cache
 from html import escape
 
-from ..model import Article, Image, Matter, Part, Publication
-from ..writer import pack as shared
+from ...model import Article, Image, Matter, Part, Publication
+from ...writer import pack as shared
 
 ImageSource = Callable[[Image], "str | None"]
 

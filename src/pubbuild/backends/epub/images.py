@@ -22,10 +22,10 @@ from urllib.parse import unquote_to_bytes
 
 from lxml import etree
 
-from .. import diagnostics
-from ..imagesize import oversize
-from ..model import Image
-from ..remote import RemoteFetcher, RemoteRefused
+from ... import diagnostics
+from ...imagesize import oversize
+from ...model import Image
+from ...remote import RemoteFetcher, RemoteRefused
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ elements x pages: about 10% of a 457-page render.  :func:`install` swaps the
 property for one that rebuilds the tuple only when the page list changed
 (``add_page`` only ever extends ``/Kids``, so its length is the version).
 
-``tests/test_pydyf_fix.py`` fails as soon as pydyf's own property stops
+``tests/test_pdfparallel.py`` fails as soon as pydyf's own property stops
 rebuilding on every call: then this module and its call sites should go.
 """
 

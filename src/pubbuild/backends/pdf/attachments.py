@@ -16,9 +16,9 @@ import base64
 import hashlib
 from datetime import UTC, datetime
 
-from ..errors import BuildError
-from ..model import Publication
-from ..originals import media_type, original_files
+from ...errors import BuildError
+from ...model import Publication
+from ...originals import media_type, original_files
 
 #: How each attached file relates to the PDF (ISO 32000-2, 7.11.3).
 RELATIONSHIP = "Source"

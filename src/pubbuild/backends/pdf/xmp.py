@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from html import escape
 
-from ..model import Publication
+from ...model import Publication
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

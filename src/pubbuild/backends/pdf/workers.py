@@ -124,7 +124,7 @@ def in_child(function: Callable[..., R], args: tuple = (),
     them (a WeasyPrint layout): the child runs without the cyclic collector and
     ends with ``os._exit``, so what it built is never walked by a collection nor
     freed object by object; the system takes the memory back at once (measured:
-    :func:`pubbuild.printing.parallel._render_many`).
+    :func:`pubbuild.backends.pdf.parallel_layout._render_many`).
 
     ``send(obj)`` in the child hands ``obj`` (pickled) to ``on_message`` here while the
     child still works.  An exception in the child is raised here (pickled, else as

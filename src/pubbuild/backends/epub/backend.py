@@ -2,9 +2,9 @@
 
 Recipe (:meth:`EpubBackend.write`): render one content document per article
 (packaging its images as it goes) -> cover, title page, nav, NCX -> metadata
--> write with :class:`~.epub_package.DeterministicEpubWriter`.  Images live in
-:mod:`.epub_images`, the accessibility claims in :mod:`.epub_a11y`, the
-ebooklib work-arounds in :mod:`.epub_package`.
+-> write with :class:`~.packaging.DeterministicEpubWriter`.  Images live in
+:mod:`.images`, the accessibility claims in :mod:`.accessibility`, the
+ebooklib work-arounds in :mod:`.packaging`.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from .. import diagnostics
-from ..errors import BuildError
-from ..model import Article, Image, Matter, Publication, Section
-from ..pagemap import page_break_source
-from ..resources import styles_dir
-from ..textutil import plain_text
-from ..writer.pack import (
+from ... import diagnostics
+from ...errors import BuildError
+from ...model import Article, Image, Matter, Publication, Section
+from ...resources import styles_dir
+from ...textutil import plain_text
+from ...writer.pack import (
     INTRODUCTION_ID,
     INTRODUCTION_TITLE,
     editor_note,
@@ -32,19 +31,20 @@ from ..writer.pack import (
     part_opener,
     title_page_details,
 )
-from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
-from . import register
-from .base import Backend
-from .epub_a11y import (
+from ...writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
+from .. import register
+from ..base import Backend
+from ..pagemap import page_break_source
+from .accessibility import (
     ContentFacts,
     accessibility_metadata,
     conformance_problems,
     count_content,
     primary_language,
 )
-from .epub_images import ImagePackager, ImageProblem
-from .epub_package import DeterministicEpubWriter, parse_stamp, set_generator
-from .epub_pages import PagedDocs, apply_page_map, ncx_page_list, page_list
+from .images import ImagePackager, ImageProblem
+from .packaging import DeterministicEpubWriter, parse_stamp, set_generator
+from .page_markers import PagedDocs, apply_page_map, ncx_page_list, page_list
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The print document cut into its top-level blocks, byte for byte.
 
-Parallel layout (:mod:`pubbuild.printing.parallel`) lays runs of blocks out
+Parallel layout (:mod:`pubbuild.backends.pdf.parallel_layout`) lays runs of blocks out
 as separate documents.  Cutting the HTML string at the boundaries of the
 body's child elements (rather than parsing and re-serialising it) keeps every
 part's text exactly what the single render lays out.
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from ..errors import BuildError
+from ...errors import BuildError
 
 #: Elements that never have an end tag in HTML.
 VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])

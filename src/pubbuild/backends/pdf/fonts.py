@@ -12,7 +12,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 
-from ..resources import fonts_dir
+from ...resources import fonts_dir
 
 #: The fonts folder shipped as package data (``pubbuild/data/fonts``).
 FONTS = fonts_dir()

@@ -3,12 +3,12 @@
 WeasyPrint lays a document out on one core, so a big pack is cut into runs of
 top-level blocks (articles start on a new page, so a cut there moves nothing),
 each run laid out as its own document in a worker process, and the parts are
-merged by :mod:`pubbuild.pdfmerge`.  Recipe (:func:`layout`):
+merged by :mod:`pubbuild.backends.pdf.merge`.  Recipe (:func:`layout`):
 
 1. cut the document at its top-level blocks (:mod:`.blocks`); what comes before
    the contents (cover, title page, a pack's About and introduction) is one part,
    the contents another; the body is balanced by estimated cost
-   (:func:`pubbuild.pdfparallel.balance`) into one share per job, each share
+   (:func:`pubbuild.backends.pdf.workers.balance`) into one share per job, each share
    laid out as documents of about :data:`PART_COST` one after the other;
 2. phase 1, in the workers: the lead part, the body parts and a first layout of
    the contents with placeholder page numbers (only its page count is used; it
@@ -47,14 +47,13 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import BuildError
+from ...errors import BuildError
 from ..pagemap import PageBreak, page_breaks
-from ..pagestamp import Stamp, stamp_at
-from ..pdfmerge import XREF_SCHEME, mark_cross_part_links, merge_parts, open_part
-from ..pdfparallel import (WorkerDied, balance, estimate_cost, in_child, pool_context,
-                           worker_pool)
 from . import blocks, collector, fonts, tagging
 from .fetcher import make_fetcher
+from .merge import XREF_SCHEME, mark_cross_part_links, merge_parts, open_part
+from .page_numbers import Stamp, stamp_at
+from .workers import WorkerDied, balance, estimate_cost, in_child, pool_context, worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -192,9 +191,9 @@ def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from ..backends.pdf import _DecorativeImages
-    from ..pydyf_fix import install
+    from .backend import _DecorativeImages
     from .leaders import install as one_run_leaders
+    from .workarounds import install
 
     install()
     one_run_leaders()
@@ -264,7 +263,7 @@ def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context]) -> lis
 
     The cyclic garbage collector stays off (:mod:`.collector`).  A document marked
     ``child`` is laid out in a child process forked from this worker
-    (:func:`pubbuild.pdfparallel.in_child`), which exits without collecting or freeing
+    (:func:`pubbuild.backends.pdf.workers.in_child`), which exits without collecting or freeing
     what it built: the worker's memory stays that of its first documents, laid out
     here, and the children start from the caches those left warm.  Measured by hand
     (not a kept bench; 2 to 7 runs each) on five 40-page documents of the bench pack
@@ -361,7 +360,7 @@ class Outcome:
     cross_links: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     page_map: list[PageBreak] = field(default_factory=list)
-    """Where each page of the merged document begins (:mod:`pubbuild.pagemap`)."""
+    """Where each page of the merged document begins (:mod:`pubbuild.backends.pagemap`)."""
 
 
 def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,

@@ -2,7 +2,7 @@
 
 WeasyPrint lays a document out on one core, and its time per page grows with
 the document, so big packs are rendered as several parts in parallel (see
-:mod:`pubbuild.pdfparallel`).  Rendered WeasyPrint documents cannot cross a
+:mod:`pubbuild.backends.pdf.workers`).  Rendered WeasyPrint documents cannot cross a
 process boundary, so parts travel as PDFs and are merged here with pikepdf.
 
 Recipe (:func:`merge_parts`): every part is prepared in place, in reading
@@ -44,7 +44,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from .errors import BuildError
+from ...errors import BuildError
 
 logger = logging.getLogger(__name__)
 
@@ -571,7 +571,7 @@ def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
     """Merge tagged PDF parts (paths, bytes or open PDFs, in reading order) into ``target``.
 
     ``finish`` runs on the merged document before it is saved (page-number
-    stamping, see :mod:`pubbuild.pagestamp`).  Parts given open are modified
+    stamping, see :mod:`pubbuild.backends.pdf.page_numbers`).  Parts given open are modified
     (the longest one becomes the merged document) and left to the caller to
     close; this saves parsing a part again that the caller has already read.
     """

@@ -1,7 +1,7 @@
 """The print edition's page numbers in the EPUB: page-break markers and the page list.
 
 Given ``Publication.page_map`` (where each PDF page begins, by container id and
-character offset: :mod:`pubbuild.pagemap`), :func:`apply_page_map` puts a
+character offset: :mod:`pubbuild.backends.pagemap`), :func:`apply_page_map` puts a
 ``doc-pagebreak`` marker into the content document whose file stem is the
 container id, and returns the ``page-list`` nav and an NCX ``pageList``.
 
@@ -57,7 +57,7 @@ def fold(text: str) -> str:
 
 
 def counted_text(element) -> str:
-    """The characters of ``element``'s text that :mod:`pubbuild.pagemap` counts."""
+    """The characters of ``element``'s text that :mod:`pubbuild.backends.pagemap` counts."""
     return "".join(ch for ch in "".join(element.itertext()) if _counted(ch))
 
 

@@ -23,7 +23,7 @@ import zipfile
 from ebooklib import epub
 from lxml import etree
 
-from .. import __version__
+from ... import __version__
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from .. import diagnostics
-from ..imagesize import oversize
-from ..manifest import inside
-from ..remote import RemoteFetcher, RemoteRefused
-from ..resources import styles_dir
+from ... import diagnostics
+from ...imagesize import oversize
+from ...manifest import inside
+from ...remote import RemoteFetcher, RemoteRefused
+from ...resources import styles_dir
 from .fonts import FONTS
 
 logger = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import List, Publication, Section, Span, Styled, Table
+from ...model import List, Publication, Section, Span, Styled, Table
+from ...textutil import images as all_images
+from ...textutil import inline_runs, walk_blocks, walk_inlines
 from ..pagemap import EPUB_FEATURES
-from ..textutil import images as all_images
-from ..textutil import inline_runs, walk_blocks, walk_inlines
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 

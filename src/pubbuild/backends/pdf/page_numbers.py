@@ -28,7 +28,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .errors import BuildError
+from ...errors import BuildError
 
 RESOURCE = "/PbPageNumber"
 """Font resource name of the stamp (WeasyPrint names its fonts by six-letter tags)."""

@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape, unescape
 
-from ..model import Article, Image, Link, Publication
-from ..textutil import plain_text
-from ..writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE, title_page_details
-from ..writer.xhtml import MISSING_ALT, XhtmlWriter, attr, lang_attrs, title_text
-from . import pack
+from ...model import Article, Image, Link, Publication
+from ...textutil import plain_text
+from ...writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE, title_page_details
+from ...writer.xhtml import MISSING_ALT, XhtmlWriter, attr, lang_attrs, title_text
+from . import pack_pages as pack
 from .geometry import PageGeometry
-
 
 _TAG = re.compile(r"<[^>]+>")
 _BACKLINK = re.compile(r'\s?<a[^>]*role="doc-backlink"[^>]*>.*?</a>')
@@ -101,7 +100,7 @@ def build_document(pub: Publication, geometry: PageGeometry,
     editor's introduction, the contents, each part's opener followed by its
     articles (each preceded by its editor's note), the generated back matter.
     Every top-level section of ``<body>`` has the id of the EPUB document holding
-    the same content, so :mod:`pubbuild.pagemap` can tell the EPUB where pages begin.
+    the same content, so :mod:`pubbuild.backends.pagemap` can tell the EPUB where pages begin.
     """
     m = pub.meta
     texts: dict[str, str] = {}

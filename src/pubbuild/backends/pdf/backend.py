@@ -3,7 +3,7 @@
 Recipe (:meth:`PdfBackend.write`): page geometry from the command line or the
 manifest -> one HTML document (cover, title page, contents, articles) through
 the shared writer -> font coverage check -> layout by WeasyPrint, reading only
-what the :func:`~pubbuild.printing.fetcher.make_fetcher` fetcher allows ->
+what the :func:`~pubbuild.backends.pdf.fetcher.make_fetcher` fetcher allows ->
 structure-tree repairs and our XMP in WeasyPrint's ``finisher`` hook -> a PDF
 whose bytes depend on the inputs only.
 """
@@ -16,16 +16,16 @@ import logging
 import time
 from pathlib import Path
 
-from .. import diagnostics, pydyf_fix
-from ..errors import BuildError, ConfigurationError
-from ..model import Image, Publication
+from ... import diagnostics
+from ...errors import BuildError, ConfigurationError
+from ...model import Image, Publication
+from .. import register
+from ..base import Backend
 from ..pagemap import page_breaks
-from ..pdfparallel import default_jobs
-from ..printing import attachments, collector, fonts, geometry, parallel, tagging, xmp
-from ..printing.document import PdfXhtmlWriter, PrintDocument, build_document
-from ..printing.fetcher import STYLES, make_fetcher
-from . import register
-from .base import Backend
+from . import attachments, collector, fonts, geometry, parallel_layout, tagging, workarounds, xmp
+from .document import PdfXhtmlWriter, PrintDocument, build_document
+from .fetcher import STYLES, make_fetcher
+from .workers import default_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class PdfBackend(Backend):
     #: Lays out pages: ``pubbuild build`` runs it first and hands its :attr:`page_map`
     #: to the EPUB, which marks where the print edition's pages begin.
     paginated = True
-    #: Where each page begins (:func:`pubbuild.pagemap.page_breaks`), set by :meth:`write`.
+    #: Where each page begins (:func:`pubbuild.backends.pagemap.page_breaks`), set by :meth:`write`.
     page_map: list | None = None
 
     @classmethod
@@ -158,14 +158,14 @@ class PdfBackend(Backend):
                                   .replace(fonts.FONTS.as_uri(), "") + str(archival)
                                   + digest)
                                  .encode()).hexdigest()
-        pydyf_fix.install()
-        from ..printing import leaders  # imports WeasyPrint's layout: only when laying out
+        workarounds.install()
+        from . import leaders  # imports WeasyPrint's layout: only when laying out
 
         leaders.install()
         jobs = self.options.extra.get("jobs") or default_jobs()
         # Both paths lay out without the cyclic garbage collector (printing.collector).
         with collector.paused():
-            if jobs > 1 and parallel.write(self, pub, target, html, identifier, archival, jobs):
+            if jobs > 1 and parallel_layout.write(self, pub, target, html, identifier, archival, jobs):
                 return
             self._lay_out(pub, target, html, identifier, archival, sources)
 
