@@ -117,7 +117,7 @@ def render_part(html: str) -> tuple[bytes, int]:
 def run(mode: str, count: int, jobs: int, parts: int, out: Path) -> dict:
     import weasyprint  # noqa: F401  (imported before timing, as in the CLI)
 
-    from pubbuild.backends.pdf import workarounds as pydyf_fix
+    from pubbuild.backends.pdf import workarounds
 
     title, articles = pack(count)
     html = document(title + "".join(articles))
@@ -127,7 +127,7 @@ def run(mode: str, count: int, jobs: int, parts: int, out: Path) -> dict:
         from weasyprint import HTML
 
         if mode == "jobs1":
-            pydyf_fix.install()
+            workarounds.cache_page_references()
         HTML(string=html).write_pdf(str(out), stylesheets=_css(), pdf_variant="pdf/ua-1", pdf_tags=True,
                                     pdf_identifier=b"bench")
         workers = []
@@ -138,7 +138,7 @@ def run(mode: str, count: int, jobs: int, parts: int, out: Path) -> dict:
         from pubbuild.backends.pdf.page_numbers import arabic_labels, probe_footer, stamp_page_numbers
         from pubbuild.backends.pdf.workers import balance, estimate_cost, run_parallel
 
-        pydyf_fix.install()
+        workarounds.cache_page_references()
         runs = balance([estimate_cost(a) for a in articles], parts)
         bodies = [(title if n == 0 else "") + "".join(articles[i] for i in r) for n, r in enumerate(runs)]
         htmls = mark_cross_part_links([document(b) for b in bodies])

@@ -1,12 +1,10 @@
-"""Part balancing, child processes, the collector pause and the pydyf page_references workaround."""
+"""Part balancing, child processes and the collector pause."""
 
 from __future__ import annotations
 
-import pydyf
 import pytest
 
 from pubbuild.backends.pdf import collector
-from pubbuild.backends.pdf import workarounds as pydyf_fix
 from pubbuild.backends.pdf.workers import WorkerDied, balance, estimate_cost, in_child, run_parallel
 
 
@@ -42,46 +40,6 @@ def test_estimate_cost_counts_elements_and_text():
 def test_run_parallel_keeps_task_order():
     assert run_parallel(abs, [-3, 2, -1, 0], jobs=2) == [3, 2, 1, 0]
     assert run_parallel(abs, [-3], jobs=4) == [3]
-
-
-def test_pydyf_workaround_still_needed():
-    """Fails once pydyf stops rebuilding page_references on every call: then drop pydyf_fix."""
-    original = pydyf_fix._ORIGINAL
-    assert isinstance(original, property), "pydyf.PDF.page_references is no longer a property"
-    pdf = pydyf.PDF()
-    for _ in range(3):
-        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    first, second = original.fget(pdf), original.fget(pdf)
-    assert first == second
-    assert first is not second, "pydyf now caches page_references: remove pubbuild.backends.pdf.workarounds"
-
-
-def test_pydyf_workaround_is_correct_and_follows_new_pages(monkeypatch):
-    monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_fix._ORIGINAL)
-    pydyf_fix.install()
-    assert pydyf_fix.installed()
-    pdf = pydyf.PDF()
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    refs = pdf.page_references
-    assert refs == pydyf_fix.original_page_references(pdf)
-    assert pdf.page_references is refs  # cached: no rebuild per call
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-    assert pdf.page_references == pydyf_fix.original_page_references(pdf)
-    assert len(pdf.page_references) == 2
-    pydyf_fix.install()  # idempotent
-    assert pydyf_fix.installed()
-
-
-def test_pydyf_workaround_leaves_weasyprint_output_unchanged(monkeypatch):
-    weasyprint = pytest.importorskip("weasyprint")
-    html = ('<html lang="en"><body>' + "".join(f'<h2>Section {i}</h2><p>{"text " * 200}</p>'
-                                              for i in range(6)) + "</body></html>")
-    def render():
-        return weasyprint.HTML(string=html).write_pdf(pdf_tags=True, pdf_identifier=b"fixed")
-    monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_fix._ORIGINAL)
-    plain = render()
-    pydyf_fix.install()
-    assert render() == plain
 
 
 def _child_work(n: int, send) -> dict:

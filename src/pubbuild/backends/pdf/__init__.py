@@ -10,8 +10,8 @@ or in parts (:mod:`.parallel_layout`: :mod:`.blocks` cuts the document,
 :mod:`.page_numbers` stamps the folios) -> :mod:`.tagging` (structure-tree
 repairs after layout) -> :mod:`.xmp` and :mod:`.attachments` (metadata,
 PDF/UA and PDF/A identification, embedded sources).  Workarounds for
-WeasyPrint and pydyf defects live in :mod:`.workarounds` and :mod:`.leaders`;
-:mod:`.collector` pauses Python's garbage collector during layout.
+WeasyPrint and pydyf defects live in :mod:`.workarounds`, each with its
+tripwire test; :mod:`.collector` pauses Python's garbage collector during layout.
 
 Kept free of imports so that reading :mod:`.geometry` does not load WeasyPrint.
 """

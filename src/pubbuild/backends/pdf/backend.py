@@ -22,7 +22,7 @@ from ...model import Image, Publication
 from .. import register
 from ..base import Backend
 from ..pagemap import page_breaks
-from . import attachments, collector, fonts, geometry, parallel_layout, tagging, workarounds, xmp
+from . import attachments, collector, fonts, geometry, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
 from .workers import default_jobs
@@ -158,12 +158,11 @@ class PdfBackend(Backend):
                                   .replace(fonts.FONTS.as_uri(), "") + str(archival)
                                   + digest)
                                  .encode()).hexdigest()
-        workarounds.install()
-        from . import leaders  # imports WeasyPrint's layout: only when laying out
+        from . import workarounds  # imports WeasyPrint's layout: only when laying out
 
-        leaders.install()
+        workarounds.install()
         jobs = self.options.extra.get("jobs") or default_jobs()
-        # Both paths lay out without the cyclic garbage collector (printing.collector).
+        # Both paths lay out without the cyclic garbage collector (backends/pdf/collector.py).
         with collector.paused():
             if jobs > 1 and parallel_layout.write(self, pub, target, html, identifier, archival, jobs):
                 return
@@ -174,6 +173,8 @@ class PdfBackend(Backend):
         """One layout of the whole document (``--jobs 1``, and wherever parts cannot do)."""
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
+
+        from .workarounds import DecorativeImages
 
         fetcher = make_fetcher(pub.root, self.options.allow_network, self.diagnostics)
         font_config = FontConfiguration()  # @font-face rules load only through it
@@ -189,7 +190,7 @@ class PdfBackend(Backend):
             xmp.install(pdf, pub, identifier, archival)
             self.timings["repair"] = clock() - begin
 
-        quiet = _DecorativeImages()
+        quiet = DecorativeImages()
         logging.getLogger("weasyprint").addFilter(quiet)
         try:
             source = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=fetcher)
@@ -220,15 +221,6 @@ class PdfBackend(Backend):
             path.write_text(html, encoding="utf-8")
         except OSError as exc:
             raise BuildError(f"{path}: cannot write HTML: {exc.strerror}") from None
-
-
-class _DecorativeImages(logging.Filter):
-    """Silences WeasyPrint's complaint about images without ``alt``: ours are only the
-    decorative ones (``alt=""``), which the tagging repairs turn into artifacts, and
-    missing descriptions were already reported by the reader (A001)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "has no required alt description" not in record.getMessage()
 
 
 def _sided_css(geo: geometry.PageGeometry) -> str:

@@ -191,16 +191,13 @@ def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .backend import _DecorativeImages
-    from .leaders import install as one_run_leaders
-    from .workarounds import install
+    from .workarounds import DecorativeImages, install
 
     install()
-    one_run_leaders()
     begin, cpu = time.perf_counter(), _cpu()
     diags: list = []
     fetcher = make_fetcher(ctx.root, ctx.allow_network, diags)
-    quiet = _DecorativeImages()
+    quiet = DecorativeImages()
     logging.getLogger("weasyprint").addFilter(quiet)
     result = Rendered(b"", [])
     try:

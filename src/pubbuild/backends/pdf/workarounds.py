@@ -1,20 +1,62 @@
-"""Contained workaround: pydyf's ``PDF.page_references`` rebuilds its tuple on every call.
+"""Contained workarounds for defects of WeasyPrint and pydyf, all in one place.
+
+Each has a tripwire in ``tests/test_workarounds.py`` that fails as soon as the
+library no longer has the defect: then that workaround and its call site should go.
+:func:`install` puts both patches in place; it is called only when laying out,
+because importing this module imports WeasyPrint's layout.
+
+1. pydyf's ``PDF.page_references`` rebuilds its tuple on every call.
 
 WeasyPrint's tagging reads ``pdf.page_references[page_number]`` once per
 structure element, so with pydyf 0.13 (the newest release) tagging costs
-elements x pages: about 10% of a 457-page render.  :func:`install` swaps the
-property for one that rebuilds the tuple only when the page list changed
-(``add_page`` only ever extends ``/Kids``, so its length is the version).
+elements x pages: about 10% of a 457-page render.  :func:`cache_page_references`
+swaps the property for one that rebuilds the tuple only when the page list
+changed (``add_page`` only ever extends ``/Kids``, so its length is the version).
 
-``tests/test_pdfparallel.py`` fails as soon as pydyf's own property stops
-rebuilding on every call: then this module and its call sites should go.
+2. WeasyPrint draws a leader as one text box per repetition.
+
+``leader(dotted)`` fills the space before a contents entry's page number with
+copies of "." laid side by side from the right edge, each its own text box
+(``weasyprint/layout/leader.py``, WeasyPrint 70).  Every box is drawn as its own
+text object in its own marked-content sequence, so a 6-page contents of 100
+entries holds about 13,500 of them: measured on the 100-article bench pack,
+1.3 s to lay out and draw the contents against 0.4 s for the same page without
+the dots, and 228 KB of content stream on its first page.
+
+:func:`one_run_leaders` wraps WeasyPrint's ``handle_leader``: after it placed the
+copies, the run of copies becomes one text box holding the repeated string at
+the leftmost copy's position.  Only when the repeated string shaped as one run
+is exactly as wide as the copies side by side (no kerning or ligature between
+repetitions) is the run replaced, so every dot stays where WeasyPrint put it;
+otherwise the copies are left alone.
+
+3. WeasyPrint warns about every image without ``alt`` when writing PDF/UA.
+
+Ours are only the decorative ones (``alt=""``), which the tagging repairs turn
+into artifacts, and missing descriptions were already reported by the reader
+(A001): :class:`DecorativeImages` filters that warning out of the log.
 """
 
 from __future__ import annotations
 
-import pydyf
+import logging
+import math
 
-_ORIGINAL = pydyf.PDF.__dict__.get("page_references")
+import pydyf
+from weasyprint.layout import inline as _inline
+from weasyprint.layout import leader as _leader
+from weasyprint.text.line_break import split_first_line
+
+
+def install() -> None:
+    """Put every patch in place (idempotent)."""
+    cache_page_references()
+    one_run_leaders()
+
+
+# ------------------------------------------------------------------ 1. pydyf page_references
+
+_ORIGINAL_PAGE_REFERENCES = pydyf.PDF.__dict__.get("page_references")
 
 
 def _cached_page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
@@ -28,19 +70,75 @@ def _cached_page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
 
 
 def original_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
-    """pydyf's own implementation (what :func:`install` replaced)."""
-    return _ORIGINAL.fget(pdf)
+    """pydyf's own implementation (what :func:`cache_page_references` replaced)."""
+    return _ORIGINAL_PAGE_REFERENCES.fget(pdf)
 
 
-def installed() -> bool:
+def page_references_cached() -> bool:
     """Whether the cached property is in place."""
     return pydyf.PDF.__dict__.get("page_references") is _PATCHED
 
 
-def install() -> None:
+def cache_page_references() -> None:
     """Replace ``pydyf.PDF.page_references`` with the cached version (idempotent)."""
-    if isinstance(_ORIGINAL, property):
+    if isinstance(_ORIGINAL_PAGE_REFERENCES, property):
         pydyf.PDF.page_references = _PATCHED
 
 
-_PATCHED = property(_cached_page_references, doc=getattr(_ORIGINAL, "__doc__", None))
+_PATCHED = property(_cached_page_references, doc=getattr(_ORIGINAL_PAGE_REFERENCES, "__doc__", None))
+
+
+# ------------------------------------------------------------------ 2. WeasyPrint leaders
+
+_ORIGINAL_HANDLE_LEADER = _leader.handle_leader
+#: Widths are in CSS px; a thousandth of a px is far below what any output resolves.
+_TOLERANCE = 1e-3
+
+
+def _one_run(context, line, containing_block) -> None:
+    _ORIGINAL_HANDLE_LEADER(context, line, containing_block)
+    _, leader_box = _leader.leader_index(line)
+    if leader_box is None or len(leader_box.children) < 2:
+        return
+    copies = leader_box.children
+    first = min(copies, key=lambda box: box.position_x)
+    text = first.text * len(copies)
+    layout, length, _, width, _, _ = split_first_line(
+        text, first.style, context, math.inf, first.justification_spacing)
+    if length != len(text.encode()) or abs(width - sum(box.width for box in copies)) > _TOLERANCE:
+        return  # shaped as one run it would not match the copies: keep them
+    run = first.copy_with_text(text)
+    run.pango_layout = layout
+    run.width = width
+    leader_box.children = (run,)
+
+
+def one_run_leaders_installed() -> bool:
+    """Whether WeasyPrint's inline layout calls the one-run version."""
+    return _inline.handle_leader is _one_run
+
+
+def one_run_leaders() -> None:
+    """Make WeasyPrint draw each leader as one text run (idempotent)."""
+    _inline.handle_leader = _one_run
+
+
+def original_handle_leader(context, line, containing_block) -> None:
+    """WeasyPrint's own ``handle_leader`` (what :func:`one_run_leaders` wrapped)."""
+    _ORIGINAL_HANDLE_LEADER(context, line, containing_block)
+
+
+# ------------------------------------------------------------------ 3. alt warnings
+
+
+class DecorativeImages(logging.Filter):
+    """Silences WeasyPrint's complaint about images without ``alt``: ours are only the
+    decorative ones (``alt=""``), which the tagging repairs turn into artifacts, and
+    missing descriptions were already reported by the reader (A001)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return MISSING_ALT_WARNING not in record.getMessage()
+
+
+#: What WeasyPrint logs for an image without ``alt`` (the tripwire checks it still does).
+MISSING_ALT_WARNING = "has no required alt description"
