@@ -9,14 +9,17 @@ import pikepdf
 import pytest
 from packutil import copy_root
 
-from pubbuild.check import VALIDATORS, check, pdf_structure
+from pubbuild.backends.epub.backend import EpubBackend
+from pubbuild.backends.pdf.validate import pdf_structure
+from pubbuild.check import check
 from pubbuild.cli import main
 
 
 @pytest.fixture
 def no_epubcheck(monkeypatch):
     """EPUBCheck takes seconds per run; tests about other checks leave it out."""
-    monkeypatch.setitem(VALIDATORS, "epub", ("EPUBCheck (left out by this test)", lambda path: (False, [])))
+    monkeypatch.setattr(EpubBackend, "validator", "EPUBCheck (left out by this test)")
+    monkeypatch.setattr(EpubBackend, "validate", classmethod(lambda cls, path: (False, [])))
 
 
 def _json(capsys) -> dict:
@@ -150,7 +153,7 @@ def test_pdf_structure_checks_find_a_figure_without_alt(tmp_path, no_epubcheck):
 def test_epubcheck_errors_are_reported(tmp_path):
     import zipfile
 
-    from pubbuild.check import epubcheck
+    from pubbuild.backends.epub.validate import epubcheck
 
     bad = tmp_path / "bad.epub"
     with zipfile.ZipFile(bad, "w") as z:

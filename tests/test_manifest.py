@@ -8,7 +8,7 @@ import pytest
 
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
-from pubbuild.manifest import load, reference
+from pubbuild.manifest import load
 
 ARTICLE = "<html lang='en'><head><title>T</title></head><body><article><h1>T</h1><p>Body text.</p></article></body></html>"
 
@@ -97,12 +97,6 @@ def test_cli_bad_manifest_exits_2_and_writes_nothing(tmp_path, capsys, fmt):
     assert f"{path}:2: language:" in err and f"{path}:4: articles[0].source: file not found" in err
     assert not out.exists()
     assert not list(tmp_path.glob(".out*"))
-
-
-def test_reference_lists_every_key():
-    ref = reference()
-    for key in ("title", "language", "creators", "articles", "source", "retrieved", "certifier"):
-        assert f"`{key}`" in ref
 
 
 @pytest.mark.parametrize("text,line,needle", [

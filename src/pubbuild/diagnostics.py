@@ -92,3 +92,23 @@ def make(code: str, message: str, file: str | Path | None = None,
     level = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO}[diag.level]
     logger.log(level, "%s", diag)
     return diag
+
+
+@dataclass(slots=True)
+class Finding:
+    """One result of a check: a diagnostic as reported, or a validator's verdict on an output."""
+
+    level: str
+    """``error``, ``warning`` or ``info``."""
+    code: str
+    """Stable code: a diagnostic code, an EPUBCheck message id, or a ``P`` check code."""
+    message: str
+    """What was found."""
+    where: str = "-"
+    """File (and line, or path inside the output) it concerns."""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.level}: {self.code} {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "code": self.code, "message": self.message, "where": self.where}

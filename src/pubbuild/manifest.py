@@ -2,7 +2,7 @@
 every problem at once with its key and line, and the resulting :class:`Manifest`.
 
 The schema is data: each option is an :class:`Option` with a type, a default and
-a docstring, and ``pubbuild`` prints the manifest reference from it.  Loading
+a docstring (the README's manifest reference lists the same).  Loading
 collects all problems, then raises one :class:`ConfigurationError`.
 """
 
@@ -20,7 +20,8 @@ import yaml
 
 from .errors import ConfigurationError
 from .imagesize import oversize
-from .model import Creator, PrintSettings, PublicationMeta
+from .model import Creator, PublicationMeta
+from .paths import inside
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DATE_RE = re.compile(
@@ -203,21 +204,19 @@ def _bool(value: Any) -> bool:
     return value
 
 
-def _pdf_schema() -> dict[str, Option]:
-    from .backends.pdf import geometry as g
+def _setting_option(setting) -> Option:
+    """A backend's :class:`~pubbuild.backends.Setting` as a manifest option."""
+    if setting.parse is None:
+        return Option(setting.kind, setting.doc, _bool)
+    return Option(setting.kind, setting.doc, _checked(setting.parse))
 
-    return {
-        "paper": Option("text", "Paper size: A4, Letter, A5 or WIDTHxHEIGHT (170mmx240mm).",
-                        _checked(g.parse_paper)),
-        "margins": Option("lengths", "Margins, 1 to 4 lengths: top, outer, bottom, inner "
-                          "(22mm 20mm 25mm).", _checked(g.parse_margins)),
-        "two_sided": Option("true/false", "Two-sided printing: mirrored margins, articles "
-                            "open on right-hand pages.", _bool),
-        "bleed": Option("length", "Bleed around the trim box for print shops (3mm).",
-                        _checked(g.parse_bleed)),
-        "marks": Option("text", "Printer's marks: crop, cross, crop cross or none.",
-                        _checked(g.parse_marks)),
-    }
+
+def _backend_sections() -> dict[str, Any]:
+    """Section name -> the backend that declared it.  The hook through which each backend
+    has its own keys checked here (the ``pdf:`` mapping), without the manifest knowing them."""
+    from .backends import settings_sections
+
+    return settings_sections()
 
 
 PUBLICATION_SCHEMA: dict[str, Option] = {
@@ -244,8 +243,6 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
                        lambda v: v),
     "introduction": Option("text", "The editor's introduction to the whole publication "
                            "(Markdown).", _text),
-    "pdf": Option("mapping", "Print settings for the PDF: paper, margins, two_sided, bleed, "
-                  "marks.", lambda v: v),
     "parts": Option("list of parts", "Groups of articles, each with a title, an optional "
                     "introduction and its `articles`; instead of a top-level `articles`.",
                     lambda v: v),
@@ -287,8 +284,8 @@ class Manifest:
     """The articles."""
     slug: str
     """Base name of the output files."""
-    print_settings: PrintSettings = field(default_factory=PrintSettings)
-    """The ``pdf:`` mapping."""
+    settings: dict[str, dict] = field(default_factory=dict)
+    """Each backend's own section (``pdf:`` ...), checked, by section name."""
     parts: list[PartSpec] = field(default_factory=list)
     """The ``parts:`` entries; empty when the manifest lists ``articles:`` directly."""
     introduction: str | None = None
@@ -454,18 +451,6 @@ class _Collector:
         return out
 
 
-def inside(root: Path, candidate: Path) -> bool:
-    """True when ``candidate`` (after resolving links) lies inside ``root``.
-
-    A path the file system cannot resolve (a name too long, a NUL, a symlink loop) is
-    no file of the project: False, never an exception, for every caller alike."""
-    try:
-        candidate.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
 def slugify(text: str, fallback: str = "publication") -> str:
     """A lower-case ASCII file-name stem from a title."""
     import unicodedata
@@ -498,7 +483,10 @@ def load(path: Path) -> Manifest:
     problems = _Collector(name, lines)
     if data is None:
         raise ConfigurationError(f"{name}: manifest is empty")
-    values = problems.section(data, PUBLICATION_SCHEMA, ())
+    sections = _backend_sections()
+    schema = dict(PUBLICATION_SCHEMA)
+    schema.update({name: Option("mapping", cls.settings_doc, lambda v: v) for name, cls in sections.items()})
+    values = problems.section(data, schema, ())
     root = path.resolve().parent
 
     specs: list[ArticleSpec] = []
@@ -515,7 +503,9 @@ def load(path: Path) -> Manifest:
 
     access = problems.section(values.get("accessibility") or {}, ACCESSIBILITY_SCHEMA,
                               ("accessibility",))
-    pdf = problems.section(values.get("pdf") or {}, _pdf_schema(), ("pdf",))
+    settings = {name: problems.section(values.get(name) or {},
+                                       {k: _setting_option(o) for k, o in cls.settings.items()}, (name,))
+                for name, cls in sections.items()}
     cover = None
     if "cover" in values:
         cover = _source_path(root, values["cover"], problems, ("cover",))
@@ -536,7 +526,7 @@ def load(path: Path) -> Manifest:
         subjects=values.get("subjects", []), certifier=access.get("certifier"), cover=cover,
         certifier_credential=access.get("credential"))
     return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]),
-                    print_settings=PrintSettings(**pdf), parts=part_specs,
+                    settings=settings, parts=part_specs,
                     introduction=values.get("introduction"))
 
 
@@ -605,27 +595,3 @@ def single_article(source: Path) -> Manifest:
         raise ConfigurationError(f"{source}: file not found")
     meta = PublicationMeta(title="", language="")  # filled from the article by the builder
     return Manifest(None, root, meta, [ArticleSpec(source)], slugify(source.stem, "article"))
-
-
-def reference() -> str:
-    """The manifest reference in Markdown, generated from the schema."""
-    out = ["| key | type | meaning |", "| --- | --- | --- |"]
-    for key, opt in PUBLICATION_SCHEMA.items():
-        req = " (required)" if opt.required else ""
-        out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
-    out += ["", "Each `articles:` entry (or just a path):", "",
-            "| key | type | meaning |", "| --- | --- | --- |"]
-    for key, opt in ARTICLE_SCHEMA.items():
-        req = " (required)" if opt.required else ""
-        out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
-    out += ["", "Each `parts:` entry:", "", "| key | type | meaning |", "| --- | --- | --- |"]
-    for key, opt in PART_SCHEMA.items():
-        req = " (required)" if opt.required else ""
-        out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
-    out += ["", "`accessibility:` keys:", "", "| key | type | meaning |", "| --- | --- | --- |"]
-    for key, opt in ACCESSIBILITY_SCHEMA.items():
-        out.append(f"| `{key}` | {opt.kind} | {opt.doc} |")
-    out += ["", "`pdf:` keys:", "", "| key | type | meaning |", "| --- | --- | --- |"]
-    for key, opt in _pdf_schema().items():
-        out.append(f"| `{key}` | {opt.kind} | {opt.doc} |")
-    return "\n".join(out)

@@ -419,11 +419,9 @@ class Publication:
     the cover, title page and table of contents stay the backends' own."""
     back_matter: list[Matter] = field(default_factory=list)
     """Generated sections after the articles, in order (list of sources, colophon)."""
-    page_map: list | None = None
-    """Where each page of the PDF edition begins (:class:`pubbuild.backends.pagemap.PageBreak`),
-    when the PDF was laid out in the same build; the EPUB marks these page breaks."""
-    print_settings: PrintSettings = field(default_factory=lambda: PrintSettings())
-    """Page settings for print backends, from the manifest's ``pdf:`` mapping."""
+    settings: dict[str, dict] = field(default_factory=dict)
+    """Each backend's own manifest section (``pdf:`` ...) as the manifest checked it,
+    by section name; the backend that declared the section reads it."""
 
 # ------------------------------------------------------------ packs (issue 6)
 #
@@ -465,20 +463,3 @@ class Matter:
     """EPUB structural semantics for the section (``preface``, ``colophon`` ...)."""
     role: str | None = None
     """DPUB-ARIA role for the section (``doc-colophon`` ...), if one fits."""
-
-
-@dataclass(slots=True)
-class PrintSettings:
-    """How the publication is printed (the manifest's ``pdf:`` mapping); None means
-    the backend's default.  Values are checked by the manifest loader."""
-
-    paper: str | None = None
-    """``A4``, ``Letter``, ``A5`` or ``WIDTHxHEIGHT`` (``170mmx240mm``)."""
-    margins: str | None = None
-    """1 to 4 CSS lengths: top, outer, bottom, inner."""
-    two_sided: bool | None = None
-    """Mirrored margins, each article opening on a right-hand page."""
-    bleed: str | None = None
-    """Bleed around the trim box (``3mm``)."""
-    marks: str | None = None
-    """Printer's marks: ``crop``, ``cross``, ``crop cross`` or ``none``."""

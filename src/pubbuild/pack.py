@@ -2,18 +2,13 @@
 
 Recipe (:func:`build_all`): load the manifest -> normalise the articles (from
 the cache when unchanged, the rest in parallel) -> assemble the publication ->
-run every registered backend over the same publication.
-
-Backends that lay out pages run first (class attribute ``paginated = True``);
-when one leaves a page map on itself (``backend.page_map``, a list of
-:class:`pubbuild.backends.pagemap.PageBreak`), it is put on ``Publication.page_map`` so
-the backends after it (the EPUB) can mark the print edition's page breaks.
+run every registered backend over the same publication (:func:`pubbuild.pipeline.render`,
+which runs paginated backends first and hands their page map on).
 """
 
 from __future__ import annotations
 
 import copy
-import dataclasses
 import hashlib
 import json
 import logging
@@ -23,20 +18,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, backends, modeljson, partfiles
+from . import __version__, backends, modeljson, partfiles, pipeline
 from .build import (
     assemble,
     input_files,
     load_manifest,
-    output_path,
     read_articles,
     refuse_replacing_inputs,
-    write_atomically,
 )
 from .errors import PubbuildError, SourceError
-from .manifest import Manifest, inside
+from .manifest import Manifest
 from .model import Article, Publication
 from .modeljson import InvalidModel
+from .paths import inside
 from .progress import NULL_PROGRESS, Progress
 from .textutil import images
 
@@ -73,6 +67,8 @@ class BuildResult:
     """Article and backend diagnostics."""
     stats: CacheStats
     """Cache hits and misses of the normalisation stage."""
+    page_map: list | None = None
+    """Where each page of the paginated edition begins, as handed to the other backends."""
 
 
 # ------------------------------------------------------------------ cache
@@ -290,66 +286,7 @@ def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, str | None
             yield source, future.result()
 
 
-# ------------------------------------------------------------------ output records
-
-
-def _record_path(output: Path) -> Path:
-    return output.parent / ".cache" / "outputs" / f"{output.name}.json"
-
-
-def record_output(output: Path, diagnostics: list, page_map: list | None = None) -> None:
-    """Remember the backend diagnostics of a freshly written output, so that a later
-    ``check`` of the unchanged file reports them without building it again; and the
-    page map of a paginated output, so that an EPUB rebuilt without it keeps its
-    print page numbers."""
-    stat = output.stat()
-    record = _record_path(output)
-    tmp = record.with_name(f".{record.name}.part")
-    data = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "diagnostics": [d.as_dict() for d in diagnostics]}
-    if page_map:
-        data["page_map"] = [dataclasses.asdict(b) for b in page_map]
-    try:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, record)
-    except OSError as exc:  # a record is a shortcut for ``check``, which rebuilds without it
-        logger.warning("%s: build record not written (%s)", record, exc.strerror or exc)
-
-
-def recorded_page_map(output: Path) -> list | None:
-    """The page map recorded with ``output`` when that very file was written, else None."""
-    from .backends.pagemap import PageBreak
-
-    if recorded_diagnostics(output) is None:  # no record of this very file
-        return None
-    data = json.loads(_record_path(output).read_text(encoding="utf-8"))
-    try:
-        return [PageBreak(**b) for b in data.get("page_map") or []] or None
-    except TypeError:  # recorded by another pubbuild version
-        return None
-
-
-def recorded_diagnostics(output: Path) -> list[dict] | None:
-    """The diagnostics recorded for ``output``, or None when there is no record of
-    this very file (written by another tool, or changed since)."""
-    try:
-        data = json.loads(_record_path(output).read_text(encoding="utf-8"))
-        stat = output.stat()
-    except (OSError, ValueError):
-        return None
-    if data.get("size") != stat.st_size or data.get("mtime_ns") != stat.st_mtime_ns:
-        return None
-    return data.get("diagnostics", [])
-
-
 # ------------------------------------------------------------------ build
-
-
-def ordered_backends(names: list[str] | None = None) -> list[str]:
-    """Backend names to build: paginated backends first, so their page map is ready."""
-    chosen = names or backends.names()
-    return sorted(chosen, key=lambda n: not getattr(backends.get(n), "paginated", False))
 
 
 def build_all(target: Path | None = None, out_dir: Path | None = None,
@@ -366,33 +303,10 @@ def build_all(target: Path | None = None, out_dir: Path | None = None,
     diags = [d for a in pub.articles for d in a.diagnostics]
 
     def where(cls: type) -> Path:
-        return output_path(pub, cls, None if out_dir is None else out_dir / f"{pub.slug}{cls.suffix}")
+        return pipeline.output_path(pub, cls, None if out_dir is None else out_dir / f"{pub.slug}{cls.suffix}")
 
-    refuse_replacing_inputs([where(backends.get(n)) for n in ordered_backends(formats)],
+    refuse_replacing_inputs([where(cls) for cls in pipeline.ordered(formats)],
                             input_files(pub, manifest.path))
-    outputs = render_all(pub, formats, options, diags, progress, where)
-    return BuildResult(outputs, pub, diags, stats)
-
-
-def render_all(pub: Publication, formats: list[str] | None, options: backends.BuildOptions | None,
-               diags: list, progress: Progress, where: Callable[[type], Path],
-               record: bool = True) -> dict[str, Path]:
-    """Run each backend over ``pub`` into ``where(backend class)``; paginated backends
-    first, their page map handed on to the others.  Backend diagnostics go to ``diags``."""
-    outputs: dict[str, Path] = {}
-    names = ordered_backends(formats)
-    bar = progress("render", len(names))
-    for name in names:
-        cls = backends.get(name)
-        backend = cls(options)
-        path = where(cls)
-        outputs[name] = write_atomically(backend, pub, path)
-        if record:
-            record_output(path, backend.diagnostics, getattr(backend, "page_map", None))
-        diags.extend(backend.diagnostics)
-        page_map = getattr(backend, "page_map", None)
-        if page_map:
-            pub.page_map = page_map
-        bar.advance()
-    bar.close()
-    return outputs
+    done = pipeline.render(pub, formats, options, where, diags=diags, progress=progress)
+    page_map = next((r.backend.page_map for r in done if r.backend and r.backend.page_map), None)
+    return BuildResult({r.name: r.path for r in done}, pub, diags, stats, page_map)

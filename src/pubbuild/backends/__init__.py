@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .base import Backend, BuildOptions
+from .base import Backend, BuildOptions, Setting
 
 #: name -> backend class
 REGISTRY: dict[str, type[Backend]] = {}
@@ -27,6 +27,13 @@ def names() -> list[str]:
     return list(REGISTRY)
 
 
+def settings_sections() -> dict[str, type[Backend]]:
+    """Manifest section name -> the backend that declared it (the manifest's hook:
+    each backend checks its own keys, the manifest only reads them)."""
+    _load()
+    return {cls.settings_section: cls for cls in REGISTRY.values() if cls.settings_section}
+
+
 def _load() -> None:
     # Importing the modules registers them; kept lazy so that `pubbuild --help`
     # does not pay for WeasyPrint's import.
@@ -34,4 +41,4 @@ def _load() -> None:
     from .pdf import backend as _pdf  # noqa: F401
 
 
-__all__ = ["Backend", "BuildOptions", "REGISTRY", "register", "get", "names"]
+__all__ = ["Backend", "BuildOptions", "REGISTRY", "Setting", "register", "get", "names", "settings_sections"]

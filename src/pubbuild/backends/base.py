@@ -1,11 +1,24 @@
-"""The backend contract."""
+"""The backend contract.
+
+Like a Sphinx builder, a backend declares what it is in class attributes
+(:attr:`Backend.name`, :attr:`~Backend.media_type`, :attr:`~Backend.suffix`,
+:attr:`~Backend.paginated` ...) and implements :meth:`Backend.write`; the optional
+hooks (:meth:`~Backend.add_arguments`, :meth:`~Backend.validate`,
+:meth:`~Backend.archive`) are documented no-ops here.  What a backend reports
+after writing is in declared instance fields, set by :meth:`Backend.__init__`,
+so :mod:`pubbuild.pipeline` and the commands read them without probing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
+from ..diagnostics import Finding
 from ..model import Publication
+from .pagemap import PageBreak
 
 
 @dataclass(slots=True)
@@ -18,25 +31,60 @@ class BuildOptions:
     """Backend-specific options (``paper``, ``archival`` ...), by name."""
 
 
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One key of a backend's own manifest section (``pdf: {paper: A5}``)."""
+
+    kind: str
+    """Type name for the reference: ``text``, ``length`` ... or ``true/false``."""
+    doc: str
+    """What the key means."""
+    parse: Callable[[str], object] | None = None
+    """Checks a text value, raising ValueError with the reason (None for ``true/false``)."""
+
+
 class Backend:
     """Renders a :class:`Publication` to one output file.
 
-    Subclasses set :attr:`name`, :attr:`suffix` and :attr:`description` and
-    implement :meth:`write`.  :meth:`add_arguments` is an optional hook that
-    adds backend-specific command-line options.
+    Subclasses set the class attributes and implement :meth:`write`.
     """
 
-    #: Registry name and CLI command.
-    name: str = ""
-    #: Output file suffix.
-    suffix: str = ""
-    #: One line for ``--help``.
-    description: str = ""
+    name: ClassVar[str] = ""
+    """Registry name and CLI command."""
+    suffix: ClassVar[str] = ""
+    """Output file suffix (``.epub``)."""
+    media_type: ClassVar[str] = "application/octet-stream"
+    """IANA media type of the output (deposit metadata)."""
+    description: ClassVar[str] = ""
+    """One line for ``--help``."""
+    paginated: ClassVar[bool] = False
+    """Lays out pages: the pipeline runs it before the backends that are not, and hands
+    the :attr:`page_map` it leaves on to them."""
+    validator: ClassVar[str] = "no validator"
+    """Name of the check :meth:`validate` runs, for ``pubbuild check``'s report."""
+    settings_section: ClassVar[str | None] = None
+    """The manifest key of this backend's own settings (a mapping), if it has one; the
+    manifest checks it against :attr:`settings` and hands it on as
+    ``Publication.settings[section]``."""
+    settings_doc: ClassVar[str] = ""
+    """What the section is for (the manifest reference)."""
+    settings: ClassVar[dict[str, Setting]] = {}
+    """The section's keys."""
 
-    def __init__(self, options: BuildOptions | None = None) -> None:
+    def __init__(self, options: BuildOptions | None = None,
+                 page_map: list[PageBreak] | None = None) -> None:
         self.options = options or BuildOptions()
+        self.received_page_map: list[PageBreak] | None = page_map
+        """Where each page of the paginated edition begins, handed on by the pipeline
+        from a paginated backend that ran before (None: no such edition in this build)."""
         self.diagnostics: list = []
         """Diagnostics raised while rendering."""
+        self.page_map: list[PageBreak] | None = None
+        """Set by :meth:`write` of a paginated backend: where each of its pages begins."""
+        self.report: object | None = None
+        """What :meth:`write` repaired or found, for the log (None: nothing to say)."""
+        self.timings: dict[str, float] = {}
+        """Seconds spent per step of the last :meth:`write` (for the benches)."""
 
     @classmethod
     def add_arguments(cls, parser) -> None:
@@ -44,5 +92,17 @@ class Backend:
 
     def write(self, publication: Publication, target: Path) -> None:
         """Render ``publication`` into the file ``target`` (a temporary path: the
-        builder renames it into place only when this returns)."""
+        pipeline renames it into place only when this returns)."""
         raise NotImplementedError
+
+    @classmethod
+    def validate(cls, path: Path) -> tuple[bool, list[Finding]]:
+        """Check a written output with the format's validator: (ran, findings).  Optional:
+        a backend without one is built and listed as not validated."""
+        return False, []
+
+    @classmethod
+    def archive(cls, path: Path, publication: Publication, originals: dict[str, Path],
+                notes: list[str]) -> None:
+        """Make sure an output written for a deposit (``--archival``) is what the deposit
+        promises; append a sentence for its README to ``notes``.  Optional."""

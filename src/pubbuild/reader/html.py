@@ -354,7 +354,7 @@ def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Co
     ``og:url``), a remote image.  A site-relative address (``/archive/x.jpg``) is never
     a path on this computer.  An address that cannot be resolved keeps its text, so
     every diagnostic about it names it."""
-    from ..manifest import inside
+    from ..paths import inside
 
     # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
     boundary = ctx.root if ctx.root is not None else ctx.source.parent

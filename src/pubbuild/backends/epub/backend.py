@@ -102,7 +102,15 @@ class EpubBackend(Backend):
 
     name = "epub"
     suffix = ".epub"
+    media_type = "application/epub+zip"
     description = "EPUB 3 for e-readers and screen readers"
+    validator = "EPUBCheck"
+
+    @classmethod
+    def validate(cls, path: Path) -> tuple[bool, list]:
+        from .validate import epubcheck
+
+        return epubcheck(path)
 
     # ------------------------------------------------------------ write
 
@@ -123,7 +131,7 @@ class EpubBackend(Backend):
 
         nav_at = next(n for n, (uid, _, _) in enumerate(docs) if uid == "nav")
         docs[nav_at] = ("nav", "nav.xhtml", self.nav_document(pub, toc, landmarks))
-        paged = apply_page_map(docs, pub.page_map) if pub.page_map else None
+        paged = apply_page_map(docs, self.received_page_map) if self.received_page_map else None
         ncx_pages = ""
         if paged is not None and paged.inserted:
             docs = paged.docs

@@ -20,7 +20,7 @@ from ... import diagnostics
 from ...errors import BuildError, ConfigurationError
 from ...model import Image, Publication
 from .. import register
-from ..base import Backend
+from ..base import Backend, Setting
 from ..pagemap import page_breaks
 from . import attachments, collector, fonts, geometry, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
@@ -58,12 +58,32 @@ class PdfBackend(Backend):
 
     name = "pdf"
     suffix = ".pdf"
+    media_type = "application/pdf"
     description = "tagged, print-ready PDF (PDF/UA-1)"
-    #: Lays out pages: ``pubbuild build`` runs it first and hands its :attr:`page_map`
-    #: to the EPUB, which marks where the print edition's pages begin.
+    #: Lays out pages: the pipeline runs it first and hands its :attr:`page_map`
+    #: (:func:`pubbuild.backends.pagemap.page_breaks`) to the EPUB, which marks where
+    #: the print edition's pages begin.
     paginated = True
-    #: Where each page begins (:func:`pubbuild.backends.pagemap.page_breaks`), set by :meth:`write`.
-    page_map: list | None = None
+    validator = "PDF structure checks (pikepdf)"
+    settings_section = "pdf"
+    settings_doc = "Print settings for the PDF: paper, margins, two_sided, bleed, marks."
+    settings = {
+        "paper": Setting("text", "Paper size: A4, Letter, A5 or WIDTHxHEIGHT (170mmx240mm).",
+                         geometry.parse_paper),
+        "margins": Setting("lengths", "Margins, 1 to 4 lengths: top, outer, bottom, inner "
+                           "(22mm 20mm 25mm).", geometry.parse_margins),
+        "two_sided": Setting("true/false", "Two-sided printing: mirrored margins, articles "
+                             "open on right-hand pages."),
+        "bleed": Setting("length", "Bleed around the trim box for print shops (3mm).",
+                         geometry.parse_bleed),
+        "marks": Setting("text", "Printer's marks: crop, cross, crop cross or none.",
+                         geometry.parse_marks),
+    }
+
+    def __init__(self, options=None, page_map=None) -> None:
+        super().__init__(options, page_map)
+        self.parallel: parallel_layout.Outcome | None = None
+        """The parallel layout's account (parts, timings) when the PDF was laid out in parts."""
 
     @classmethod
     def add_arguments(cls, parser) -> None:
@@ -87,15 +107,28 @@ class PdfBackend(Backend):
         g.add_argument("--emit-html", type=Path, metavar="FILE",
                        help="also write the HTML document WeasyPrint lays out to FILE")
 
+    @classmethod
+    def validate(cls, path: Path) -> tuple[bool, list]:
+        from .validate import pdf_structure
+
+        return pdf_structure(path)
+
+    @classmethod
+    def archive(cls, path: Path, publication: Publication, originals: dict[str, Path],
+                notes: list[str]) -> None:
+        from .archival import check_archival_pdf
+
+        check_archival_pdf(path, publication, originals, notes)
+
     # ------------------------------------------------------------ inputs
 
     def geometry(self, pub: Publication) -> geometry.PageGeometry:
         """Page geometry: command line over manifest over defaults."""
-        s, x = pub.print_settings, self.options.extra
+        s, x = pub.settings.get(self.settings_section, {}), self.options.extra
 
         def pick(key: str):
             value = x.get(key)
-            return value if value is not None else getattr(s, key)
+            return value if value is not None else s.get(key)
         try:
             return geometry.geometry(pick("paper"), pick("margins"), pick("two_sided"),
                                      pick("bleed"), pick("marks"))
@@ -135,7 +168,7 @@ class PdfBackend(Backend):
 
     def write(self, pub: Publication, target: Path) -> None:
         clock = time.perf_counter
-        self.timings: dict[str, float] = {}
+        self.timings = {}
         start = clock()
         geo = self.geometry(pub)
         doc = self.document(pub, geo)

@@ -18,7 +18,7 @@ from urllib.request import url2pathname
 
 from ... import diagnostics
 from ...imagesize import oversize
-from ...manifest import inside
+from ...paths import inside
 from ...remote import RemoteFetcher, RemoteRefused
 from ...resources import styles_dir
 from .fonts import FONTS

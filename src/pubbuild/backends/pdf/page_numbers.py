@@ -3,17 +3,15 @@
 Parts laid out separately each start counting pages at 1, and the first page
 of a part is known only once the parts before it are laid out.  Rather than
 lay every part out a second time with known offsets (which doubles the
-layout cost; see ``bench/pdf_parallel_bench.py``), parts are laid out without
-page numbers and the merged document gets them here: each page's content is
+layout cost), parts are laid out without page numbers and the merged document
+gets them here (:func:`stamp_at`, at the place, size and alignment the
+layout measured for each page's number-box): each page's content is
 wrapped in ``q ... Q`` and followed by
 ``/Artifact <</Type /Pagination /Subtype /Footer>> BDC ... EMC`` showing the
 number in a small embedded TrueType subset, so the number is real text for
 copy and search but outside the structure tree, as PDF/UA wants for
 pagination.
 
-:func:`probe_footer` finds where the print stylesheet puts the number (font
-size, baseline, centre) by laying out a two-page probe with WeasyPrint, so the
-stamped number lands where a single render puts it.
 """
 
 from __future__ import annotations
@@ -34,73 +32,6 @@ RESOURCE = "/PbPageNumber"
 """Font resource name of the stamp (WeasyPrint names its fonts by six-letter tags)."""
 
 _WIN_ANSI = {chr(c) for c in range(32, 127)}
-
-
-@dataclass(frozen=True, slots=True)
-class Footer:
-    """Where and how the page number is drawn, in PDF points from the bottom-left corner."""
-
-    font_file: Path
-    """TrueType font the numbers are drawn with (a subset of it is embedded)."""
-    size: float = 9.0
-    """Font size in points."""
-    baseline: float = 32.0
-    """Height of the baseline above the bottom edge of the page."""
-    center: float | None = None
-    """Horizontal centre of the number; None: the middle of the page."""
-
-
-def probe_footer(font_file: Path, stylesheets: Sequence, html_lang: str = "en") -> Footer:
-    """The :class:`Footer` the stylesheets' ``@bottom-center`` page counter gives.
-
-    ``stylesheets`` are WeasyPrint ``CSS`` objects (the print stylesheet);
-    the probe is three empty pages, and the number on the second is measured.
-    """
-    from weasyprint import HTML
-
-    probe = (f'<html lang="{html_lang}"><body><div style="break-after:page"></div>'
-             '<div style="break-after:page"></div><div></div></body></html>')
-    data = HTML(string=probe).write_pdf(stylesheets=list(stylesheets))
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        page = pdf.pages[1]
-        found = _first_text_origin(page)
-        if found is None:
-            raise BuildError("the print stylesheet draws no page number in @bottom-center")
-        x, y, size = found
-    width = _advance(_load(font_file), "2") * size / 1000
-    return Footer(font_file=font_file, size=round(size, 3), baseline=round(y, 3),
-                  center=round(x + width / 2, 3))
-
-
-def _first_text_origin(page: pikepdf.Page) -> tuple[float, float, float] | None:
-    """Origin and size (device space) of the first text shown on ``page``."""
-    ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    stack: list[tuple] = []
-    tm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    size = 0.0
-    for operands, operator in pikepdf.parse_content_stream(page):
-        op = str(operator)
-        if op == "q":
-            stack.append(ctm)
-        elif op == "Q":
-            ctm = stack.pop()
-        elif op == "cm":
-            ctm = _mul(tuple(float(v) for v in operands), ctm)
-        elif op == "Tm":
-            tm = tuple(float(v) for v in operands)
-        elif op == "Tf":
-            size = float(operands[1])
-        elif op in ("Tj", "TJ", "'", '"'):
-            m = _mul(tm, ctm)
-            return m[4], m[5], size * (m[2] ** 2 + m[3] ** 2) ** 0.5
-    return None
-
-
-def _mul(a: tuple, b: tuple) -> tuple:
-    """Matrix product a x b of PDF matrices [a b c d e f]."""
-    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
-            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
 
 
 def _load(font_file: Path):
@@ -165,33 +96,6 @@ def _literal(text: str) -> bytes:
         b")", b"\\)") + b")"
 
 
-def stamp_page_numbers(pdf: pikepdf.Pdf, labels: Sequence[str | None], footer: Footer) -> int:
-    """Draw ``labels[i]`` (None: nothing) as the number of page ``i``; return pages stamped."""
-    if len(labels) != len(pdf.pages):
-        raise BuildError(f"{len(labels)} page labels for {len(pdf.pages)} pages")
-    chars = "".join(sorted(set("".join(label for label in labels if label))))
-    if not chars:
-        return 0
-    if not set(chars) <= _WIN_ANSI:
-        raise BuildError(f"page labels may use printable ASCII only, got {chars!r}")
-    font = _embedded_font(pdf, footer.font_file, chars)
-    per_mille = {c: float(w) for c, w in zip(
-        (chr(c) for c in range(int(font.FirstChar), int(font.LastChar) + 1)), font.Widths)}
-    save = pdf.make_stream(b"q\n")  # one shared stream: isolates each page's graphics state
-    stamped = 0
-    for page, label in zip(pdf.pages, labels):
-        if not label:
-            continue
-        width = sum(per_mille[c] for c in label) * footer.size / 1000
-        box = [float(v) for v in page.mediabox]
-        center = footer.center if footer.center is not None else (box[0] + box[2]) / 2
-        x = Decimal(center - width / 2).quantize(Decimal("0.001"))
-        y = Decimal(box[1] + footer.baseline).quantize(Decimal("0.001"))
-        _stamp(pdf, page, save, font, footer.size, x, y, label)
-        stamped += 1
-    return stamped
-
-
 def _stamp(pdf, page, save, font, size, x, y, label: str) -> None:
     """Draw ``label`` at (x, y) on ``page`` as a pagination artifact, isolated from the
     page's own graphics state (``save`` is the ``q`` stream put before it)."""
@@ -208,12 +112,6 @@ def _stamp(pdf, page, save, font, size, x, y, label: str) -> None:
     if fonts is None:
         fonts = resources.Font = Dictionary()
     fonts[RESOURCE] = font
-
-
-def arabic_labels(count: int, start: int = 1, blank: Sequence[int] = ()) -> list[str | None]:
-    """``count`` labels "start", "start+1", ...; pages whose index is in ``blank`` get none."""
-    skip = set(blank)
-    return [None if i in skip else str(start + i) for i in range(count)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +135,8 @@ def stamp_at(pdf: pikepdf.Pdf, stamps: Sequence[Stamp | None], font_file: Path,
              family: str | None = None) -> int:
     """Draw ``stamps[i]`` (None: nothing) on page ``i`` as a pagination artifact; return pages stamped.
 
-    Unlike :func:`stamp_page_numbers` every page has its own place, size and
-    alignment (left and right pages of a two-sided layout differ).  ``family``
+    Every page has its own place, size and alignment (left and right pages of a
+    two-sided layout differ).  ``family``
     names the font in the PDF (default: the font's PostScript name).
     """
     if len(stamps) != len(pdf.pages):

@@ -94,19 +94,6 @@ def worker_pool(jobs: int, initializer: Callable[..., None] | None = None,
                                initializer=initializer, initargs=initargs)
 
 
-def run_parallel(function: Callable[[T], R], tasks: Sequence[T], jobs: int) -> list[R]:
-    """``[function(t) for t in tasks]``, in ``jobs`` worker processes, results in task order.
-
-    ``function`` must be a module-level function and tasks picklable; each
-    worker lays out one part and returns it as PDF bytes (rendered WeasyPrint
-    documents hold cffi pointers and cannot cross processes).
-    """
-    if jobs <= 1 or len(tasks) <= 1:
-        return [function(task) for task in tasks]
-    with worker_pool(min(jobs, len(tasks))) as pool:
-        return list(pool.map(function, tasks))
-
-
 class WorkerDied(Exception):
     """A process laying out part of the document ended without a result (killed by a
     signal, out of memory)."""

