@@ -15,6 +15,7 @@ import hashlib
 import logging
 import time
 from pathlib import Path
+from typing import ClassVar
 
 from ... import diagnostics
 from ...errors import BuildError, ConfigurationError
@@ -67,7 +68,7 @@ class PdfBackend(Backend):
     validator = "PDF structure checks (pikepdf)"
     settings_section = "pdf"
     settings_doc = "Print settings for the PDF: paper, margins, two_sided, bleed, marks."
-    settings = {
+    settings: ClassVar[dict[str, Setting]] = {
         "paper": Setting("text", "Paper size: A4, Letter, A5 or WIDTHxHEIGHT (170mmx240mm).",
                          geometry.parse_paper),
         "margins": Setting("lengths", "Margins, 1 to 4 lengths: top, outer, bottom, inner "
