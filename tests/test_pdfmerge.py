@@ -82,10 +82,12 @@ def render(html: str, numbers: bool = True) -> bytes:
 def render_part(html: str) -> tuple[bytes, list[Stamp | None]]:
     """A part as the parallel layout makes it: laid out with the page-number margin boxes
     taken out, and where each would have drawn its number (``parallel_layout._take_number``)."""
-    from pubbuild.backends.pdf.parallel_layout import _take_number
+    from pubbuild.backends.pdf import parallel_layout
 
     document = weasyprint.HTML(string=html).render(stylesheets=[weasyprint.CSS(string=CSS)])
-    stamps = [_take_number(page).number for page in document.pages]
+    with pytest.MonkeyPatch.context() as patch:  # the numbers are in DejaVu, not a shipped font
+        patch.setattr(parallel_layout, "_font_file", lambda style: (str(FONT), "DejaVuSerif"))
+        stamps = [parallel_layout._take_number(page).number for page in document.pages]
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), stamps
 
 
