@@ -83,7 +83,7 @@ def _normaliser_fingerprint() -> str:
     from .passes import PASSES
 
     digest = hashlib.sha256(__version__.encode())
-    digest.update(",".join(name for name, _ in PASSES).encode())
+    digest.update(",".join(PASSES.enabled_names()).encode())
     for entry in NORMALISER_CODE:
         path = _PACKAGE / entry
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
