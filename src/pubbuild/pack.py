@@ -42,8 +42,9 @@ from .textutil import images
 
 logger = logging.getLogger(__name__)
 
-#: Bumped when the cache entry layout changes (1 was pickle, never read now).
-CACHE_FORMAT = 2
+#: Bumped when the cache entry layout changes (1 was pickle, never read now; 3: nodes
+#: carry their source ``line``).
+CACHE_FORMAT = 3
 #: What every entry says it is, so that a foreign JSON file is never taken for one.
 CACHE_NAME = "pubbuild-article-cache"
 _PACKAGE = Path(__file__).resolve().parent

@@ -38,8 +38,11 @@ class PassContext:
     diags: list = field(default_factory=list)
     """Where diagnostics go (the article's list)."""
 
-    def diag(self, code: str, message: str, line: int | None = None) -> None:
-        """Record a diagnostic against the source file."""
+    def diag(self, code: str, message: str, line: int | None = None, *, node: object = None) -> None:
+        """Record a diagnostic against the source file, at ``line`` or else at the source
+        line of the model ``node`` it is about."""
+        if line is None:
+            line = getattr(node, "line", None)
         self.diags.append(diagnostics.make(code, message, self.file, line))
 
 
