@@ -18,6 +18,7 @@ from ebooklib import epub
 
 from .. import diagnostics
 from ..errors import BuildError
+from ..facts import ContentFacts, count_content
 from ..model import Article, Image, Matter, Publication, Section
 from ..pagemap import page_break_source
 from ..resources import styles_dir
@@ -35,13 +36,7 @@ from ..writer.pack import (
 from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from . import register
 from .base import Backend
-from .epub_a11y import (
-    ContentFacts,
-    accessibility_metadata,
-    conformance_problems,
-    count_content,
-    primary_language,
-)
+from .epub_a11y import accessibility_metadata, conformance_problems, primary_language
 from .epub_images import ImagePackager, ImageProblem
 from .epub_package import DeterministicEpubWriter, parse_stamp, set_generator
 from .epub_pages import PagedDocs, apply_page_map, ncx_page_list, page_list

@@ -57,16 +57,7 @@ from ..model import (
 from . import cleanup, extract, metadata, wrappers
 from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
-from .sanitize import sanitize
-
-#: Elements removed with their content wherever they appear (the sanitiser removes them too;
-#: dropping them first keeps their text out of the extractor's scores).
-DROP = frozenset({
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "form",
-    "input", "button", "select", "textarea", "option", "label", "fieldset", "canvas", "audio",
-    "video", "source", "track", "map", "area", "frame", "frameset", "dialog", "menu", "svg",
-    "math", "link", "meta", "base", "head", "title", "nav",
-})
+from .sanitize import DROP, URL_SCHEMES, sanitize
 
 #: Inline elements kept with their meaning (tag -> model kind; None: unwrapped).
 STYLED = {
@@ -97,9 +88,6 @@ _NOPRINT = re.compile(r"(^|\s)(noprint|no-print|d-print-none|hidden-print|print-
 def _screen_only(el: HtmlElement) -> bool:
     cls = el.get("class")
     return bool(cls) and "print" in cls.lower() and bool(_NOPRINT.search(cls))
-
-
-_SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel", "data")
 
 
 def _tag(el) -> str:
@@ -180,7 +168,7 @@ class Context:
             if href.startswith("//"):
                 return "https:" + href
             return None  # relative, and the page's address is unknown: it cannot be followed
-        if scheme not in _SAFE_SCHEMES:
+        if scheme not in URL_SCHEMES:
             return None
         if scheme == "data":
             return None  # data: links are not useful targets
