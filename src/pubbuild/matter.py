@@ -60,9 +60,13 @@ def markdown_blocks(text: str, root: Path | None = None) -> list:
 
 
 def add_pack_matter(pub: Publication, manifest) -> Publication:
-    """Fill ``parts``, ``introduction`` and the generated front and back matter of
-    ``pub`` from its manifest (a :class:`pubbuild.manifest.Manifest`)."""
+    """Fill ``parts``, ``introduction``, the articles' editor's notes and the generated
+    front and back matter of ``pub`` from its manifest (a :class:`pubbuild.manifest.Manifest`).
+    Every piece of the editor's Markdown is read here, once; backends get blocks."""
     parts = getattr(manifest, "parts", [])
+    for article in pub.articles:
+        if (article.meta.editor_note or "").strip():
+            article.editor_note_blocks = markdown_blocks(article.meta.editor_note, pub.root)
     reserve_stems(pub.articles, RESERVED_STEMS | {f"part-{n}" for n in range(1, len(parts) + 1)})
     pub.parts = [
         Part(spec.title, markdown_blocks(spec.introduction, pub.root) if spec.introduction else [],

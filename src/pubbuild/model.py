@@ -389,6 +389,9 @@ class Article:
     """File-name-safe identifier, unique within the publication."""
     diagnostics: list = field(default_factory=list)
     """:class:`pubbuild.diagnostics.Diagnostic` raised while reading it."""
+    editor_note_blocks: list[Block] = field(default_factory=list)
+    """The editor's note (``meta.editor_note``, Markdown) as blocks: parsed once, when the
+    publication is assembled (:func:`pubbuild.matter.add_pack_matter`), not per backend."""
 
 
 @dataclass(slots=True)

@@ -27,7 +27,6 @@ from ..writer.pack import (
     INTRODUCTION_ID,
     INTRODUCTION_TITLE,
     editor_note,
-    editor_note_blocks,
     introduction_section,
     matter_section,
     part_opener,
@@ -210,7 +209,7 @@ class EpubBackend(Backend):
         alang = article.meta.language or lang
         writer = EpubXhtmlWriter(article, language=alang,
                                  image_src=self._image_source(article, pub, images, facts))
-        note = editor_note(EpubXhtmlWriter, editor_note_blocks(article, pub.root), lang,
+        note = editor_note(EpubXhtmlWriter, article.editor_note_blocks, lang,
                            context_lang=alang, image_src=own_images)
         body = (f'{note}<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
                 f"{writer.article_body()}</section>\n")
