@@ -26,7 +26,6 @@ from pubbuild.cli import main
 from pubbuild.writer.pack import (
     INTRODUCTION_ID,
     editor_note,
-    editor_note_blocks,
     introduction_section,
     matter_section,
     part_opener,
@@ -255,7 +254,7 @@ def print_html(pub) -> str:
         out.append(part_opener(PdfXhtmlWriter, part, lang, f"{part.id}-", src, section_id=part.id))
         for a in part.articles:
             writer = PdfXhtmlWriter(a, id_prefix=f"{a.slug}-", language=a.meta.language, image_src=src)
-            note = editor_note(PdfXhtmlWriter, editor_note_blocks(a, pub.root), lang, a.meta.language,
+            note = editor_note(PdfXhtmlWriter, a.editor_note_blocks, lang, a.meta.language,
                                f"{a.slug}-", src)
             out.append(f'<section class="article" id="{a.slug}">{note}{writer.article_body()}</section>')
     for m in pub.back_matter:

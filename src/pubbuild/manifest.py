@@ -453,11 +453,9 @@ class _Collector:
 
 def slugify(text: str, fallback: str = "publication") -> str:
     """A lower-case ASCII file-name stem from a title."""
-    import unicodedata
+    from .textutil import slug
 
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-    return slug[:60].strip("-") or fallback
+    return slug(text, 60) or fallback
 
 
 def derive_identifier(title: str, creators: list[Creator], date: str | None) -> str:

@@ -20,13 +20,12 @@ notes rather than promising them.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from . import __version__
+from .facts import count_content
 from .model import (
     Article,
-    Figure,
     Heading,
     Link,
     List,
@@ -35,13 +34,9 @@ from .model import (
     Paragraph,
     Part,
     Publication,
-    Section,
-    Span,
     Styled,
-    Table,
     Text,
 )
-from .textutil import images, inline_runs, walk_blocks, walk_inlines
 
 ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
               "translator": "Translated", "contributor": "With contributions"}
@@ -58,14 +53,20 @@ def markdown_blocks(text: str, root: Path | None = None) -> list:
         article.blocks.insert(0, Heading(1, [Text(article.meta.title)]))
     # The editor writes in the publication's language: guessing it from a one-line note
     # would only log a spurious A004 on every build.
-    run_passes(article, "manifest", only=[name for name, _ in PASSES if name != "language"])
+    chain = PASSES.copy()
+    chain.disable("language")
+    run_passes(article, "manifest", chain=chain)
     return article.blocks
 
 
 def add_pack_matter(pub: Publication, manifest) -> Publication:
-    """Fill ``parts``, ``introduction`` and the generated front and back matter of
-    ``pub`` from its manifest (a :class:`pubbuild.manifest.Manifest`)."""
+    """Fill ``parts``, ``introduction``, the articles' editor's notes and the generated
+    front and back matter of ``pub`` from its manifest (a :class:`pubbuild.manifest.Manifest`).
+    Every piece of the editor's Markdown is read here, once; backends get blocks."""
     parts = getattr(manifest, "parts", [])
+    for article in pub.articles:
+        if (article.meta.editor_note or "").strip():
+            article.editor_note_blocks = markdown_blocks(article.meta.editor_note, pub.root)
     reserve_stems(pub.articles, RESERVED_STEMS | {f"part-{n}" for n in range(1, len(parts) + 1)})
     pub.parts = [
         Part(spec.title, markdown_blocks(spec.introduction, pub.root) if spec.introduction else [],
@@ -183,92 +184,59 @@ def about_page(pub: Publication) -> Matter:
 # ------------------------------------------------------------------ accessibility
 
 
-def content_facts(pub: Publication) -> dict:
-    """What the publication contains that matters to a reader who cannot see it."""
-    facts = Counter()
-    languages: set[str] = set()
-    for article in pub.articles:
-        languages.add(article.meta.language or pub.meta.language)
-        blocks = list(walk_blocks(article.blocks))
-        for image in images(article.blocks):
-            if image.decorative:
-                facts["decorative"] += 1
-            elif image.alt:
-                facts["described"] += 1
-            else:
-                facts["undescribed"] += 1
-        facts["tables"] += sum(1 for b in blocks if isinstance(b, Table))
-        facts["headed_tables"] += sum(
-            1 for b in blocks if isinstance(b, Table)
-            and any(c.header for r in b.head + b.body for c in r.cells))
-        facts["figures"] += sum(1 for b in blocks if isinstance(b, Figure))
-        facts["sections"] += sum(1 for b in blocks if isinstance(b, Section))
-        facts["notes"] += len(article.notes)
-        for block in blocks:
-            lang = getattr(block, "lang", None)
-            if lang:
-                languages.add(lang)
-            for run in inline_runs(block):
-                for node in walk_inlines(run):
-                    if isinstance(node, (Span, Styled)) and node.lang:
-                        languages.add(node.lang)
-        facts["remote_missing"] += sum(1 for d in article.diagnostics if d.code == "A002")
-        facts["local_missing"] += sum(1 for d in article.diagnostics if d.code == "S007")
-        facts["uncovered"] += sum(1 for d in article.diagnostics if d.code == "A003")
-    return {"counts": facts, "languages": languages}
-
-
 def accessibility_page(pub: Publication) -> Matter:
     """An accessibility statement written from what this pack actually contains."""
-    facts = content_facts(pub)
-    c, langs = facts["counts"], facts["languages"]
+    facts = count_content(pub)
     n = len(pub.articles)
     blocks: list = []
     nav = ("The EPUB edition is reflowable text and the PDF edition is tagged, so that both give "
            "assistive technology their structure: a table of contents, a heading for each article"
-           + (f" and {_plural(c['sections'], 'section heading')} inside the articles"
-              if c["sections"] else "") + ". The reading order follows the original sources.")
+           + (f" and {_plural(facts.sections, 'section heading')} inside the articles"
+              if facts.sections else "") + ". The reading order follows the original sources.")
     blocks.append(_p(f"This pack holds {_plural(n, 'article')}. {nav}"))
-    content_images = c["described"] + c["undescribed"]
+    described, undescribed = facts.images_described, facts.images_without_alt
+    content_images = described + undescribed
     if content_images:
-        if c["undescribed"]:
-            blocks.append(_p(f"{c['described']} of {_plural(content_images, 'image')} "
-                             f"{_verb(c['described'], 'has', 'have')} a text alternative; "
-                             f"{c['undescribed']} {_verb(c['undescribed'], 'does', 'do')} not, so some visual content is not "
+        if undescribed:
+            blocks.append(_p(f"{described} of {_plural(content_images, 'image')} "
+                             f"{_verb(described, 'has', 'have')} a text alternative; "
+                             f"{undescribed} {_verb(undescribed, 'does', 'do')} not, so some visual content is not "
                              "available as text."))
         else:
             blocks.append(_p("The image has a text alternative." if content_images == 1 else
                              f"All {content_images} images have a text alternative."))
     else:
         blocks.append(_p("Apart from the cover, the pack contains no images that carry content."))
-    if c["decorative"]:
-        blocks.append(_p(f"{_plural(c['decorative'], 'decorative image')} "
-                         f"{_verb(c['decorative'], 'is', 'are')} marked as such and "
+    decorative = facts.images_marked_decorative
+    if decorative:
+        blocks.append(_p(f"{_plural(decorative, 'decorative image')} "
+                         f"{_verb(decorative, 'is', 'are')} marked as such and "
                          "skipped by screen readers."))
-    if c["tables"]:
-        headed, total = c["headed_tables"], c["tables"]
+    if facts.tables:
+        headed, total = facts.tables - facts.tables_without_headers, facts.tables
         which = ("The data table has" if total == 1 else f"All {total} data tables have"
                  if headed == total else f"{headed} of {total} data tables {_verb(headed, 'has', 'have')}")
         blocks.append(_p(f"{which} header cells, which screen readers announce with each cell."
                          if headed else f"{_plural(total, 'data table')} {_verb(total, 'has', 'have')} "
                          "no header cells, so a screen reader cannot say which column a cell is in."))
-    if c["notes"]:
-        blocks.append(_p(f"Notes ({c['notes']}) are linked from where they are referenced, "
+    if facts.notes:
+        blocks.append(_p(f"Notes ({facts.notes}) are linked from where they are referenced, "
                          "and link back."))
     main = pub.meta.language
-    others = sorted(lang for lang in langs if lang and lang.split("-")[0] != main.split("-")[0])
+    others = sorted(lang for lang in facts.languages if lang and lang.split("-")[0] != main.split("-")[0])
     if others:
         blocks.append(_p(f"The main language is tagged {main}; passages in other languages "
                          f"({_join(others)}) carry their own language tag, so that speech and "
                          "braille use the right rules."))
     else:
         blocks.append(_p(f"The text is in one language throughout, tagged {main}."))
-    missing = c["remote_missing"] + c["local_missing"]
+    seen = facts.diagnostic_counts
+    missing = seen["A002"] + seen["S007"]  # remote images not fetched, local ones not found
     if missing:
         blocks.append(_p(f"{_plural(missing, 'image')} could not be included and "
                          f"{_verb(missing, 'is', 'are')} replaced by their text alternative."))
-    if c["uncovered"]:
-        blocks.append(_p(f"{_plural(c['uncovered'], 'character')} may not display in print: no "
+    if seen["A003"]:  # characters no shipped font covers
+        blocks.append(_p(f"{_plural(seen['A003'], 'character')} may not display in print: no "
                          "shipped font covers them."))
     blocks.append(_p("There are no known hazards: no flashing, motion or sound."))
     if pub.meta.certifier:

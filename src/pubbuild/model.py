@@ -123,6 +123,8 @@ class Image:
     """Absolute path of the file on disk when the image belongs to the project."""
     media_type: str | None = None
     """MIME type of the local file (``image/png`` ...)."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -133,6 +135,8 @@ class Paragraph:
     """The content."""
     lang: str | None = None
     """Language of the paragraph where it differs from the article's."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -147,6 +151,8 @@ class Heading:
     """Anchor, unique within the article; set by the ids pass."""
     lang: str | None = None
     """Language where it differs from the article's."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -159,6 +165,8 @@ class Section:
     """The section's content, including nested sections."""
     lang: str | None = None
     """Language where it differs from the article's."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -169,6 +177,8 @@ class ListItem:
     """The item's content (usually one paragraph)."""
     lang: str | None = None
     """Language where it differs from the article's."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -181,6 +191,8 @@ class List:
     """True for a numbered list."""
     start: int | None = None
     """First number of an ordered list when not 1."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -199,6 +211,8 @@ class DefinitionList:
 
     items: list[DefinitionItem] = field(default_factory=list)
     """The entries."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -213,6 +227,8 @@ class Quote:
     """URL of the quoted source."""
     lang: str | None = None
     """Language of the quotation where it differs from the article's."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -225,6 +241,8 @@ class Figure:
     """The caption."""
     id: str = ""
     """Anchor."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -267,6 +285,8 @@ class Table:
     """The caption."""
     id: str = ""
     """Anchor."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -279,11 +299,16 @@ class Preformatted:
     """True for computer code."""
     language: str | None = None
     """Programming language of the code, if known."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
 class Rule:
     """A thematic break."""
+
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 @dataclass(slots=True)
@@ -298,6 +323,8 @@ class Note:
     """The visible marker (``1``, ``2`` ...)."""
     ref_ids: list[str] = field(default_factory=list)
     """Anchors of the references to this note, for links back."""
+    line: int | None = field(default=None, compare=False, repr=False)
+    """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
 Block = Union[
@@ -362,6 +389,9 @@ class Article:
     """File-name-safe identifier, unique within the publication."""
     diagnostics: list = field(default_factory=list)
     """:class:`pubbuild.diagnostics.Diagnostic` raised while reading it."""
+    editor_note_blocks: list[Block] = field(default_factory=list)
+    """The editor's note (``meta.editor_note``, Markdown) as blocks: parsed once, when the
+    publication is assembled (:func:`pubbuild.matter.add_pack_matter`), not per backend."""
 
 
 @dataclass(slots=True)

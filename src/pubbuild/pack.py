@@ -36,8 +36,9 @@ from .textutil import images
 
 logger = logging.getLogger(__name__)
 
-#: Bumped when the cache entry layout changes (1 was pickle, never read now).
-CACHE_FORMAT = 2
+#: Bumped when the cache entry layout changes (1 was pickle, never read now; 3: nodes
+#: carry their source ``line``).
+CACHE_FORMAT = 3
 #: What every entry says it is, so that a foreign JSON file is never taken for one.
 CACHE_NAME = "pubbuild-article-cache"
 _PACKAGE = Path(__file__).resolve().parent
@@ -79,7 +80,7 @@ def _normaliser_fingerprint() -> str:
     from .passes import PASSES
 
     digest = hashlib.sha256(__version__.encode())
-    digest.update(",".join(name for name, _ in PASSES).encode())
+    digest.update(",".join(PASSES.enabled_names()).encode())
     for entry in NORMALISER_CODE:
         path = _PACKAGE / entry
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]

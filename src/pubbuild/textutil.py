@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from .model import (
     Cell, DefinitionList, Figure, Heading, InlineImage, LineBreak, Link, List, NoteRef,
     Paragraph, Preformatted, Quote, Section, Span, Styled, Table, Text,
@@ -55,6 +58,13 @@ def block_text(blocks, sep: str = "\n\n") -> str:
         elif isinstance(block, Preformatted):
             parts.append(block.text)
     return sep.join(p for p in parts if p.strip())
+
+
+def slug(text: str, limit: int) -> str:
+    """Lower-case ASCII words of ``text`` joined by hyphens, at most ``limit`` characters
+    (empty when nothing is left): the one folding behind file stems and anchors alike."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:limit].strip("-")
 
 
 def walk_blocks(blocks):
@@ -114,5 +124,5 @@ def images(blocks):
                     yield node.image
 
 
-__all__ = ["plain_text", "block_text", "walk_blocks", "walk_inlines", "inline_runs", "images",
+__all__ = ["plain_text", "block_text", "slug", "walk_blocks", "walk_inlines", "inline_runs", "images",
            "Cell"]

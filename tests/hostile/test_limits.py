@@ -119,7 +119,7 @@ def test_text_past_the_limit_is_cut_with_the_notes_it_refers_to(tmp_path, monkey
     assert 0 < len(text.replace("\n\n", "")) <= 500 and text.startswith("Paragraph 1.")
     assert "Paragraph 200." not in text
     assert codes(article).count("L004") == 1
-    referenced = {ref.note_id for _, _, ref in _refs(article)}
+    referenced = {ref.note_id for _, _, ref, _ in _refs(article)}
     assert referenced and {n.id for n in article.notes} == referenced
 
 

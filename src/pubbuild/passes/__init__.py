@@ -1,21 +1,32 @@
 """Normalisation passes over the document model, run in order after reading.
 
 Each pass is one module with a ``run(article, ctx)`` function and a docstring
-saying why it exists.  :data:`PASSES` is the order; every pass can be run and
-tested alone.
+saying why it exists.  :func:`default_chain` registers them, in the order they
+run, in one place; :data:`PASSES` is that chain (a :class:`~.ruler.Ruler`), from
+which callers derive variants by name.  Every pass can be run and tested alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import diagnostics
 from ..model import Article
 from . import (
-    empty_blocks, heading_levels, ids, language, limits, links, notes, pseudo_headings,
-    pseudo_lists, pull_quotes, sections,
+    empty_blocks,
+    heading_levels,
+    ids,
+    language,
+    limits,
+    links,
+    notes,
+    pseudo_headings,
+    pseudo_lists,
+    pull_quotes,
+    sections,
 )
+from .ruler import Ruler
 
 
 @dataclass(slots=True)
@@ -27,33 +38,47 @@ class PassContext:
     diags: list = field(default_factory=list)
     """Where diagnostics go (the article's list)."""
 
-    def diag(self, code: str, message: str, line: int | None = None) -> None:
-        """Record a diagnostic against the source file."""
+    def diag(self, code: str, message: str, line: int | None = None, *, node: object = None) -> None:
+        """Record a diagnostic against the source file, at ``line`` or else at the source
+        line of the model ``node`` it is about."""
+        if line is None:
+            line = getattr(node, "line", None)
         self.diags.append(diagnostics.make(code, message, self.file, line))
 
 
 Pass = Callable[[Article, PassContext], None]
 
-#: The passes, in the order they run.
-PASSES: list[tuple[str, Pass]] = [
-    ("empty_blocks", empty_blocks.run),
-    ("pull_quotes", pull_quotes.run),
-    ("pseudo_lists", pseudo_lists.run),
-    ("pseudo_headings", pseudo_headings.run),
-    ("language", language.run),
-    ("heading_levels", heading_levels.run),
-    ("sections", sections.run),
-    ("ids", ids.run),
-    ("links", links.run),
-    ("notes", notes.run),
-    ("limits", limits.run),
-]
+
+def default_chain() -> Ruler[Pass]:
+    """The normalisation passes, in the order they run: a new chain each call."""
+    return Ruler([
+        ("empty_blocks", empty_blocks.run),
+        ("pull_quotes", pull_quotes.run),
+        ("pseudo_lists", pseudo_lists.run),
+        ("pseudo_headings", pseudo_headings.run),
+        ("language", language.run),
+        ("heading_levels", heading_levels.run),
+        ("sections", sections.run),
+        ("ids", ids.run),
+        ("links", links.run),
+        ("notes", notes.run),
+        ("limits", limits.run),
+    ])
 
 
-def run_passes(article: Article, file: str, only: list[str] | None = None) -> Article:
-    """Run every pass (or those named in ``only``) over ``article``."""
+#: The default chain; derive a variant with ``PASSES.copy()`` rather than changing it.
+PASSES: Ruler[Pass] = default_chain()
+
+
+def run_passes(article: Article, file: str, only: list[str] | None = None,
+               chain: Ruler[Pass] | None = None) -> Article:
+    """Run the enabled passes of ``chain`` (the default one) over ``article``; ``only``
+    names the passes to run alone (an unknown name is an error)."""
+    chain = chain or PASSES
+    if only is not None:
+        chain = chain.copy()
+        chain.enable_only(only)
     ctx = PassContext(file, article.diagnostics)
-    for name, func in PASSES:
-        if only is None or name in only:
-            func(article, ctx)
+    for _name, func in chain.get_rules():
+        func(article, ctx)
     return article

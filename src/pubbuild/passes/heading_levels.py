@@ -27,7 +27,7 @@ def run(article: Article, ctx) -> None:
         level = min(level, previous + 1, 6)
         if source - top + 1 != level:
             ctx.diag("H001", f"heading {plain_text(h.children)[:60]!r} moved from level "
-                     f"{source - top + 1} to {level}")
+                     f"{source - top + 1} to {level}", node=h)
         stack = {src: lvl for src, lvl in stack.items() if src < source}
         stack[source] = level
         h.level = level

@@ -8,17 +8,14 @@ they must be valid XML ids and must not collide when articles are combined
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
+from .. import textutil
 from ..model import Article, Figure, Heading, Section, Table
 from ..textutil import plain_text, walk_blocks
 
 
 def slug_id(text: str, fallback: str) -> str:
-    """An ASCII, XML-safe anchor from text."""
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:40].strip("-")
+    """An ASCII, XML-safe anchor from text (an XML name starts with a letter)."""
+    slug = textutil.slug(text, 40)
     return slug if slug and slug[0].isalpha() else f"{fallback}-{slug}" if slug else fallback
 
 

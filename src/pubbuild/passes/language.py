@@ -76,9 +76,9 @@ def _tag_passages(article: Article, ctx) -> None:
             continue
         if block.lang:
             ctx.diag("A006", f"a passage declared {block.lang!r} reads as {lang!r} ({confidence:.2f}); "
-                             f"{lang!r} is used")
+                             f"{lang!r} is used", node=block)
         elif lang != main:
-            ctx.diag("A005", f"a passage in {lang!r} tagged ({confidence:.2f})")
+            ctx.diag("A005", f"a passage in {lang!r} tagged ({confidence:.2f})", node=block)
         else:
             continue
         block.lang = lang if lang != main else None

@@ -27,9 +27,9 @@ MAX_TEXT = 1_000_000
 
 def run(article: Article, ctx) -> None:
     _titles(article, ctx)
-    article.blocks, left = _cut(article.blocks, MAX_TEXT)
+    article.blocks, left, at = _cut(article.blocks, MAX_TEXT)
     if left < 0:
-        ctx.diag("L004", f"text longer than {MAX_TEXT:,} characters; the rest is left out")
+        ctx.diag("L004", f"text longer than {MAX_TEXT:,} characters; the rest is left out", node=at)
         _drop_orphan_notes(article)
     if len(article.notes) > MAX_NOTES:
         _unlink_notes(article, ctx)
@@ -53,27 +53,28 @@ def _titles(article: Article, ctx) -> None:
             ctx.diag("L002", f"{name} of {len(value):,} characters shortened to {MAX_TITLE}")
 
 
-def _cut(blocks: list, budget: int) -> tuple[list, int]:
-    """The blocks whose text fits in ``budget`` characters, and the budget left (negative
-    when something was cut).  Sections are entered, so one huge section is cut inside."""
+def _cut(blocks: list, budget: int) -> tuple[list, int, object]:
+    """The blocks whose text fits in ``budget`` characters, the budget left (negative
+    when something was cut) and the block where the text was cut.  Sections are entered,
+    so one huge section is cut inside."""
     for i, block in enumerate(blocks):
         if isinstance(block, Section):
             budget -= len(plain_text(block.heading.children))
-            block.children, budget = _cut(block.children, budget)
+            block.children, budget, at = _cut(block.children, budget)
             if budget < 0:
-                return blocks[: i + 1], budget
+                return blocks[: i + 1], budget, at or block
             continue
         budget -= len(block_text([block]))
         if budget < 0:
-            return blocks[:i], budget
-    return blocks, budget
+            return blocks[:i], budget, block
+    return blocks, budget, None
 
 
 def _drop_orphan_notes(article: Article) -> None:
     """Notes whose references were cut go with them; kept notes link back only to the
     references that are still there."""
     present: dict[str, set[str]] = {}
-    for _, _, ref in _refs(article):
+    for _, _, ref, _ in _refs(article):
         present.setdefault(ref.note_id, set()).add(ref.id)
     article.notes = [n for n in article.notes if n.id in present]
     for note in article.notes:
@@ -86,7 +87,7 @@ def _unlink_notes(article: Article, ctx) -> None:
     cost the layout a link pair each."""
     kept, rest = article.notes[:MAX_NOTES], article.notes[MAX_NOTES:]
     moved = {n.id for n in rest}
-    for nodes, i, ref in list(_refs(article)):
+    for nodes, i, ref, _ in list(_refs(article)):
         if ref.note_id in moved:
             nodes[i] = Styled("sup", [Text(ref.label)])
     for note in rest:
@@ -98,4 +99,4 @@ def _unlink_notes(article: Article, ctx) -> None:
         article.blocks.extend(note.children)
     article.notes = kept
     ctx.diag("L003", f"{len(kept) + len(rest):,} notes: the first {MAX_NOTES:,} linked as notes, "
-                     f"{len(rest):,} kept as plain text after the article")
+                     f"{len(rest):,} kept as plain text after the article", node=rest[0])

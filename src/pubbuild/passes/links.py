@@ -25,7 +25,7 @@ def _anchors(article: Article) -> set[str]:
     return found
 
 
-def _fix(nodes: list, anchors: set[str], ctx) -> None:
+def _fix(nodes: list, anchors: set[str], ctx, block) -> None:
     i = 0
     while i < len(nodes):
         node = nodes[i]
@@ -36,20 +36,17 @@ def _fix(nodes: list, anchors: set[str], ctx) -> None:
             found = next((c for c in candidates if c in anchors), None) if target else None
             if found is None:
                 nodes[i:i + 1] = node.children  # keep the words, drop the dead link
-                ctx.diag("N002", f"link to #{target} inside the article has no target; kept as text")
+                ctx.diag("N002", f"link to #{target} inside the article has no target; kept as text",
+                         node=block)
                 continue
             node.href = "#" + found
         if isinstance(node, (Styled, Span, Link)):
-            _fix(node.children, anchors, ctx)
+            _fix(node.children, anchors, ctx, block)
         i += 1
 
 
 def run(article: Article, ctx) -> None:
     anchors = _anchors(article)
-    for block in walk_blocks(article.blocks):
+    for block in walk_blocks([*article.blocks, *(b for note in article.notes for b in note.children)]):
         for run_ in inline_runs(block):
-            _fix(run_, anchors, ctx)
-    for note in article.notes:
-        for block in walk_blocks(note.children):
-            for run_ in inline_runs(block):
-                _fix(run_, anchors, ctx)
+            _fix(run_, anchors, ctx, block)

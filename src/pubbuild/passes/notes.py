@@ -14,26 +14,26 @@ from ..textutil import inline_runs, walk_blocks
 
 
 def _refs(article: Article):
-    """(list, index, ref) for every note reference, in reading order."""
-    def scan(nodes):
+    """(list, index, ref, block) for every note reference, in reading order."""
+    def scan(nodes, block):
         for i, node in enumerate(nodes):
             if isinstance(node, NoteRef):
-                yield nodes, i, node
+                yield nodes, i, node, block
             elif hasattr(node, "children") and isinstance(node.children, list):
-                yield from scan(node.children)
+                yield from scan(node.children, block)
 
     for block in walk_blocks(article.blocks):
         for run in inline_runs(block):
-            yield from scan(run)
+            yield from scan(run, block)
 
 
 def run(article: Article, ctx) -> None:
     notes = {n.id: n for n in article.notes}
     order: dict[str, None] = {}  # an ordered set: thousands of notes stay linear
-    for nodes, i, ref in list(_refs(article)):
+    for nodes, i, ref, block in list(_refs(article)):
         note = notes.get(ref.note_id)
         if note is None:
-            ctx.diag("N001", f"note reference {ref.label!r} points to missing #{ref.note_id}")
+            ctx.diag("N001", f"note reference {ref.label!r} points to missing #{ref.note_id}", node=block)
             nodes[i] = Styled("sup", [Text(ref.label)])
             continue
         order.setdefault(ref.note_id)
@@ -43,7 +43,7 @@ def run(article: Article, ctx) -> None:
     for number, note in enumerate(ordered, 1):
         note.label = str(number)
         note.ref_ids = [f"fnref.{number}.{k}" for k in range(1, len(note.ref_ids) + 1)]
-    for nodes, i, ref in _refs(article):
+    for nodes, i, ref, _block in _refs(article):
         note = notes[ref.note_id]
         ref.label = note.label
         ref.id = f"fnref.{note.label}.{ref.id}"

@@ -101,8 +101,8 @@ def promote(blocks: list[Block], ctx, bold_alone: bool = False) -> list[Block]:
                 kids = next(k for k in kids if isinstance(k, Styled)).children
             kids = rstrip_chars(list(kids), ":")
             level = last_real + 1 if last_real else (min(real_levels) if real_levels else 1)
-            ctx.diag("H002", f"{plain_text(kids)[:60]!r} promoted to a heading")
-            out.append(Heading(level=min(level, 6), children=kids, lang=block.lang))
+            ctx.diag("H002", f"{plain_text(kids)[:60]!r} promoted to a heading", node=block)
+            out.append(Heading(level=min(level, 6), children=kids, lang=block.lang, line=block.line))
             continue
         out.append(block)
     return out

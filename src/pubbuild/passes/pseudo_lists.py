@@ -52,10 +52,9 @@ def _kind(p: Paragraph) -> tuple[str, int | None] | None:
 
 
 def _item(p: Paragraph, kind: str) -> ListItem:
-    if kind == "bullet":
-        return ListItem([Paragraph(strip_prefix(p.children, BULLET), lang=p.lang)])
-    if kind == "number":
-        return ListItem([Paragraph(strip_prefix(p.children, NUMBER), lang=p.lang)])
+    if kind in ("bullet", "number"):
+        prefix = BULLET if kind == "bullet" else NUMBER
+        return ListItem([Paragraph(strip_prefix(p.children, prefix), lang=p.lang, line=p.line)], line=p.line)
     text = plain_text(p.children)
     colon = TERM.match(text).group(0).rstrip().__len__()
     term, rest = split_at(p.children, colon)
@@ -63,7 +62,7 @@ def _item(p: Paragraph, kind: str) -> ListItem:
         strong = term[0]
     else:
         strong = Styled("strong", _flatten_strong(term))
-    return ListItem([Paragraph([strong, *rest], lang=p.lang)])
+    return ListItem([Paragraph([strong, *rest], lang=p.lang, line=p.line)], line=p.line)
 
 
 def _flatten_strong(nodes):
@@ -91,7 +90,7 @@ def _split_run_on(lst: List) -> Paragraph | None:
         return None
     head, tail = split_at(last.children, m.end())
     last.children = head
-    return Paragraph(_lstrip(tail), lang=last.lang)
+    return Paragraph(_lstrip(tail), lang=last.lang, line=last.line)
 
 
 def _lstrip(nodes):
@@ -111,8 +110,9 @@ def _br_list(p: Paragraph) -> List | None:
     lines = [ln for ln in lines if plain_text(ln).strip()]
     if len(lines) < MIN_ITEMS or not all(BULLET.match(plain_text(ln).lstrip()) for ln in lines):
         return None
-    items = [ListItem([Paragraph(strip_prefix(_lstrip(list(ln)), BULLET))]) for ln in lines]
-    return List(items)
+    items = [ListItem([Paragraph(strip_prefix(_lstrip(list(ln)), BULLET), line=p.line)], line=p.line)
+             for ln in lines]
+    return List(items, line=p.line)
 
 
 def convert(blocks: list[Block], ctx) -> list[Block]:
@@ -128,7 +128,8 @@ def convert(blocks: list[Block], ctx) -> list[Block]:
             continue
         br_list = _br_list(block)
         if br_list is not None:
-            ctx.diag("H003", f"line-broken bullets turned into a list of {len(br_list.items)} items")
+            ctx.diag("H003", f"line-broken bullets turned into a list of {len(br_list.items)} items",
+                     node=block)
             out.append(br_list)
             i += 1
             continue
@@ -149,8 +150,9 @@ def convert(blocks: list[Block], ctx) -> list[Block]:
             i += 1
             continue
         lst = List([_item(p, kind[0]) for p in run], ordered=kind[0] == "number",
-                   start=kind[1] if kind[0] == "number" and kind[1] != 1 else None)
-        ctx.diag("H003", f"{len(run)} paragraphs turned into a list ({plain_text(run[0].children)[:40]!r} ...)")
+                   start=kind[1] if kind[0] == "number" and kind[1] != 1 else None, line=block.line)
+        ctx.diag("H003", f"{len(run)} paragraphs turned into a list ({plain_text(run[0].children)[:40]!r} ...)",
+                 node=block)
         out.append(lst)
         rest = _split_run_on(lst)
         if rest is not None and plain_text(rest.children).strip():

@@ -31,7 +31,7 @@ def run(article: Article, ctx) -> None:
         if isinstance(block, Quote):
             text = _norm(block_text(block.children, " "))
             if len(text) >= MIN_CHARS and text in body:
-                ctx.diag("S008", f"pull quote {text[:50]!r} repeats the body text; removed")
+                ctx.diag("S008", f"pull quote {text[:50]!r} repeats the body text; removed", node=block)
                 continue
         keep.append(block)
     article.blocks = keep

@@ -22,7 +22,7 @@ def sectionize(blocks: list[Block]) -> list[Block]:
         if isinstance(block, Heading):
             while stack and stack[-1].heading.level >= block.level:
                 stack.pop()
-            section = Section(block, [], lang=block.lang)
+            section = Section(block, [], lang=block.lang, line=block.line)
             (stack[-1].children if stack else root).append(section)
             stack.append(section)
         else:

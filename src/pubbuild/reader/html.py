@@ -57,16 +57,7 @@ from ..model import (
 from . import cleanup, extract, metadata, wrappers
 from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
-from .sanitize import sanitize
-
-#: Elements removed with their content wherever they appear (the sanitiser removes them too;
-#: dropping them first keeps their text out of the extractor's scores).
-DROP = frozenset({
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "form",
-    "input", "button", "select", "textarea", "option", "label", "fieldset", "canvas", "audio",
-    "video", "source", "track", "map", "area", "frame", "frameset", "dialog", "menu", "svg",
-    "math", "link", "meta", "base", "head", "title", "nav",
-})
+from .sanitize import DROP, URL_SCHEMES, sanitize
 
 #: Inline elements kept with their meaning (tag -> model kind; None: unwrapped).
 STYLED = {
@@ -99,9 +90,6 @@ def _screen_only(el: HtmlElement) -> bool:
     return bool(cls) and "print" in cls.lower() and bool(_NOPRINT.search(cls))
 
 
-_SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel", "data")
-
-
 def _tag(el) -> str:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else ""
@@ -126,8 +114,10 @@ class Context:
     """State shared by the converters while one article is read."""
 
     def __init__(self, base_url: str | None, source: Path | None, root: Path | None,
-                 diags: list) -> None:
+                 diags: list, line_map: Callable[[int], int] | None = None) -> None:
         self.base_url = base_url
+        #: From a line of the HTML read to the line of the source it came from (Markdown).
+        self.line_map = line_map
         self.source = source
         self.root = root
         self.diags = diags
@@ -145,9 +135,18 @@ class Context:
         while el is not None:
             value = el.get("data-line")
             if value and value.isdigit():
-                return int(value)
+                return self.line_map(int(value)) if self.line_map else int(value)
             el = el.getparent()
         return None
+
+    def stamp(self, nodes: list, el: HtmlElement | None) -> list:
+        """Give the nodes made from ``el`` its source line, unless one is already known
+        (a node made deeper down keeps its own)."""
+        line = self.line(el)
+        for node in nodes:
+            if getattr(node, "line", 0) is None:
+                node.line = line
+        return nodes
 
     def diag(self, code: str, message: str, el: HtmlElement | None = None) -> None:
         self.diags.append(diagnostics.make(code, message, self.name, self.line(el)))
@@ -169,7 +168,7 @@ class Context:
             if href.startswith("//"):
                 return "https:" + href
             return None  # relative, and the page's address is unknown: it cannot be followed
-        if scheme not in _SAFE_SCHEMES:
+        if scheme not in URL_SCHEMES:
             return None
         if scheme == "data":
             return None  # data: links are not useful targets
@@ -322,7 +321,7 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
     except ValueError:
         return None
     image = Image(src=src, alt=alt, decorative=bool(decorative) and alt is None,
-                  width=_dim(el.get("width")), height=_dim(el.get("height")))
+                  width=_dim(el.get("width")), height=_dim(el.get("height")), line=ctx.line(el))
     if parsed.scheme in ("http", "https") or (ctx.base_url and not parsed.scheme and not ctx.source):
         image.src = urljoin(ctx.base_url or "", src)
     elif parsed.scheme == "data":
@@ -415,10 +414,11 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
     """Convert the children of ``el`` to blocks; loose inline runs become paragraphs."""
     out: list[Block] = []
     run: list[Inline] = []
+    run_el = el  # where the loose run starts: its paragraphs' source line
 
     def flush() -> None:
         nonlocal run
-        _paragraphs_from_run(run, out, None)
+        ctx.stamp(_paragraphs_from_run(run, out, None), run_el)
         run = []
 
     for child in children(el):
@@ -432,7 +432,7 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
                 continue
             if name in BLOCK_CONVERTERS:
                 flush()
-                out.extend(BLOCK_CONVERTERS[name](child, ctx, depth + 1))
+                out.extend(ctx.stamp(BLOCK_CONVERTERS[name](child, ctx, depth + 1), child))
                 continue
             if name == "figcaption":
                 flush()  # loose text before it is a paragraph of its own, not the figure's
@@ -446,17 +446,21 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
                 clang = _lang(child)
                 if clang:
                     _set_lang(inner, clang)
-                out.extend(inner)
+                out.extend(ctx.stamp(inner, child))
                 continue
+        if not _has_text(run):
+            run_el = el if isinstance(child, str) else child
         run.extend(inline(child, ctx, depth + 1))
     flush()
     return out
 
 
-def _paragraphs_from_run(run: list[Inline], out: list[Block], lang: str | None) -> None:
-    """Loose inline content; ``<br><br>`` splits it into paragraphs."""
+def _paragraphs_from_run(run: list[Inline], out: list[Block], lang: str | None) -> list[Block]:
+    """Loose inline content; ``<br><br>`` splits it into paragraphs (added to ``out`` and
+    returned)."""
     if not _has_text(run) and not any(isinstance(n, InlineImage) for n in run):
-        return
+        return []
+    start = len(out)
     parts: list[list[Inline]] = [[]]
     pending_br = 0
     for node in run:
@@ -474,6 +478,7 @@ def _paragraphs_from_run(run: list[Inline], out: list[Block], lang: str | None) 
     for part in parts:
         if _has_text(part) or any(isinstance(n, InlineImage) for n in part):
             out.append(Paragraph(trim(part), lang=lang))
+    return out[start:]
 
 
 def _p(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
@@ -509,7 +514,7 @@ def _list(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
         if _tag(child) == "li":
             content = blocks(child, ctx, depth + 1)
             if content:
-                items.append(ListItem(content, lang=_lang(child)))
+                items.append(ListItem(content, lang=_lang(child), line=ctx.line(child)))
         elif _tag(child) in ("ul", "ol") and items:
             items[-1].children.extend(_list(child, ctx, depth + 1))  # a list nested without its <li>
         else:
@@ -917,13 +922,15 @@ def main_element(root: HtmlElement) -> HtmlElement:
 
 
 def read_html(text: str, source: Path | None, root: Path | None, diags: list,
-              base_url: str | None = None, *, whole: bool = False) -> Article:
+              base_url: str | None = None, *, whole: bool = False,
+              line_map: Callable[[int], int] | None = None) -> Article:
     """Read article HTML: a full saved page, an export, a fragment or a Word file.
 
     When the article found converts to nothing although the page has text, the page is read
     again ``whole`` (its body, furniture elements dropped, nothing extracted): an article
-    is empty only when its page is."""
-    ctx = Context(base_url, source, root, diags)
+    is empty only when its page is.  ``line_map`` turns a line of ``text`` into a line of
+    the file it was made from (Markdown rendered to HTML)."""
+    ctx = Context(base_url, source, root, diags, line_map)
     start = len(diags)
     doc = parse(text, ctx)
     if _needs_scrub(text):
@@ -963,7 +970,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     metadata.tidy(meta)
     if container is None or not text_content(container).strip() and container.find(".//img") is None:
         if has_text and not whole:
-            return _read_whole(text, source, root, diags, base_url, start)
+            return _read_whole(text, source, root, diags, base_url, start, line_map)
         ctx.diag("S002", "no article content found on the page")
         return Article(meta=meta, blocks=[], source=source, diagnostics=diags)
     _take_title(container, meta)
@@ -981,7 +988,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     body = blocks(frag, ctx)
     if not body:
         if has_text and not whole:
-            return _read_whole(text, source, root, diags, base_url, start)
+            return _read_whole(text, source, root, diags, base_url, start, line_map)
         ctx.diag("S002", "no article content found on the page")
     return Article(meta=meta, blocks=body, notes=notes, source=source, diagnostics=diags)
 
@@ -1025,14 +1032,14 @@ def _scrub_tree(doc: HtmlElement, ctx: Context) -> None:
 
 
 def _read_whole(text: str, source: Path | None, root: Path | None, diags: list,
-                base_url: str | None, start: int) -> Article:
+                base_url: str | None, start: int, line_map: Callable[[int], int] | None) -> Article:
     """The page read again whole, after its article came out empty; the first reading's
     findings give way to the second's, with S012 saying what happened."""
     del diags[start:]
-    ctx = Context(base_url, source, root, diags)
+    ctx = Context(base_url, source, root, diags, line_map)
     ctx.diag("S012", "the article found was empty although the page has text; the whole page was read "
                      "without its furniture")
-    return read_html(text, source, root, diags, base_url, whole=True)
+    return read_html(text, source, root, diags, base_url, whole=True, line_map=line_map)
 
 
 def _take_byline(container: HtmlElement, meta: ArticleMeta) -> None:
@@ -1157,7 +1164,7 @@ def extract_notes(main: HtmlElement, ctx: Context) -> list[Note]:
         container = next(target.iterancestors("ol", "ul", "section", "div", "aside", "footer"), None)
         _detach(target)
         content = blocks(target, ctx, 1) if _tag(target) != "p" else _p(target, ctx, 1)
-        notes.append(Note(id=target_id, children=content))
+        notes.append(Note(id=target_id, children=content, line=ctx.line(target)))
         # any() stops at the first words: the list of notes is not read whole once per note.
         if container is not None and container.getparent() is not None and \
                 not any(t.strip() for t in container.itertext()):

@@ -24,11 +24,16 @@ TAGS = frozenset({
     "var", "wbr", "listing", "xmp",
 })
 
-#: Elements removed together with their content.
-CLEAN_CONTENT = frozenset({
+#: Elements removed together with their content wherever they appear: executable,
+#: interactive, embedded and navigation elements, and the page's head.  The reader drops
+#: them first too (``reader.html``), so that their text stays out of the extractor's
+#: scores; one list, so the two can never differ.  The void ones (``source``, ``meta`` ...)
+#: have no content to remove, but naming them says they never reach the model.
+DROP = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "form",
-    "button", "select", "textarea", "option", "canvas", "audio", "video", "svg", "math", "frame",
-    "frameset", "dialog", "title", "head", "nav", "menu", "input", "label", "fieldset", "map",
+    "input", "button", "select", "textarea", "option", "label", "fieldset", "canvas", "audio",
+    "video", "source", "track", "map", "area", "frame", "frameset", "dialog", "menu", "svg",
+    "math", "link", "meta", "base", "head", "title", "nav",
 })
 
 _COMMON = {"lang", "dir", "id", "title", "class", "role", "data-line", "epub:type"}
@@ -47,11 +52,13 @@ ATTRIBUTES = {
     "pre": {"class"},
     "code": {"class"},
 }
+#: URL schemes a link or image may use; any other (``javascript:``, ``file:`` ...) is removed
+#: here and refused by the reader's link resolver (``Context.url``) alike.
 URL_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel", "data"})
 
 
 def sanitize(html: str) -> str:
     """``html`` with only the allow-listed elements, attributes and URL schemes."""
-    return nh3.clean(html, tags=set(TAGS), clean_content_tags=set(CLEAN_CONTENT),
+    return nh3.clean(html, tags=set(TAGS), clean_content_tags=set(DROP),
                      attributes={k: set(v) for k, v in ATTRIBUTES.items()}, strip_comments=True,
                      link_rel=None, url_schemes=set(URL_SCHEMES))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from pathlib import Path
 
 from ..model import Article, ArticleMeta, Image, Matter, Part, PublicationMeta
 from .xhtml import XhtmlWriter, attr, lang_attrs
@@ -128,15 +127,6 @@ def editor_note(cls: type[XhtmlWriter], blocks: list, lang: str, context_lang: s
             f"{writer.blocks(blocks)}</aside>\n")
 
 
-def editor_note_blocks(article: Article, root: Path | None) -> list:
-    """The article's editor's note (Markdown in the manifest) as model blocks."""
-    if not (article.meta.editor_note or "").strip():
-        return []
-    from ..matter import markdown_blocks
-
-    return markdown_blocks(article.meta.editor_note, root)
-
-
 __all__ = ["EDITOR_NOTE_LABEL", "INTRODUCTION_ID", "INTRODUCTION_TITLE", "ROLES", "editor_note",
-           "editor_note_blocks", "introduction_section", "matter_section", "part_opener",
+           "introduction_section", "matter_section", "part_opener",
            "role_for", "titled_section"]

@@ -1,19 +1,17 @@
 """Accessibility metadata derived from what the book actually contains.
 
-Nothing is claimed blindly: the backend records, while rendering, what went
-into the package (:class:`ContentFacts`), and the schema.org properties, the
-summary and the conformance claim are computed from those facts alone.  The
+Nothing is claimed blindly: while rendering, the backend adds what went into
+the package to the model's counts (:class:`~pubbuild.facts.ContentFacts`, the
+same the pack's accessibility statement speaks from), and the schema.org
+properties, the summary and the conformance claim are computed from those facts alone.  The
 cover does not count as visual content: it identifies the book and its text
 (title, subtitle) is on the title page, so a text-only book stays ``textual``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from ...model import List, Publication, Section, Span, Styled, Table
-from ...textutil import images as all_images
-from ...textutil import inline_runs, walk_blocks, walk_inlines
+from ...facts import ContentFacts
+from ...model import Publication
 from ..pagemap import EPUB_FEATURES
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -28,40 +26,6 @@ BLOCKING_CODES = {
     "S002": "no article content was found in a source",
     "N001": "a note reference points to no note",
 }
-
-
-@dataclass
-class ContentFacts:
-    """What the rendered book contains, counted while rendering it."""
-
-    articles: int = 0
-    """Number of articles."""
-    images: int = 0
-    """Non-decorative images packaged in the articles (the cover excluded)."""
-    images_without_alt: int = 0
-    """Non-decorative images without a text alternative, packaged or not."""
-    images_left_out: int = 0
-    """Images replaced by their text alternative (remote, unreadable)."""
-    decorative_images: int = 0
-    """Packaged images marked decorative."""
-    animated_images: int = 0
-    """Packaged animated rasters (a possible flashing hazard)."""
-    tables: int = 0
-    """Data tables."""
-    tables_without_headers: int = 0
-    """Data tables with no header cell."""
-    notes: int = 0
-    """Footnotes and endnotes."""
-    sections: int = 0
-    """Section headings inside articles."""
-    languages: set[str] = field(default_factory=set)
-    """Every language tag used (publication, articles and passages)."""
-    articles_without_language: int = 0
-    """Articles whose language is not known."""
-    diagnostic_codes: set[str] = field(default_factory=set)
-    """Codes of every diagnostic raised by reading and rendering."""
-    page_breaks: int = 0
-    """Page-break markers of the print edition inserted (0: no page numbers)."""
 
 
 def conformance_problems(facts: ContentFacts) -> list[str]:
@@ -177,36 +141,3 @@ def accessibility_summary(pub: Publication, facts: ContentFacts) -> str:
         else:
             parts.append("It meets EPUB Accessibility 1.1 at WCAG 2.2 Level AA.")
     return " ".join(parts)
-
-
-def count_content(pub: Publication) -> ContentFacts:
-    """The facts the model alone can tell (packaging adds images and diagnostics)."""
-    facts = ContentFacts(articles=len(pub.articles))
-    if pub.meta.language:
-        facts.languages.add(pub.meta.language)
-    for article in pub.articles:
-        if article.meta.language:
-            facts.languages.add(article.meta.language)
-        else:
-            facts.articles_without_language += 1
-        facts.notes += len(article.notes)
-        facts.diagnostic_codes.update(d.code for d in article.diagnostics)
-        for image in all_images(article.blocks):
-            if not image.decorative and not (image.alt or "").strip():
-                facts.images_without_alt += 1
-        for block in walk_blocks(article.blocks):
-            lang = getattr(block, "lang", None)
-            if lang:
-                facts.languages.add(lang)
-            if isinstance(block, Section):
-                facts.sections += 1
-            elif isinstance(block, Table):
-                facts.tables += 1
-                if not any(c.header for r in block.head + block.body + block.foot for c in r.cells):
-                    facts.tables_without_headers += 1
-            elif isinstance(block, List):
-                facts.languages.update(i.lang for i in block.items if i.lang)
-            for run in inline_runs(block):
-                facts.languages.update(n.lang for n in walk_inlines(run)
-                                       if isinstance(n, (Styled, Span)) and n.lang)
-    return facts

@@ -18,6 +18,7 @@ from ebooklib import epub
 
 from ... import diagnostics
 from ...errors import BuildError
+from ...facts import ContentFacts, count_content
 from ...model import Article, Image, Matter, Publication, Section
 from ...resources import styles_dir
 from ...textutil import plain_text
@@ -25,7 +26,6 @@ from ...writer.pack import (
     INTRODUCTION_ID,
     INTRODUCTION_TITLE,
     editor_note,
-    editor_note_blocks,
     introduction_section,
     matter_section,
     part_opener,
@@ -35,13 +35,7 @@ from ...writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from .. import register
 from ..base import Backend
 from ..pagemap import page_break_source
-from .accessibility import (
-    ContentFacts,
-    accessibility_metadata,
-    conformance_problems,
-    count_content,
-    primary_language,
-)
+from .accessibility import accessibility_metadata, conformance_problems, primary_language
 from .images import ImagePackager, ImageProblem
 from .packaging import DeterministicEpubWriter, parse_stamp, set_generator
 from .page_markers import PagedDocs, apply_page_map, ncx_page_list, page_list
@@ -223,7 +217,7 @@ class EpubBackend(Backend):
         alang = article.meta.language or lang
         writer = EpubXhtmlWriter(article, language=alang,
                                  image_src=self._image_source(article, pub, images, facts))
-        note = editor_note(EpubXhtmlWriter, editor_note_blocks(article, pub.root), lang,
+        note = editor_note(EpubXhtmlWriter, article.editor_note_blocks, lang,
                            context_lang=alang, image_src=own_images)
         body = (f'{note}<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
                 f"{writer.article_body()}</section>\n")

@@ -70,7 +70,7 @@ def editor_note_html(article: Article, pub: Publication, depth: int,
 
     Headings inside the note take the level of the article's title: the note
     comes before that title, so deeper ones would skip a level."""
-    blocks = shared.editor_note_blocks(article, pub.root)
+    blocks = article.editor_note_blocks
     if not blocks:
         return ""
     lang = pub.meta.language
