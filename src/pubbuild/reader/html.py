@@ -54,7 +54,7 @@ from ..model import (
     Table,
     Text,
 )
-from . import cleanup, extract, metadata, wrappers
+from . import cleanup, extract, metadata, spacing, wrappers
 from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
 from .sanitize import sanitize
@@ -975,6 +975,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
             _detach(sub)
     if full_page:
         ctx.diag("S003", "page furniture removed (menus, sidebars, comments, share buttons)")
+    spacing.separate(container)
     _refuse_file_urls(container, ctx)
     frag = _sanitized(container)
     notes = extract_notes(frag, ctx)
