@@ -52,9 +52,6 @@ UNLIKELY_ROLES = frozenset({"menu", "menubar", "complementary", "navigation", "a
 VIDEO = re.compile(r"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com|"
                    r"(archive|upload\.wikimedia)\.org|player\.twitch\.tv)", re.IGNORECASE)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-#: A paragraph that is nothing but one of these links is a call to action, not content.
-CALL_TO_ACTION = re.compile(r"^(learn more|read more|continue reading|click here|sign up|subscribe|"
-                            r"download|get the latest|see more|view more|more about)\b", re.IGNORECASE)
 AD_TEXT = re.compile(r"^(ad(vertising|vertisement)?|pub(licité)?|werb(ung)?|广告|Реклама|Anuncio)$",
                      re.IGNORECASE)
 
@@ -484,12 +481,6 @@ class Extractor:
         # Layout-table cells too (data tables are exempt in _should_remove): on table-built pages the
         # article's row also holds the navigation and "latest news" cells, dense with links.
         self._clean_conditionally(article, ("table", "ul", "div", "td"))
-        for a in list(article.iter("a")):
-            parent = a.getparent()
-            text = inner_text(a)
-            if parent is not None and CALL_TO_ACTION.match(text) and len(text) < 80 \
-                    and inner_text(parent) == text and _tag(parent) in ("p", "div", "span"):
-                _remove(parent if parent is not article else a)
         from . import furniture
 
         furniture.clean(article)

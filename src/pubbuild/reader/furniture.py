@@ -22,8 +22,11 @@ _CONTROL_ITEM = (
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
     r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|previous|next|prev|back to top"
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
-    r"|read more|continue reading|read the full (?:story|article)|click here(?: to .{0,40})?"
-    r"|new call-to-action|call to action|learn more|sign up(?: now| today)?|subscribe(?: now| today)?"
+    # calls to action, with what they point at ("Read more about the budget", "Download the report")
+    r"|(?:read more|continue reading|learn more|see more|view more|click here|sign up|subscribe"
+    r"|download|read the full (?:story|article))"
+    r"(?:\s+(?:to|for|about|on|at|from|in|the|our|this|these|all|more|now|today|here)\b[^.!?|·•]{0,40})?"
+    r"|get the latest\b[^.!?|·•]{0,40}|new call-to-action|call to action"
     r"|(?:bookmark|share)(?: (?:and|&) (?:share|bookmark))?(?: this(?: (?:article|story|page|post))?)?"
     r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?"
     r"|post a comment|tweet|like"
@@ -34,7 +37,7 @@ _CONTROL_ITEM = (
 )
 #: Whole-block texts that are a control, a call to action or a sharing line (or a toolbar of them
 #: separated by bars or dots), never content.  Each alternative is a label widgets use on many
-#: sites; matched against the block's entire text.
+#: sites; matched against the block's entire text (or a lone link's, see :func:`_controls`).
 CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>\s]*$",
                      re.IGNORECASE)
 
@@ -61,6 +64,13 @@ def clean(article: HtmlElement) -> None:
 
 
 def _controls(article: HtmlElement) -> None:
+    for a in list(article.iter("a")):
+        parent = a.getparent()
+        if parent is None or parent.tag not in ("p", "div", "span"):
+            continue
+        text = inner_text(a)
+        if text and len(text) < 80 and inner_text(parent) == text and CONTROL.match(text):
+            _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     for el in list(article.iter(*BLOCKS)):
         if el.getparent() is None or el is article:
             continue

@@ -54,7 +54,7 @@ from ..model import (
     Table,
     Text,
 )
-from . import cleanup, extract, metadata, wrappers
+from . import cleanup, extract, metadata, spacing, vote, wrappers
 from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
 from .sanitize import DROP, URL_SCHEMES, sanitize
@@ -961,6 +961,12 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
         if whole_page:
             ctx.diag("S012", "the article found held little of the page's text; the whole page was read "
                              "without its furniture")
+        if vote.doubtful(page_body if page_body is not None else doc, container, whole_page):
+            voted = vote.elect(doc, meta.title, container, text, ctx.base_url)
+            if voted is not None:
+                container = voted
+                ctx.diag("S016", "the article found held little of the page's text; readability-lxml and "
+                                 "trafilatura voted on the page's blocks, and the vote changed the article")
         if byline and not meta.authors:
             meta.authors = metadata.split_authors(byline)
     else:
@@ -982,6 +988,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
             _detach(sub)
     if full_page:
         ctx.diag("S003", "page furniture removed (menus, sidebars, comments, share buttons)")
+    spacing.separate(container)
     _refuse_file_urls(container, ctx)
     frag = _sanitized(container)
     notes = extract_notes(frag, ctx)
