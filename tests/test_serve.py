@@ -4,6 +4,7 @@ a failed build, rebuilding on a change, and a clean stop."""
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import socket
 import tempfile
@@ -149,6 +150,17 @@ def test_a_failed_build_shows_its_error_and_keeps_the_last_good_one(tmp_path):
         assert preview.state().error is None and preview.state().build == 3
 
 
+def test_an_out_dir_that_cannot_be_written_is_a_failed_build(tmp_path):
+    manifest = project(tmp_path)
+    (tmp_path / "taken").write_text("a file where the folder should be")
+    preview = Preview(pack_builder(manifest, formats=["epub"], jobs=1), manifest.parent.resolve(),
+                      tmp_path / "work", copy_to=tmp_path / "taken")
+    assert not preview.rebuild()
+    assert preview.error[0].startswith(f"{tmp_path / 'taken' / 'serve-test.epub'}: cannot write")
+    assert (tmp_path / "taken").read_text() == "a file where the folder should be"
+    assert list((tmp_path / "work").iterdir()) == []
+
+
 def test_a_waiting_browser_wakes_when_a_build_starts_and_ends(tmp_path):
     manifest = project(tmp_path)
     preview = Preview(pack_builder(manifest, formats=["epub"], jobs=1), manifest.parent.resolve(),
@@ -224,12 +236,45 @@ def test_cli_stops_cleanly_on_a_signal(tmp_path, sig):
         s.bind((host, int(port)))
 
 
+def test_a_browser_leaving_is_not_an_error(tmp_path, capfd, caplog):
+    log = logging.getLogger("pubbuild.serve")  # the CLI may have stopped "pubbuild" propagating to caplog
+    log.addHandler(caplog.handler)
+    preview = Preview(lambda out: None, tmp_path, tmp_path)
+    with running(preview) as server:
+        for gone in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset")):
+            try:
+                raise gone
+            except ConnectionError:
+                server.handle_error(None, ("127.0.0.1", 5))
+        try:
+            raise ValueError("a bug")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 5))
+    log.removeHandler(caplog.handler)
+    out, err = capfd.readouterr()
+    assert out == err == ""  # the library logs, never prints
+    assert {r.levelname for r in caplog.records if r.name == "pubbuild.serve"} == {"ERROR"}
+    assert "a bug" in caplog.text
+
+
 def test_a_busy_port_is_a_clear_error(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
         with pytest.raises(ConfigurationError, match="--port"):
             PreviewServer(Preview(lambda out: None, tmp_path, tmp_path), "127.0.0.1", s.getsockname()[1])
+
+
+def test_binding_beyond_loopback_warns(tmp_path, caplog):
+    manifest = project(tmp_path)
+    log = logging.getLogger("pubbuild.serve")
+    log.addHandler(caplog.handler)
+    try:  # 192.0.2.1 (documentation range) is no address of this machine: the bind fails, nothing is sent
+        with pytest.raises(ConfigurationError, match="cannot listen on 192.0.2.1"):
+            serve(manifest, host="192.0.2.1", port=0, builder=lambda out: None)
+    finally:
+        log.removeHandler(caplog.handler)
+    assert "anyone who can reach this address can read the preview" in caplog.text
 
 
 def test_a_missing_manifest_is_refused_before_serving(tmp_path):

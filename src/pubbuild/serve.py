@@ -22,6 +22,8 @@ import logging
 import os
 import posixpath
 import shutil
+import socket
+import sys
 import tempfile
 import threading
 import time
@@ -36,7 +38,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from lxml import etree
 
 from . import backends, partfiles
-from .errors import ConfigurationError, PubbuildError
+from .errors import ConfigurationError, OutputError, PubbuildError
 
 logger = logging.getLogger(__name__)
 
@@ -274,13 +276,19 @@ class Preview:
 
 def copy_outputs(outputs: Iterable[Path], folder: Path) -> None:
     """Copy each output into ``folder`` (asked for with ``--out-dir``), each replaced whole."""
-    folder.mkdir(parents=True, exist_ok=True)
     for path in outputs:
         target = folder / path.name
-        tmp = partfiles.new_file(target)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = partfiles.new_file(target)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}") from None
         try:
             shutil.copyfile(path, tmp)
             os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -371,14 +379,20 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
         self.loopback = is_loopback(host)
         if ":" in host:
-            import socket
-
             self.address_family = socket.AF_INET6
         try:
             super().__init__((host.strip("[]"), port), Handler)
         except OSError as exc:
             raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
                                      "(choose another --port or --host)") from None
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that leaves (a page reloading drops its wait for the next build) is routine;
+        # anything else is a bug, logged rather than printed.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            logger.debug("%s went away", client_address[0])
+        else:
+            logger.exception("error answering %s", client_address[0])
 
     @property
     def url(self) -> str:
