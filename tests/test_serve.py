@@ -215,6 +215,45 @@ def test_rebuilds_when_a_source_changes_and_writes_nothing_into_build(tmp_path, 
     assert [p.name for p in (manifest.parent / "build").glob("*")] in ([], [".cache"])
 
 
+def test_a_change_made_during_a_build_is_built_next(tmp_path):
+    manifest = project(tmp_path)
+    source = manifest.parent / "sources" / "clean.html"
+    epub_only = pack_builder(manifest, formats=["epub"], jobs=1)
+    building = threading.Event()
+
+    def slow(out):  # a long build, so that the second save surely lands while it runs
+        building.set()
+        result = epub_only(out)
+        time.sleep(1.5)
+        return result
+
+    ready, stop, urls = threading.Event(), threading.Event(), []
+    thread = threading.Thread(target=serve, kwargs={
+        "target": manifest, "port": 0, "builder": slow, "stop": stop,
+        "on_ready": lambda url: (urls.append(url), ready.set())})
+    thread.start()
+    try:
+        assert ready.wait(120)
+        host, port = urls[0].split("//")[1].strip("/").split(":")
+        address = (host, int(port))
+        building.clear()
+        source.write_text(source.read_text().replace("northern light", "first edit"))
+        assert building.wait(60)
+        time.sleep(0.3)
+        source.write_text(source.read_text().replace("first edit", "second edit"))
+        state = json.loads(request(address, "/__pubbuild/events")[2])
+        deadline = time.monotonic() + 90
+        while (state["build"] < 3 or state["building"]) and time.monotonic() < deadline:
+            state = json.loads(request(address, f"/__pubbuild/events?since={state['generation']}")[2])
+        assert state["build"] >= 3  # the save during build 2 called for one more
+        index = lhtml.fromstring(request(address, "/")[2])
+        href = next(a.get("href") for a in index.iter("a") if a.text_content() == "Lighthouse keepers")
+        assert b"second edit" in request(address, href)[2]
+    finally:
+        stop.set()
+        thread.join(30)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_cli_stops_cleanly_on_a_signal(tmp_path, sig):
     manifest = project(tmp_path)

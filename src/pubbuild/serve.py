@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 #: How long a browser's wait for the next build is held open before it asks again.
 WAIT_SECONDS = 25.0
+#: How often (ms) the watcher returns with nothing changed, for its first step and for a stop.
+WATCH_TICK_MS = 500
 #: Where the preview's own endpoints live; no EPUB member name starts with it.
 PREFIX = "/__pubbuild/"
 
@@ -529,7 +531,9 @@ def index_page(snap: Snapshot | None, state: State) -> str:
     """The contents: the EPUB's reading order, the PDF, the diagnostics' count."""
     e = html.escape
     if snap is None:
-        return _document("pubbuild preview", "<h1>pubbuild preview</h1><p>No build yet.</p>", state)
+        news = ("The first build is running; this page shows it when it is in." if state.building
+                else "No build yet.")
+        return _document("pubbuild preview", f"<h1>pubbuild preview</h1><p>{news}</p>", state)
     parts = [f"<h1>{e(snap.title)}</h1>",
              (f"<p>Preview of build {snap.number} ({snap.seconds:.1f} s). "
               f'<a href="/diagnostics">Diagnostics</a>: {e(_count(snap.groups))}.</p>')]
@@ -607,15 +611,23 @@ def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000, builde
     thread = None
     try:
         server = PreviewServer(preview, host, port)
-        preview.rebuild()
         thread = threading.Thread(target=server.serve_forever, name="pubbuild-serve", daemon=True)
-        thread.start()
+        thread.start()  # a page opened during the first build says so, and reloads when it is in
+        ignored = [work.resolve(), root / "build"] + ([copy_to.resolve()] if copy_to is not None else [])
+        # The watcher starts on the generator's first step and keeps what changes while a build
+        # runs for the next step; the time-out makes that first step return promptly, so that
+        # the watcher is on before the first build and no save after it is missed.
+        batches = watch(root, watch_filter=watch_filter(ignored), stop_event=stop, debounce=400, step=50,
+                        rust_timeout=WATCH_TICK_MS, yield_on_timeout=True, raise_interrupt=True)
+        if next(batches, None) is None:
+            return  # stopped already
         logger.info("watching %s", root)
+        preview.rebuild()
         if on_ready is not None:
             on_ready(server.url)
-        ignored = [work.resolve(), root / "build"] + ([copy_to.resolve()] if copy_to is not None else [])
-        for changes in watch(root, watch_filter=watch_filter(ignored), stop_event=stop,
-                             debounce=400, step=50, raise_interrupt=True):
+        for changes in batches:
+            if not changes:
+                continue
             names = sorted({_relative(Path(p), root) for _, p in changes})
             logger.info("changed: %s", ", ".join(names[:5]) + (" …" if len(names) > 5 else ""))
             preview.rebuild()
