@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the system libraries pubbuild needs are present (Debian/Ubuntu):
-# Pango/HarfBuzz for WeasyPrint, Java for EPUBCheck, qpdf and poppler for the PDF checks.
+# Pango/HarfBuzz for WeasyPrint, Java for EPUBCheck, qpdf and poppler for the PDF checks,
+# chromium for the browser tests.
 # Installs only what is missing, and only when it can (root + apt-get).
 set -euo pipefail
 need=()
@@ -9,7 +10,8 @@ ldconfig -p 2>/dev/null | grep libharfbuzz-subset >/dev/null || need+=(libharfbu
 command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 command -v qpdf >/dev/null || need+=(qpdf)
 command -v pdffonts >/dev/null || need+=(poppler-utils)
-if [ "${WITH_ACE:-0}" = 1 ]; then command -v chromium >/dev/null || need+=(chromium); fi
+# Chromium: the browser test of `pubbuild serve`, and Ace by DAISY (tools/ace.sh).
+command -v chromium >/dev/null || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing system packages: ${need[*]}" >&2

@@ -75,10 +75,57 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("html", "json", "text"), default="html")
     _common(p)
     p.set_defaults(func=_cmd_normalize)
+    _add_serve(sub)
     from .cli_pack import add_commands  # build, check, deposit, init
 
     add_commands(sub, _common)
     return parser
+
+
+def _add_serve(sub) -> None:
+    p = sub.add_parser("serve", help="preview the publication in the browser, rebuilt on each change",
+                       description="Build the publication into a temporary folder and serve it on this "
+                                   "machine: the EPUB's pages, the PDF and the diagnostics per article. "
+                                   "Every change to the manifest, a source or a style builds it again "
+                                   "and the open pages reload. Ctrl-C stops.")
+    p.add_argument("target", nargs="?", type=Path, metavar="MANIFEST",
+                   help="manifest (default: pubbuild.yaml) or a single article")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: %(default)s, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0 picks a free one)")
+    p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
+                   help="also copy each good build's outputs here, e.g. build (default: none; the "
+                        "preview's builds live in a temporary folder removed on exit)")
+    p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
+                   help="preview only this format (repeatable; default: all)")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="processes for normalising and PDF layout (default: the number of cores)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="normalise every article on every build (by default unchanged articles "
+                        "come from the article cache in build/.cache, shared with `build`)")
+    p.add_argument("--allow-network", action="store_true",
+                   help="allow fetching remote images (off by default)")
+    _common(p)
+    p.set_defaults(func=_cmd_serve)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import pack_builder, serve
+
+    if not args.quiet:  # the terminal says what is built; diagnostics are on the preview's pages
+        logging.getLogger("pubbuild.serve").setLevel(logging.INFO)
+        if not args.verbose:
+            logging.getLogger("pubbuild").setLevel(logging.ERROR)
+    options = backends.BuildOptions(allow_network=args.allow_network, extra=vars(args))
+    builder = pack_builder(args.target, options, args.formats, args.jobs, cache=not args.no_cache)
+    try:
+        serve(args.target, args.host, args.port, builder, args.out_dir,
+              on_ready=lambda url: args.quiet or print(f"serving the preview at {url} (Ctrl-C stops)",
+                                                       flush=True))
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the way a preview ends, not a failure
+        if not args.quiet:
+            print("stopped")
+    return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
