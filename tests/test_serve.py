@@ -18,7 +18,7 @@ from servehelp import project, request, running, start_cli
 
 from pubbuild.cli import make_parser
 from pubbuild.errors import ConfigurationError
-from pubbuild.serve import Preview, PreviewServer, is_loopback, pack_builder, serve
+from pubbuild.serve import Preview, PreviewServer, is_loopback, pack_builder, pack_stages, serve
 
 SECRET = "secret-marker-7f3a"
 
@@ -159,6 +159,31 @@ def test_an_out_dir_that_cannot_be_written_is_a_failed_build(tmp_path):
     assert preview.error[0].startswith(f"{tmp_path / 'taken' / 'serve-test.epub'}: cannot write")
     assert (tmp_path / "taken").read_text() == "a file where the folder should be"
     assert list((tmp_path / "work").iterdir()) == []
+
+
+def test_the_epub_goes_on_show_before_the_pdf_is_laid_out(tmp_path):
+    manifest = project(tmp_path)
+    quick, full = pack_stages(manifest, jobs=1)
+    seen = []
+
+    def full_after_looking(out):  # what is on show while the PDF is laid out
+        seen.append(preview.snapshot)
+        return full(out)
+
+    preview = Preview([quick, full_after_looking], manifest.parent.resolve(), tmp_path / "work")
+    assert preview.rebuild() and preview.rebuild()
+    first, second = seen
+    assert first.number == 1 and first.files and first.pdf is None  # no PDF built yet
+    assert second.number == 3 and second.pdf_build == 2 and second.pdf.is_file()  # the last PDF stays
+    final = preview.snapshot
+    assert final.number == 4 and final.pdf_build == 4 and final.pdf.read_bytes().startswith(b"%PDF-")
+    # The full build's EPUB carries the print edition's page breaks; the quick one cannot yet.
+    assert b'epub:type="pagebreak"' not in first.files["EPUB/clean.xhtml"]
+    assert b'epub:type="pagebreak"' in final.files["EPUB/clean.xhtml"]
+    # The build on show and the one before it (with the PDF that one showed) stay; build 1 went.
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["build-2", "build-3", "build-4"]
+    assert not preview.state().building
+    assert len(pack_stages(manifest, formats=["epub"])) == len(pack_stages(manifest, formats=["pdf"])) == 1
 
 
 def test_a_waiting_browser_wakes_when_a_build_starts_and_ends(tmp_path):

@@ -110,16 +110,16 @@ def _add_serve(sub) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import pack_builder, serve
+    from .serve import pack_stages, serve
 
     if not args.quiet:  # the terminal says what is built; diagnostics are on the preview's pages
         logging.getLogger("pubbuild.serve").setLevel(logging.INFO)
         if not args.verbose:
             logging.getLogger("pubbuild").setLevel(logging.ERROR)
     options = backends.BuildOptions(allow_network=args.allow_network, extra=vars(args))
-    builder = pack_builder(args.target, options, args.formats, args.jobs, cache=not args.no_cache)
+    stages = pack_stages(args.target, options, args.formats, args.jobs, cache=not args.no_cache)
     try:
-        serve(args.target, args.host, args.port, builder, args.out_dir,
+        serve(args.target, args.host, args.port, stages, args.out_dir,
               on_ready=lambda url: args.quiet or print(f"serving the preview at {url} (Ctrl-C stops)",
                                                        flush=True))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the way a preview ends, not a failure

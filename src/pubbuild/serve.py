@@ -66,6 +66,19 @@ def pack_builder(target: Path | None, options: backends.BuildOptions | None = No
     return build
 
 
+def pack_stages(target: Path | None, options: backends.BuildOptions | None = None,
+                formats: list[str] | None = None, jobs: int | None = None,
+                cache: bool = True) -> list[Builder]:
+    """The builds run on each change: the EPUB alone first when the PDF is asked for too, so
+    that the pages show the change in about a second while the PDF is laid out (a page
+    reloads again once the PDF and the EPUB with its print page numbers are in)."""
+    chosen = formats or backends.names()
+    full = pack_builder(target, options, formats, jobs, cache)
+    if "epub" in chosen and len(chosen) > 1:
+        return [pack_builder(target, options, ["epub"], jobs, cache), full]
+    return [full]
+
+
 # ------------------------------------------------------------------ one build, as served
 
 
@@ -94,7 +107,9 @@ class Snapshot:
     contents: list[tuple[str, str]] = field(default_factory=list)
     """The EPUB's reading order: (member name, title from its navigation document)."""
     pdf: Path | None = None
-    """The PDF of this build."""
+    """The PDF on show: this build's, or while a new one is laid out, the last one built."""
+    pdf_build: int = 0
+    """The number of the build the PDF comes from."""
     groups: list[Group] = field(default_factory=list)
     """Diagnostics per article, then those found while rendering."""
     seconds: float = 0.0
@@ -112,7 +127,7 @@ def snapshot_of(number: int, result, root: Path, seconds: float, folder: Path) -
         with zipfile.ZipFile(epub) as archive:
             snap.files = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
         snap.contents = reading_order(snap.files)
-    snap.pdf = pdf
+    snap.pdf, snap.pdf_build = pdf, number if pdf is not None else 0
     seen: set[int] = set()
     for article in pub.articles:
         source = _relative(article.source, root) if article.source is not None else None
@@ -201,8 +216,10 @@ class Preview:
     """The builds of one ``serve`` session: the one on show, the last error, and a
     condition that wakes the browsers waiting for the next build."""
 
-    def __init__(self, builder: Builder, root: Path, work: Path, copy_to: Path | None = None) -> None:
-        self.builder = builder
+    def __init__(self, builder: Builder | list[Builder], root: Path, work: Path,
+                 copy_to: Path | None = None) -> None:
+        self.stages = list(builder) if isinstance(builder, list | tuple) else [builder]
+        """The builds each change runs, in order (:func:`pack_stages`); each one goes on show."""
         self.root = root
         self.work = work
         """The session's temporary folder; each build writes into a numbered folder in it."""
@@ -241,37 +258,47 @@ class Preview:
             self._changed.notify_all()
 
     def rebuild(self) -> bool:
-        """Build again; on success show the new build, else keep the last good one and
-        remember the error.  True when the build succeeded."""
+        """Run each stage's build, showing each as it succeeds; at the first failure keep
+        the last good build on show and remember the error.  True when all succeeded."""
+        try:
+            return all(self._build(builder) for builder in self.stages)
+        finally:
+            self._bump(building=False)
+
+    def _build(self, builder: Builder) -> bool:
         self._count += 1
         number = self._count
         folder = self.work / f"build-{number}"
         self._bump(building=True)
         start = time.perf_counter()
         try:
-            result = self.builder(folder)
+            result = builder(folder)
             snap = snapshot_of(number, result, self.root, time.perf_counter() - start, folder)
             if self.copy_to is not None:
                 copy_outputs(result.outputs.values(), self.copy_to)
         except PubbuildError as exc:
             logger.error("build %d failed: %s", number, "; ".join(exc.lines()))
             shutil.rmtree(folder, ignore_errors=True)
-            self._bump(building=False, error=exc.lines())
+            self._bump(error=exc.lines())
             return False
         except Exception as exc:  # a bug in a build must not stop the preview of the last good one
             logger.exception("build %d failed with an internal error", number)
             shutil.rmtree(folder, ignore_errors=True)
-            self._bump(building=False, error=[f"internal error: {exc!r} (details in the terminal)"])
+            self._bump(error=[f"internal error: {exc!r} (details in the terminal)"])
             return False
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         previous = self.snapshot
-        self._bump(building=False, error=None, snapshot=snap)
+        if snap.pdf is None and previous is not None:  # an EPUB-only stage: the last PDF stays on show
+            snap.pdf, snap.pdf_build = previous.pdf, previous.pdf_build
+        self._bump(error=None, snapshot=snap)
         logger.info("build %d ready in %.1f s", number, snap.seconds)
         # Keep the build before as well: a request that began on it may still be reading its PDF.
+        keep = {s.folder for s in (snap, previous) if s is not None}
+        keep |= {s.pdf.parent for s in (snap, previous) if s is not None and s.pdf is not None}
         for old in self.work.glob("build-*"):
-            if old not in (folder, previous.folder if previous else None):
+            if old not in keep:
                 shutil.rmtree(old, ignore_errors=True)
         return True
 
@@ -339,7 +366,7 @@ RELOAD_JS = r"""// pubbuild serve: reloads this page when a newer build is in; s
         await sleep(2000);
         continue;
       }
-      if (state.build !== shown && !state.building) { location.reload(); return; }
+      if (state.build !== shown) { location.reload(); return; }
       show(state);
       since = state.generation;
     }
@@ -542,7 +569,10 @@ def index_page(snap: Snapshot | None, state: State) -> str:
         parts += [f'<li><a href="/epub/{quote(name)}">{e(title)}</a></li>' for name, title in snap.contents]
         parts.append("</ol></nav>")
     if snap.pdf is not None:
-        parts.append(f'<h2>PDF</h2><p><a href="/pdf/{quote(snap.pdf.name)}">{e(snap.pdf.name)}</a></p>')
+        older = (f" (from build {snap.pdf_build}; the new one is being laid out)"
+                 if snap.pdf_build != snap.number and state.building else "")
+        parts.append(f'<h2>PDF</h2><p><a href="/pdf/{quote(snap.pdf.name)}">{e(snap.pdf.name)}</a>'
+                     f"{e(older)}</p>")
     return _document(f"{snap.title}: preview", "".join(parts), state)
 
 
@@ -593,7 +623,8 @@ def project_root(target: Path | None) -> Path:
     return path.resolve().parent
 
 
-def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000, builder: Builder | None = None,
+def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000,
+          builder: Builder | list[Builder] | None = None,
           copy_to: Path | None = None, on_ready: Callable[[str], None] | None = None,
           stop: threading.Event | None = None) -> None:
     """Build, serve and rebuild on every change until interrupted (Ctrl-C, SIGTERM) or
@@ -602,7 +633,7 @@ def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000, builde
 
     root = project_root(target)
     if builder is None:
-        builder = pack_builder(target)
+        builder = pack_stages(target)
     if not is_loopback(host):
         logger.warning("serving on %s: anyone who can reach this address can read the preview", host)
     work = Path(tempfile.mkdtemp(prefix="pubbuild-serve-"))
