@@ -351,6 +351,13 @@ def test_loopback_addresses():
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.0.2.7", "example.org", ""))
 
 
+@pytest.mark.parametrize("args", [["--port", "70000"], ["--port", "-1"], ["--port", "http"], ["-j", "0"]])
+def test_bad_serve_options_are_usage_errors(args, capsys):
+    with pytest.raises(SystemExit) as stop:
+        make_parser().parse_args(["serve", *args])
+    assert stop.value.code == 2 and args[0] in capsys.readouterr().err
+
+
 def test_every_serve_argument_has_help():
     parser = make_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices["serve"]
