@@ -231,6 +231,18 @@ def test_rebuilds_when_a_source_changes_and_writes_nothing_into_build(tmp_path, 
         page = request(address, href)[2]
         assert b"southern beacon" in page and b"northern light" not in page
         assert [p.name for p in (tmp_path / "copies").iterdir()] == ["serve-test.epub"]
+        # What a build writes (the article cache in build/, the copies) calls for no build of its
+        # own: two seconds on, nothing has started.
+        time.sleep(2)
+        settled = json.loads(request(address, "/__pubbuild/events")[2])
+        assert settled["generation"] == state["generation"] and not settled["building"]
+        # A style is a change like any other.
+        (manifest.parent / "styles").mkdir(exist_ok=True)
+        (manifest.parent / "styles" / "epub.css").write_text("p { color: #600; }\n")
+        deadline = time.monotonic() + 60
+        while (state["build"] < 3 or state["building"]) and time.monotonic() < deadline:
+            state = json.loads(request(address, f"/__pubbuild/events?since={state['generation']}")[2])
+        assert state["build"] == 3
     finally:
         stop.set()
         thread.join(30)
