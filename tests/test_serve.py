@@ -64,6 +64,22 @@ def test_contents_lead_to_the_epub_pages_and_the_pdf(served):
     assert b"location.reload()" in script
 
 
+def test_the_pdf_page_shows_the_pdf_and_watches_for_a_new_one(served):
+    preview = served[0]
+    _, body = _page(served, "/")
+    view = lhtml.fromstring(body).xpath("//a[starts-with(., 'in a page that reloads')]/@href")
+    assert view == ["/pdf-view"]
+    doc = lhtml.fromstring(_page(served, "/pdf-view")[1])
+    frame = doc.xpath("//iframe/@src")[0]
+    assert frame == f"/pdf/serve-test.pdf?build={preview.snapshot.pdf_build}"
+    headers, data = _page(served, frame)
+    assert headers["Content-Type"] == "application/pdf" and data.startswith(b"%PDF-")
+    script = doc.xpath("//script")[0]
+    assert script.get("data-watch") == "pdf" and script.get("data-build") == str(preview.snapshot.pdf_build)
+    events = json.loads(_page(served, "/__pubbuild/events")[1])
+    assert events["pdf_build"] == preview.snapshot.pdf_build == preview.snapshot.number
+
+
 @pytest.mark.parametrize("path", [
     "/pubbuild.yaml", "/sources/clean.html", "/secret.txt", "/outside.txt",
     "/epub/../secret.txt", "/epub/..%2fsecret.txt", "/epub/%2e%2e/secret.txt",

@@ -202,14 +202,16 @@ class State:
     """Counts every start and end of a build: a waiting browser wakes when it changes."""
     build: int
     """The number of the build on show (0: none yet)."""
+    pdf_build: int
+    """The number of the build whose PDF is on show (0: none)."""
     building: bool
     """A build is running."""
     error: list[str] | None
     """The last build's error lines when it failed (the previous good build stays on show)."""
 
     def as_dict(self) -> dict:
-        return {"generation": self.generation, "build": self.build, "building": self.building,
-                "error": self.error}
+        return {"generation": self.generation, "build": self.build, "pdf_build": self.pdf_build,
+                "building": self.building, "error": self.error}
 
 
 class Preview:
@@ -235,7 +237,8 @@ class Preview:
 
     def state(self) -> State:
         with self._changed:
-            return State(self.generation, self.snapshot.number if self.snapshot else 0,
+            snap = self.snapshot
+            return State(self.generation, snap.number if snap else 0, snap.pdf_build if snap else 0,
                          self.building, self.error)
 
     def wait(self, since: int, timeout: float = WAIT_SECONDS) -> State:
@@ -328,6 +331,8 @@ def copy_outputs(outputs: Iterable[Path], folder: Path) -> None:
 RELOAD_JS = r"""// pubbuild serve: reloads this page when a newer build is in; shows a failed build's error.
 (() => {
   const me = document.currentScript;
+  // A page shows an EPUB build, the PDF page a PDF build: each reloads when its own is newer.
+  const watched = me.dataset.watch === "pdf" ? "pdf_build" : "build";
   const shown = Number(me.dataset.build);
   const NS = "http://www.w3.org/1999/xhtml";
   const box = document.createElementNS(NS, "div");
@@ -366,7 +371,7 @@ RELOAD_JS = r"""// pubbuild serve: reloads this page when a newer build is in; s
         await sleep(2000);
         continue;
       }
-      if (state.build !== shown) { location.reload(); return; }
+      if (state[watched] !== shown) { location.reload(); return; }
       show(state);
       since = state.generation;
     }
@@ -454,6 +459,8 @@ class Handler(BaseHTTPRequestHandler):
         snap = preview.snapshot
         if path == "/":
             return self._page(index_page(snap, preview.state()), head)
+        if path == "/pdf-view":
+            return self._page(pdf_page(snap, preview.state()), head)
         if path == "/diagnostics":
             return self._page(diagnostics_page(snap, preview.state()), head)
         if path == PREFIX + "reload.js":
@@ -531,7 +538,7 @@ _STYLE = ("body{font:16px/1.5 system-ui,sans-serif;max-width:60em;margin:1em aut
           ".error{color:#b00}.warning{color:#850}")
 
 
-def _document(title: str, body: str, state: State) -> str:
+def _document(title: str, body: str, state: State, pdf: bool = False) -> str:
     e = html.escape
     failed = ""
     if state.error:
@@ -539,9 +546,10 @@ def _document(title: str, body: str, state: State) -> str:
                   '</h2><p>' + e("\n".join(state.error)) + "</p><p>"
                   + (f"Still showing build {state.build}." if state.build else "Nothing built yet.")
                   + " Fix the problem and save: the preview builds again.</p></section>")
+    watch = f'data-build="{state.pdf_build}" data-watch="pdf"' if pdf else f'data-build="{state.build}"'
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/><title>{e(title)}</title>'
             f"<style>{_STYLE}</style></head><body><main>{failed}{body}</main>"
-            f'<script src="{PREFIX}reload.js" data-build="{state.build}"></script></body></html>\n')
+            f'<script src="{PREFIX}reload.js" {watch}></script></body></html>\n')
 
 
 def _count(groups: list[Group]) -> str:
@@ -572,8 +580,20 @@ def index_page(snap: Snapshot | None, state: State) -> str:
         older = (f" (from build {snap.pdf_build}; the new one is being laid out)"
                  if snap.pdf_build != snap.number and state.building else "")
         parts.append(f'<h2>PDF</h2><p><a href="/pdf/{quote(snap.pdf.name)}">{e(snap.pdf.name)}</a>'
-                     f"{e(older)}</p>")
+                     f'{e(older)} · <a href="/pdf-view">in a page that reloads with each new PDF</a></p>')
     return _document(f"{snap.title}: preview", "".join(parts), state)
+
+
+def pdf_page(snap: Snapshot | None, state: State) -> str:
+    """The PDF in the browser's viewer, inside a page that reloads when a new PDF is in."""
+    e = html.escape
+    if snap is None or snap.pdf is None:
+        return _document("PDF", '<h1>PDF</h1><p><a href="/">Contents</a> · no PDF built yet.</p>', state, pdf=True)
+    src = f"/pdf/{quote(snap.pdf.name)}?build={snap.pdf_build}"
+    return _document(f"{snap.title}: PDF", (
+        f'<p><a href="/">Contents</a> · PDF of build {snap.pdf_build}</p>'
+        f'<iframe src="{e(src)}" title="{e(snap.title)} (PDF)" style="width:100%;height:85vh;border:0">'
+        f"</iframe>"), state, pdf=True)
 
 
 def diagnostics_page(snap: Snapshot | None, state: State) -> str:
