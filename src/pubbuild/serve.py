@@ -1,9 +1,11 @@
 """``pubbuild serve``: a live preview of the publication in the browser.
 
-Recipe (:func:`serve`): build once into a temporary folder -> serve that build
-over HTTP -> watch the project folder -> on each change build again and swap
-the new build in.  The browser pages (never the built files) carry a small
-script that waits on the server and reloads the page when a newer build is in.
+Recipe (:func:`serve`): serve over HTTP -> watch the project folder -> build
+into a temporary folder, and again on each change, each build swapped in when it
+succeeds (the EPUB alone first when the PDF is wanted too: :func:`pack_stages`).
+The browser pages (never the built files) carry a small script that waits on the
+server and reloads the page when a newer build is in.  :func:`pack_builder` is
+the one call into the build code.
 
 What is served is only the current build, held by a :class:`Snapshot`: the
 EPUB's members looked up by their exact name in the archive (so no URL can
