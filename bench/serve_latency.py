@@ -38,36 +38,36 @@ def main() -> None:
     parser.add_argument("--browser", action="store_true", help="also time the text showing in chromium")
     args = parser.parse_args()
     logging.getLogger("pubbuild").setLevel(logging.ERROR)
-    builds: list[float] = []
-    rebuild = Preview.rebuild
+    stage_seconds: dict[int, list[float]] = {}
+    build = Preview._build
 
-    def timed(self):  # the build's own duration, read from the snapshot it leaves
-        ok = rebuild(self)
+    def timed(self, builder):  # each stage's own duration, read from the snapshot it leaves
+        ok = build(self, builder)
         if ok:
-            builds.append(self.snapshot.seconds)
+            stage_seconds.setdefault(self.stages.index(builder), []).append(self.snapshot.seconds)
         return ok
 
-    Preview.rebuild = timed
+    Preview._build = timed
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "project"
         shutil.copytree(args.manifest.resolve().parent, project,
                         ignore=shutil.ignore_patterns("build", ".git", ".venv", "tests", "src", "bench"))
         manifest = project / args.manifest.name
         from pubbuild.build import load_manifest
-        from pubbuild.serve import pack_builder
+        from pubbuild.serve import pack_stages
 
         source = load_manifest(manifest).articles[0].source
         stop, ready, urls = threading.Event(), threading.Event(), []
-        builder = pack_builder(manifest, formats=args.formats, jobs=args.jobs)
+        stages = pack_stages(manifest, formats=args.formats, jobs=args.jobs)
         server = threading.Thread(target=serve, kwargs={
-            "target": manifest, "port": 0, "builder": builder, "stop": stop,
+            "target": manifest, "port": 0, "builder": stages, "stop": stop,
             "on_ready": lambda url: (urls.append(url), ready.set())})
         server.start()
         try:
             if not ready.wait(600):
                 sys.exit("no first build in 600 s")
             page = _browser_page(urls[0], source) if args.browser else None
-            served, shown = [], []
+            served, shown, done = [], [], []
             for run in range(1, args.runs + 1):
                 state = _events(urls[0])
                 word = f"Benchmarked{run}x"
@@ -76,16 +76,21 @@ def main() -> None:
                 source.write_text(_insert(text, word), encoding="utf-8")
                 start = time.perf_counter()
                 before = state["build"]
-                while state["build"] == before or state["building"]:
+                while state["build"] == before:
                     state = _events(urls[0], state["generation"])
                 served.append(time.perf_counter() - start)
                 if page is not None:
                     page.locator("body").get_by_text(word).wait_for(timeout=120_000)
                     shown.append(time.perf_counter() - start)
-            report("save -> new build on show", served, args.runs)
-            report("build itself (snapshot)", builds[1:], args.runs)
+                while state["building"]:
+                    state = _events(urls[0], state["generation"])
+                done.append(time.perf_counter() - start)
+            report("save -> first new build on show", served, args.runs)
             if shown:
                 report("save -> word visible in chromium", shown, args.runs)
+            report("save -> every stage built (PDF too)", done, args.runs)
+            for n, seconds in sorted(stage_seconds.items()):
+                report(f"stage {n + 1} of {len(stages)} build itself", seconds[1:], args.runs)
         finally:
             stop.set()
             server.join(60)

@@ -18,7 +18,7 @@ from servehelp import project, request, running, start_cli
 
 from pubbuild.cli import make_parser
 from pubbuild.errors import ConfigurationError
-from pubbuild.serve import Preview, PreviewServer, is_loopback, pack_builder, serve
+from pubbuild.serve import Preview, PreviewServer, is_loopback, pack_builder, pack_stages, serve
 
 SECRET = "secret-marker-7f3a"
 
@@ -62,6 +62,22 @@ def test_contents_lead_to_the_epub_pages_and_the_pdf(served):
     assert headers["Content-Type"] == "application/pdf" and data.startswith(b"%PDF-")
     _, script = _page(served, "/__pubbuild/reload.js")
     assert b"location.reload()" in script
+
+
+def test_the_pdf_page_shows_the_pdf_and_watches_for_a_new_one(served):
+    preview = served[0]
+    _, body = _page(served, "/")
+    view = lhtml.fromstring(body).xpath("//a[starts-with(., 'in a page that reloads')]/@href")
+    assert view == ["/pdf-view"]
+    doc = lhtml.fromstring(_page(served, "/pdf-view")[1])
+    frame = doc.xpath("//iframe/@src")[0]
+    assert frame == f"/pdf/serve-test.pdf?build={preview.snapshot.pdf_build}"
+    headers, data = _page(served, frame)
+    assert headers["Content-Type"] == "application/pdf" and data.startswith(b"%PDF-")
+    script = doc.xpath("//script")[0]
+    assert script.get("data-watch") == "pdf" and script.get("data-build") == str(preview.snapshot.pdf_build)
+    events = json.loads(_page(served, "/__pubbuild/events")[1])
+    assert events["pdf_build"] == preview.snapshot.pdf_build == preview.snapshot.number
 
 
 @pytest.mark.parametrize("path", [
@@ -161,6 +177,31 @@ def test_an_out_dir_that_cannot_be_written_is_a_failed_build(tmp_path):
     assert list((tmp_path / "work").iterdir()) == []
 
 
+def test_the_epub_goes_on_show_before_the_pdf_is_laid_out(tmp_path):
+    manifest = project(tmp_path)
+    quick, full = pack_stages(manifest, jobs=1)
+    seen = []
+
+    def full_after_looking(out):  # what is on show while the PDF is laid out
+        seen.append(preview.snapshot)
+        return full(out)
+
+    preview = Preview([quick, full_after_looking], manifest.parent.resolve(), tmp_path / "work")
+    assert preview.rebuild() and preview.rebuild()
+    first, second = seen
+    assert first.number == 1 and first.files and first.pdf is None  # no PDF built yet
+    assert second.number == 3 and second.pdf_build == 2 and second.pdf.is_file()  # the last PDF stays
+    final = preview.snapshot
+    assert final.number == 4 and final.pdf_build == 4 and final.pdf.read_bytes().startswith(b"%PDF-")
+    # The full build's EPUB carries the print edition's page breaks; the quick one cannot yet.
+    assert b'epub:type="pagebreak"' not in first.files["EPUB/clean.xhtml"]
+    assert b'epub:type="pagebreak"' in final.files["EPUB/clean.xhtml"]
+    # The build on show and the one before it (with the PDF that one showed) stay; build 1 went.
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["build-2", "build-3", "build-4"]
+    assert not preview.state().building
+    assert len(pack_stages(manifest, formats=["epub"])) == len(pack_stages(manifest, formats=["pdf"])) == 1
+
+
 def test_a_waiting_browser_wakes_when_a_build_starts_and_ends(tmp_path):
     manifest = project(tmp_path)
     preview = Preview(pack_builder(manifest, formats=["epub"], jobs=1), manifest.parent.resolve(),
@@ -206,6 +247,18 @@ def test_rebuilds_when_a_source_changes_and_writes_nothing_into_build(tmp_path, 
         page = request(address, href)[2]
         assert b"southern beacon" in page and b"northern light" not in page
         assert [p.name for p in (tmp_path / "copies").iterdir()] == ["serve-test.epub"]
+        # What a build writes (the article cache in build/, the copies) calls for no build of its
+        # own: two seconds on, nothing has started.
+        time.sleep(2)
+        settled = json.loads(request(address, "/__pubbuild/events")[2])
+        assert settled["generation"] == state["generation"] and not settled["building"]
+        # A style is a change like any other.
+        (manifest.parent / "styles").mkdir(exist_ok=True)
+        (manifest.parent / "styles" / "epub.css").write_text("p { color: #600; }\n")
+        deadline = time.monotonic() + 60
+        while (state["build"] < 3 or state["building"]) and time.monotonic() < deadline:
+            state = json.loads(request(address, f"/__pubbuild/events?since={state['generation']}")[2])
+        assert state["build"] == 3
     finally:
         stop.set()
         thread.join(30)
@@ -324,6 +377,13 @@ def test_a_missing_manifest_is_refused_before_serving(tmp_path):
 def test_loopback_addresses():
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.0.2.7", "example.org", ""))
+
+
+@pytest.mark.parametrize("args", [["--port", "70000"], ["--port", "-1"], ["--port", "http"], ["-j", "0"]])
+def test_bad_serve_options_are_usage_errors(args, capsys):
+    with pytest.raises(SystemExit) as stop:
+        make_parser().parse_args(["serve", *args])
+    assert stop.value.code == 2 and args[0] in capsys.readouterr().err
 
 
 def test_every_serve_argument_has_help():

@@ -35,13 +35,17 @@ def test_an_edited_source_shows_in_the_open_page_without_a_reload(tmp_path):
 
     manifest = project(tmp_path)
     source = manifest.parent / "sources" / "clean.html"
-    proc, url = start_cli(manifest, tmp_path / "tmp", "--format", "epub")
+    proc, url = start_cli(manifest, tmp_path / "tmp")  # EPUB and PDF: the EPUB goes on show first
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             try:
                 page = browser.new_page()
                 page.goto(url)
+                href = page.get_by_role("link", name="serve-test.pdf").get_attribute("href")
+                pdf = page.request.get(url.rstrip("/") + href)
+                assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+                assert pdf.body().startswith(b"%PDF-")
                 page.get_by_role("link", name="Lighthouse keepers").click()
                 page.wait_for_url("**/clean.xhtml")
                 _text_appears(page, "northern light worked in pairs")

@@ -92,13 +92,15 @@ def _add_serve(sub) -> None:
                    help="manifest (default: pubbuild.yaml) or a single article")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: %(default)s, this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0 picks a free one)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s; 0 picks a free one)")
     p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
                    help="also copy each good build's outputs here, e.g. build (default: none; the "
                         "preview's builds live in a temporary folder removed on exit)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
                    help="preview only this format (repeatable; default: all)")
-    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+    from .cli_pack import _jobs
+
+    p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="processes for normalising and PDF layout (default: the number of cores)")
     p.add_argument("--no-cache", action="store_true",
                    help="normalise every article on every build (by default unchanged articles "
@@ -109,17 +111,23 @@ def _add_serve(sub) -> None:
     p.set_defaults(func=_cmd_serve)
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {value!r}")
+    return int(value)
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import pack_builder, serve
+    from .serve import pack_stages, serve
 
     if not args.quiet:  # the terminal says what is built; diagnostics are on the preview's pages
         logging.getLogger("pubbuild.serve").setLevel(logging.INFO)
         if not args.verbose:
             logging.getLogger("pubbuild").setLevel(logging.ERROR)
     options = backends.BuildOptions(allow_network=args.allow_network, extra=vars(args))
-    builder = pack_builder(args.target, options, args.formats, args.jobs, cache=not args.no_cache)
+    stages = pack_stages(args.target, options, args.formats, args.jobs, cache=not args.no_cache)
     try:
-        serve(args.target, args.host, args.port, builder, args.out_dir,
+        serve(args.target, args.host, args.port, stages, args.out_dir,
               on_ready=lambda url: args.quiet or print(f"serving the preview at {url} (Ctrl-C stops)",
                                                        flush=True))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the way a preview ends, not a failure

@@ -1,9 +1,11 @@
 """``pubbuild serve``: a live preview of the publication in the browser.
 
-Recipe (:func:`serve`): build once into a temporary folder -> serve that build
-over HTTP -> watch the project folder -> on each change build again and swap
-the new build in.  The browser pages (never the built files) carry a small
-script that waits on the server and reloads the page when a newer build is in.
+Recipe (:func:`serve`): serve over HTTP -> watch the project folder -> build
+into a temporary folder, and again on each change, each build swapped in when it
+succeeds (the EPUB alone first when the PDF is wanted too: :func:`pack_stages`).
+The browser pages (never the built files) carry a small script that waits on the
+server and reloads the page when a newer build is in.  :func:`pack_builder` is
+the one call into the build code.
 
 What is served is only the current build, held by a :class:`Snapshot`: the
 EPUB's members looked up by their exact name in the archive (so no URL can
@@ -66,6 +68,19 @@ def pack_builder(target: Path | None, options: backends.BuildOptions | None = No
     return build
 
 
+def pack_stages(target: Path | None, options: backends.BuildOptions | None = None,
+                formats: list[str] | None = None, jobs: int | None = None,
+                cache: bool = True) -> list[Builder]:
+    """The builds run on each change: the EPUB alone first when the PDF is asked for too, so
+    that the pages show the change in about a second while the PDF is laid out (a page
+    reloads again once the PDF and the EPUB with its print page numbers are in)."""
+    chosen = formats or backends.names()
+    full = pack_builder(target, options, formats, jobs, cache)
+    if "epub" in chosen and len(chosen) > 1:
+        return [pack_builder(target, options, ["epub"], jobs, cache), full]
+    return [full]
+
+
 # ------------------------------------------------------------------ one build, as served
 
 
@@ -94,7 +109,9 @@ class Snapshot:
     contents: list[tuple[str, str]] = field(default_factory=list)
     """The EPUB's reading order: (member name, title from its navigation document)."""
     pdf: Path | None = None
-    """The PDF of this build."""
+    """The PDF on show: this build's, or while a new one is laid out, the last one built."""
+    pdf_build: int = 0
+    """The number of the build the PDF comes from."""
     groups: list[Group] = field(default_factory=list)
     """Diagnostics per article, then those found while rendering."""
     seconds: float = 0.0
@@ -112,7 +129,7 @@ def snapshot_of(number: int, result, root: Path, seconds: float, folder: Path) -
         with zipfile.ZipFile(epub) as archive:
             snap.files = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
         snap.contents = reading_order(snap.files)
-    snap.pdf = pdf
+    snap.pdf, snap.pdf_build = pdf, number if pdf is not None else 0
     seen: set[int] = set()
     for article in pub.articles:
         source = _relative(article.source, root) if article.source is not None else None
@@ -187,22 +204,26 @@ class State:
     """Counts every start and end of a build: a waiting browser wakes when it changes."""
     build: int
     """The number of the build on show (0: none yet)."""
+    pdf_build: int
+    """The number of the build whose PDF is on show (0: none)."""
     building: bool
     """A build is running."""
     error: list[str] | None
     """The last build's error lines when it failed (the previous good build stays on show)."""
 
     def as_dict(self) -> dict:
-        return {"generation": self.generation, "build": self.build, "building": self.building,
-                "error": self.error}
+        return {"generation": self.generation, "build": self.build, "pdf_build": self.pdf_build,
+                "building": self.building, "error": self.error}
 
 
 class Preview:
     """The builds of one ``serve`` session: the one on show, the last error, and a
     condition that wakes the browsers waiting for the next build."""
 
-    def __init__(self, builder: Builder, root: Path, work: Path, copy_to: Path | None = None) -> None:
-        self.builder = builder
+    def __init__(self, builder: Builder | list[Builder], root: Path, work: Path,
+                 copy_to: Path | None = None) -> None:
+        self.stages = list(builder) if isinstance(builder, list | tuple) else [builder]
+        """The builds each change runs, in order (:func:`pack_stages`); each one goes on show."""
         self.root = root
         self.work = work
         """The session's temporary folder; each build writes into a numbered folder in it."""
@@ -218,7 +239,8 @@ class Preview:
 
     def state(self) -> State:
         with self._changed:
-            return State(self.generation, self.snapshot.number if self.snapshot else 0,
+            snap = self.snapshot
+            return State(self.generation, snap.number if snap else 0, snap.pdf_build if snap else 0,
                          self.building, self.error)
 
     def wait(self, since: int, timeout: float = WAIT_SECONDS) -> State:
@@ -241,37 +263,47 @@ class Preview:
             self._changed.notify_all()
 
     def rebuild(self) -> bool:
-        """Build again; on success show the new build, else keep the last good one and
-        remember the error.  True when the build succeeded."""
+        """Run each stage's build, showing each as it succeeds; at the first failure keep
+        the last good build on show and remember the error.  True when all succeeded."""
+        try:
+            return all(self._build(builder) for builder in self.stages)
+        finally:
+            self._bump(building=False)
+
+    def _build(self, builder: Builder) -> bool:
         self._count += 1
         number = self._count
         folder = self.work / f"build-{number}"
         self._bump(building=True)
         start = time.perf_counter()
         try:
-            result = self.builder(folder)
+            result = builder(folder)
             snap = snapshot_of(number, result, self.root, time.perf_counter() - start, folder)
             if self.copy_to is not None:
                 copy_outputs(result.outputs.values(), self.copy_to)
         except PubbuildError as exc:
             logger.error("build %d failed: %s", number, "; ".join(exc.lines()))
             shutil.rmtree(folder, ignore_errors=True)
-            self._bump(building=False, error=exc.lines())
+            self._bump(error=exc.lines())
             return False
         except Exception as exc:  # a bug in a build must not stop the preview of the last good one
             logger.exception("build %d failed with an internal error", number)
             shutil.rmtree(folder, ignore_errors=True)
-            self._bump(building=False, error=[f"internal error: {exc!r} (details in the terminal)"])
+            self._bump(error=[f"internal error: {exc!r} (details in the terminal)"])
             return False
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         previous = self.snapshot
-        self._bump(building=False, error=None, snapshot=snap)
+        if snap.pdf is None and previous is not None:  # an EPUB-only stage: the last PDF stays on show
+            snap.pdf, snap.pdf_build = previous.pdf, previous.pdf_build
+        self._bump(error=None, snapshot=snap)
         logger.info("build %d ready in %.1f s", number, snap.seconds)
         # Keep the build before as well: a request that began on it may still be reading its PDF.
+        keep = {s.folder for s in (snap, previous) if s is not None}
+        keep |= {s.pdf.parent for s in (snap, previous) if s is not None and s.pdf is not None}
         for old in self.work.glob("build-*"):
-            if old not in (folder, previous.folder if previous else None):
+            if old not in keep:
                 shutil.rmtree(old, ignore_errors=True)
         return True
 
@@ -301,6 +333,8 @@ def copy_outputs(outputs: Iterable[Path], folder: Path) -> None:
 RELOAD_JS = r"""// pubbuild serve: reloads this page when a newer build is in; shows a failed build's error.
 (() => {
   const me = document.currentScript;
+  // A page shows an EPUB build, the PDF page a PDF build: each reloads when its own is newer.
+  const watched = me.dataset.watch === "pdf" ? "pdf_build" : "build";
   const shown = Number(me.dataset.build);
   const NS = "http://www.w3.org/1999/xhtml";
   const box = document.createElementNS(NS, "div");
@@ -339,7 +373,7 @@ RELOAD_JS = r"""// pubbuild serve: reloads this page when a newer build is in; s
         await sleep(2000);
         continue;
       }
-      if (state.build !== shown && !state.building) { location.reload(); return; }
+      if (state[watched] !== shown) { location.reload(); return; }
       show(state);
       since = state.generation;
     }
@@ -427,6 +461,8 @@ class Handler(BaseHTTPRequestHandler):
         snap = preview.snapshot
         if path == "/":
             return self._page(index_page(snap, preview.state()), head)
+        if path == "/pdf-view":
+            return self._page(pdf_page(snap, preview.state()), head)
         if path == "/diagnostics":
             return self._page(diagnostics_page(snap, preview.state()), head)
         if path == PREFIX + "reload.js":
@@ -504,7 +540,7 @@ _STYLE = ("body{font:16px/1.5 system-ui,sans-serif;max-width:60em;margin:1em aut
           ".error{color:#b00}.warning{color:#850}")
 
 
-def _document(title: str, body: str, state: State) -> str:
+def _document(title: str, body: str, state: State, pdf: bool = False) -> str:
     e = html.escape
     failed = ""
     if state.error:
@@ -512,9 +548,10 @@ def _document(title: str, body: str, state: State) -> str:
                   '</h2><p>' + e("\n".join(state.error)) + "</p><p>"
                   + (f"Still showing build {state.build}." if state.build else "Nothing built yet.")
                   + " Fix the problem and save: the preview builds again.</p></section>")
+    watch = f'data-build="{state.pdf_build}" data-watch="pdf"' if pdf else f'data-build="{state.build}"'
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/><title>{e(title)}</title>'
             f"<style>{_STYLE}</style></head><body><main>{failed}{body}</main>"
-            f'<script src="{PREFIX}reload.js" data-build="{state.build}"></script></body></html>\n')
+            f'<script src="{PREFIX}reload.js" {watch}></script></body></html>\n')
 
 
 def _count(groups: list[Group]) -> str:
@@ -542,8 +579,23 @@ def index_page(snap: Snapshot | None, state: State) -> str:
         parts += [f'<li><a href="/epub/{quote(name)}">{e(title)}</a></li>' for name, title in snap.contents]
         parts.append("</ol></nav>")
     if snap.pdf is not None:
-        parts.append(f'<h2>PDF</h2><p><a href="/pdf/{quote(snap.pdf.name)}">{e(snap.pdf.name)}</a></p>')
+        older = (f" (from build {snap.pdf_build}; the new one is being laid out)"
+                 if snap.pdf_build != snap.number and state.building else "")
+        parts.append(f'<h2>PDF</h2><p><a href="/pdf/{quote(snap.pdf.name)}">{e(snap.pdf.name)}</a>'
+                     f'{e(older)} · <a href="/pdf-view">in a page that reloads with each new PDF</a></p>')
     return _document(f"{snap.title}: preview", "".join(parts), state)
+
+
+def pdf_page(snap: Snapshot | None, state: State) -> str:
+    """The PDF in the browser's viewer, inside a page that reloads when a new PDF is in."""
+    e = html.escape
+    if snap is None or snap.pdf is None:
+        return _document("PDF", '<h1>PDF</h1><p><a href="/">Contents</a> · no PDF built yet.</p>', state, pdf=True)
+    src = f"/pdf/{quote(snap.pdf.name)}?build={snap.pdf_build}"
+    return _document(f"{snap.title}: PDF", (
+        f'<p><a href="/">Contents</a> · PDF of build {snap.pdf_build}</p>'
+        f'<iframe src="{e(src)}" title="{e(snap.title)} (PDF)" style="width:100%;height:85vh;border:0">'
+        f"</iframe>"), state, pdf=True)
 
 
 def diagnostics_page(snap: Snapshot | None, state: State) -> str:
@@ -593,7 +645,8 @@ def project_root(target: Path | None) -> Path:
     return path.resolve().parent
 
 
-def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000, builder: Builder | None = None,
+def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000,
+          builder: Builder | list[Builder] | None = None,
           copy_to: Path | None = None, on_ready: Callable[[str], None] | None = None,
           stop: threading.Event | None = None) -> None:
     """Build, serve and rebuild on every change until interrupted (Ctrl-C, SIGTERM) or
@@ -602,7 +655,7 @@ def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000, builde
 
     root = project_root(target)
     if builder is None:
-        builder = pack_builder(target)
+        builder = pack_stages(target)
     if not is_loopback(host):
         logger.warning("serving on %s: anyone who can reach this address can read the preview", host)
     work = Path(tempfile.mkdtemp(prefix="pubbuild-serve-"))
