@@ -47,7 +47,6 @@ CODES: dict[str, tuple[Level, str]] = {
     "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
     "L004": ("warning", "article text longer than the limit; the rest left out"),
     "S012": ("warning", "article extraction doubtful; the whole page was read without its furniture"),
-    "S016": ("warning", "article extraction doubtful; a vote between extractors changed the article"),
 }
 
 

@@ -54,7 +54,7 @@ from ..model import (
     Table,
     Text,
 )
-from . import cleanup, extract, metadata, spacing, vote, wrappers
+from . import cleanup, extract, metadata, spacing, wrappers
 from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
 from .sanitize import DROP, URL_SCHEMES, sanitize
@@ -961,12 +961,6 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
         if whole_page:
             ctx.diag("S012", "the article found held little of the page's text; the whole page was read "
                              "without its furniture")
-        if vote.doubtful(page_body if page_body is not None else doc, container, whole_page):
-            voted = vote.elect(doc, meta.title, container, text, ctx.base_url)
-            if voted is not None:
-                container = voted
-                ctx.diag("S016", "the article found held little of the page's text; readability-lxml and "
-                                 "trafilatura voted on the page's blocks, and the vote changed the article")
         if byline and not meta.authors:
             meta.authors = metadata.split_authors(byline)
     else:
