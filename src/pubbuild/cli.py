@@ -51,7 +51,9 @@ def _setup_logging(verbose: int, quiet: bool) -> Findings:
     root = logging.getLogger("pubbuild")
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    from .progress import BarSafeHandler
+
+    handler = BarSafeHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     findings = Findings()
     handler.addFilter(findings)

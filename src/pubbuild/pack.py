@@ -380,18 +380,21 @@ def render_all(pub: Publication, formats: list[str] | None, options: backends.Bu
     first, their page map handed on to the others.  Backend diagnostics go to ``diags``."""
     outputs: dict[str, Path] = {}
     names = ordered_backends(formats)
-    bar = progress("render", len(names))
     for name in names:
         cls = backends.get(name)
         backend = cls(options)
+        backend.progress = progress
         path = where(cls)
+        # A backend that reports no stages of its own gets one bar of one step: "render" with a
+        # step per format sat at 0/2 through the whole PDF layout.
+        bar = NULL_PROGRESS("", 0) if cls.reports_progress else progress(f"write {name}", 1)
         outputs[name] = write_atomically(backend, pub, path)
+        bar.advance()
+        bar.close()
         if record:
             record_output(path, backend.diagnostics, getattr(backend, "page_map", None))
         diags.extend(backend.diagnostics)
         page_map = getattr(backend, "page_map", None)
         if page_map:
             pub.page_map = page_map
-        bar.advance()
-    bar.close()
     return outputs

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Publication
+from ..progress import NULL_PROGRESS, Progress
 
 
 @dataclass(slots=True)
@@ -32,6 +33,11 @@ class Backend:
     suffix: str = ""
     #: One line for ``--help``.
     description: str = ""
+    #: Where :meth:`write` reports its progress (set by the builder; reports nothing by
+    #: default).  A backend that opens its own stages on it says so with
+    #: :attr:`reports_progress`; for the others the builder shows one step per output.
+    progress: Progress = staticmethod(NULL_PROGRESS)
+    reports_progress: bool = False
 
     def __init__(self, options: BuildOptions | None = None) -> None:
         self.options = options or BuildOptions()

@@ -64,6 +64,8 @@ class PdfBackend(Backend):
     paginated = True
     #: Where each page begins (:func:`pubbuild.pagemap.page_breaks`), set by :meth:`write`.
     page_map: list | None = None
+    #: Opens "lay out PDF": a step per part laid out in parallel (one step for one layout).
+    reports_progress = True
 
     @classmethod
     def add_arguments(cls, parser) -> None:
@@ -167,7 +169,12 @@ class PdfBackend(Backend):
         with collector.paused():
             if jobs > 1 and parallel.write(self, pub, target, html, identifier, archival, jobs):
                 return
-            self._lay_out(pub, target, html, identifier, archival, sources)
+            bar = self.progress("lay out PDF", 1)
+            try:
+                self._lay_out(pub, target, html, identifier, archival, sources)
+                bar.advance()
+            finally:
+                bar.close()
 
     def _lay_out(self, pub: Publication, target: Path, html: str, identifier: str,
                  archival: bool, sources: list) -> None:
