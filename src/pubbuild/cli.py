@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 
 from . import backends
-from .errors import PubbuildError
+from .errors import EXIT_STATUS, PubbuildError
 
 logger = logging.getLogger("pubbuild")
 
@@ -93,8 +93,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pubbuild",
         description="Turn article HTML into accessible publications: EPUB 3 and tagged PDF.",
-        epilog="Exit status: 0 success, 1 build failure or check failed, 2 bad input, 70 "
-               "internal error; `pubbuild explain CODE` explains a diagnostic code.")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit status:\n" + "".join(
+            textwrap.fill(f"{code:<5}{meaning.replace('`', '')}", 78, initial_indent="  ",
+                          subsequent_indent=" " * 7) + "\n" for code, meaning in EXIT_STATUS.items())
+               + "\n`pubbuild explain CODE` explains a diagnostic code.")
     parser.add_argument("--version", action=_Version)
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

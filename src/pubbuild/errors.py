@@ -52,8 +52,8 @@ class OutputError(PubbuildError):
 EXIT_STATUS: dict[int, str] = {
     0: "success (with `--strict`: and no warnings)",
     1: "a build failed; `check` found an error; with `--strict`, any warning",
-    2: "bad input: the manifest, a source, the command line, or an output place that cannot be "
-       "written; nothing was written",
+    2: "bad input (manifest, source, command line, or an output place that cannot be written); "
+       "nothing written",
     70: "internal error (a bug): the traceback is saved to a file whose name is printed",
     130: "interrupted (Ctrl-C, SIGINT), after removing temporary files",
     143: "terminated (SIGTERM), after removing temporary files",
