@@ -8,6 +8,7 @@ import io
 import logging
 import sys
 
+import pikepdf
 import pytest
 from packutil import copy_root
 
@@ -27,6 +28,14 @@ def _last_frame(text: str, stage: str) -> str:
     frames = [f for line in text.split("\n") for f in line.split("\r") if f.startswith(stage)]
     assert frames, text
     return frames[-1]
+
+
+def test_a_stage_of_unknown_length_counts():
+    tty = Tty()
+    bar = for_terminal(tty, columns=30)("lay out PDF (pages)", 0)
+    bar.advance(3)
+    bar.close()
+    assert _last_frame(tty.getvalue(), "lay out PDF (pages)").startswith("lay out PDF (pages): 3 ")
 
 
 @pytest.mark.parametrize("columns", [100, 36, 24])
@@ -99,14 +108,18 @@ def test_build_reports_per_article_and_per_part(tmp_path, jobs):
     stages = {name: (total, done, closed) for name, total, done, closed in progress.stages}
     assert stages["normalise"] == (3, 3, True)  # one step per article
     assert stages["write epub"] == (1, 1, True)
-    total, done, closed = stages["lay out PDF"]
-    assert done == total and closed
     if jobs == 1:
-        assert total == 1  # one layout of the whole document
+        # one layout of the whole document: a step per page WeasyPrint lays out, counted (the
+        # number is not known beforehand) once even when it paginates again
+        total, done, closed = stages["lay out PDF (pages)"]
+        with pikepdf.open(tmp_path / "test-pack" / "build" / "test-pack.pdf") as pdf:
+            assert total == 0 and done == len(pdf.pages) > 1 and closed
     else:
         # the contents, each body part, then drawn and merged: never a single step for the PDF
-        assert total >= 4, progress.stages
+        total, done, closed = stages["lay out PDF"]
+        assert done == total >= 4 and closed, progress.stages
     assert "render" not in stages
+    assert logging.getLogger("weasyprint.progress").handlers == []  # the page counter is gone
 
 
 def test_the_cli_draws_bars_on_a_terminal_and_nothing_on_a_pipe(tmp_path, monkeypatch, capsys):

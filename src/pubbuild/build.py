@@ -18,6 +18,7 @@ from . import backends, partfiles
 from .errors import ConfigurationError, OutputError
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
 from .model import Article, Creator, Publication
+from .progress import NULL_PROGRESS, Progress
 from .reader import READERS, read_file
 
 logger = logging.getLogger(__name__)
@@ -189,11 +190,13 @@ def write_atomically(backend: backends.Backend, pub: Publication, target: Path) 
 
 
 def build(fmt: str, target: Path | None = None, output: Path | None = None,
-          options: backends.BuildOptions | None = None) -> tuple[Path, Publication, list]:
+          options: backends.BuildOptions | None = None,
+          progress: Progress = NULL_PROGRESS) -> tuple[Path, Publication, list]:
     """Build one format; return the output path, the publication and the diagnostics."""
     backend_cls = backends.get(fmt)
     manifest, pub = _load(target)
     backend = backend_cls(options)
+    backend.progress = progress
     path = output_path(pub, backend_cls, output)
     refuse_replacing_inputs([path], input_files(pub, manifest.path))
     path = write_atomically(backend, pub, path)

@@ -160,6 +160,7 @@ def make_parser() -> argparse.ArgumentParser:
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import build
     from .errors import ConfigurationError
+    from .progress import for_terminal
     from .stdio import STDIN, refuse_from_with_file, save_stdin
 
     target = args.target
@@ -173,7 +174,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if target == STDIN:
             target = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
         output = Path(tmp) / f"stdout{backends.get(args.backend).suffix}" if to_stdout else args.output
-        path, pub, diags = build(args.backend, target, output, options)
+        path, pub, diags = build(args.backend, target, output, options,
+                                 for_terminal(sys.stderr, quiet=args.quiet))
         if to_stdout:
             sys.stdout.buffer.write(path.read_bytes())
             sys.stdout.buffer.flush()

@@ -23,7 +23,7 @@ class Bar(Protocol):
     def close(self) -> None: ...
 
 
-#: stage name, number of steps -> a :class:`Bar`.
+#: stage name, number of steps (0: not known beforehand) -> a :class:`Bar`.
 Progress = Callable[[str, int], Bar]
 
 
@@ -45,6 +45,8 @@ def NULL_PROGRESS(stage: str, total: int) -> Bar:
 COMPACT_BELOW = 60
 _WIDE = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]"
 _COMPACT = "{desc} {bar} {n_fmt}/{total_fmt}"
+#: A stage whose number of steps is not known beforehand (total 0) counts them.
+_COUNT = "{desc}: {n_fmt} [{elapsed}]"
 
 
 def for_terminal(stream: TextIO, quiet: bool = False, columns: int | None = None) -> Progress:
@@ -58,8 +60,9 @@ def for_terminal(stream: TextIO, quiet: bool = False, columns: int | None = None
     def bar(stage: str, total: int) -> Bar:
         width = columns or shutil.get_terminal_size(fallback=(80, 24)).columns
         compact = width < COMPACT_BELOW
-        t = tqdm(total=total, desc=stage[:max(8, width // 3)] if compact else stage, file=stream,
-                 leave=True, ncols=width, bar_format=_COMPACT if compact else _WIDE)
+        fmt = (_COUNT if not total else _COMPACT if compact else _WIDE)
+        t = tqdm(total=total or None, desc=stage[:max(8, width // 3)] if compact and total else stage,
+                 file=stream, leave=True, ncols=width, bar_format=fmt)
         t.advance = t.update  # type: ignore[attr-defined]
         return t  # type: ignore[return-value]
 
@@ -81,3 +84,22 @@ class BarSafeHandler(logging.StreamHandler):
             self.flush()
         except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
             self.handleError(record)
+
+
+class StepLog(logging.Handler):
+    """Advances ``bar`` to the highest step number logged in records whose message starts with
+    ``prefix`` (the number is the record's first argument): WeasyPrint advertises each page it
+    lays out on its ``weasyprint.progress`` logger, and lays the pages out again when page
+    counters change, so a page already counted is not counted twice."""
+
+    def __init__(self, bar: Bar, prefix: str) -> None:
+        super().__init__(logging.INFO)
+        self.bar, self.prefix, self.highest = bar, prefix, 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not str(record.msg).startswith(self.prefix) or not record.args:
+            return
+        step = record.args[0] if isinstance(record.args, tuple) else None
+        if isinstance(step, int) and step > self.highest:
+            self.bar.advance(step - self.highest)
+            self.highest = step

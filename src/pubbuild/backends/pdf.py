@@ -11,6 +11,7 @@ whose bytes depend on the inputs only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import logging
 import time
@@ -50,6 +51,28 @@ def _jobs(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return n
+
+
+@contextlib.contextmanager
+def _pages_reported(bar):
+    """Advance ``bar`` per page while WeasyPrint lays one document out: it logs each page
+    ("Step 5 - Creating layout - Page N") at info level on ``weasyprint.progress``, which is
+    raised to that level for the while and kept from reaching other handlers."""
+    from ..progress import StepLog
+
+    log = logging.getLogger("weasyprint.progress")
+    handler = StepLog(bar, "Step 5 - Creating layout - Page")
+    saved = log.level, log.propagate
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
+        bar.close()
 
 
 @register
@@ -169,12 +192,8 @@ class PdfBackend(Backend):
         with collector.paused():
             if jobs > 1 and parallel.write(self, pub, target, html, identifier, archival, jobs):
                 return
-            bar = self.progress("lay out PDF", 1)
-            try:
+            with _pages_reported(self.progress("lay out PDF (pages)", 0)):
                 self._lay_out(pub, target, html, identifier, archival, sources)
-                bar.advance()
-            finally:
-                bar.close()
 
     def _lay_out(self, pub: Publication, target: Path, html: str, identifier: str,
                  archival: bool, sources: list) -> None:
