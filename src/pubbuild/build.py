@@ -19,6 +19,7 @@ from .errors import ConfigurationError
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
 from .model import Article, Creator, Publication
 from .pipeline import output_path
+from .progress import NULL_PROGRESS, Progress
 from .reader import READERS, read_file
 
 logger = logging.getLogger(__name__)
@@ -156,12 +157,14 @@ def refuse_replacing_inputs(outputs: list[Path], inputs: list[Path]) -> None:
 
 
 def build(fmt: str, target: Path | None = None, output: Path | None = None,
-          options: backends.BuildOptions | None = None) -> tuple[Path, Publication, list]:
+          options: backends.BuildOptions | None = None,
+          progress: Progress = NULL_PROGRESS) -> tuple[Path, Publication, list]:
     """Build one format; return the output path, the publication and the diagnostics."""
     backend_cls = backends.get(fmt)
     manifest, pub = _load(target)
     path = output_path(pub, backend_cls, output)
     refuse_replacing_inputs([path], input_files(pub, manifest.path))
     diags = [d for a in pub.articles for d in a.diagnostics]
-    pipeline.render(pub, [fmt], options, lambda cls: path, diags=diags, record=False)
+    pipeline.render(pub, [fmt], options, lambda cls: path, diags=diags, record=False,
+                    progress=progress)
     return path, pub, diags

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import backends, pipeline
 from .build import input_files
-from .diagnostics import Finding
+from .diagnostics import Finding, group
 from .pipeline import output_path
 from .progress import NULL_PROGRESS, Progress
 from .resources import styles_dir
@@ -40,7 +40,9 @@ class OutputCheck:
     ran: bool = True
     """False when the validator could not run here (e.g. no Java); see ``findings``."""
     findings: list[Finding] = field(default_factory=list)
-    """What it found."""
+    """What the validator found."""
+    diagnostics: list[Finding] = field(default_factory=list)
+    """What pubbuild itself found while rendering this output (e.g. ``A002``, ``A003``)."""
 
 
 @dataclass(slots=True)
@@ -54,7 +56,7 @@ class CheckReport:
 
     def findings(self) -> list[Finding]:
         return [f for fs in self.articles.values() for f in fs] + [
-            f for o in self.outputs for f in o.findings]
+            f for o in self.outputs for f in o.diagnostics + o.findings]
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0}
@@ -70,23 +72,37 @@ class CheckReport:
         return {"articles": {k: [f.as_dict() for f in v] for k, v in self.articles.items()},
                 "outputs": [{"format": o.format, "path": o.path, "rebuilt": o.rebuilt,
                              "validator": o.validator, "ran": o.ran,
-                             "findings": [f.as_dict() for f in o.findings]} for o in self.outputs],
+                             "findings": [f.as_dict() for f in o.findings],
+                             "diagnostics": [f.as_dict() for f in o.diagnostics]}
+                            for o in self.outputs],
                 "counts": self.counts()}
 
-    def lines(self) -> list[str]:
+    def lines(self, every: bool = False) -> list[str]:
+        """The text report: findings grouped by code and file (``every``: each one)."""
+        def listed(findings: list[Finding]) -> list[str]:
+            items = [f.item() for f in findings]
+            lines = [f"{w}: {lv}: {c} {m}" for w, lv, c, m in dict.fromkeys(items)] if every else group(items)
+            return [f"  {line}" for line in lines]
+
         out = []
         for source, findings in self.articles.items():
-            out.append(f"{source}: {len(findings)} finding{'s' * (len(findings) != 1)}")
-            out.extend(f"  {f}" for f in findings)
+            out.append(f"{source}: {_count(findings)}")
+            out.extend(listed(findings))
         for o in self.outputs:
             state = "rebuilt" if o.rebuilt else "up to date"
-            verdict = ("not run" if not o.ran else
-                       "clean" if not o.findings else f"{len(o.findings)} finding{'s' * (len(o.findings) != 1)}")
+            if o.diagnostics:
+                out.append(f"{o.path} ({state}): pubbuild: {_count(o.diagnostics)}")
+                out.extend(listed(o.diagnostics))
+            verdict = "not run" if not o.ran else "clean" if not o.findings else _count(o.findings)
             out.append(f"{o.path} ({state}): {o.validator}: {verdict}")
-            out.extend(f"  {f}" for f in o.findings)
+            out.extend(listed(o.findings))
         c = self.counts()
         out.append(f"{c['error']} errors, {c['warning']} warnings, {c['info']} notes")
         return out
+
+
+def _count(findings: list[Finding]) -> str:
+    return f"{len(findings)} finding{'s' * (len(findings) != 1)}"
 
 
 # ------------------------------------------------------------------ freshness
@@ -141,7 +157,7 @@ def check(target: Path | None = None, jobs: int | None = None,
                  for d in done.diagnostics]
         ran, findings = cls.validate(done.path)
         report.outputs.append(OutputCheck(done.name, str(done.path), done.rebuilt, cls.validator, ran,
-                                          extra + findings))
+                                          findings, extra))
 
     # Paginated backends first: the EPUB marks their page breaks.
     pipeline.render(pub, None, backends.BuildOptions(), lambda cls: output_path(pub, cls, None),

