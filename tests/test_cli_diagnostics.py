@@ -8,7 +8,8 @@ import json
 import pytest
 from packutil import copy_root
 
-from pubbuild.check import VALIDATORS, Finding
+from pubbuild.backends.epub.backend import EpubBackend
+from pubbuild.diagnostics import Finding
 from pubbuild.cli import main
 from pubbuild.diagnostics import group
 
@@ -63,7 +64,8 @@ def test_check_attributes_findings_to_their_tool(tmp_path, capsys):
 
 
 def test_pdf_checks_are_named_as_such(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(VALIDATORS, "epub", ("EPUBCheck (left out by this test)", lambda path: (False, [])))
+    monkeypatch.setattr(EpubBackend, "validator", "EPUBCheck (left out by this test)")
+    monkeypatch.setattr(EpubBackend, "validate", classmethod(lambda cls, path: (False, [])))
     manifest = copy_root("diag-pack", tmp_path)
     assert main(["-q", "check", str(manifest), "--json"]) == 0
     pdf = next(o for o in json.loads(capsys.readouterr().out)["outputs"] if o["format"] == "pdf")

@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT, ROOTS
 
 from pubbuild.errors import ConfigurationError
-from pubbuild.manifest import ARTICLE_SCHEMA, PUBLICATION_SCHEMA, json_schema, load
+from pubbuild.manifest import ARTICLE_SCHEMA, PUBLICATION_SCHEMA, json_schema, load, publication_schema
 
 
 class _LanguageServerLoader(yaml.SafeLoader):
@@ -40,7 +40,7 @@ def test_sample_manifests_validate(manifest):
 
 def test_every_key_is_described():
     schema = json_schema()
-    assert set(schema["properties"]) == set(PUBLICATION_SCHEMA)
+    assert set(schema["properties"]) == set(publication_schema()) == set(PUBLICATION_SCHEMA) | {"pdf"}
     article = schema["properties"]["articles"]["items"]["anyOf"][1]
     assert set(article["properties"]) == set(ARTICLE_SCHEMA)
     assert all(p.get("description") for p in schema["properties"].values())

@@ -29,6 +29,7 @@ class Findings(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self.found: dict[tuple, None] = {}
+        self.handler: logging.Handler | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
         diag = getattr(record, "diagnostic", None)
@@ -58,6 +59,7 @@ def _setup_logging(verbose: int, quiet: bool) -> Findings:
     findings = Findings()
     handler.addFilter(findings)
     root.addHandler(handler)
+    findings.handler = handler  # removed when the command ends (main may run again in-process)
     root.setLevel(level)
     root.propagate = False
     # WeasyPrint and fontTools are chatty; their warnings matter only with -v.
@@ -169,7 +171,7 @@ def _add_serve(sub) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: %(default)s, this machine only)")
     p.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s; 0 picks a free one)")
-    p.add_argument("-o", "--out-dir", type=Path, metavar="DIR",
+    p.add_argument("--out-dir", type=Path, metavar="DIR",
                    help="also copy each good build's outputs here, e.g. build (default: none; the "
                         "preview's builds live in a temporary folder removed on exit)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
@@ -236,17 +238,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
             sys.stdout.buffer.flush()
     if not args.quiet and not to_stdout:
         print(f"wrote {path} ({len(pub.articles)} article{'s' * (len(pub.articles) != 1)})")
+    from .cli_pack import strict_status
+
     return strict_status(args, diags)
-
-
-def strict_status(args: argparse.Namespace, diags: list) -> int:
-    """0, or 1 with ``--strict`` when any diagnostic is a warning or an error."""
-    failing = [d for d in diags if d.level in ("warning", "error")]
-    if getattr(args, "strict", False) and failing:
-        print(f"pubbuild: --strict: {len(failing)} warning{'s' * (len(failing) != 1)} or "
-              "errors; failing", file=sys.stderr)
-        return 1
-    return 0
 
 
 def _cmd_normalize(args: argparse.Namespace) -> int:
@@ -373,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        logging.getLogger("pubbuild").removeHandler(findings.handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -131,8 +131,6 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"({len(result.stats.hits)} unchanged, from the cache)")
         for path in result.outputs.values():
             print(f"wrote {path}")
-    from .cli import strict_status
-
     return strict_status(args, result.diagnostics)
 
 
@@ -170,4 +168,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         for path in written:
             print(f"created {path}")
         print(f"now run: pubbuild build {args.directory / 'pubbuild.yaml'}")
+    return 0
+
+
+def strict_status(args: argparse.Namespace, diags: list) -> int:
+    """0, or 1 with ``--strict`` when any diagnostic is a warning or an error."""
+    failing = [d for d in diags if d.level in ("warning", "error")]
+    if getattr(args, "strict", False) and failing:
+        print(f"pubbuild: --strict: {len(failing)} warning{'s' * (len(failing) != 1)} or "
+              "errors; failing", file=sys.stderr)
+        return 1
     return 0

@@ -74,7 +74,12 @@ class BarSafeHandler(logging.StreamHandler):
     logged while a bar is drawn prints above the bar instead of breaking into it."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not self.stream.isatty():
+        try:
+            tty = self.stream.isatty()
+        except ValueError:  # a closed stream: logging's contract is to report, never raise
+            self.handleError(record)
+            return
+        if not tty:
             super().emit(record)
             return
         try:

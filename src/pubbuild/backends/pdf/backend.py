@@ -60,7 +60,7 @@ def _pages_reported(bar):
     """Advance ``bar`` per page while WeasyPrint lays one document out: it logs each page
     ("Step 5 - Creating layout - Page N") at info level on ``weasyprint.progress``, which is
     raised to that level for the while and kept from reaching other handlers."""
-    from ..progress import StepLog
+    from ...progress import StepLog
 
     log = logging.getLogger("weasyprint.progress")
     handler = StepLog(bar, "Step 5 - Creating layout - Page")
