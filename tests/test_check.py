@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -26,10 +29,29 @@ def _json(capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_clean_pack_passes_even_strict(tmp_path, capsys):
-    manifest = copy_root("test-pack", tmp_path)
-    assert main(["-q", "check", str(manifest), "--strict", "--format", "json"]) == 0
-    report = _json(capsys)
+@pytest.fixture(scope="session")
+def checked_pack(tmp_path_factory) -> tuple[Path, dict]:
+    """tests/roots/test-pack after one ``pubbuild check --strict --format json`` (EPUBCheck
+    included): its manifest and the report.  Checked once per session; a test that changes
+    the project works on a copy (:func:`_copy_checked`)."""
+    manifest = copy_root("test-pack", tmp_path_factory.mktemp("checked"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["-q", "check", str(manifest), "--strict", "--format", "json"])
+    assert status == 0, out.getvalue()
+    return manifest, json.loads(out.getvalue())
+
+
+def _copy_checked(checked_pack, tmp_path: Path) -> Path:
+    """A copy of the checked project, its outputs included; ``copytree`` keeps the files'
+    times, so the outputs are as up to date in the copy as in the original."""
+    source = checked_pack[0].parent
+    shutil.copytree(source, tmp_path / source.name)
+    return tmp_path / source.name / "pubbuild.yaml"
+
+
+def test_clean_pack_passes_even_strict(checked_pack):
+    report = checked_pack[1]
     assert report["ok"] is True and report["strict"] is True
     # the .md and .txt sources declare no language: the normaliser detects it (A005, info)
     assert report["counts"] == {"error": 0, "warning": 0, "info": 2}
@@ -42,10 +64,12 @@ def test_clean_pack_passes_even_strict(tmp_path, capsys):
     assert all(o["rebuilt"] for o in report["outputs"])
 
 
-def test_second_check_builds_nothing(tmp_path, no_epubcheck):
-    manifest = copy_root("test-pack", tmp_path)
+def test_second_check_builds_nothing(checked_pack, tmp_path, no_epubcheck):
+    # the first check (the fixture's) rebuilt every output
+    assert all(o["rebuilt"] for o in checked_pack[1]["outputs"])
+    manifest = _copy_checked(checked_pack, tmp_path)
     first = check(manifest)
-    assert all(o.rebuilt for o in first.outputs)
+    assert not any(o.rebuilt for o in first.outputs)
     stamps = {o.format: (manifest.parent / "build").joinpath(o.path).stat().st_mtime_ns for o in first.outputs}
     second = check(manifest)
     assert not any(o.rebuilt for o in second.outputs)
@@ -136,15 +160,15 @@ def test_pdf_structure_checks_find_an_untagged_pdf(tmp_path):
     assert [f.code for f in pdf_structure(broken)[1]] == ["P000"]
 
 
-def test_pdf_structure_checks_find_a_figure_without_alt(tmp_path, no_epubcheck):
-    manifest = copy_root("test-pack", tmp_path)
-    report = check(manifest)
-    pdf = next(o.path for o in report.outputs if o.format == "pdf")
+def test_pdf_structure_checks_find_a_figure_without_alt(checked_pack, tmp_path):
+    built = checked_pack[0].parent / "build"
+    pdf = tmp_path / "pack.pdf"
+    shutil.copy(built / next(o["path"] for o in checked_pack[1]["outputs"] if o["format"] == "pdf"), pdf)
     with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
         figures = [el for el in _struct_elements(doc) if el.get("/S") == pikepdf.Name.Figure]
         del figures[0]["/Alt"]  # one figure (of the cover and the article's) loses its text
         doc.save(pdf)
-    findings = pdf_structure(__import__("pathlib").Path(pdf))[1]
+    findings = pdf_structure(pdf)[1]
     assert [f.code for f in findings] == ["P005"]
     assert f"1 of {len(figures)} figures" in findings[0].message and len(figures) >= 2
 

@@ -73,16 +73,15 @@ def counted(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory) -> dict[str, Book]:
-    """The sample and tests/roots/test-pack, built with `pubbuild epub`, EPUBCheck-clean."""
+def packs(sample_build, tmp_path_factory) -> dict[str, Book]:
+    """The sample and tests/roots/test-pack, built with `pubbuild epub`, EPUBCheck-clean
+    (the sample is the session's ``sample_build``, made with that very command)."""
     out = tmp_path_factory.mktemp("packs")
-    books = {}
-    for name, manifest in (("sample", ROOT / "pubbuild.yaml"),
-                           ("test-pack", copy_root("test-pack", out))):
-        path = out / f"{name}.epub"
-        assert main(["-q", "epub", str(manifest), "-o", str(path)]) == 0
-        assert_epubcheck_clean(path)
-        books[name] = Book(path)
+    path = out / "test-pack.epub"
+    assert main(["-q", "epub", str(copy_root("test-pack", out)), "-o", str(path)]) == 0
+    books = {"sample": Book(sample_build["epub"]), "test-pack": Book(path)}
+    for book in books.values():
+        assert_epubcheck_clean(book.path)
     return books
 
 

@@ -414,12 +414,14 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
     """Convert the children of ``el`` to blocks; loose inline runs become paragraphs."""
     out: list[Block] = []
     run: list[Inline] = []
-    run_el = el  # where the loose run starts: its paragraphs' source line
+    # Where the loose run's text starts: its paragraphs' source line (text has no line of
+    # its own, so its element's, or the container's for loose text).
+    run_el, run_text = el, False
 
     def flush() -> None:
-        nonlocal run
+        nonlocal run, run_el, run_text
         ctx.stamp(_paragraphs_from_run(run, out, None), run_el)
-        run = []
+        run, run_el, run_text = [], el, False
 
     for child in children(el):
         if not isinstance(child, str):
@@ -448,9 +450,10 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
                     _set_lang(inner, clang)
                 out.extend(ctx.stamp(inner, child))
                 continue
-        if not _has_text(run):
-            run_el = el if isinstance(child, str) else child
-        run.extend(inline(child, ctx, depth + 1))
+        nodes = inline(child, ctx, depth + 1)
+        if not run_text and _has_text(nodes):  # each child looked at once: a long run stays linear
+            run_el, run_text = (el if isinstance(child, str) else child), True
+        run.extend(nodes)
     flush()
     return out
 
