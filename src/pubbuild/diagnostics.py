@@ -20,6 +20,7 @@ Level = Literal["error", "warning", "info"]
 CODES: dict[str, tuple[Level, str]] = {
     "A001": ("warning", "image has no text alternative"),
     "A002": ("warning", "remote image not fetched; replaced by its text alternative"),
+    # A003 (one finding per character) is no longer raised: A007 groups them by script.
     "A003": ("warning", "character not covered by any shipped font"),
     "A004": ("warning", "language could not be determined"),
     "S001": ("error", "source file could not be decoded cleanly; replacement characters used"),
@@ -47,6 +48,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
     "L004": ("warning", "article text longer than the limit; the rest left out"),
     "S012": ("warning", "article extraction doubtful; the whole page was read without its furniture"),
+    "A007": ("warning", "no font covers a script of the article; add one under `fonts:`"),
 }
 
 

@@ -20,7 +20,7 @@ import yaml
 
 from .errors import ConfigurationError
 from .imagesize import oversize
-from .model import Creator, PrintSettings, PublicationMeta
+from .model import Creator, PrintSettings, ProjectFont, PublicationMeta
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DATE_RE = re.compile(
@@ -246,9 +246,35 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
                            "(Markdown).", _text),
     "pdf": Option("mapping", "Print settings for the PDF: paper, margins, two_sided, bleed, "
                   "marks.", lambda v: v),
+    "fonts": Option("list of fonts", "Font files of the project the PDF prints with, tried "
+                    "before the shipped fonts: each a path or a mapping of file, lang, weight, "
+                    "style (see Fonts in README).", lambda v: v, default=[]),
     "parts": Option("list of parts", "Groups of articles, each with a title, an optional "
                     "introduction and its `articles`; instead of a top-level `articles`.",
                     lambda v: v),
+}
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        text = _text(value)
+        if text not in allowed:
+            raise _Problem(f"expected {' or '.join(allowed)}, got {text!r}")
+        return text
+    return convert
+
+
+def _languages(value: Any) -> list[str]:
+    return [_language(v) for v in (value if isinstance(value, list) else [value])]
+
+
+FONT_SCHEMA: dict[str, Option] = {
+    "file": Option("path", "TrueType or OpenType font file (or collection) inside the project.", _path,
+                   required=True),
+    "lang": Option("language tags", "Languages whose text tries this font first (one tag or a "
+                   "list); without it the font is a fallback for any text after the house serif.",
+                   _languages, default=[]),
+    "weight": Option("text", "normal or bold.", _choice("normal", "bold"), default="normal"),
+    "style": Option("text", "normal or italic.", _choice("normal", "italic"), default="normal"),
 }
 
 PART_SCHEMA: dict[str, Option] = {
@@ -516,6 +542,7 @@ def load(path: Path) -> Manifest:
     access = problems.section(values.get("accessibility") or {}, ACCESSIBILITY_SCHEMA,
                               ("accessibility",))
     pdf = problems.section(values.get("pdf") or {}, _pdf_schema(), ("pdf",))
+    fonts = _fonts(values.get("fonts", []), root, problems)
     cover = None
     if "cover" in values:
         cover = _source_path(root, values["cover"], problems, ("cover",))
@@ -536,7 +563,7 @@ def load(path: Path) -> Manifest:
         subjects=values.get("subjects", []), certifier=access.get("certifier"), cover=cover,
         certifier_credential=access.get("credential"))
     return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]),
-                    print_settings=PrintSettings(**pdf), parts=part_specs,
+                    print_settings=PrintSettings(**pdf, fonts=fonts), parts=part_specs,
                     introduction=values.get("introduction"))
 
 
@@ -583,6 +610,32 @@ def _parts(parts: Any, root: Path, problems: _Collector, lines: dict[tuple, int]
     return out
 
 
+def _fonts(entries: Any, root: Path, problems: _Collector) -> tuple[ProjectFont, ...]:
+    """Validate ``fonts:``: each file inside the project and a font fontTools can read."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    if not isinstance(entries, list):
+        problems.add(("fonts",), f"expected a list of fonts, got {_typename(entries)}")
+        return ()
+    out = []
+    for i, entry in enumerate(entries):
+        here = ("fonts", i)
+        item = problems.section({"file": entry} if isinstance(entry, str) else entry, FONT_SCHEMA, here)
+        path = _source_path(root, item["file"], problems, here + ("file",)) if "file" in item else None
+        if path is None:
+            continue
+        try:
+            with TTFont(path, lazy=True, fontNumber=0) as font:
+                if font.getBestCmap() is None:
+                    raise TTLibError("no Unicode character map")
+        except (TTLibError, OSError, ValueError, AssertionError, KeyError) as exc:
+            problems.add(here + ("file",), f"{item['file']} is not a TrueType or OpenType font "
+                         f"pubbuild can read ({exc})")
+            continue
+        out.append(ProjectFont(path, tuple(item["lang"]), item["weight"], item["style"]))
+    return tuple(out)
+
+
 def _source_path(root: Path, value: str, problems: _Collector, key: tuple) -> Path | None:
     candidate = Path(value)
     if candidate.is_absolute() or not inside(root, root / candidate):
@@ -625,6 +678,11 @@ def reference() -> str:
     out += ["", "`accessibility:` keys:", "", "| key | type | meaning |", "| --- | --- | --- |"]
     for key, opt in ACCESSIBILITY_SCHEMA.items():
         out.append(f"| `{key}` | {opt.kind} | {opt.doc} |")
+    out += ["", "Each `fonts:` entry (or just a path):", "", "| key | type | meaning |",
+            "| --- | --- | --- |"]
+    for key, opt in FONT_SCHEMA.items():
+        req = " (required)" if opt.required else ""
+        out.append(f"| `{key}` | {opt.kind}{req} | {opt.doc} |")
     out += ["", "`pdf:` keys:", "", "| key | type | meaning |", "| --- | --- | --- |"]
     for key, opt in _pdf_schema().items():
         out.append(f"| `{key}` | {opt.kind} | {opt.doc} |")

@@ -214,7 +214,7 @@ def content_facts(pub: Publication) -> dict:
                         languages.add(node.lang)
         facts["remote_missing"] += sum(1 for d in article.diagnostics if d.code == "A002")
         facts["local_missing"] += sum(1 for d in article.diagnostics if d.code == "S007")
-        facts["uncovered"] += sum(1 for d in article.diagnostics if d.code == "A003")
+        facts["uncovered"] += sum(1 for d in article.diagnostics if d.code == "A007")
     return {"counts": facts, "languages": languages}
 
 
@@ -268,8 +268,8 @@ def accessibility_page(pub: Publication) -> Matter:
         blocks.append(_p(f"{_plural(missing, 'image')} could not be included and "
                          f"{_verb(missing, 'is', 'are')} replaced by their text alternative."))
     if c["uncovered"]:
-        blocks.append(_p(f"{_plural(c['uncovered'], 'character')} may not display in print: no "
-                         "shipped font covers them."))
+        blocks.append(_p(f"Text in {_plural(c['uncovered'], 'script')} may not display in print: "
+                         "no font of the publication covers it."))
     blocks.append(_p("There are no known hazards: no flashing, motion or sound."))
     if pub.meta.certifier:
         blocks.append(_p(f"Accessibility conformance is assessed by {pub.meta.certifier}."))

@@ -482,3 +482,19 @@ class PrintSettings:
     """Bleed around the trim box (``3mm``)."""
     marks: str | None = None
     """Printer's marks: ``crop``, ``cross``, ``crop cross`` or ``none``."""
+    fonts: tuple[ProjectFont, ...] = ()
+    """The manifest's ``fonts:``: the project's own fonts, tried before the shipped ones."""
+
+
+@dataclass(slots=True, frozen=True)
+class ProjectFont:
+    """A ``fonts:`` entry: a font file inside the project that the PDF may print with."""
+
+    file: Path
+    """Absolute path of the font file (TrueType or OpenType), inside the project."""
+    lang: tuple[str, ...] = ()
+    """Languages whose text prefers this font; empty: a fallback for any text."""
+    weight: str = "normal"
+    """``normal`` or ``bold``."""
+    style: str = "normal"
+    """``normal`` or ``italic``."""
