@@ -207,6 +207,22 @@ def test_a_fonts_entry_covers_a_script_the_shipped_fonts_lack(tmp_path):
     assert _pdffonts(tmp_path / "t.pdf").get("PB-Project-A") == "yes"
 
 
+def test_a_font_collection_serves_from_its_first_face(tmp_path):
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.ttCollection import TTCollection
+
+    (tmp_path / "fonts").mkdir()
+    _tibetan_font(tmp_path / "one.ttf")
+    collection = TTCollection()
+    collection.fonts = [TTFont(tmp_path / "one.ttf"), TTFont(fonts.FONTS / "dejavu" / "DejaVuSans.ttf")]
+    collection.save(tmp_path / "fonts" / "both.ttc")
+    path = _project(tmp_path, "title: T\nfonts: [fonts/both.ttc]\narticles: [a.html]\n",
+                    "<p>Tibetan ཀཁགངཅ in a sentence.</p>")
+    _, _, diags = build("pdf", path, tmp_path / "t.pdf")
+    assert [d for d in diags if d.code == "A007"] == []
+    assert notdef_uses(tmp_path / "t.pdf") == []
+
+
 def test_a_fonts_entry_with_lang_comes_first_for_that_language(tmp_path):
     from fontTools import subset
 
