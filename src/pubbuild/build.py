@@ -82,7 +82,7 @@ def assemble(manifest: Manifest, articles: list[Article]) -> Publication:
             article.meta.language = meta.language
     meta.modified = timestamp(meta.date, articles)
     pub = Publication(meta=meta, articles=articles, root=manifest.root, slug=manifest.slug,
-                      settings=manifest.settings)
+                      settings=manifest.settings, fonts=manifest.fonts)
     from .matter import add_pack_matter  # parts, introduction, front and back matter
 
     return add_pack_matter(pub, manifest)

@@ -21,6 +21,7 @@ Level = Literal["error", "warning", "info"]
 CODES: dict[str, tuple[Level, str]] = {
     "A001": ("warning", "image has no text alternative"),
     "A002": ("warning", "remote image not fetched; replaced by its text alternative"),
+    # A003 (one finding per character) is no longer raised: A007 groups them by script.
     "A003": ("warning", "character not covered by any shipped font"),
     "A004": ("warning", "language could not be determined"),
     "S001": ("error", "source file could not be decoded cleanly; replacement characters used"),
@@ -58,6 +59,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "P004": ("error", "PDF does not display its document title"),
     "P005": ("error", "PDF figures without /Alt text"),
     "P006": ("error", "font not embedded in the PDF"),
+    "A007": ("warning", "no font covers a script of the article; add one under `fonts:`"),
 }
 
 

@@ -14,9 +14,14 @@ EXPLANATIONS: dict[str, str] = {
     "A002": "A remote image (http or https) was not fetched, because fetching is off by default "
             "or the fetch failed; its text alternative stands in for it. Remedy: save the image "
             "into the project and point the source at it, or build with --allow-network.",
-    "A003": "A character of the text is in no font pubbuild ships, so the PDF may show it from "
-            "whatever font the machine has, or as an empty box. Remedy: use a font that covers "
-            "the script.",
+    "A003": "No longer raised: reported by pubbuild before 2026-11 for each character no shipped "
+            "font covered; A007 now reports such text once per script and article.",
+    "A007": "Some text of the article is in a script that no font of the publication covers "
+            "(neither the shipped fonts nor the manifest's `fonts:`), so the PDF would print "
+            "empty boxes for it. Reported once per script and article, with the characters' "
+            "script named. Remedy: add a font that covers the script under `fonts:` in the "
+            "manifest (a file inside the project, e.g. a Noto font for that script); the "
+            "EPUB leaves the choice of font to the reading system.",
     "A004": "The article declares no language and its text is too short or too mixed to detect "
             "one; the publication's language is assumed, which screen readers use to pick a "
             "voice. Remedy: give `language:` in the manifest entry.",

@@ -20,7 +20,7 @@ import yaml
 
 from .errors import ConfigurationError
 from .imagesize import oversize
-from .model import Creator, PublicationMeta
+from .model import Creator, ProjectFont, PublicationMeta
 from .paths import inside
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -247,6 +247,9 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
                        lambda v: v, fields=lambda: ARTICLE_SCHEMA),
     "introduction": Option("text", "The editor's introduction to the whole publication "
                            "(Markdown).", _text),
+    "fonts": Option("list of fonts", "Font files of the project the PDF prints with, tried "
+                    "before the shipped fonts: each a path or a mapping of file, lang, weight, "
+                    "style (see Fonts in README).", lambda v: v, default=[], fields=lambda: FONT_SCHEMA),
     "parts": Option("list of parts", "Groups of articles, each with a title, an optional "
                     "introduction and its `articles`; instead of a top-level `articles`.",
                     lambda v: v, fields=lambda: PART_SCHEMA),
@@ -266,6 +269,30 @@ def publication_schema() -> dict[str, Option]:
                               fields=lambda cls=cls: _settings_schema(cls))
     return schema
 
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        text = _text(value)
+        if text not in allowed:
+            raise _Problem(f"expected {' or '.join(allowed)}, got {text!r}")
+        return text
+    convert.json = {"enum": list(allowed)}  # type: ignore[attr-defined]
+    return convert
+
+
+def _languages(value: Any) -> list[str]:
+    return [_language(v) for v in (value if isinstance(value, list) else [value])]
+
+
+FONT_SCHEMA: dict[str, Option] = {
+    "file": Option("path", "TrueType or OpenType font file (or collection) inside the project.", _path,
+                   required=True),
+    "lang": Option("language tags", "Languages whose text tries this font first (one tag or a "
+                   "list); without it the font is a fallback for any text after the house serif.",
+                   _languages, default=[]),
+    "weight": Option("text", "normal or bold.", _choice("normal", "bold"), default="normal"),
+    "style": Option("text", "normal or italic.", _choice("normal", "italic"), default="normal"),
+}
 
 PART_SCHEMA: dict[str, Option] = {
     "title": Option("text", "Title of the part.", _title, required=True),
@@ -306,6 +333,8 @@ class Manifest:
     """Base name of the output files."""
     settings: dict[str, dict] = field(default_factory=dict)
     """Each backend's own section (``pdf:`` ...), checked, by section name."""
+    fonts: tuple[ProjectFont, ...] = ()
+    """The ``fonts:`` entries: the project's own font files."""
     parts: list[PartSpec] = field(default_factory=list)
     """The ``parts:`` entries; empty when the manifest lists ``articles:`` directly."""
     introduction: str | None = None
@@ -521,6 +550,7 @@ def load(path: Path) -> Manifest:
                               ("accessibility",))
     settings = {name: problems.section(values.get(name) or {}, _settings_schema(cls), (name,))
                 for name, cls in sections.items()}
+    fonts = _fonts(values.get("fonts", []), root, problems)
     cover = None
     if "cover" in values:
         cover = _source_path(root, values["cover"], problems, ("cover",))
@@ -541,7 +571,7 @@ def load(path: Path) -> Manifest:
         subjects=values.get("subjects", []), certifier=access.get("certifier"), cover=cover,
         certifier_credential=access.get("credential"))
     return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]),
-                    settings=settings, parts=part_specs,
+                    settings=settings, fonts=fonts, parts=part_specs,
                     introduction=values.get("introduction"))
 
 
@@ -586,6 +616,32 @@ def _parts(parts: Any, root: Path, problems: _Collector, lines: dict[tuple, int]
                             lines.get(here)))
         specs.extend(found)
     return out
+
+
+def _fonts(entries: Any, root: Path, problems: _Collector) -> tuple[ProjectFont, ...]:
+    """Validate ``fonts:``: each file inside the project and a font fontTools can read."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    if not isinstance(entries, list):
+        problems.add(("fonts",), f"expected a list of fonts, got {_typename(entries)}")
+        return ()
+    out = []
+    for i, entry in enumerate(entries):
+        here = ("fonts", i)
+        item = problems.section({"file": entry} if isinstance(entry, str) else entry, FONT_SCHEMA, here)
+        path = _source_path(root, item["file"], problems, here + ("file",)) if "file" in item else None
+        if path is None:
+            continue
+        try:
+            with TTFont(path, lazy=True, fontNumber=0) as font:
+                if font.getBestCmap() is None:
+                    raise TTLibError("no Unicode character map")
+        except (TTLibError, OSError, ValueError, AssertionError, KeyError) as exc:
+            problems.add(here + ("file",), f"{item['file']} is not a TrueType or OpenType font "
+                         f"pubbuild can read ({exc})")
+            continue
+        out.append(ProjectFont(path, tuple(item["lang"]), item["weight"], item["style"]))
+    return tuple(out)
 
 
 def _source_path(root: Path, value: str, problems: _Collector, key: tuple) -> Path | None:
@@ -643,6 +699,8 @@ def _converter_json() -> dict[Callable, dict]:
         _creators: {"anyOf": [{"type": "string"}, creator,
                               {"type": "array", "items": {"anyOf": [{"type": "string"}, creator]}}]},
         _bool: {"type": "boolean"},
+        _languages: {"anyOf": [{"type": "string", "pattern": LANG_RE.pattern},
+                               {"type": "array", "items": {"type": "string", "pattern": LANG_RE.pattern}}]},
     }
 
 
@@ -652,9 +710,9 @@ def _section_json(schema: dict[str, Option], converters: dict[Callable, dict]) -
         if option.fields is not None:
             value = _section_json(option.fields(), converters)
             if option.kind.startswith("list of"):
-                if option.fields() is ARTICLE_SCHEMA:  # an entry may be just the source's path
+                if option.fields() in (ARTICLE_SCHEMA, FONT_SCHEMA):  # an entry may be just a path
                     value = {"anyOf": [_text_json(), value]}
-                value = {"type": "array", "items": value, "minItems": 1}
+                value = {"type": "array", "items": value, **({} if option.default == [] else {"minItems": 1})}
         else:
             # A converter made by _checked (paper, margins ...) carries its own; a converter
             # with neither fails here, loudly, rather than being described as anything.

@@ -235,9 +235,9 @@ def accessibility_page(pub: Publication) -> Matter:
     if missing:
         blocks.append(_p(f"{_plural(missing, 'image')} could not be included and "
                          f"{_verb(missing, 'is', 'are')} replaced by their text alternative."))
-    if seen["A003"]:  # characters no shipped font covers
-        blocks.append(_p(f"{_plural(seen['A003'], 'character')} may not display in print: no "
-                         "shipped font covers them."))
+    if seen["A007"]:  # scripts no font of the publication covers
+        blocks.append(_p(f"Text in {_plural(seen['A007'], 'script')} may not display in print: "
+                         "no font of the publication covers it."))
     blocks.append(_p("There are no known hazards: no flashing, motion or sound."))
     if pub.meta.certifier:
         blocks.append(_p(f"Accessibility conformance is assessed by {pub.meta.certifier}."))

@@ -452,6 +452,8 @@ class Publication:
     settings: dict[str, dict] = field(default_factory=dict)
     """Each backend's own manifest section (``pdf:`` ...) as the manifest checked it,
     by section name; the backend that declared the section reads it."""
+    fonts: tuple[ProjectFont, ...] = ()
+    """The project's own fonts (the manifest's ``fonts:``), tried before the shipped ones."""
 
 # ------------------------------------------------------------ packs (issue 6)
 #
@@ -493,3 +495,17 @@ class Matter:
     """EPUB structural semantics for the section (``preface``, ``colophon`` ...)."""
     role: str | None = None
     """DPUB-ARIA role for the section (``doc-colophon`` ...), if one fits."""
+
+
+@dataclass(slots=True, frozen=True)
+class ProjectFont:
+    """A ``fonts:`` entry: a font file inside the project that the PDF may print with."""
+
+    file: Path
+    """Absolute path of the font file (TrueType or OpenType), inside the project."""
+    lang: tuple[str, ...] = ()
+    """Languages whose text prefers this font; empty: a fallback for any text."""
+    weight: str = "normal"
+    """``normal`` or ``bold``."""
+    style: str = "normal"
+    """``normal`` or ``italic``."""

@@ -121,7 +121,7 @@ def editor_note(cls: type[XhtmlWriter], blocks: list, lang: str, context_lang: s
         return ""
     writer = _writer(cls, EDITOR_NOTE_LABEL, lang, id_prefix, image_src)
     label = writer.anchor("editor-note-label")
-    tag = lang_attrs(lang, writer.xml) if context_lang and lang != context_lang else ""
+    tag = lang_attrs(lang, writer.xml, context_lang) if context_lang and lang != context_lang else ""
     return (f'<aside class="editor-note"{attr("aria-labelledby", label)}{tag}>\n'
             f'<p class="editor-note-label"{attr("id", label)}>{escape(EDITOR_NOTE_LABEL, quote=False)}</p>\n'
             f"{writer.blocks(blocks)}</aside>\n")

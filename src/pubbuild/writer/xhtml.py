@@ -17,6 +17,7 @@ from ..model import (
     Note, NoteRef, Paragraph, Preformatted, Quote, Row, Rule, Section, Span, Styled, Table, Text,
 )
 from ..textutil import plain_text
+from .bidi import dir_attr
 
 
 #: Text alternative of an image whose source gave none (the reader learns an image is there).
@@ -40,11 +41,12 @@ def url(value: str) -> str:
     return _URL_ILLEGAL.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), value.strip())
 
 
-def lang_attrs(lang: str | None, xml: bool = True) -> str:
-    """``lang`` (and ``xml:lang`` for XHTML) attributes."""
+def lang_attrs(lang: str | None, xml: bool = True, context: str | None = None) -> str:
+    """``lang`` (and ``xml:lang`` for XHTML) attributes, and ``dir`` when the language runs
+    the other way from the ``context`` language (:mod:`.bidi`)."""
     if not lang:
         return ""
-    return attr("lang", lang) + (attr("xml:lang", lang) if xml else "")
+    return attr("lang", lang) + (attr("xml:lang", lang) if xml else "") + dir_attr(lang, context)
 
 
 class XhtmlWriter:
@@ -103,11 +105,12 @@ class XhtmlWriter:
         return escape(node.text, quote=False)
 
     def render_styled(self, node: Styled) -> str:
-        extra = attr("title", node.title) + lang_attrs(node.lang, self.xml) + attr("datetime", node.datetime)
+        extra = attr("title", node.title) + self.lang_attrs(node.lang) + attr("datetime", node.datetime)
         return f"<{node.kind}{extra}>{self.inlines(node.children)}</{node.kind}>"
 
     def render_span(self, node: Span) -> str:
-        return f"<span{lang_attrs(node.lang, self.xml)}{attr('dir', node.dir)}>{self.inlines(node.children)}</span>"
+        lang = lang_attrs(node.lang, self.xml) + attr("dir", node.dir) if node.dir else self.lang_attrs(node.lang)
+        return f"<span{lang}>{self.inlines(node.children)}</span>"
 
     def render_link(self, node: Link) -> str:
         if self._link_depth:  # a link inside a link (HTML forbids it): its text only
@@ -136,27 +139,31 @@ class XhtmlWriter:
 
     # ------------------------------------------------------------ blocks
 
+    def lang_attrs(self, lang: str | None) -> str:
+        """A passage's language, with ``dir`` when it runs the other way from the article's."""
+        return lang_attrs(lang, self.xml, self.language)
+
     @property
     def xml(self) -> bool:
         """Whether ``xml:lang`` is written beside ``lang``."""
         return True
 
     def render_paragraph(self, node: Paragraph) -> str:
-        return f"<p{lang_attrs(node.lang, self.xml)}>{self.inlines(node.children)}</p>\n"
+        return f"<p{self.lang_attrs(node.lang)}>{self.inlines(node.children)}</p>\n"
 
     def render_heading(self, node: Heading) -> str:
         level = min(node.level + self.heading_offset, 6)
-        return (f"<h{level}{attr('id', self.anchor(node.id))}{lang_attrs(node.lang, self.xml)}>"
+        return (f"<h{level}{attr('id', self.anchor(node.id))}{self.lang_attrs(node.lang)}>"
                 f"{self.inlines(node.children)}</h{level}>\n")
 
     def render_section(self, node: Section) -> str:
         label = attr("aria-labelledby", self.anchor(node.heading.id))
-        return (f"<section{label}{lang_attrs(node.lang, self.xml)}>\n{self.render_heading(node.heading)}"
+        return (f"<section{label}{self.lang_attrs(node.lang)}>\n{self.render_heading(node.heading)}"
                 f"{self.blocks(node.children)}</section>\n")
 
     def render_list(self, node: List) -> str:
         tag = "ol" if node.ordered else "ul"
-        items = "".join(f"<li{lang_attrs(i.lang, self.xml)}>{self.item_content(i.children)}</li>\n"
+        items = "".join(f"<li{self.lang_attrs(i.lang)}>{self.item_content(i.children)}</li>\n"
                         for i in node.items)
         return f"<{tag}{attr('start', node.start)}>\n{items}</{tag}>\n"
 
@@ -191,7 +198,7 @@ class XhtmlWriter:
     def render_quote(self, node: Quote) -> str:
         # ``cite`` is a reference EPUBCheck wants on HTTPS (RSC-031); readers never show it.
         cite = url(node.cite) if node.cite and node.cite.startswith("https://") else None
-        quote = f"<blockquote{attr('cite', cite)}{lang_attrs(node.lang, self.xml)}>\n{self.blocks(node.children)}</blockquote>\n"
+        quote = f"<blockquote{attr('cite', cite)}{self.lang_attrs(node.lang)}>\n{self.blocks(node.children)}</blockquote>\n"
         if not node.attribution:
             return quote
         return (f'<figure class="quote">\n{quote}<figcaption>{self.inlines(node.attribution)}'

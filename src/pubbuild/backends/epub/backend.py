@@ -22,6 +22,7 @@ from ...facts import ContentFacts, count_content
 from ...model import Article, Image, Matter, Publication, Section
 from ...resources import styles_dir
 from ...textutil import plain_text
+from ...writer.bidi import direction
 from ...writer.pack import (
     INTRODUCTION_ID,
     INTRODUCTION_TITLE,
@@ -46,9 +47,6 @@ STYLESHEET = styles_dir() / "epub.css"
 CSS_HREF = "styles/epub.css"
 RELATORS = {"author": "aut", "editor": "edt", "compiler": "com", "translator": "trl",
             "contributor": "ctb"}
-#: Primary language subtags written right to left.
-RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr",
-                 "ug", "ur", "yi"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: How deep the table of contents goes below the article titles.
 TOC_DEPTH = 2
@@ -57,21 +55,15 @@ LANDMARK_TYPES = {"preface", "foreword", "bibliography", "glossary", "index", "c
                   "acknowledgments", "appendix"}
 
 
-def direction(lang: str | None) -> str:
-    """``rtl`` for languages written right to left, else ``ltr``."""
-    return "rtl" if primary_language(lang) in RTL_LANGUAGES else "ltr"
-
-
 def xhtml_document(title: str, lang: str, body: str, css: str | None = CSS_HREF,
                    body_attrs: str = "") -> str:
     """A complete XHTML content document: ``lang`` and ``xml:lang`` on ``html``, and
     ``dir`` for right-to-left languages."""
     link = f'<link rel="stylesheet" type="text/css" href="{css}"/>\n' if css else ""
-    dir_attr = ' dir="rtl"' if direction(lang) == "rtl" else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
-        f"{lang_attrs(lang)}{dir_attr}>\n<head>\n<meta charset=\"utf-8\"/>\n<title>{escape(title)}</title>\n"
+        f"{lang_attrs(lang)}>\n<head>\n<meta charset=\"utf-8\"/>\n<title>{escape(title)}</title>\n"
         f"{link}</head>\n<body{body_attrs}>\n{body}</body>\n</html>\n")
 
 
@@ -316,8 +308,9 @@ class EpubBackend(Backend):
         def items(entries) -> str:
             if not entries:
                 return ""
-            lis = "".join(f'<li><a href="{escape(h, quote=True)}"{lang_attrs(lang)}>{escape(label)}</a>'
-                          f"{items(kids)}</li>\n" for label, h, kids, lang in entries)
+            context = pub.meta.language
+            lis = "".join(f'<li><a href="{escape(h, quote=True)}"{lang_attrs(lang, context=context)}>'
+                          f"{escape(label)}</a>{items(kids)}</li>\n" for label, h, kids, lang in entries)
             return f"\n<ol>\n{lis}</ol>\n"
 
         ui = _ui_lang(pub.meta.language)

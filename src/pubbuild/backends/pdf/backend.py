@@ -24,7 +24,7 @@ from ...model import Image, Publication
 from .. import register
 from ..base import Backend, Setting
 from ..pagemap import page_breaks
-from . import attachments, collector, fonts, geometry, parallel_layout, tagging, xmp
+from . import attachments, collector, fonts, geometry, glyphs, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
 from .validate import PDF_CHECKS
@@ -179,17 +179,16 @@ class PdfBackend(Backend):
         """The publication as one HTML document, the input WeasyPrint lays out."""
         return self.document(pub, self.geometry(pub)).html
 
-    def stylesheets(self, geo: geometry.PageGeometry) -> str:
-        """Fonts, page geometry and the print stylesheet, in cascade order."""
-        return fonts.font_face_css() + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
+    def stylesheets(self, geo: geometry.PageGeometry, pub: Publication | None = None,
+                    text: str | None = None) -> str:
+        """Fonts (shipped and the project's; with ``text``, those it needs), page geometry and
+        the print stylesheet, in cascade order."""
+        fontset = fonts.project_fonts(pub.fonts) if pub is not None else fonts.SHIPPED
+        return fontset.css(text) + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
 
     def check_fonts(self, doc: PrintDocument, pub: Publication) -> None:
-        """A003 for each character no shipped font covers, with the part it is in."""
-        for part, text in doc.texts.items():
-            for ch in fonts.uncovered(text):
-                self.diagnostics.append(diagnostics.make(
-                    "A003", f"character {fonts.describe(ch)} is not covered by any shipped font "
-                            "(it may print from a system font or as an empty box)", part))
+        """A007 for each script no font covers, once per article (:mod:`..printing.glyphs`)."""
+        self.diagnostics.extend(glyphs.font_gaps(doc.texts, fonts.project_fonts(pub.fonts)))
 
     # ------------------------------------------------------------ write
 
@@ -200,7 +199,7 @@ class PdfBackend(Backend):
         geo = self.geometry(pub)
         doc = self.document(pub, geo)
         # The stylesheet goes inline, so that --emit-html gives exactly what is laid out.
-        styles = self.stylesheets(geo)
+        styles = self.stylesheets(geo, pub, "".join(doc.texts.values()))
         html = doc.html.replace("</head>", f"<style>\n{styles}</style>\n</head>", 1)
         emit = self.options.extra.get("emit_html")
         if emit:
@@ -215,7 +214,8 @@ class PdfBackend(Backend):
         # PDF/A-3 carries the original sources as associated files (relationship Source).
         sources, digest = attachments.source_attachments(pub) if archival else ([], "")
         identifier = hashlib.md5((pub.meta.identifier + portable + styles
-                                  .replace(fonts.FONTS.as_uri(), "") + str(archival)
+                                  .replace(fonts.FONTS.as_uri(), "").replace(pub.root.as_uri(), "")
+                                  + str(archival)
                                   + digest)
                                  .encode()).hexdigest()
         from . import workarounds  # imports WeasyPrint's layout: only when laying out

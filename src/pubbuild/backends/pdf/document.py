@@ -19,6 +19,7 @@ from ...textutil import plain_text
 from ...writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE, title_page_details
 from ...writer.xhtml import MISSING_ALT, XhtmlWriter, attr, lang_attrs, title_text
 from . import pack_pages as pack
+from .fonts import TEXT_STACK
 from .geometry import PageGeometry
 
 _TAG = re.compile(r"<[^>]+>")
@@ -142,7 +143,7 @@ def article_page(pub: Publication, article: Article, depth: int,
     note = pack.editor_note_html(article, pub, depth, image_src)
     lang = article.meta.language if article.meta.language != m.language else None
     classes = "article in-part" if depth else "article"
-    return (f'<section class="{classes}"{attr("id", article.slug)}{lang_attrs(lang, False)}'
+    return (f'<section class="{classes}"{attr("id", article.slug)}{lang_attrs(lang, False, m.language)}'
             f'{attr("data-running", running_title(title_text(article)))}>\n'
             f"{note}{writer.article_body()}</section>\n")
 
@@ -197,7 +198,7 @@ def generated_cover(pub: Publication, geometry: PageGeometry) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}">'
             f'<rect width="{w}" height="{h}" fill="#f4f1ea"/>'
             f'<rect x="36" y="36" width="{w - 72}" height="{h - 72}" fill="none" stroke="#1f3a5f" '
-            f'stroke-width="5"/><g font-family="PB Serif, PB Armenian, PB Symbols" fill="#1f1f1f">'
+            f'stroke-width="5"/><g font-family=\'{TEXT_STACK}\' fill="#1f1f1f">'
             + "".join(texts) + "</g></svg>")
 
 
@@ -245,7 +246,7 @@ def _toc_article(article: Article, language: str) -> str:
     byline = (f'<span class="toc-byline">{escape(", ".join(article.meta.authors))}</span>'
               if article.meta.authors else "")
     lang = article.meta.language if article.meta.language != language else None
-    return (f'<li{lang_attrs(lang, False)}><a class="toc-link" href="#{escape(article.slug)}-title">'
+    return (f'<li{lang_attrs(lang, False, language)}><a class="toc-link" href="#{escape(article.slug)}-title">'
             f"{escape(title_text(article))}</a>{byline}</li>\n")
 
 

@@ -1,9 +1,16 @@
-"""The fonts shipped in ``pubbuild/data/fonts/``: their ``@font-face`` rules and what they cover.
+"""The fonts the PDF uses: shipped faces, a project's ``fonts:``, their cascade and coverage.
 
 The PDF uses these faces only, so it looks the same on every machine.  A
 character none of them covers would otherwise be drawn from whatever system
-font happens to have it (or as an empty box), so :func:`uncovered` finds
-such characters before layout and the backend reports each one (A003).
+font happens to have it (or as an empty box), so :func:`gaps` finds such
+characters before layout and the backend reports them, grouped by script (A007).
+
+The cascade, per character (CSS ``font-family`` lists, which Pango follows glyph
+by glyph): the project's fonts for the passage's language (``fonts:`` entries with
+``lang``), the house serif (Latin, Greek, Cyrillic), the project's other fonts, the
+shipped script faces (Armenian, Arabic, Hebrew, Devanagari, Thai, Georgian,
+Ethiopic; Korean before Chinese and Japanese in Korean text, after them elsewhere),
+then DejaVu Sans for symbols.
 """
 
 from __future__ import annotations
@@ -11,11 +18,14 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from ...resources import fonts_dir
 
 #: The fonts folder shipped as package data (``pubbuild/data/fonts``).
 FONTS = fonts_dir()
+
+STYLES = (("normal", "normal"), ("normal", "italic"), ("bold", "normal"), ("bold", "italic"))
 
 
 @dataclass(slots=True, frozen=True)
@@ -25,68 +35,201 @@ class Face:
     family: str
     """CSS family name (ours, so no system font of the same name interferes)."""
     file: str
-    """Path under ``fonts/``."""
+    """Path under ``fonts/`` (shipped), or an absolute path (a project's ``fonts:``)."""
     weight: str = "normal"
     """``normal`` or ``bold``."""
     style: str = "normal"
     """``normal`` or ``italic``."""
     unicode_range: str | None = None
-    """Restricts the face to some characters (the symbols fallback)."""
+    """Restricts the face to some characters (unused by the shipped faces)."""
+
+    @property
+    def path(self) -> Path:
+        """The font file on disk."""
+        return FONTS / self.file
 
 
-#: Every face, in fallback order within each family list of styles/print.css.
+def family(name: str, regular: str, bold: str | None = None, italic: str | None = None,
+           bold_italic: str | None = None) -> tuple[Face, ...]:
+    """The four faces of ``name``; a style the font lacks is declared with the nearest file
+    it has (italic -> upright, bold -> regular), so that no renderer synthesises a slant or
+    an emboldening of its own (which would vary by machine)."""
+    files = {("normal", "normal"): regular, ("normal", "italic"): italic or regular,
+             ("bold", "normal"): bold or regular,
+             ("bold", "italic"): bold_italic or bold or italic or regular}
+    return tuple(Face(name, files[(w, s)], weight=w, style=s) for w, s in STYLES)
+
+
+def _noto(name: str, stem: str) -> tuple[Face, ...]:
+    return family(name, f"noto/{stem}-Regular.ttf", f"noto/{stem}-Bold.ttf")
+
+
+#: Every shipped face.  See fonts/README.md for where each comes from and why.
 FACES: tuple[Face, ...] = (
-    Face("PB Serif", "noto/NotoSerif-Regular.ttf"),
-    Face("PB Serif", "noto/NotoSerif-Italic.ttf", style="italic"),
-    Face("PB Serif", "noto/NotoSerif-Bold.ttf", weight="bold"),
-    Face("PB Serif", "noto/NotoSerif-BoldItalic.ttf", weight="bold", style="italic"),
-    # Noto Serif Armenian has no italic: the upright face stands in, declared as the
-    # italic so that no renderer synthesises a slant (which would vary by machine).
-    Face("PB Armenian", "noto/NotoSerifArmenian-Regular.ttf"),
-    Face("PB Armenian", "noto/NotoSerifArmenian-Regular.ttf", style="italic"),
-    Face("PB Armenian", "noto/NotoSerifArmenian-Bold.ttf", weight="bold"),
-    Face("PB Armenian", "noto/NotoSerifArmenian-Bold.ttf", weight="bold", style="italic"),
-    Face("PB Mono", "dejavu/DejaVuSansMono.ttf"),
-    Face("PB Mono", "dejavu/DejaVuSansMono-Oblique.ttf", style="italic"),
-    Face("PB Mono", "dejavu/DejaVuSansMono-Bold.ttf", weight="bold"),
-    Face("PB Mono", "dejavu/DejaVuSansMono-BoldOblique.ttf", weight="bold", style="italic"),
+    *family("PB Serif", "noto/NotoSerif-Regular.ttf", "noto/NotoSerif-Bold.ttf",
+            "noto/NotoSerif-Italic.ttf", "noto/NotoSerif-BoldItalic.ttf"),
+    # The script faces have no italic: the upright face is declared as the italic.
+    *_noto("PB Armenian", "NotoSerifArmenian"),
+    *_noto("PB Arabic", "NotoNaskhArabic"),
+    *_noto("PB Hebrew", "NotoSerifHebrew"),
+    *_noto("PB Devanagari", "NotoSerifDevanagari"),
+    *_noto("PB Thai", "NotoSerifThai"),
+    *_noto("PB Georgian", "NotoSerifGeorgian"),
+    *_noto("PB Ethiopic", "NotoSerifEthiopic"),
+    # Hangul: Nanum Myeongjo (a serif, like the text face).
+    *family("PB Korean", "nanum/NanumMyeongjo.ttf", "nanum/NanumMyeongjoBold.ttf"),
+    # Han ideographs, kana, bopomofo and full-width forms: one compact pan-CJK face with no
+    # bold (headings stay upright regular rather than smeared by a synthetic bold).
+    *family("PB CJK", "droid/DroidSansFallbackFull.ttf"),
+    *family("PB Mono", "dejavu/DejaVuSansMono.ttf", "dejavu/DejaVuSansMono-Bold.ttf",
+            "dejavu/DejaVuSansMono-Oblique.ttf", "dejavu/DejaVuSansMono-BoldOblique.ttf"),
     # Last resort for arrows, symbols and rarer letters the serif lacks.
-    Face("PB Symbols", "dejavu/DejaVuSans.ttf"),
-    Face("PB Symbols", "dejavu/DejaVuSans.ttf", style="italic"),
-    Face("PB Symbols", "dejavu/DejaVuSans-Bold.ttf", weight="bold"),
-    Face("PB Symbols", "dejavu/DejaVuSans-Bold.ttf", weight="bold", style="italic"),
+    *family("PB Symbols", "dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),
 )
 
 #: Generic family names (as SVG images use them) -> the shipped family standing in, so
 #: that text inside images also uses shipped fonts, not whatever the machine has.
 GENERIC = {"serif": "PB Serif", "sans-serif": "PB Symbols", "monospace": "PB Mono"}
 
-#: The font-family lists styles/print.css refers to as var()-free names.
-TEXT_STACK = '"PB Serif", "PB Armenian", "PB Symbols"'
-MONO_STACK = '"PB Mono", "PB Serif", "PB Armenian", "PB Symbols"'
+#: The shipped script families, in fallback order after the serif (outside Korean text).
+SCRIPTS = ("PB Armenian", "PB Arabic", "PB Hebrew", "PB Devanagari", "PB Thai", "PB Georgian",
+           "PB Ethiopic", "PB CJK", "PB Korean")
+
+#: Languages whose text prefers another order of the shipped CJK faces: the Korean face's
+#: punctuation and hanja in Korean text; the pan-CJK face's elsewhere.
+LANGUAGE_ORDER = {"ko": ("PB Korean", "PB CJK")}
+
+
+def _stack(names) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def text_families(project: tuple[str, ...] = (), lang: str | None = None,
+                  preferred: tuple[str, ...] = ()) -> list[str]:
+    """The family list for running text: ``preferred`` (a project's fonts for this language),
+    the serif, ``project`` (its other fonts), the script faces, the symbols."""
+    scripts = list(SCRIPTS)
+    if lang in LANGUAGE_ORDER:
+        first = LANGUAGE_ORDER[lang]
+        scripts = [s for s in scripts if s not in first]
+        scripts[scripts.index("PB Ethiopic") + 1:scripts.index("PB Ethiopic") + 1] = first
+    return [*preferred, "PB Serif", *project, *scripts, "PB Symbols"]
+
+
+#: The family lists as CSS, for the house stylesheet's rules (and SVG covers).
+TEXT_STACK = _stack(text_families())
+MONO_STACK = _stack(["PB Mono", *text_families()])
+
+
+@dataclass(slots=True, frozen=True)
+class FontSet:
+    """The faces a publication prints with: the shipped ones and its project's ``fonts:``."""
+
+    project: tuple[Face, ...] = ()
+    """The project's faces (absolute paths), one family per ``lang`` set."""
+    langs: tuple[tuple[str, str], ...] = ()
+    """(language tag, project family) for the ``fonts:`` entries that name languages."""
+
+    @property
+    def faces(self) -> tuple[Face, ...]:
+        return self.project + FACES
+
+    def css(self, text: str | None = None) -> str:
+        """``@font-face`` rules, then the ``font-family`` of text and code, per language.
+
+        With ``text``, only the shipped script faces that draw some character of it are
+        declared: WeasyPrint copies and registers every declared face before layout (the
+        CJK faces are 4 MB each), and an undeclared one could draw nothing here anyway."""
+        faces = self.faces if text is None else self.needed(text)
+        names = {f.family for f in faces}
+        out = []
+        for face in faces:
+            src = face.path.as_uri()
+            for name in [face.family] + [g for g, f in GENERIC.items() if f == face.family]:
+                out.append(f'@font-face {{ font-family: "{name}"; src: url("{src}"); '
+                           f"font-weight: {face.weight}; font-style: {face.style}; }}")
+        general = tuple(dict.fromkeys(f.family for f in self.project
+                                      if f.family not in {fam for _, fam in self.langs}))
+        code = "code, kbd, samp, pre, var"
+        rules = [("html", text_families(general)), (code, ["PB Mono", *text_families(general)])]
+        tags = dict.fromkeys([*LANGUAGE_ORDER, *(tag for tag, _ in self.langs)])
+        for tag in tags:
+            mine = tuple(fam for t, fam in self.langs if t == tag)
+            families = text_families(general, tag.split("-")[0].lower(), mine)
+            # :lang() outranks the plain element rules, so code needs its own rule here.
+            rules += [(f":lang({tag})", families),
+                      (", ".join(f":lang({tag}) {c}" for c in code.split(", ")), ["PB Mono", *families])]
+        out += [f"{sel} {{ font-family: {_stack([f for f in fams if f in names])}; }}"
+                for sel, fams in rules]
+        return "\n".join(out) + "\n"
+
+    def needed(self, text: str) -> tuple[Face, ...]:
+        """The faces minus the shipped script families that cover no character of ``text``
+        beyond what the serif covers (most of them have spaces, digits and punctuation)."""
+        points = {ord(ch) for ch in set(text)} - _covered((str(FONTS / _regular("PB Serif")),))
+        skip = {name for name in SCRIPTS
+                if not points & _covered((str(FONTS / _regular(name)),))}
+        return tuple(f for f in self.faces if f.family not in skip)
+
+    def covered(self) -> frozenset[int]:
+        """Code points some regular face (shipped or the project's) has a glyph for."""
+        return _covered(tuple(sorted({str(f.path) for f in self.faces
+                                      if (f.weight, f.style) == ("normal", "normal")})))
+
+
+def project_fonts(entries) -> FontSet:
+    """The :class:`FontSet` for a manifest's ``fonts:`` entries
+    (:class:`pubbuild.model.ProjectFont`); entries with the same languages form one family."""
+    groups: dict[tuple[str, ...], dict[tuple[str, str], str]] = {}
+    for entry in entries:
+        groups.setdefault(tuple(entry.lang), {}).setdefault((entry.weight, entry.style),
+                                                            str(entry.file))
+    faces: list[Face] = []
+    langs: list[tuple[str, str]] = []
+    for n, (tags, files) in enumerate(groups.items(), 1):
+        name = f"PB Project {_letters(n)}"
+        regular = files.get(("normal", "normal")) or next(iter(files.values()))
+        faces += family(name, regular, files.get(("bold", "normal")), files.get(("normal", "italic")),
+                        files.get(("bold", "italic")))
+        langs += [(tag, name) for tag in tags]
+    return FontSet(tuple(faces), tuple(langs))
+
+
+def _letters(n: int) -> str:
+    # A family name ending in a number reads as a size to Pango ("PB Project 1": size 1).
+    out = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+SHIPPED = FontSet()
+
+
+def _regular(family_name: str) -> str:
+    return next(f.file for f in FACES if f.family == family_name and f.weight == f.style == "normal")
 
 
 def font_face_css() -> str:
-    """``@font-face`` rules for :data:`FACES` (URLs relative to the fonts folder)."""
-    out = []
-    for face in FACES:
-        src = (FONTS / face.file).as_uri()
-        for family in [face.family] + [g for g, f in GENERIC.items() if f == face.family]:
-            out.append(f'@font-face {{ font-family: "{family}"; src: url("{src}"); '
-                       f"font-weight: {face.weight}; font-style: {face.style}; }}")
-    return "\n".join(out) + "\n"
+    """The shipped faces' rules (a publication without ``fonts:``)."""
+    return SHIPPED.css()
 
 
-@functools.lru_cache(maxsize=1)
-def covered() -> frozenset[int]:
-    """Code points some regular shipped face has a glyph for."""
+@functools.lru_cache(maxsize=8)
+def _covered(files: tuple[str, ...]) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     points: set[int] = set()
-    for file in sorted({f.file for f in FACES if f.weight == "normal" and f.style == "normal"}):
-        with TTFont(FONTS / file, lazy=True) as font:
+    for file in files:
+        with TTFont(file, lazy=True, fontNumber=0) as font:
             points.update(font.getBestCmap())
     return frozenset(points)
+
+
+def covered() -> frozenset[int]:
+    """Code points some regular shipped face has a glyph for."""
+    return SHIPPED.covered()
 
 
 def _ignorable(ch: str) -> bool:
@@ -96,10 +239,36 @@ def _ignorable(ch: str) -> bool:
     return cat in ("Cc", "Cf", "Zl", "Zp") or 0xFE00 <= ord(ch) <= 0xFE0F or ch in " \u00a0"
 
 
-def uncovered(text: str) -> list[str]:
-    """Characters of ``text`` no shipped face covers, in code point order."""
-    have = covered()
+def uncovered(text: str, fontset: FontSet = SHIPPED) -> list[str]:
+    """Characters of ``text`` no face of ``fontset`` covers, in code point order."""
+    have = fontset.covered()
     return sorted((ch for ch in set(text) if ord(ch) not in have and not _ignorable(ch)), key=ord)
+
+
+def script_of(ch: str) -> str:
+    """The Unicode script name of ``ch`` (``Hangul``, ``Tibetan``; ``Common`` for symbols)."""
+    from fontTools import unicodedata as ucd
+
+    return ucd.script_name(ucd.script(ch))
+
+
+def gaps(text: str, fontset: FontSet = SHIPPED) -> dict[str, list[str]]:
+    """Uncovered characters of ``text`` by script name, scripts in order of first code point."""
+    out: dict[str, list[str]] = {}
+    for ch in uncovered(text, fontset):
+        out.setdefault(script_of(ch), []).append(ch)
+    return out
+
+
+def remedy(script: str) -> str:
+    """What to add to the manifest so that ``script`` prints."""
+    if script in ("Common", "Inherited", "Unknown"):
+        hint = "a font with these symbols, such as Noto Sans Symbols 2 or Noto Emoji"
+    else:
+        hint = f"a font for {script}, such as Noto Serif {script} or Noto Sans {script}"
+    return (f"add {hint} to the project and name it in the manifest: "
+            "`fonts: [{file: fonts/FILE.ttf}]` (Debian's fonts-noto-* packages and npm's "
+            "@fontsource/noto-* ship them)")
 
 
 def describe(ch: str) -> str:
