@@ -20,11 +20,11 @@ from lxml import etree
 from packutil import copy_root
 from pdfglyphs import notdef_uses
 
-from pubbuild.backends.pdf import PdfBackend
+from pubbuild.backends.pdf import fonts, glyphs
+from pubbuild.backends.pdf.backend import PdfBackend
 from pubbuild.build import build, load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
-from pubbuild.printing import fonts, glyphs
 
 #: A sentence of each script as the sources give it, and the shipped family that must draw it.
 SAMPLES = {
@@ -237,7 +237,7 @@ def test_a_fonts_entry_with_lang_comes_first_for_that_language(tmp_path):
     path = _project(tmp_path, "title: T\nfonts:\n  - {file: fonts/ja.ttf, lang: ja}\n"
                               "articles: [a.html]\n", f"<p lang='ja'>{text}</p>")
     pub = load_publication(path)
-    assert [(f.file.name, f.lang) for f in pub.print_settings.fonts] == [("ja.ttf", ("ja",))]
+    assert [(f.file.name, f.lang) for f in pub.fonts] == [("ja.ttf", ("ja",))]
     build("pdf", path, tmp_path / "t.pdf")
     used = _pdffonts(tmp_path / "t.pdf")
     assert "PB-Project-A" in used and "PB-CJK" not in used, used

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from ... import diagnostics
 from ...errors import BuildError, ConfigurationError
 from ...model import Image, Publication
 from .. import register

@@ -13,8 +13,8 @@ article's problem, reported with the article, not again as the front matter's.
 
 from __future__ import annotations
 
-from .. import diagnostics
-from ..diagnostics import Diagnostic
+from ... import diagnostics
+from ...diagnostics import Diagnostic
 from . import fonts
 
 #: Keys of :attr:`PrintDocument.texts` for matter pubbuild writes from the manifest and
