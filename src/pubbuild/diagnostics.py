@@ -47,6 +47,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
     "L004": ("warning", "article text longer than the limit; the rest left out"),
     "S012": ("warning", "article extraction doubtful; the whole page was read without its furniture"),
+    "S013": ("warning", "project stylesheet reference refused (outside the project, network or @import)"),
+    "S014": ("warning", "file named by a project stylesheet not found or too large; left out"),
 }
 
 

@@ -21,6 +21,7 @@ from ..errors import BuildError
 from ..model import Article, Image, Matter, Publication, Section
 from ..pagemap import page_break_source
 from ..resources import styles_dir
+from ..styles import project_stylesheet
 from ..textutil import plain_text
 from ..writer.pack import (
     INTRODUCTION_ID,
@@ -50,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 STYLESHEET = styles_dir() / "epub.css"
 CSS_HREF = "styles/epub.css"
+#: The project's own stylesheet (:mod:`pubbuild.styles`), linked after the house one.
+PROJECT_CSS_HREF = "styles/project.css"
 RELATORS = {"author": "aut", "editor": "edt", "compiler": "com", "translator": "trl",
             "contributor": "ctb"}
 #: Primary language subtags written right to left.
@@ -255,6 +258,13 @@ class EpubBackend(Backend):
         book.FOLDER_NAME = "EPUB"
         book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css",
                                     content=STYLESHEET.read_bytes()))
+        own = project_stylesheet(pub.root, "epub.css", self.diagnostics)
+        if own is not None:
+            book.add_item(epub.EpubItem(uid="css-project", file_name=PROJECT_CSS_HREF,
+                                        media_type="text/css", content=own.encode()))
+            house = f'<link rel="stylesheet" type="text/css" href="{CSS_HREF}"/>\n'
+            docs = [(uid, href, content.replace(house, house + house.replace(CSS_HREF, PROJECT_CSS_HREF), 1))
+                    for uid, href, content in docs]
         spine = []
         for uid, href, content in docs:
             item = epub.EpubItem(uid=uid, file_name=href, media_type="application/xhtml+xml",

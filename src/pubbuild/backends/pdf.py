@@ -24,6 +24,7 @@ from ..pdfparallel import default_jobs
 from ..printing import attachments, collector, fonts, geometry, parallel, tagging, xmp
 from ..printing.document import PdfXhtmlWriter, PrintDocument, build_document
 from ..printing.fetcher import STYLES, make_fetcher
+from ..styles import project_stylesheet
 from . import register
 from .base import Backend
 
@@ -119,9 +120,35 @@ class PdfBackend(Backend):
         """The publication as one HTML document, the input WeasyPrint lays out."""
         return self.document(pub, self.geometry(pub)).html
 
-    def stylesheets(self, geo: geometry.PageGeometry) -> str:
-        """Fonts, page geometry and the print stylesheet, in cascade order."""
-        return fonts.font_face_css() + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
+    def stylesheets(self, geo: geometry.PageGeometry, pub: Publication | None = None) -> str:
+        """Fonts, page geometry and the print stylesheet, in cascade order; then the
+        project's ``styles/print.css`` and, over it, the page geometry the manifest or
+        the command line set explicitly (:mod:`pubbuild.styles` states the cascade)."""
+        house = fonts.font_face_css() + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
+        own = project_stylesheet(pub.root, "print.css", self.diagnostics) if pub is not None else None
+        if own is None:
+            return house
+        return house + "/* the project's styles/print.css */\n" + own + self._explicit_page(pub, geo)
+
+    def _explicit_page(self, pub: Publication, geo: geometry.PageGeometry) -> str:
+        """``@page`` declarations for what the manifest's ``pdf:`` keys or the command
+        line set, so that they win over the project's stylesheet; '' when none is set
+        (a page size left to the defaults is the project sheet's to change)."""
+        s, x = pub.print_settings, self.options.extra
+
+        def given(key: str) -> bool:
+            return x.get(key) is not None or getattr(s, key) is not None
+        top, outer, bottom, inner = geo.margins
+        decls = [text for key, text in (
+            ("paper", f"size: {geo.width:g}mm {geo.height:g}mm;"),
+            ("margins", f"margin: {top:g}mm {outer:g}mm {bottom:g}mm {inner:g}mm;"),
+            ("bleed", f"bleed: {geo.bleed:g}mm;"), ("marks", f"marks: {geo.marks};")) if given(key)]
+        out = [f"@page {{ {' '.join(decls)} }}"] if decls else []
+        if geo.two_sided and (given("margins") or given("two_sided")):
+            out += [line for line in geo.css().splitlines() if line.startswith(("@page :left", "@page :right"))]
+        if not out:
+            return ""
+        return "/* the manifest's pdf: keys and the command line */\n" + "\n".join(out) + "\n"
 
     def check_fonts(self, doc: PrintDocument, pub: Publication) -> None:
         """A003 for each character no shipped font covers, with the part it is in."""
@@ -140,7 +167,7 @@ class PdfBackend(Backend):
         geo = self.geometry(pub)
         doc = self.document(pub, geo)
         # The stylesheet goes inline, so that --emit-html gives exactly what is laid out.
-        styles = self.stylesheets(geo)
+        styles = self.stylesheets(geo, pub)
         html = doc.html.replace("</head>", f"<style>\n{styles}</style>\n</head>", 1)
         emit = self.options.extra.get("emit_html")
         if emit:
