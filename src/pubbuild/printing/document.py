@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape, unescape
 
+from ..labels import label
 from ..model import Article, Image, Link, Publication
 from ..textutil import plain_text
-from ..writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE, title_page_details
-from ..writer.xhtml import MISSING_ALT, XhtmlWriter, attr, lang_attrs, title_text
+from ..writer.pack import INTRODUCTION_ID, title_page_details
+from ..writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from . import pack
 from .geometry import PageGeometry
-
 
 _TAG = re.compile(r"<[^>]+>")
 _BACKLINK = re.compile(r'\s?<a[^>]*role="doc-backlink"[^>]*>.*?</a>')
@@ -62,7 +62,7 @@ class PdfXhtmlWriter(XhtmlWriter):
     def img(self, image: Image) -> str:
         if image.alt is None and not image.decorative and self.image_src(image) is not None:
             # PDF/UA needs every figure described; say plainly that the source did not.
-            image = Image(src=image.src, alt=MISSING_ALT, width=image.width,
+            image = Image(src=image.src, alt=self.label("missing_alt"), width=image.width,
                           height=image.height, local=image.local, media_type=image.media_type)
         return super().img(image)
 
@@ -168,7 +168,8 @@ def cover(pub: Publication, cover_src: str | None, geometry: PageGeometry) -> st
     """The cover page: the manifest's cover image, else a typographic one (an SVG
     image, so that the structure tree holds one described figure, not a second
     copy of the title page)."""
-    alt = f"Cover: {pub.meta.title}" + (f" - {pub.meta.subtitle}" if pub.meta.subtitle else "")
+    alt = label("cover_of", pub.meta.language, title=pub.meta.title) + (
+        f" - {pub.meta.subtitle}" if pub.meta.subtitle else "")
     src = cover_src or svg_data_uri(generated_cover(pub, geometry))
     return (f'<section class="cover" id="cover">\n<img class="cover-image"{attr("src", src)}'
             f'{attr("alt", alt)}/>\n</section>\n')
@@ -211,7 +212,7 @@ def svg_data_uri(svg: str) -> str:
 def title_page(pub: Publication) -> str:
     """Title, creators, publisher, date, description, rights."""
     m = pub.meta
-    out = ['<section class="titlepage" id="titlepage" aria-label="Title page">\n',
+    out = [f'<section class="titlepage" id="titlepage"{attr("aria-label", label("title_page", m.language))}>\n',
            f'<p class="pub-title">{escape(m.title)}</p>\n']
     if m.subtitle:
         out.append(f'<p class="pub-subtitle">{escape(m.subtitle)}</p>\n')
@@ -228,7 +229,7 @@ def contents(pub: Publication) -> str:
     items = [pack.toc_entry(matter.title, f"{matter.id}-title", "toc-matter")
              for matter in pub.front_matter]
     if pub.introduction:
-        items.append(pack.toc_entry(INTRODUCTION_TITLE, f"{INTRODUCTION_ID}-title", "toc-matter"))
+        items.append(pack.toc_entry(label("introduction", lang), f"{INTRODUCTION_ID}-title", "toc-matter"))
     for part, articles in pack.groups(pub):
         entries = "".join(_toc_article(a, lang) for a in articles)
         if part is None:
@@ -238,7 +239,8 @@ def contents(pub: Publication) -> str:
                                         f"\n<ol>\n{entries}</ol>\n"))
     items += [pack.toc_entry(matter.title, f"{matter.id}-title", "toc-matter")
               for matter in pub.back_matter]
-    return ('<nav class="toc" id="nav" aria-labelledby="toc-title">\n<h1 id="toc-title">Contents</h1>\n'
+    return ('<nav class="toc" id="nav" aria-labelledby="toc-title">\n'
+            f'<h1 id="toc-title">{escape(label("contents", lang))}</h1>\n'
             f'<ol>\n{"".join(items)}</ol>\n</nav>\n')
 
 
@@ -255,7 +257,6 @@ def _visible(html: str) -> str:
 
 
 __all__ = [
-    "MISSING_ALT",
     "Article",
     "PdfXhtmlWriter",
     "PrintDocument",

@@ -18,15 +18,14 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
+from ..labels import date as format_date
+from ..labels import label
 from ..model import Article, ArticleMeta, Image, Matter, Part, PublicationMeta
 from .xhtml import XhtmlWriter, attr, lang_attrs
 
-#: File stem / section id of the editor's introduction to the whole pack.
+#: File stem / section id of the editor's introduction to the whole pack (its heading
+#: is the label ``introduction``, its note's visible label ``editor_note``).
 INTRODUCTION_ID = "introduction"
-#: Its heading.
-INTRODUCTION_TITLE = "Introduction"
-#: The visible label of an editor's note (also its accessible name).
-EDITOR_NOTE_LABEL = "Editor's note"
 
 #: The DPUB-ARIA role that goes with each EPUB structural semantic pubbuild uses,
 #: for matter whose model gives none: every ``epub:type`` carries its role.
@@ -52,7 +51,8 @@ def title_page_details(m: PublicationMeta) -> str:
     if m.publisher:
         out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
     if m.date:
-        out.append(f'<p class="date"><time datetime="{escape(m.date)}">{escape(m.date)}</time></p>\n')
+        out.append(f'<p class="date"><time datetime="{escape(m.date)}">'
+                   f"{escape(format_date(m.date, m.language))}</time></p>\n")
     if m.description:
         out.append(f'<p class="description">{escape(m.description)}</p>\n')
     if m.rights:
@@ -99,8 +99,9 @@ def introduction_section(cls: type[XhtmlWriter], blocks: list, lang: str, id_pre
                          image_src: ImageSource | None = None,
                          section_id: str | None = None) -> str:
     """The editor's introduction to the whole pack."""
-    writer = _writer(cls, INTRODUCTION_TITLE, lang, id_prefix, image_src)
-    return titled_section(writer, INTRODUCTION_ID, INTRODUCTION_TITLE, blocks, "introduction",
+    title = label("introduction", lang)
+    writer = _writer(cls, title, lang, id_prefix, image_src)
+    return titled_section(writer, INTRODUCTION_ID, title, blocks, "introduction",
                           None, "introduction", section_id)
 
 
@@ -120,11 +121,12 @@ def editor_note(cls: type[XhtmlWriter], blocks: list, lang: str, context_lang: s
     (the article's)."""
     if not blocks:
         return ""
-    writer = _writer(cls, EDITOR_NOTE_LABEL, lang, id_prefix, image_src)
-    label = writer.anchor("editor-note-label")
+    text = label("editor_note", lang)
+    writer = _writer(cls, text, lang, id_prefix, image_src)
+    ident = writer.anchor("editor-note-label")
     tag = lang_attrs(lang, writer.xml) if context_lang and lang != context_lang else ""
-    return (f'<aside class="editor-note"{attr("aria-labelledby", label)}{tag}>\n'
-            f'<p class="editor-note-label"{attr("id", label)}>{escape(EDITOR_NOTE_LABEL, quote=False)}</p>\n'
+    return (f'<aside class="editor-note"{attr("aria-labelledby", ident)}{tag}>\n'
+            f'<p class="editor-note-label"{attr("id", ident)}>{escape(text, quote=False)}</p>\n'
             f"{writer.blocks(blocks)}</aside>\n")
 
 
@@ -137,6 +139,6 @@ def editor_note_blocks(article: Article, root: Path | None) -> list:
     return markdown_blocks(article.meta.editor_note, root)
 
 
-__all__ = ["EDITOR_NOTE_LABEL", "INTRODUCTION_ID", "INTRODUCTION_TITLE", "ROLES", "editor_note",
+__all__ = ["INTRODUCTION_ID", "ROLES", "editor_note",
            "editor_note_blocks", "introduction_section", "matter_section", "part_opener",
            "role_for", "titled_section"]
