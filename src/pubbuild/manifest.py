@@ -217,7 +217,16 @@ def _pdf_schema() -> dict[str, Option]:
                         _checked(g.parse_bleed)),
         "marks": Option("text", "Printer's marks: crop, cross, crop cross or none.",
                         _checked(g.parse_marks)),
+        "link_addresses": Option("text", "Where web addresses of links print: list (numbered, "
+                                 "after the article; the default) or footnotes (at the page foot).",
+                                 _checked(_link_addresses)),
     }
+
+
+def _link_addresses(value: str) -> str:
+    if value not in ("list", "footnotes"):
+        raise ValueError(f"link_addresses must be list or footnotes, got {value!r}")
+    return value
 
 
 PUBLICATION_SCHEMA: dict[str, Option] = {

@@ -482,3 +482,5 @@ class PrintSettings:
     """Bleed around the trim box (``3mm``)."""
     marks: str | None = None
     """Printer's marks: ``crop``, ``cross``, ``crop cross`` or ``none``."""
+    link_addresses: str | None = None
+    """Where web addresses of links print: ``list`` (after the article) or ``footnotes``."""

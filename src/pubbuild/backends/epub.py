@@ -212,8 +212,8 @@ class EpubBackend(Backend):
                                  image_src=self._image_source(article, pub, images, facts))
         note = editor_note(EpubXhtmlWriter, editor_note_blocks(article, pub.root), lang,
                            context_lang=alang, image_src=own_images)
-        body = (f'{note}<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
-                f"{writer.article_body()}</section>\n")
+        body = (f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
+                f"{writer.article_body(note)}</section>\n")
         docs.append((f"a{n}", href, xhtml_document(title_text(article), alang, body)))
         toc.append((title_text(article), f"{href}#title", _section_toc(article.blocks, href),
                     alang if primary_language(alang) != primary_language(lang) else None))

@@ -84,7 +84,7 @@ def titled_section(writer: XhtmlWriter, ident: str, title: str, blocks: list,
             f'{writer.semantic(epub_type, role_for(epub_type, role))}'
             f'{attr("aria-labelledby", heading)}>\n'
             f'<h1{attr("id", heading)}>{escape(title, quote=False)}</h1>\n'
-            f"{writer.blocks(blocks)}</section>\n")
+            f"{writer.blocks(blocks)}{writer.link_list()}</section>\n")
 
 
 def matter_section(cls: type[XhtmlWriter], matter: Matter, lang: str, id_prefix: str = "",
@@ -115,7 +115,7 @@ def part_opener(cls: type[XhtmlWriter], part: Part, lang: str, id_prefix: str = 
 
 def editor_note(cls: type[XhtmlWriter], blocks: list, lang: str, context_lang: str | None = None,
                 id_prefix: str = "", image_src: ImageSource | None = None) -> str:
-    """An editor's note shown before an article: a complementary landmark named by its
+    """An editor's note shown after an article's title block: a complementary landmark named by its
     visible label, so that no reader takes the editor's words for the author's.
     ``lang`` is the note's language, tagged when it differs from ``context_lang``
     (the article's)."""
@@ -123,11 +123,12 @@ def editor_note(cls: type[XhtmlWriter], blocks: list, lang: str, context_lang: s
         return ""
     text = label("editor_note", lang)
     writer = _writer(cls, text, lang, id_prefix, image_src)
+    writer.link_stem = "editor-note-link"  # it shares its article's id prefix
     ident = writer.anchor("editor-note-label")
     tag = lang_attrs(lang, writer.xml) if context_lang and lang != context_lang else ""
     return (f'<aside class="editor-note"{attr("aria-labelledby", ident)}{tag}>\n'
             f'<p class="editor-note-label"{attr("id", ident)}>{escape(text, quote=False)}</p>\n'
-            f"{writer.blocks(blocks)}</aside>\n")
+            f"{writer.blocks(blocks)}{writer.link_list()}</aside>\n")
 
 
 def editor_note_blocks(article: Article, root: Path | None) -> list:

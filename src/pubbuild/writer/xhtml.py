@@ -54,6 +54,8 @@ class XhtmlWriter:
 
     #: Whether ``epub:type`` attributes are written (EPUB only).
     epub_types = False
+    #: Id stem of the entries of :meth:`link_list` (print only), unique beside its prefix.
+    link_stem = "link"
 
     def __init__(self, article: Article, id_prefix: str = "", language: str | None = None,
                  image_src: Callable[[Image], str | None] | None = None) -> None:
@@ -335,9 +337,16 @@ class XhtmlWriter:
             parts.append(f'<a href="{escape(url(m.source_url))}" class="source-url">{escape(m.source_url)}</a>')
         return self.label("source", details=self.label("separator").join(parts)) if parts else ""
 
-    def article_body(self) -> str:
-        """The whole article: header, body, notes."""
-        return self.header() + self.blocks(self.article.blocks) + self.notes(self.article.notes)
+    def link_list(self) -> str:
+        """Hook: what follows a text for print (the list of link addresses); nothing on
+        screen, where links are followed, not read."""
+        return ""
+
+    def article_body(self, after_header: str = "") -> str:
+        """The whole article: header, ``after_header`` (the editor's note: the reader
+        meets the title first), body, notes."""
+        return (self.header() + after_header + self.blocks(self.article.blocks)
+                + self.notes(self.article.notes) + self.link_list())
 
 
 def host_of(address: str | None) -> str | None:
