@@ -161,12 +161,12 @@ def test_part_openers_and_introduction(packs):
     assert intro.xpath("string(//x:section[@epub:type='introduction']/x:p/x:strong)", namespaces=NS) == "three"
 
 
-def test_editor_note_precedes_its_article_and_is_marked_as_the_editors(packs):
+def test_editor_note_follows_the_title_block_and_is_marked_as_the_editors(packs):
     book = packs["test-pack"]
     doc = book.xml("harbour.xhtml")
-    body = doc.xpath("//x:body/*", namespaces=NS)
-    assert [el.tag.split("}")[1] for el in body] == ["aside", "section"]
-    aside = body[0]
+    chapter = doc.xpath("//x:body/x:section/*", namespaces=NS)
+    assert [el.tag.split("}")[1] for el in chapter][:2] == ["header", "aside"]
+    aside = chapter[1]
     label = aside.get("aria-labelledby")
     assert doc.xpath(f"string(//*[@id='{label}'])") == "Editor's note"
     assert aside.xpath("string(x:p[2])", namespaces=NS) == "Read this one first."
@@ -255,7 +255,7 @@ def print_html(pub) -> str:
             writer = PdfXhtmlWriter(a, id_prefix=f"{a.slug}-", language=a.meta.language, image_src=src)
             note = editor_note(PdfXhtmlWriter, a.editor_note_blocks, lang, a.meta.language,
                                f"{a.slug}-", src)
-            out.append(f'<section class="article" id="{a.slug}">{note}{writer.article_body()}</section>')
+            out.append(f'<section class="article" id="{a.slug}">{writer.article_body(note)}</section>')
     for m in pub.back_matter:
         out.append(matter_section(PdfXhtmlWriter, m, lang, f"{m.id}-", src, section_id=m.id))
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"/><title>t</title></head>'

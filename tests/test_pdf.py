@@ -124,9 +124,11 @@ def test_running_heads_and_page_numbers_are_artifacts(builds):
     assert kinds.count("/Pagination") >= 2 * 8
 
 
-def test_links_print_their_address(builds):
+def test_links_print_their_address_in_a_list_after_the_article(builds):
     text = " ".join(" ".join(page_texts(builds["a4"])).split())
-    assert "(https://library-stats.example/regional/reading-rooms)" in text
+    assert "(https://library-stats.example/regional/reading-rooms)" not in text  # never inline
+    assert "statistics portal[1]" in text
+    assert "Link addresses 1. https://library-stats.example/regional/reading-rooms" in text
 
 
 def test_bookmarks_nest_articles_under_parts(builds):
@@ -206,7 +208,7 @@ def test_cover_is_one_described_figure(builds):
         first = struct_elements(pdf)[1]
         figure = first if first.S == "/Figure" else next(
             e for e in struct_elements(pdf) if e.S == "/Figure")
-        assert str(figure.Alt) == "Cover: South Caucasus and Beyond - A sample briefing pack"
+        assert str(figure.Alt) == "Cover of South Caucasus and Beyond - A sample briefing pack"
 
 
 # ------------------------------------------------------------------ archival

@@ -48,11 +48,12 @@ def test_top_level_sections_have_the_epub_ids_in_reading_order(pack):
     assert [el.get("id") for el in lxml.html.fromstring(html).body] == PACK_SECTIONS
 
 
-def test_editors_note_is_marked_and_comes_before_the_article(pack):
+def test_editors_note_is_marked_and_follows_the_title_block(pack):
     _, html, _ = pack
     harbour = html[html.index('id="harbour"'):html.index('id="part-2"')]
     note = harbour.index('<aside class="editor-note" aria-labelledby="harbour-editor-note-label"')
-    assert note < harbour.index("<h2") and ">Editor&#x27;s note</p>" in harbour.replace("'", "&#x27;")
+    assert harbour.index("<h2") < harbour.index("</header>") < note
+    assert ">Editor&#x27;s note</p>" in harbour.replace("'", "&#x27;")
     assert "Read this one <em>first</em>." in harbour
 
 

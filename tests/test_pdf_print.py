@@ -137,7 +137,7 @@ def test_elements_split_across_pages_are_merged(tmp_path):
         assert len(tds) == 140 and all({str(h) for h in td.A.Headers} <= ids and len(td.A.Headers) == 1
                                        for td in tds)
         # The decorative image is an artifact: the cover is the only figure left.
-        assert [str(e.Alt)[:6] for e in elems if e.S == "/Figure"] == ["Cover:"]
+        assert [str(e.Alt)[:9] for e in elems if e.S == "/Figure"] == ["Cover of "]
         assert unreachable_marked_content(pdf) == []
     assert pdfua_errors(out) == []
 

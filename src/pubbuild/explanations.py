@@ -55,6 +55,13 @@ EXPLANATIONS: dict[str, str] = {
     "S012": "The article the extractor found held little of the page's text (or nothing), so the "
             "whole page was read without its furniture. Check the output for leftover page "
             "parts.",
+    "S013": "A project stylesheet (styles/epub.css or styles/print.css) refers to something "
+            "pubbuild will not read: an address on the network, a file: URL, a path leading out "
+            "of the project, or an @import. The reference was dropped and the rest of the sheet "
+            "applies. Remedy: copy the file (a font, an image) into the project and refer to it "
+            "by a relative path.",
+    "S014": "A file a project stylesheet names (with url()) is missing or too large, so it was "
+            "left out. Remedy: fix the path, or use a smaller file.",
     "H001": "A heading level was repaired (e.g. an h4 straight after the title became an h2), so "
             "that the outline has no gaps. Informational.",
     "H002": "A paragraph that looked like a heading (short, bold, alone) was made a heading. "

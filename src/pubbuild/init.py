@@ -1,7 +1,8 @@
 """``pubbuild init``: a new project that builds as it is.
 
-It writes a commented manifest, one example article and the default
-stylesheets, and never overwrites a file: when any of them exists, nothing is
+It writes a commented manifest, one example article and two starter
+stylesheets (applied after the house styles, :mod:`pubbuild.styles`), and never
+overwrites a file: when any of them exists, nothing is
 written and every clash is reported.
 """
 
@@ -13,7 +14,6 @@ from pathlib import Path
 
 from .errors import ConfigurationError
 from .manifest import slugify
-from .resources import styles_dir
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,30 @@ status 1 when anything must be fixed.
 """
 
 
+#: The project's own stylesheets: comments only until the editor adds a rule, so a new
+#: project builds exactly as one without them.
+STYLESHEETS = {
+    "epub.css": """\
+/* Your rules for the EPUB. They apply after pubbuild's own stylesheet, so a rule
+   here wins over the house rule it matches; see README, "Styles".
+   url() may name files inside this project only (fonts, images): they are packed
+   into the stylesheet. For example:
+
+   h1 { color: #1f3a5f; }
+*/
+""",
+    "print.css": """\
+/* Your rules for the PDF. They apply after pubbuild's own print stylesheet; the
+   page size and margins set in pubbuild.yaml (pdf:) or on the command line win
+   over an @page rule here; see README, "Styles". For example:
+
+   @page { size: 148mm 210mm; }
+   p { text-align: left; }
+*/
+""",
+}
+
+
 def init_project(directory: Path, title: str | None = None) -> list[Path]:
     """Create a project in ``directory``; return the files written."""
     directory = directory.absolute()
@@ -82,8 +106,8 @@ def init_project(directory: Path, title: str | None = None) -> list[Path]:
                                                      date=_dt.date.today().isoformat()),
         directory / "sources" / "example-article.md": ARTICLE,
     }
-    for css in sorted(styles_dir().glob("*.css")):
-        files[directory / "styles" / css.name] = css.read_text(encoding="utf-8")
+    for name, text in STYLESHEETS.items():
+        files[directory / "styles" / name] = text
     clashes = [p for p in files if p.exists() or p.is_symlink()]
     if clashes:
         raise ConfigurationError(

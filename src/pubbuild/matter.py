@@ -24,6 +24,8 @@ from pathlib import Path
 
 from . import __version__
 from .facts import count_content
+from .labels import date as format_date
+from .labels import label, label_language, names
 from .model import (
     Article,
     Heading,
@@ -37,6 +39,7 @@ from .model import (
     Styled,
     Text,
 )
+from .writer.xhtml import host_of
 
 ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
               "translator": "Translated", "contributor": "With contributions"}
@@ -78,7 +81,22 @@ def add_pack_matter(pub: Publication, manifest) -> Publication:
         return pub
     pub.front_matter = [about_page(pub), accessibility_page(pub)]
     pub.back_matter = [sources_page(pub), colophon_page(pub)]
+    if label_language(pub.meta.language) != "en":
+        for matter in (pub.front_matter[0], pub.front_matter[1], pub.back_matter[1]):
+            _tag_english(matter.blocks)
     return pub
+
+
+def _tag_english(blocks: list) -> None:
+    """Mark the generated prose (about, accessibility, colophon: written in English
+    only so far) as English inside a book in another language, so that speech and
+    braille read it with English rules; their headings are translated labels."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block.lang = "en"
+        elif isinstance(block, List):
+            for item in block.items:
+                item.lang = "en"
 
 
 #: File stems and section ids the backends give the pack's own documents (the EPUB's
@@ -129,18 +147,10 @@ def sources_of(pub: Publication) -> list[str]:
     """Distinct publishing sites or publishers of the articles, in order of first use."""
     seen: dict[str, None] = {}
     for article in pub.articles:
-        name = article.meta.site_name or _host(article.meta.source_url)
+        name = article.meta.site_name or host_of(article.meta.source_url)
         if name:
             seen.setdefault(name, None)
     return list(seen)
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    from urllib.parse import urlparse
-
-    return urlparse(url).hostname
 
 
 # ------------------------------------------------------------------ about
@@ -153,8 +163,8 @@ def about_page(pub: Publication) -> Matter:
     by_role: dict[str, list[str]] = {}
     for creator in m.creators:
         by_role.setdefault(creator.role, []).append(creator.name)
-    for role, names in by_role.items():
-        blocks.append(_p(f"{ROLE_WORDS[role]} by {_join(names)}."))
+    for role, people in by_role.items():
+        blocks.append(_p(f"{ROLE_WORDS[role]} by {_join(people)}."))
     if m.publisher:
         blocks.append(_p(f"Published by {m.publisher}."))
     if m.date:
@@ -178,7 +188,7 @@ def about_page(pub: Publication) -> Matter:
         blocks.append(_p("No publishing source is recorded for the articles."))
     if m.description:
         blocks.append(_p(m.description))
-    return Matter("about", "About this pack", blocks, "preface", "doc-preface")
+    return Matter("about", label("about", m.language), blocks, "preface", "doc-preface")
 
 
 # ------------------------------------------------------------------ accessibility
@@ -241,37 +251,42 @@ def accessibility_page(pub: Publication) -> Matter:
     blocks.append(_p("There are no known hazards: no flashing, motion or sound."))
     if pub.meta.certifier:
         blocks.append(_p(f"Accessibility conformance is assessed by {pub.meta.certifier}."))
-    return Matter("accessibility", "Accessibility", blocks, None, None)
+    return Matter("accessibility", label("accessibility", pub.meta.language), blocks, None, None)
 
 
 # ------------------------------------------------------------------ back matter
 
 
-def source_entry(article: Article) -> ListItem:
-    """One entry of the list of sources: every field, saying so where one is unknown."""
+def source_entry(article: Article, lang: str) -> ListItem:
+    """One entry of the list of sources, in the publication's language ``lang``: every
+    field, saying so where one is unknown."""
     m = article.meta
+    unknown = [Text(label("not_recorded", lang))]
     head: list = [Styled("cite", [Text(m.title)])]
     if m.authors:
-        head.append(Text(f", by {_join(m.authors)}"))
+        head.append(Text(label("separator", lang) + label("by_inline", lang, names=names(m.authors, lang))))
     head.append(Text("."))
+
+    def day(value: str | None) -> list:
+        return [Styled("time", [Text(format_date(value, lang))], datetime=value)] if value else unknown
+
     fields: list[tuple[str, list]] = [
-        ("Publisher or site", [Text(m.site_name or _host(m.source_url) or "not recorded")]),
-        ("URL", [Link(m.source_url, [Text(m.source_url)])] if m.source_url else [Text("not recorded")]),
-        ("Published", [Styled("time", [Text(_day(m.published))], datetime=m.published)]
-         if m.published else [Text("not recorded")]),
-        ("Retrieved", [Styled("time", [Text(_day(m.retrieved))], datetime=m.retrieved)]
-         if m.retrieved else [Text("not recorded")]),
+        ("publisher_or_site", [Text(m.site_name or host_of(m.source_url))]
+         if (m.site_name or m.source_url) else unknown),
+        ("url", [Link(m.source_url, [Text(m.source_url)])] if m.source_url else unknown),
+        ("published_field", day(m.published)),
+        ("retrieved_field", day(m.retrieved)),
     ]
-    details = List([ListItem([Paragraph([Text(f"{label}: "), *value])]) for label, value in fields])
+    details = List([ListItem([Paragraph([Text(label("field", lang, name=label(key, lang))), *value])]) for key, value in fields])
     return ListItem([Paragraph(head), details])
 
 
 def sources_page(pub: Publication) -> Matter:
     """The list of sources: title, author, site, URL, published and retrieved dates."""
-    blocks = [_p("Every article in this pack, in reading order, with where and when it was "
-                 "published and when it was retrieved."),
-              List([source_entry(a) for a in pub.articles], ordered=True)]
-    return Matter("sources", "List of sources", blocks, "bibliography", "doc-bibliography")
+    lang = pub.meta.language
+    blocks = [_p(label("sources_intro", lang)),
+              List([source_entry(a, lang) for a in pub.articles], ordered=True)]
+    return Matter("sources", label("sources", lang), blocks, "bibliography", "doc-bibliography")
 
 
 def colophon_page(pub: Publication) -> Matter:
@@ -286,4 +301,4 @@ def colophon_page(pub: Publication) -> Matter:
     ]
     if m.rights:
         blocks.append(_p(f"Rights: {m.rights}"))
-    return Matter("colophon", "Colophon", blocks, "colophon", None)
+    return Matter("colophon", label("colophon", m.language), blocks, "colophon", None)

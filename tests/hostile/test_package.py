@@ -29,7 +29,7 @@ def test_the_wheel_ships_styles_fonts_and_licences(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     (wheel,) = (tmp_path / "dist").glob("pubbuild-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    wanted = {"pubbuild/data/styles/epub.css", "pubbuild/data/styles/print.css",
+    wanted = {"pubbuild/data/styles/epub.css", "pubbuild/data/styles/print.css", "pubbuild/data/labels.toml",
               "pubbuild/data/fonts/README.md", "pubbuild/data/fonts/noto/OFL.txt",
               "pubbuild/data/fonts/dejavu/LICENSE.txt"}
     wanted |= {f"pubbuild/data/fonts/{face.file}" for face in FACES}

@@ -17,15 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
+from ..labels import date as format_date
+from ..labels import label
 from ..model import Article, ArticleMeta, Image, Matter, Part, PublicationMeta
 from .xhtml import XhtmlWriter, attr, lang_attrs
 
-#: File stem / section id of the editor's introduction to the whole pack.
+#: File stem / section id of the editor's introduction to the whole pack (its heading
+#: is the label ``introduction``, its note's visible label ``editor_note``).
 INTRODUCTION_ID = "introduction"
-#: Its heading.
-INTRODUCTION_TITLE = "Introduction"
-#: The visible label of an editor's note (also its accessible name).
-EDITOR_NOTE_LABEL = "Editor's note"
 
 #: The DPUB-ARIA role that goes with each EPUB structural semantic pubbuild uses,
 #: for matter whose model gives none: every ``epub:type`` carries its role.
@@ -51,7 +50,8 @@ def title_page_details(m: PublicationMeta) -> str:
     if m.publisher:
         out.append(f'<p class="publisher">{escape(m.publisher)}</p>\n')
     if m.date:
-        out.append(f'<p class="date"><time datetime="{escape(m.date)}">{escape(m.date)}</time></p>\n')
+        out.append(f'<p class="date"><time datetime="{escape(m.date)}">'
+                   f"{escape(format_date(m.date, m.language))}</time></p>\n")
     if m.description:
         out.append(f'<p class="description">{escape(m.description)}</p>\n')
     if m.rights:
@@ -83,7 +83,7 @@ def titled_section(writer: XhtmlWriter, ident: str, title: str, blocks: list,
             f'{writer.semantic(epub_type, role_for(epub_type, role))}'
             f'{attr("aria-labelledby", heading)}>\n'
             f'<h1{attr("id", heading)}>{escape(title, quote=False)}</h1>\n'
-            f"{writer.blocks(blocks)}</section>\n")
+            f"{writer.blocks(blocks)}{writer.link_list()}</section>\n")
 
 
 def matter_section(cls: type[XhtmlWriter], matter: Matter, lang: str, id_prefix: str = "",
@@ -98,8 +98,9 @@ def introduction_section(cls: type[XhtmlWriter], blocks: list, lang: str, id_pre
                          image_src: ImageSource | None = None,
                          section_id: str | None = None) -> str:
     """The editor's introduction to the whole pack."""
-    writer = _writer(cls, INTRODUCTION_TITLE, lang, id_prefix, image_src)
-    return titled_section(writer, INTRODUCTION_ID, INTRODUCTION_TITLE, blocks, "introduction",
+    title = label("introduction", lang)
+    writer = _writer(cls, title, lang, id_prefix, image_src)
+    return titled_section(writer, INTRODUCTION_ID, title, blocks, "introduction",
                           None, "introduction", section_id)
 
 
@@ -113,20 +114,22 @@ def part_opener(cls: type[XhtmlWriter], part: Part, lang: str, id_prefix: str = 
 
 def editor_note(cls: type[XhtmlWriter], blocks: list, lang: str, context_lang: str | None = None,
                 id_prefix: str = "", image_src: ImageSource | None = None) -> str:
-    """An editor's note shown before an article: a complementary landmark named by its
+    """An editor's note shown after an article's title block: a complementary landmark named by its
     visible label, so that no reader takes the editor's words for the author's.
     ``lang`` is the note's language, tagged when it differs from ``context_lang``
     (the article's)."""
     if not blocks:
         return ""
-    writer = _writer(cls, EDITOR_NOTE_LABEL, lang, id_prefix, image_src)
-    label = writer.anchor("editor-note-label")
+    text = label("editor_note", lang)
+    writer = _writer(cls, text, lang, id_prefix, image_src)
+    writer.link_stem = "editor-note-link"  # it shares its article's id prefix
+    ident = writer.anchor("editor-note-label")
     tag = lang_attrs(lang, writer.xml, context_lang) if context_lang and lang != context_lang else ""
-    return (f'<aside class="editor-note"{attr("aria-labelledby", label)}{tag}>\n'
-            f'<p class="editor-note-label"{attr("id", label)}>{escape(EDITOR_NOTE_LABEL, quote=False)}</p>\n'
-            f"{writer.blocks(blocks)}</aside>\n")
+    return (f'<aside class="editor-note"{attr("aria-labelledby", ident)}{tag}>\n'
+            f'<p class="editor-note-label"{attr("id", ident)}>{escape(text, quote=False)}</p>\n'
+            f"{writer.blocks(blocks)}{writer.link_list()}</aside>\n")
 
 
-__all__ = ["EDITOR_NOTE_LABEL", "INTRODUCTION_ID", "INTRODUCTION_TITLE", "ROLES", "editor_note",
+__all__ = ["INTRODUCTION_ID", "ROLES", "editor_note",
            "introduction_section", "matter_section", "part_opener",
            "role_for", "titled_section"]

@@ -12,16 +12,14 @@ import re
 from html import escape
 from typing import Callable
 
+from ..labels import date as format_date
+from ..labels import label, names
 from ..model import (
     Article, Cell, DefinitionList, Figure, Heading, Image, InlineImage, LineBreak, Link, List,
     Note, NoteRef, Paragraph, Preformatted, Quote, Row, Rule, Section, Span, Styled, Table, Text,
 )
 from ..textutil import plain_text
 from .bidi import dir_attr
-
-
-#: Text alternative of an image whose source gave none (the reader learns an image is there).
-MISSING_ALT = "Image without a description in the source"
 
 
 def attr(name: str, value: str | int | None) -> str:
@@ -58,6 +56,8 @@ class XhtmlWriter:
 
     #: Whether ``epub:type`` attributes are written (EPUB only).
     epub_types = False
+    #: Id stem of the entries of :meth:`link_list` (print only), unique beside its prefix.
+    link_stem = "link"
 
     def __init__(self, article: Article, id_prefix: str = "", language: str | None = None,
                  image_src: Callable[[Image], str | None] | None = None) -> None:
@@ -80,6 +80,15 @@ class XhtmlWriter:
         if self._image_src is not None:
             return self._image_src(image)
         return image.src or None
+
+    def label(self, key: str, **values: str) -> str:
+        """pubbuild's own words (:mod:`pubbuild.labels`) in the language of what is rendered."""
+        return label(key, self.language, **values)
+
+    def time(self, value: str) -> str:
+        """A date as ``<time>``: ISO 8601 for machines, written out for the language."""
+        return (f'<time datetime="{escape(value, quote=True)}">'
+                f"{escape(format_date(value, self.language))}</time>")
 
     def anchor(self, ident: str) -> str:
         """The rendered id for a model id (prefixed to stay unique across articles)."""
@@ -209,7 +218,7 @@ class XhtmlWriter:
         if src is None:
             return self.missing_image(image)
         # An image the source left undescribed is not decorative: say that it is there.
-        alt = "" if image.decorative else (image.alt or MISSING_ALT)
+        alt = "" if image.decorative else (image.alt or self.label("missing_alt"))
         extra = attr("role", "presentation") if image.decorative else ""
         return f'<img{attr("src", url(src) if ":" in src else src)} alt="{escape(alt, quote=True)}"{extra}/>'
 
@@ -223,10 +232,11 @@ class XhtmlWriter:
         alt = escape((image.alt or "").strip())
         if image.src.lower().startswith(("http://", "https://")):
             # through render_link: inside a link it is plain text, on paper the address prints
-            link = self.render_link(Link(image.src, [Text("view the image online")]))
-            text = f"Image: {alt} ({link})" if alt else f"Image not included; {link}"
+            link = self.render_link(Link(image.src, [Text(self.label("view_online"))]))
+            text = (self.label("image", alt=f"{alt} ({link})") if alt
+                    else self.label("image_not_included", link=link))
         else:
-            text = f"Image: {alt}" if alt else "Image not available"
+            text = self.label("image", alt=alt) if alt else self.label("image_not_available")
         return f'<{tag} class="missing-image">[{text}]</{tag}>'
 
     def render_figure(self, node: Figure) -> str:
@@ -281,7 +291,7 @@ class XhtmlWriter:
         for note in notes:
             back = "".join(
                 f' <a{attr("href", "#" + self.anchor(r))}{self.semantic(None, "doc-backlink")}'
-                f' aria-label="Back to reference {escape(note.label)}">↩</a>'
+                f' aria-label="{escape(self.label("back_to_reference", label=note.label), quote=True)}">↩</a>'
                 for r in note.ref_ids)
             body = self.blocks(note.children)
             if len(note.children) == 1 and isinstance(note.children[0], Paragraph) and not note.children[0].lang:
@@ -295,7 +305,8 @@ class XhtmlWriter:
         heading_id = self.anchor("notes-heading")
         return (f'<section class="notes"{self.semantic("endnotes", "doc-endnotes")}'
                 f'{attr("aria-labelledby", heading_id)}>\n'
-                f'<h{min(self.heading_offset + 1, 6)}{attr("id", heading_id)}>Notes</h{min(self.heading_offset + 1, 6)}>\n'
+                f'<h{min(self.heading_offset + 1, 6)}{attr("id", heading_id)}>{escape(self.label("notes"))}'
+                f'</h{min(self.heading_offset + 1, 6)}>\n'
                 f"<ol>\n{''.join(items)}</ol>\n</section>\n")
 
     def header(self) -> str:
@@ -305,7 +316,7 @@ class XhtmlWriter:
         if m.subtitle:
             out.append(f'<p class="subtitle"{self.semantic("subtitle", "doc-subtitle")}>{escape(m.subtitle)}</p>\n')
         if m.authors:
-            out.append(f'<p class="byline">By {escape(_join(m.authors))}</p>\n')
+            out.append(f'<p class="byline">{escape(self.label("by", names=names(m.authors, self.language)))}</p>\n')
         line = self.source_line()
         if line:
             out.append(f'<p class="source">{line}</p>\n')
@@ -313,28 +324,45 @@ class XhtmlWriter:
         return "".join(out)
 
     def source_line(self) -> str:
-        """Where the article came from: site, URL, publication and retrieval dates."""
+        """Where the article came from, as a citation: publisher or site (else the web
+        address's host, else the file it was read from), authors, publication date,
+        retrieval date, address; whatever of these is known."""
         m = self.article.meta
         parts = []
-        if m.site_name:
-            parts.append(escape(m.site_name))
+        origin = m.site_name or host_of(m.source_url)
+        if origin:
+            parts.append(escape(origin))
+        elif self.article.source is not None:
+            parts.append(f'<span class="source-file">{escape(self.article.source.name)}</span>')
+        if m.authors:
+            parts.append(escape(names(m.authors, self.language)))
         if m.published:
-            parts.append(f'published <time datetime="{escape(m.published)}">{escape(m.published[:10])}</time>')
+            parts.append(self.time(m.published))
         if m.retrieved:
-            parts.append(f'retrieved <time datetime="{escape(m.retrieved)}">{escape(m.retrieved[:10])}</time>')
+            parts.append(self.label("retrieved", date=self.time(m.retrieved)))
         if m.source_url:
             parts.append(f'<a href="{escape(url(m.source_url))}" class="source-url">{escape(m.source_url)}</a>')
-        return ("Source: " + ", ".join(parts)) if parts else ""
+        return self.label("source", details=self.label("separator").join(parts)) if parts else ""
 
-    def article_body(self) -> str:
-        """The whole article: header, body, notes."""
-        return self.header() + self.blocks(self.article.blocks) + self.notes(self.article.notes)
+    def link_list(self) -> str:
+        """Hook: what follows a text for print (the list of link addresses); nothing on
+        screen, where links are followed, not read."""
+        return ""
+
+    def article_body(self, after_header: str = "") -> str:
+        """The whole article: header, ``after_header`` (the editor's note: the reader
+        meets the title first), body, notes."""
+        return (self.header() + after_header + self.blocks(self.article.blocks)
+                + self.notes(self.article.notes) + self.link_list())
 
 
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def host_of(address: str | None) -> str | None:
+    """The host of a web address (``news.example``), the site when nothing names it."""
+    if not address:
+        return None
+    from urllib.parse import urlparse
+
+    return urlparse(address).hostname
 
 
 def title_text(article: Article) -> str:
@@ -342,4 +370,4 @@ def title_text(article: Article) -> str:
     return article.meta.title or (article.source.stem if article.source else "Untitled")
 
 
-__all__ = ["XhtmlWriter", "attr", "lang_attrs", "plain_text", "title_text", "url"]
+__all__ = ["XhtmlWriter", "attr", "host_of", "lang_attrs", "plain_text", "title_text", "url"]

@@ -19,13 +19,14 @@ from ebooklib import epub
 from ... import diagnostics
 from ...errors import BuildError
 from ...facts import ContentFacts, count_content
+from ...labels import label, label_language
 from ...model import Article, Image, Matter, Publication, Section
 from ...resources import styles_dir
+from ...styles import project_stylesheet
 from ...textutil import plain_text
 from ...writer.bidi import direction
 from ...writer.pack import (
     INTRODUCTION_ID,
-    INTRODUCTION_TITLE,
     editor_note,
     introduction_section,
     matter_section,
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 STYLESHEET = styles_dir() / "epub.css"
 CSS_HREF = "styles/epub.css"
+#: The project's own stylesheet (:mod:`pubbuild.styles`), linked after the house one.
+PROJECT_CSS_HREF = "styles/project.css"
 RELATORS = {"author": "aut", "editor": "edt", "compiler": "com", "translator": "trl",
             "contributor": "ctb"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -71,15 +74,6 @@ class EpubXhtmlWriter(XhtmlWriter):
     """The shared writer with EPUB structural semantics (``epub:type`` beside each role)."""
 
     epub_types = True
-
-    def source_line(self) -> str:
-        """Where the article came from; a local draft with no known origin names its file."""
-        line = super().source_line()
-        m = self.article.meta
-        if not (m.source_url or m.site_name) and self.article.source is not None:
-            origin = f'<span class="source-file">{escape(self.article.source.name)}</span>'
-            line = f"Source: {origin}" + (", " + line[len("Source: "):] if line else "")
-        return line
 
 
 @register
@@ -125,7 +119,7 @@ class EpubBackend(Backend):
             hrefs = {href.removesuffix(".xhtml"): href for _, href, _ in docs}
             uid, href, nav = docs[nav_at]
             docs[nav_at] = (uid, href, nav.replace(
-                "</body>", page_list(paged, hrefs, _ui_lang(lang)) + "</body>", 1))
+                "</body>", page_list(paged, hrefs, _ui_lang(lang), label("pages", lang)) + "</body>", 1))
             ncx_pages = ncx_page_list(paged, hrefs)
         book = self.assemble(pub, docs, self.ncx_document(pub, toc, paged, ncx_pages),
                              images, cover_href)
@@ -154,21 +148,22 @@ class EpubBackend(Backend):
         own_images = self._image_source(None, pub, images, facts)
         docs: list[tuple[str, str, str | None]] = []
         toc: list[tuple[str, str, list, str | None]] = []
-        landmarks = [("cover", "cover.xhtml", "Cover"), ("titlepage", "titlepage.xhtml", "Title page")]
+        landmarks = [("cover", "cover.xhtml", label("cover", lang)),
+                     ("titlepage", "titlepage.xhtml", label("title_page", lang))]
         docs.append(("cover", "cover.xhtml", xhtml_document(
-            "Cover", lang, self.cover_page(pub, cover_href))))
+            label("cover", lang), lang, self.cover_page(pub, cover_href))))
         docs.append(("titlepage", "titlepage.xhtml", xhtml_document(
             pub.meta.title, lang, self.title_page(pub))))
         for matter in pub.front_matter:
             self._matter_doc(matter, lang, own_images, docs, toc, landmarks)
         if pub.introduction:
-            href = f"{INTRODUCTION_ID}.xhtml"
-            docs.append((INTRODUCTION_ID, href, xhtml_document(INTRODUCTION_TITLE, lang, introduction_section(
+            href, title = f"{INTRODUCTION_ID}.xhtml", label("introduction", lang)
+            docs.append((INTRODUCTION_ID, href, xhtml_document(title, lang, introduction_section(
                 EpubXhtmlWriter, pub.introduction, lang, image_src=own_images))))
-            toc.append((INTRODUCTION_TITLE, f"{href}#{INTRODUCTION_ID}-title", [], None))
-            landmarks.append(("introduction", href, INTRODUCTION_TITLE))
+            toc.append((title, f"{href}#{INTRODUCTION_ID}-title", [], None))
+            landmarks.append(("introduction", href, title))
         docs.append(("nav", "nav.xhtml", None))
-        landmarks.append(("toc", "nav.xhtml#toc", "Contents"))
+        landmarks.append(("toc", "nav.xhtml#toc", label("contents", lang)))
         in_parts = {id(a) for part in pub.parts for a in part.articles}
         groups = [(part, part.articles) for part in pub.parts]
         rest = [a for a in pub.articles if id(a) not in in_parts]  # all of them without parts
@@ -188,7 +183,7 @@ class EpubBackend(Backend):
                                   docs, entries)
         body = next((href for uid, href, _ in docs[docs.index(("nav", "nav.xhtml", None)) + 1:]), None)
         if body is not None:
-            landmarks.append(("bodymatter", body, "Start of content"))
+            landmarks.append(("bodymatter", body, label("start_of_content", lang)))
         for matter in pub.back_matter:
             self._matter_doc(matter, lang, own_images, docs, toc, landmarks)
         return docs, toc, landmarks
@@ -211,8 +206,8 @@ class EpubBackend(Backend):
                                  image_src=self._image_source(article, pub, images, facts))
         note = editor_note(EpubXhtmlWriter, article.editor_note_blocks, lang,
                            context_lang=alang, image_src=own_images)
-        body = (f'{note}<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
-                f"{writer.article_body()}</section>\n")
+        body = (f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="title">\n'
+                f"{writer.article_body(note)}</section>\n")
         docs.append((f"a{n}", href, xhtml_document(title_text(article), alang, body)))
         toc.append((title_text(article), f"{href}#title", _section_toc(article.blocks, href),
                     alang if primary_language(alang) != primary_language(lang) else None))
@@ -249,6 +244,13 @@ class EpubBackend(Backend):
         book.FOLDER_NAME = "EPUB"
         book.add_item(epub.EpubItem(uid="css", file_name=CSS_HREF, media_type="text/css",
                                     content=STYLESHEET.read_bytes()))
+        own = project_stylesheet(pub.root, "epub.css", self.diagnostics)
+        if own is not None:
+            book.add_item(epub.EpubItem(uid="css-project", file_name=PROJECT_CSS_HREF,
+                                        media_type="text/css", content=own.encode()))
+            house = f'<link rel="stylesheet" type="text/css" href="{CSS_HREF}"/>\n'
+            docs = [(uid, href, content.replace(house, house + house.replace(CSS_HREF, PROJECT_CSS_HREF), 1))
+                    for uid, href, content in docs]
         spine = []
         for uid, href, content in docs:
             item = epub.EpubItem(uid=uid, file_name=href, media_type="application/xhtml+xml",
@@ -281,7 +283,7 @@ class EpubBackend(Backend):
         return images.add(generated_cover(pub).encode(), name_hint="cover")
 
     def cover_alt(self, pub: Publication) -> str:
-        text = f"Cover of {pub.meta.title}"
+        text = label("cover_of", pub.meta.language, title=pub.meta.title)
         if pub.meta.subtitle:
             text += f": {pub.meta.subtitle}"
         return text
@@ -313,15 +315,16 @@ class EpubBackend(Backend):
                           f"{escape(label)}</a>{items(kids)}</li>\n" for label, h, kids, lang in entries)
             return f"\n<ol>\n{lis}</ol>\n"
 
-        ui = _ui_lang(pub.meta.language)
+        lang = pub.meta.language
+        ui = _ui_lang(lang)
         body = (f'<nav epub:type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">\n'
-                f'<h1 id="toc-title"{ui}>Contents</h1>{items(toc)}</nav>\n'
+                f'<h1 id="toc-title"{ui}>{escape(label("contents", lang))}</h1>{items(toc)}</nav>\n'
                 f'<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">\n'
-                f'<h2 id="landmarks-title"{ui}>Landmarks</h2>\n<ol>\n'
+                f'<h2 id="landmarks-title"{ui}>{escape(label("landmarks", lang))}</h2>\n<ol>\n'
                 + "".join(f'<li><a epub:type="{t}" href="{escape(h, quote=True)}"{ui}>{escape(label)}</a></li>\n'
                           for t, h, label in landmarks)
                 + "</ol>\n</nav>\n")
-        return xhtml_document("Contents", pub.meta.language, body)
+        return xhtml_document(label("contents", lang), lang, body)
 
     def ncx_document(self, pub: Publication, toc: list, paged: PagedDocs | None = None,
                      page_list: str = "") -> str:
@@ -332,9 +335,9 @@ class EpubBackend(Backend):
 
         def points(entries) -> str:
             out = []
-            for label, href, kids, _ in entries:
+            for text, href, kids, _ in entries:
                 counter[0] += 1
-                out.append(f'<navPoint id="np{counter[0]}"><navLabel><text>{escape(label)}</text>'
+                out.append(f'<navPoint id="np{counter[0]}"><navLabel><text>{escape(text)}</text>'
                            f'</navLabel><content src="{escape(href, quote=True)}"/>{points(kids)}</navPoint>\n')
             return "".join(out)
 
@@ -404,9 +407,9 @@ def article_source(article: Article, root: Path) -> str:
 
 
 def _ui_lang(lang: str | None) -> str:
-    """``lang`` attributes for pubbuild's own (English) labels in a book in another language,
-    so that text-to-speech reads them with the right voice."""
-    return "" if primary_language(lang) == "en" else lang_attrs("en")
+    """``lang`` attributes for pubbuild's own labels where they fall back to English in a
+    book in another language (:mod:`pubbuild.labels`), so that speech uses the right voice."""
+    return lang_attrs("en") if label_language(lang) == "en" and primary_language(lang) != "en" else ""
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

@@ -228,14 +228,15 @@ def _serialise(root) -> str:
     return f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n{body}\n'
 
 
-def page_list(paged: PagedDocs, href: dict[str, str], label_attrs: str = "") -> str:
+def page_list(paged: PagedDocs, href: dict[str, str], label_attrs: str = "",
+              title: str = "Pages") -> str:
     """The ``page-list`` nav (hidden: reading systems show it in their own page menu)."""
     items = "".join(
         f'<li><a href="{escape(href[b.container], quote=True)}#{escape(paged.anchors[b.page], quote=True)}">'
         f"{escape(b.label)}</a></li>\n" for b in paged.breaks if b.page in paged.anchors)
     return ('<nav epub:type="page-list" role="doc-pagelist" id="page-list" '
             'aria-labelledby="page-list-title" hidden="hidden">\n'
-            f'<h2 id="page-list-title"{label_attrs}>Pages</h2>\n<ol>\n{items}</ol>\n</nav>\n')
+            f'<h2 id="page-list-title"{label_attrs}>{escape(title)}</h2>\n<ol>\n{items}</ol>\n</nav>\n')
 
 
 def ncx_page_list(paged: PagedDocs, href: dict[str, str]) -> str:

@@ -20,12 +20,14 @@ from typing import ClassVar
 
 from ...errors import BuildError, ConfigurationError
 from ...model import Image, Publication
+from ...styles import project_stylesheet
 from .. import register
 from ..base import Backend, Setting
 from ..pagemap import page_breaks
 from . import attachments, collector, fonts, geometry, glyphs, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
+from .pack_pages import parse_link_addresses
 from .validate import PDF_CHECKS
 from .workers import default_jobs
 
@@ -90,7 +92,7 @@ class PdfBackend(Backend):
     paginated = True
     validator = PDF_CHECKS
     settings_section = "pdf"
-    settings_doc = "Print settings for the PDF: paper, margins, two_sided, bleed, marks."
+    settings_doc = "Print settings for the PDF: paper, margins, two_sided, bleed, marks, link_addresses."
     settings: ClassVar[dict[str, Setting]] = {
         "paper": Setting("text", "Paper size: A4, Letter, A5 or WIDTHxHEIGHT (170mmx240mm).",
                          geometry.parse_paper),
@@ -102,6 +104,9 @@ class PdfBackend(Backend):
                          geometry.parse_bleed),
         "marks": Setting("text", "Printer's marks: crop, cross, crop cross or none.",
                          geometry.parse_marks),
+        "link_addresses": Setting("text", "Where web addresses of links print: list (numbered, "
+                                  "after the article; the default) or footnotes (at the page foot).",
+                                  parse_link_addresses),
     }
 
     def __init__(self, options=None, page_map=None) -> None:
@@ -181,9 +186,35 @@ class PdfBackend(Backend):
     def stylesheets(self, geo: geometry.PageGeometry, pub: Publication | None = None,
                     text: str | None = None) -> str:
         """Fonts (shipped and the project's; with ``text``, those it needs), page geometry and
-        the print stylesheet, in cascade order."""
+        the print stylesheet, in cascade order; then the project's ``styles/print.css`` and,
+        over it, the page geometry the manifest or the command line set explicitly
+        (:mod:`pubbuild.styles` states the cascade)."""
         fontset = fonts.project_fonts(pub.fonts) if pub is not None else fonts.SHIPPED
-        return fontset.css(text) + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
+        house = fontset.css(text) + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
+        own = project_stylesheet(pub.root, "print.css", self.diagnostics) if pub is not None else None
+        if own is None:
+            return house
+        return house + "/* the project's styles/print.css */\n" + own + self._explicit_page(pub, geo)
+
+    def _explicit_page(self, pub: Publication, geo: geometry.PageGeometry) -> str:
+        """``@page`` declarations for what the manifest's ``pdf:`` keys or the command
+        line set, so that they win over the project's stylesheet; '' when none is set
+        (a page size left to the defaults is the project sheet's to change)."""
+        s, x = pub.settings.get(self.settings_section, {}), self.options.extra
+
+        def given(key: str) -> bool:
+            return x.get(key) is not None or s.get(key) is not None
+        top, outer, bottom, inner = geo.margins
+        decls = [text for key, text in (
+            ("paper", f"size: {geo.width:g}mm {geo.height:g}mm;"),
+            ("margins", f"margin: {top:g}mm {outer:g}mm {bottom:g}mm {inner:g}mm;"),
+            ("bleed", f"bleed: {geo.bleed:g}mm;"), ("marks", f"marks: {geo.marks};")) if given(key)]
+        out = [f"@page {{ {' '.join(decls)} }}"] if decls else []
+        if geo.two_sided and (given("margins") or given("two_sided")):
+            out += [line for line in geo.css().splitlines() if line.startswith(("@page :left", "@page :right"))]
+        if not out:
+            return ""
+        return "/* the manifest's pdf: keys and the command line */\n" + "\n".join(out) + "\n"
 
     def check_fonts(self, doc: PrintDocument, pub: Publication) -> None:
         """A007 for each script no font covers, once per article (:mod:`..printing.glyphs`)."""

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape, unescape
 
+from ...labels import label
 from ...model import Article, Image, Link, Publication
 from ...textutil import plain_text
-from ...writer.pack import INTRODUCTION_ID, INTRODUCTION_TITLE, title_page_details
-from ...writer.xhtml import MISSING_ALT, XhtmlWriter, attr, lang_attrs, title_text
+from ...writer.pack import INTRODUCTION_ID, title_page_details
+from ...writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text, url
 from . import pack_pages as pack
 from .fonts import TEXT_STACK
 from .geometry import PageGeometry
@@ -26,17 +27,30 @@ _TAG = re.compile(r"<[^>]+>")
 _BACKLINK = re.compile(r'\s?<a[^>]*role="doc-backlink"[^>]*>.*?</a>')
 
 
+#: Where link addresses print unless the manifest says otherwise (``pdf: link_addresses``).
+#: A numbered list after the text: an address set inline, in small type, cannot be
+#: broken well and leaves wide gaps in justified lines; a list keeps the lines whole,
+#: keeps the structure tree in reading order (the list is read after the text, as it
+#: is seen) and needs only a small marker in the line.  Footnotes put each address on
+#: the page where it is cited, at the cost of a crowded page foot.
+LINK_ADDRESSES = "list"
+
+
 class PdfXhtmlWriter(XhtmlWriter):
-    """The shared writer for print: HTML attributes, link addresses printed after the
-    link text (paper cannot be clicked), no back links from notes."""
+    """The shared writer for print: HTML attributes, link addresses in a numbered list
+    after the text or in footnotes (paper cannot be clicked), no back links from notes."""
 
     #: How many levels below the document's top the content sits: 1 for an article
     #: inside a part, whose title is then an ``h2`` under the part's ``h1``.
     depth = 0
+    #: ``list`` or ``footnotes`` (:data:`LINK_ADDRESSES`).
+    link_addresses = LINK_ADDRESSES
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.heading_offset += self.depth
+        self.addresses: list[str] = []
+        """The link addresses cited so far, in order (``list`` mode)."""
 
     @property
     def xml(self) -> bool:
@@ -55,14 +69,33 @@ class PdfXhtmlWriter(XhtmlWriter):
             return html
         shown = node.href.removeprefix("mailto:")
         text = plain_text(node.children).strip()
-        if text.rstrip("/") in (shown.rstrip("/"), node.href.rstrip("/")):
+        if self._link_depth or text.rstrip("/") in (shown.rstrip("/"), node.href.rstrip("/")):
             return html
-        return f'{html}<span class="link-url"> ({escape(shown)})</span>'
+        if self.link_addresses == "footnotes":
+            return f'{html}<span class="link-footnote">{escape(shown)}</span>'
+        if shown not in self.addresses:
+            self.addresses.append(shown)
+        n = self.addresses.index(shown) + 1
+        return (f'{html}<sup class="link-ref"><a href="#{self.anchor(f"{self.link_stem}-{n}")}">'
+                f"[{n}]</a></sup>")
+
+    def link_list(self) -> str:
+        """The numbered addresses cited in the text, after it."""
+        if not self.addresses:
+            return ""
+        heading = self.anchor(f"{self.link_stem}s-heading")
+        level = min(self.heading_offset + 1, 6)
+        items = "".join(f'<li{attr("id", self.anchor(f"{self.link_stem}-{n}"))}>'
+                        f'<a{attr("href", url(address))}>{escape(address)}</a></li>\n'
+                        for n, address in enumerate(self.addresses, 1))
+        return (f'<section class="link-addresses"{attr("aria-labelledby", heading)}>\n'
+                f'<h{level}{attr("id", heading)}>{escape(self.label("link_addresses"))}</h{level}>\n'
+                f"<ol>\n{items}</ol>\n</section>\n")
 
     def img(self, image: Image) -> str:
         if image.alt is None and not image.decorative and self.image_src(image) is not None:
             # PDF/UA needs every figure described; say plainly that the source did not.
-            image = Image(src=image.src, alt=MISSING_ALT, width=image.width,
+            image = Image(src=image.src, alt=self.label("missing_alt"), width=image.width,
                           height=image.height, local=image.local, media_type=image.media_type)
         return super().img(image)
 
@@ -99,11 +132,12 @@ def build_document(pub: Publication, geometry: PageGeometry,
 
     Reading order, as in the EPUB: cover, title page, generated front matter, the
     editor's introduction, the contents, each part's opener followed by its
-    articles (each preceded by its editor's note), the generated back matter.
+    articles (each with its editor's note after its title block), the generated back matter.
     Every top-level section of ``<body>`` has the id of the EPUB document holding
     the same content, so :mod:`pubbuild.backends.pagemap` can tell the EPUB where pages begin.
     """
     m = pub.meta
+    links = pack.link_addresses(pub)
     texts: dict[str, str] = {}
     body: list[str] = []
 
@@ -113,20 +147,20 @@ def build_document(pub: Publication, geometry: PageGeometry,
 
     add("front matter", cover(pub, cover_src, geometry) + title_page(pub))
     for matter in pub.front_matter:
-        add("front matter", pack.matter_page(matter, m.language, image_src))
+        add("front matter", pack.matter_page(matter, m.language, image_src, links))
     if pub.introduction:
-        add("front matter", pack.introduction_page(pub.introduction, m.language, image_src))
+        add("front matter", pack.introduction_page(pub.introduction, m.language, image_src, links))
     add("front matter", contents(pub))
     for part, articles in pack.groups(pub):
         depth = 0
         if part is not None:
-            add("front matter", pack.part_page(part, m.language, image_src))
+            add("front matter", pack.part_page(part, m.language, image_src, links))
             depth = 1
         for article in articles:
             html = article_page(pub, article, depth, image_src)
             add(str(article.source.name) if article.source else article.slug, html)
     for matter in pub.back_matter:
-        add("back matter", pack.matter_page(matter, m.language, image_src))
+        add("back matter", pack.matter_page(matter, m.language, image_src, links))
     return PrintDocument(f'<!DOCTYPE html>\n<html{lang_attrs(m.language, False)}>\n<head>\n'
                          + head(pub) + "</head>\n<body>\n" + "".join(body) + "</body>\n</html>\n",
                          texts)
@@ -134,18 +168,18 @@ def build_document(pub: Publication, geometry: PageGeometry,
 
 def article_page(pub: Publication, article: Article, depth: int,
                  image_src: Callable[[Image], str | None]) -> str:
-    """One article as a top-level section: the editor's note, then the article.
+    """One article as a top-level section: its title block, the editor's note, the article.
     ``depth`` 1 puts it inside a part (its title an ``h2`` under the part's ``h1``)."""
     m = pub.meta
     alang = article.meta.language or m.language
-    writer = pack.writer_class(depth)(article, id_prefix=f"{article.slug}-", language=alang,
-                                      image_src=image_src)
+    writer = pack.writer_class(depth, pack.link_addresses(pub))(
+        article, id_prefix=f"{article.slug}-", language=alang, image_src=image_src)
     note = pack.editor_note_html(article, pub, depth, image_src)
     lang = article.meta.language if article.meta.language != m.language else None
     classes = "article in-part" if depth else "article"
     return (f'<section class="{classes}"{attr("id", article.slug)}{lang_attrs(lang, False, m.language)}'
             f'{attr("data-running", running_title(title_text(article)))}>\n'
-            f"{note}{writer.article_body()}</section>\n")
+            f"{writer.article_body(note)}</section>\n")
 
 
 def head(pub: Publication) -> str:
@@ -168,7 +202,8 @@ def cover(pub: Publication, cover_src: str | None, geometry: PageGeometry) -> st
     """The cover page: the manifest's cover image, else a typographic one (an SVG
     image, so that the structure tree holds one described figure, not a second
     copy of the title page)."""
-    alt = f"Cover: {pub.meta.title}" + (f" - {pub.meta.subtitle}" if pub.meta.subtitle else "")
+    alt = label("cover_of", pub.meta.language, title=pub.meta.title) + (
+        f" - {pub.meta.subtitle}" if pub.meta.subtitle else "")
     src = cover_src or svg_data_uri(generated_cover(pub, geometry))
     return (f'<section class="cover" id="cover">\n<img class="cover-image"{attr("src", src)}'
             f'{attr("alt", alt)}/>\n</section>\n')
@@ -211,7 +246,7 @@ def svg_data_uri(svg: str) -> str:
 def title_page(pub: Publication) -> str:
     """Title, creators, publisher, date, description, rights."""
     m = pub.meta
-    out = ['<section class="titlepage" id="titlepage" aria-label="Title page">\n',
+    out = [f'<section class="titlepage" id="titlepage"{attr("aria-label", label("title_page", m.language))}>\n',
            f'<p class="pub-title">{escape(m.title)}</p>\n']
     if m.subtitle:
         out.append(f'<p class="pub-subtitle">{escape(m.subtitle)}</p>\n')
@@ -228,7 +263,7 @@ def contents(pub: Publication) -> str:
     items = [pack.toc_entry(matter.title, f"{matter.id}-title", "toc-matter")
              for matter in pub.front_matter]
     if pub.introduction:
-        items.append(pack.toc_entry(INTRODUCTION_TITLE, f"{INTRODUCTION_ID}-title", "toc-matter"))
+        items.append(pack.toc_entry(label("introduction", lang), f"{INTRODUCTION_ID}-title", "toc-matter"))
     for part, articles in pack.groups(pub):
         entries = "".join(_toc_article(a, lang) for a in articles)
         if part is None:
@@ -238,7 +273,8 @@ def contents(pub: Publication) -> str:
                                         f"\n<ol>\n{entries}</ol>\n"))
     items += [pack.toc_entry(matter.title, f"{matter.id}-title", "toc-matter")
               for matter in pub.back_matter]
-    return ('<nav class="toc" id="nav" aria-labelledby="toc-title">\n<h1 id="toc-title">Contents</h1>\n'
+    return ('<nav class="toc" id="nav" aria-labelledby="toc-title">\n'
+            f'<h1 id="toc-title">{escape(label("contents", lang))}</h1>\n'
             f'<ol>\n{"".join(items)}</ol>\n</nav>\n')
 
 
@@ -255,7 +291,6 @@ def _visible(html: str) -> str:
 
 
 __all__ = [
-    "MISSING_ALT",
     "Article",
     "PdfXhtmlWriter",
     "PrintDocument",

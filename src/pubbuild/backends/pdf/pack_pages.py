@@ -23,14 +23,28 @@ ImageSource = Callable[[Image], "str | None"]
 
 
 @cache
-def writer_class(depth: int) -> type:
-    """The print writer for content ``depth`` levels below the document's top (-1: body
-    headings from ``h1``, for an editor's note before a top-level article's title)."""
-    from .document import PdfXhtmlWriter
+def writer_class(depth: int, links: str | None = None) -> type:
+    """The print writer for content ``depth`` levels below the document's top, printing
+    link addresses as ``links`` says (``list`` or ``footnotes``; None: the default)."""
+    from .document import LINK_ADDRESSES, PdfXhtmlWriter
 
-    if depth == 0:
+    links = links or LINK_ADDRESSES
+    if depth == 0 and links == LINK_ADDRESSES:
         return PdfXhtmlWriter
-    return type(f"PdfXhtmlWriter{depth}", (PdfXhtmlWriter,), {"depth": depth})
+    return type(f"PdfXhtmlWriter{depth}{links.title()}", (PdfXhtmlWriter,),
+                {"depth": depth, "link_addresses": links})
+
+
+def parse_link_addresses(value: str) -> str:
+    """The ``pdf: link_addresses`` setting, checked (a ValueError names what is allowed)."""
+    if value not in ("list", "footnotes"):
+        raise ValueError(f"link_addresses must be list or footnotes, got {value!r}")
+    return value
+
+
+def link_addresses(pub: Publication) -> str | None:
+    """The manifest's ``pdf: link_addresses`` (None: the default)."""
+    return pub.settings.get("pdf", {}).get("link_addresses")
 
 
 def groups(pub: Publication) -> list[tuple[Part | None, list[Article]]]:
@@ -44,23 +58,23 @@ def groups(pub: Publication) -> list[tuple[Part | None, list[Article]]]:
     return out
 
 
-def matter_page(matter: Matter, lang: str, image_src: ImageSource) -> str:
+def matter_page(matter: Matter, lang: str, image_src: ImageSource, links: str | None = None) -> str:
     """About this pack, the accessibility statement, the list of sources, the colophon."""
-    return shared.matter_section(writer_class(0), matter, lang, f"{matter.id}-", image_src,
+    return shared.matter_section(writer_class(0, links), matter, lang, f"{matter.id}-", image_src,
                                  section_id=matter.id)
 
 
-def introduction_page(blocks: list, lang: str, image_src: ImageSource) -> str:
+def introduction_page(blocks: list, lang: str, image_src: ImageSource, links: str | None = None) -> str:
     """The editor's introduction to the whole pack."""
-    return shared.introduction_section(writer_class(0), blocks, lang,
+    return shared.introduction_section(writer_class(0, links), blocks, lang,
                                        f"{shared.INTRODUCTION_ID}-", image_src,
                                        section_id=shared.INTRODUCTION_ID)
 
 
-def part_page(part: Part, lang: str, image_src: ImageSource) -> str:
+def part_page(part: Part, lang: str, image_src: ImageSource, links: str | None = None) -> str:
     """A part's opening page: its title (an ``h1``, above its articles' ``h2``) and
     its introduction."""
-    return shared.part_opener(writer_class(0), part, lang, f"{part.id}-", image_src,
+    return shared.part_opener(writer_class(0, links), part, lang, f"{part.id}-", image_src,
                               section_id=part.id)
 
 
@@ -68,13 +82,13 @@ def editor_note_html(article: Article, pub: Publication, depth: int,
                      image_src: ImageSource) -> str:
     """The article's editor's note, marked as the editor's (a labelled aside), or ''.
 
-    Headings inside the note take the level of the article's title: the note
-    comes before that title, so deeper ones would skip a level."""
+    It follows the article's title block, so headings inside it sit under the title,
+    as the article's own do."""
     blocks = article.editor_note_blocks
     if not blocks:
         return ""
     lang = pub.meta.language
-    return shared.editor_note(writer_class(depth - 1), blocks, lang,
+    return shared.editor_note(writer_class(depth, link_addresses(pub)), blocks, lang,
                               context_lang=article.meta.language or lang,
                               id_prefix=f"{article.slug}-", image_src=image_src)
 
