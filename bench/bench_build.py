@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pubbuild.pack import build_all, normalise_articles
+from pubbuild.project import build_all, normalise_articles
 
 
 def main() -> None:
@@ -74,7 +74,7 @@ def cache_load(project: Path, loaded, runs: int) -> None:
     unpickle, check the dependencies), of the same articles."""
     import pickle
 
-    from pubbuild.pack import ArticleCache, _dependencies
+    from pubbuild.project import ArticleCache, _dependencies
 
     store = ArticleCache(project)
     keys = [store.key(s.source, project, s.overrides) for s in loaded.articles]

@@ -23,7 +23,7 @@ from pubbuild.backends.epub.page_markers import apply_page_map, fold, locate
 from pubbuild.backends.pagemap import PageBreak, _counted, page_breaks
 from pubbuild.build import load_publication
 from pubbuild.cli import main
-from pubbuild.writer.pack import (
+from pubbuild.writer.shared_sections import (
     INTRODUCTION_ID,
     editor_note,
     introduction_section,
@@ -234,7 +234,7 @@ def test_publication_without_parts_keeps_a_flat_toc(tmp_path):
 def print_html(pub) -> str:
     """The pack as one HTML document, the way a paginated backend lays it out: every
     top-level section's id is the stem of the EPUB document with the same content, all
-    rendered through the shared writer (:mod:`pubbuild.writer.pack`) and the PDF
+    rendered through the shared writer (:mod:`pubbuild.writer.shared_sections`) and the PDF
     backend's own writer (which prints link addresses the EPUB does not have).  The
     contents page comes after the title page, as in print (the EPUB's nav comes later)."""
     from pubbuild.backends.pdf.backend import PdfBackend, PdfXhtmlWriter
@@ -504,7 +504,7 @@ def test_offsets_survive_characters_that_fold_to_two():
 def test_pack_build_hands_the_page_map_to_the_epub(tmp_path, monkeypatch):
     """`pubbuild build` lays out the paginated format first and passes its page map on,
     whatever order the formats are asked in."""
-    from pubbuild.pack import build_all
+    from pubbuild.project import build_all
 
     class LaidOut(backends.Backend):
         name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True
@@ -544,7 +544,7 @@ def test_check_rebuilding_the_epub_keeps_the_print_page_numbers(tmp_path, monkey
     """`pubbuild check` rebuilds a stale EPUB from the page map recorded with the
     up-to-date print edition, rather than dropping its page numbers."""
     from pubbuild import check as check_module
-    from pubbuild.pack import build_all
+    from pubbuild.project import build_all
     from pubbuild.pipeline import recorded_page_map
 
     class LaidOut(backends.Backend):

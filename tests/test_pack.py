@@ -15,7 +15,7 @@ from pubbuild.build import load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
 from pubbuild.manifest import load
-from pubbuild.pack import build_all
+from pubbuild.project import build_all
 from pubbuild.progress import for_terminal
 from pubbuild.textutil import block_text
 

@@ -16,7 +16,7 @@ from pdfcheck import pdfua_errors, qpdf_check, struct_elements
 
 from pubbuild.backends.pagemap import _counted
 from pubbuild.cli import main
-from pubbuild.pack import build_all
+from pubbuild.project import build_all
 
 PACK_SECTIONS = ["cover", "titlepage", "about", "accessibility", "introduction", "nav", "part-1",
                  "harbour", "part-2", "archive", "notes", "sources", "colophon"]

@@ -14,7 +14,7 @@ from packutil import copy_root
 
 from pubbuild.backends import BuildOptions
 from pubbuild.cli import main
-from pubbuild.pack import build_all
+from pubbuild.project import build_all
 from pubbuild.progress import BarSafeHandler, for_terminal
 
 

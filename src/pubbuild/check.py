@@ -132,7 +132,7 @@ def check(target: Path | None = None, jobs: int | None = None,
           progress: Progress = NULL_PROGRESS) -> CheckReport:
     """Check the publication at ``target``; builds only outputs that are not up to date."""
     from .build import assemble, load_manifest
-    from .pack import normalise_articles
+    from .project import normalise_articles
     from .pipeline import recorded_diagnostics
 
     manifest = load_manifest(target)

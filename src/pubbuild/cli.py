@@ -139,7 +139,7 @@ def make_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=_cmd_normalize)
     _add_serve(sub)
-    from .cli_pack import add_commands  # build, check, deposit, init
+    from .cli_project import add_commands  # build, check, deposit, init
 
     add_commands(sub, _common)
 
@@ -176,7 +176,7 @@ def _add_serve(sub) -> None:
                         "preview's builds live in a temporary folder removed on exit)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
                    help="preview only this format (repeatable; default: all)")
-    from .cli_pack import _jobs
+    from .cli_project import _jobs
 
     p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="processes for normalising and PDF layout (default: the number of cores)")
@@ -238,7 +238,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             sys.stdout.buffer.flush()
     if not args.quiet and not to_stdout:
         print(f"wrote {path} ({len(pub.articles)} article{'s' * (len(pub.articles) != 1)})")
-    from .cli_pack import strict_status
+    from .cli_project import strict_status
 
     return strict_status(args, diags)
 

@@ -57,7 +57,7 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
     import bagit
 
     from .build import assemble, load_manifest
-    from .pack import normalise_articles
+    from .project import normalise_articles
 
     manifest = load_manifest(target)
     if manifest.path is None:

@@ -60,7 +60,7 @@ def pack_builder(target: Path | None, options: backends.BuildOptions | None = No
                  cache: bool = True) -> Builder:
     """The build ``pubbuild build`` runs, writing into the folder it is given.  The one
     place this module touches the build code, so that it can follow it when it moves."""
-    from .pack import build_all
+    from .project import build_all
 
     def build(out_dir: Path):
         return build_all(target, out_dir, options, jobs=jobs, formats=formats, cache=cache)
@@ -121,7 +121,7 @@ class Snapshot:
 
 
 def snapshot_of(number: int, result, root: Path, seconds: float, folder: Path) -> Snapshot:
-    """What a :class:`pubbuild.pack.BuildResult` shows in the preview."""
+    """What a :class:`pubbuild.project.BuildResult` shows in the preview."""
     pub = result.publication
     snap = Snapshot(number, pub.meta.title or pub.slug, seconds=seconds, folder=folder)
     epub, pdf = result.outputs.get("epub"), result.outputs.get("pdf")

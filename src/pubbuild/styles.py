@@ -29,7 +29,7 @@ import mimetypes
 from pathlib import Path
 
 from . import diagnostics
-from .manifest import inside
+from .paths import inside
 from .resources import styles_dir
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from packutil import copy_root
 
 from pubbuild import modeljson
 from pubbuild.model import Article
-from pubbuild.pack import ArticleCache, build_all
+from pubbuild.project import ArticleCache, build_all
 
 SECRET = "outside-the-project-7f3a"
 

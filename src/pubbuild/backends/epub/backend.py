@@ -25,7 +25,7 @@ from ...resources import styles_dir
 from ...styles import project_stylesheet
 from ...textutil import plain_text
 from ...writer.bidi import direction
-from ...writer.pack import (
+from ...writer.shared_sections import (
     INTRODUCTION_ID,
     editor_note,
     introduction_section,

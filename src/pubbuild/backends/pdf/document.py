@@ -17,7 +17,7 @@ from html import escape, unescape
 from ...labels import label
 from ...model import Article, Image, Link, Publication
 from ...textutil import plain_text
-from ...writer.pack import INTRODUCTION_ID, title_page_details
+from ...writer.shared_sections import INTRODUCTION_ID, title_page_details
 from ...writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text, url
 from . import pack_pages as pack
 from .fonts import TEXT_STACK

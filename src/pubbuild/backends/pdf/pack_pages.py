@@ -1,7 +1,7 @@
 """The briefing pack's own pages in the print document: generated matter, the
 editor's introduction, part openers and editor's notes.
 
-They are rendered by :mod:`pubbuild.writer.pack`, the same code the EPUB uses,
+They are rendered by :mod:`pubbuild.writer.shared_sections`, the same code the EPUB uses,
 so that each top-level section holds the same text in both editions (the EPUB's
 print page-break markers are placed by counting that text).  What is added here
 is print-only: the section ids the page map needs (``Matter.id``, ``Part.id``,
@@ -17,7 +17,7 @@ from functools import cache
 from html import escape
 
 from ...model import Article, Image, Matter, Part, Publication
-from ...writer import pack as shared
+from ...writer import shared_sections as shared
 
 ImageSource = Callable[[Image], "str | None"]
 

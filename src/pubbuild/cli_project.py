@@ -1,4 +1,4 @@
-"""The pack commands of the command line: ``build``, ``check``, ``deposit``, ``init``.
+"""The project commands of the command line: ``build``, ``check``, ``deposit``, ``init``.
 
 Part of the CLI layer (with :mod:`pubbuild.cli`): these functions parse, call
 the library, print and return the exit status.  :func:`add_commands` is the one
@@ -120,7 +120,7 @@ def _progress(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .pack import build_all
+    from .project import build_all
 
     options = backends.BuildOptions(allow_network=args.allow_network, extra=vars(args))
     result = build_all(args.target, args.out_dir, options, jobs=args.jobs, formats=args.formats,

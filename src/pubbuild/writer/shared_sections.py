@@ -1,4 +1,4 @@
-"""The pack's own pieces rendered through the shared writer: generated front and
+"""Sections both editions render identically, through the shared writer: generated front and
 back matter, the editor's introduction, part openers and editor's notes.
 
 Both backends render them from here, so that each top-level section holds the
