@@ -21,8 +21,10 @@ sample: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
-## ace: check the sample EPUB with Ace by DAISY (installs Ace and chromium when missing)
+## ace: check the sample EPUB and the every-script test pack with Ace by DAISY (installs Ace and
+## chromium when missing)
 ace: sample
+	$(BIN)/pubbuild -q epub tests/roots/scripts-pack/pubbuild.yaml -o build/scripts-pack.epub
 	bash tools/ace.sh build/*.epub
 
 clean:
