@@ -45,7 +45,7 @@ def test_every_key_is_described():
     assert set(article["properties"]) == set(ARTICLE_SCHEMA)
     assert all(p.get("description") for p in schema["properties"].values())
     assert set(schema["properties"]["pdf"]["properties"]) == {"paper", "margins", "two_sided",
-                                                              "bleed", "marks"}
+                                                              "bleed", "marks", "link_addresses"}
 
 
 GOOD = "title: A pack\narticles:\n  - a.html\n"

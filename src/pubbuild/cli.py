@@ -30,6 +30,7 @@ class Findings(logging.Filter):
         super().__init__()
         self.found: dict[tuple, None] = {}
         self.handler: logging.Handler | None = None
+        self.saved: list[tuple[logging.Logger, int, bool]] = []
 
     def filter(self, record: logging.LogRecord) -> bool:
         diag = getattr(record, "diagnostic", None)
@@ -58,14 +59,25 @@ def _setup_logging(verbose: int, quiet: bool) -> Findings:
     handler.setFormatter(logging.Formatter("%(message)s"))
     findings = Findings()
     handler.addFilter(findings)
+    # Undone when the command ends (:func:`_restore_logging`): main may run again in-process.
+    findings.saved = [(log, log.level, log.propagate) for log in
+                      (root, logging.getLogger("weasyprint"), logging.getLogger("fontTools"))]
     root.addHandler(handler)
-    findings.handler = handler  # removed when the command ends (main may run again in-process)
+    findings.handler = handler
     root.setLevel(level)
     root.propagate = False
     # WeasyPrint and fontTools are chatty; their warnings matter only with -v.
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.WARNING if verbose else logging.ERROR)
     return findings
+
+
+def _restore_logging(findings: Findings) -> None:
+    """The loggers as they were before :func:`_setup_logging`."""
+    logging.getLogger("pubbuild").removeHandler(findings.handler)
+    for log, level, propagate in findings.saved:
+        log.setLevel(level)
+        log.propagate = propagate
 
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -367,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-        logging.getLogger("pubbuild").removeHandler(findings.handler)
+        _restore_logging(findings)
 
 
 if __name__ == "__main__":  # pragma: no cover
