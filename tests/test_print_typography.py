@@ -13,9 +13,9 @@ from conftest import assert_epubcheck_clean
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements, unreachable_marked_content
 
 from pubbuild.backends import BuildOptions
+from pubbuild.backends.pdf.document import PdfXhtmlWriter
 from pubbuild.build import build
 from pubbuild.model import Article, ArticleMeta
-from pubbuild.printing.document import PdfXhtmlWriter
 
 ARTICLE = """<!DOCTYPE html><html lang="en"><head><title>Harbour Works</title>
 <meta name="author" content="Ann Author"/></head><body><article><h1>Harbour Works</h1>
