@@ -257,8 +257,18 @@ def run_one(seed: int, work: Path, epub: bool) -> str:
 
 
 def fuzz(seeds, work: Path, seconds: float, epub_every: int = 4, on_other=None) -> Tally:
-    """Run inputs for ``seeds`` until they run out or ``seconds`` pass."""
-    logging.getLogger("pubbuild").setLevel(logging.CRITICAL)
+    """Run inputs for ``seeds`` until they run out or ``seconds`` pass (the diagnostics of
+    thousands of inputs silenced while it runs, the logger's level put back after)."""
+    log = logging.getLogger("pubbuild")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        return _fuzz(seeds, work, seconds, epub_every, on_other)
+    finally:
+        log.setLevel(level)
+
+
+def _fuzz(seeds, work: Path, seconds: float, epub_every: int, on_other) -> Tally:
     make_project(work)
     tally = Tally()
     deadline = time.monotonic() + seconds

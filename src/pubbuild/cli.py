@@ -60,8 +60,9 @@ def _setup_logging(verbose: int, quiet: bool) -> Findings:
     findings = Findings()
     handler.addFilter(findings)
     # Undone when the command ends (:func:`_restore_logging`): main may run again in-process.
-    findings.saved = [(log, log.level, log.propagate) for log in
-                      (root, logging.getLogger("weasyprint"), logging.getLogger("fontTools"))]
+    findings.saved = [(logging.getLogger(name), logging.getLogger(name).level,
+                       logging.getLogger(name).propagate)
+                      for name in ("pubbuild", "pubbuild.serve", "weasyprint", "fontTools")]
     root.addHandler(handler)
     findings.handler = handler
     root.setLevel(level)
