@@ -189,9 +189,7 @@ def _add_serve(sub) -> None:
                         "preview's builds live in a temporary folder removed on exit)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
                    help="preview only this format (repeatable; default: all)")
-    from .cli_project import _jobs
-
-    p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+    p.add_argument("-j", "--jobs", type=backends.process_count, default=None, metavar="N",
                    help="processes for normalising and PDF layout (default: the number of cores)")
     p.add_argument("--no-cache", action="store_true",
                    help="normalise every article on every build (by default unchanged articles "

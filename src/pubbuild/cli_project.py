@@ -34,19 +34,9 @@ class Deprecated(argparse.Action):
         namespace.deprecations = notes
 
 
-def _jobs(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
-
-
 def _add_jobs(parser: argparse.ArgumentParser,
               what: str = "articles normalised in parallel (default: %(default)s)") -> None:
-    parser.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+    parser.add_argument("-j", "--jobs", type=backends.process_count, default=os.cpu_count() or 1, metavar="N",
                         help=what)
 
 

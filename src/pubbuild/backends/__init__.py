@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .base import Backend, BuildOptions, Setting
+from .base import Backend, BuildOptions, Setting, process_count
 
 #: name -> backend class
 REGISTRY: dict[str, type[Backend]] = {}
@@ -41,4 +41,5 @@ def _load() -> None:
     from .pdf import backend as _pdf  # noqa: F401
 
 
-__all__ = ["Backend", "BuildOptions", "REGISTRY", "Setting", "register", "get", "names", "settings_sections"]
+__all__ = ["Backend", "BuildOptions", "REGISTRY", "Setting", "process_count", "register", "get", "names",
+           "settings_sections"]

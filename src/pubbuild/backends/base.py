@@ -11,6 +11,7 @@ so :mod:`pubbuild.pipeline` and the commands read them without probing.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,18 @@ from ..diagnostics import Finding
 from ..model import Publication
 from ..progress import NULL_PROGRESS, Progress
 from .pagemap import PageBreak
+
+
+def process_count(text: str) -> int:
+    """An argparse type for ``-j N``: a whole number of processes, at least 1 (the CLI's
+    commands and the backends' own options read it alike)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ from ...errors import BuildError, ConfigurationError
 from ...model import Image, Publication
 from ...styles import project_stylesheet
 from .. import register
-from ..base import Backend, Setting
+from ..base import Backend, Setting, process_count
 from ..pagemap import page_breaks
 from . import attachments, collector, fonts, geometry, glyphs, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
@@ -44,16 +44,6 @@ def _arg(parser):
             raise argparse.ArgumentTypeError(str(exc)) from None
         return text
     return check
-
-
-def _jobs(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
 
 
 @contextlib.contextmanager
@@ -132,7 +122,7 @@ class PdfBackend(Backend):
                        help="printer's marks: crop, cross, 'crop cross' or none")
         g.add_argument("--archival", action="store_true",
                        help="write PDF/A-3a (keeping the PDF/UA-1 identification)")
-        g.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+        g.add_argument("-j", "--jobs", type=process_count, default=None, metavar="N",
                        help="lay the PDF out in N processes (default: the number of cores; "
                             "1: one layout of the whole document)")
         g.add_argument("--emit-html", type=Path, metavar="FILE",
