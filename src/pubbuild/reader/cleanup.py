@@ -50,6 +50,29 @@ _SUB = re.compile(r"vertical-align\s*:\s*sub", re.IGNORECASE)
 _MSO_IGNORE = re.compile(r"mso-list\s*:\s*ignore", re.IGNORECASE)
 
 
+#: The generators that write documents, not web pages: word processors and converters.
+_EXPORT_GENERATOR = re.compile(r"microsoft (word|excel|powerpoint)|libreoffice|openoffice|google docs|"
+                               r"pandoc|cocoa html writer|abiword", re.IGNORECASE)
+_EXPORT_CLASS = re.compile(r"(^|\s)Mso[A-Z]")
+_EXPORT_ID = re.compile(r"^docs-internal-guid")
+
+
+def is_export(root: HtmlElement) -> bool:
+    """True for a document a word processor or converter saved as HTML: its ``generator``
+    meta tag names one, or its markup carries Word's ``Mso`` classes or Google Docs'
+    ``docs-internal-guid`` wrapper.  Such a file is the author's whole document."""
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() in ("generator", "progid", "originator") and \
+                _EXPORT_GENERATOR.search(meta.get("content") or ""):
+            return True
+    for el in root.iter(etree.Element):
+        if _EXPORT_ID.match(el.get("id") or ""):
+            return True
+        if _EXPORT_CLASS.search(el.get("class") or ""):
+            return True
+    return False
+
+
 def clean(root: HtmlElement) -> None:
     """Rewrite Word and Google Docs markup in place."""
     for el in list(root.iter(etree.Element)):

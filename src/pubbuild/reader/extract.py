@@ -14,9 +14,11 @@ departs from it (its conditional cleaning ignores candidate scores, for
 one); it scores 0.995 / 0.91 / 0.98 / 0.92 at about 2.4 times
 readability-lxml's speed in the same runs.
 
-A page that carries no furniture at all (a fragment, a CMS export, a Word or
-Google Docs file) is not extracted: :func:`has_furniture` says so and the
-whole body is kept.
+A page that carries no furniture markup at all (a fragment, a CMS export, a
+Word or Google Docs file, but also a table-built page of the 2000s) is kept
+whole unless extraction drops a part of its readable text that only page
+furniture explains (see :data:`UNFURNISHED_MIN_SHARE`); a word processor's
+export is never extracted.
 """
 
 from __future__ import annotations
@@ -606,9 +608,27 @@ def readable_chars(el: HtmlElement) -> int:
     return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))
 
 
-def extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool]:
+#: A page with none of the furniture signals (no landmarks, no furniture classes, few links) is
+#: a fragment, an export or a word processor's file, or a table-built page of the 2000s that
+#: names none of its parts.  Extraction is tried on it too, and its article kept only when it
+#: drops a part of the page's readable text (its text outside links) that an export would not
+#: have, between these two shares: an export loses nothing to extraction, so from
+#: ``UNFURNISHED_KEEP_ALL`` up the page is read whole, structure and notes intact; a table-built
+#: page's navigation, headline and "latest news" cells are mostly links, so its article cell
+#: holds most of the text outside links, and an article keeping less than
+#: ``UNFURNISHED_MIN_SHARE`` is more likely one block of a page of several.  A page with less
+#: than :data:`FALLBACK_MIN_CHARS` of readable text, or a word processor's export (whose notes
+#: and title extraction would drop), is never extracted.
+UNFURNISHED_MIN_SHARE, UNFURNISHED_KEEP_ALL = 0.6, 0.95
+
+
+def extract(root: HtmlElement, title: str, *, furnished: bool = True
+            ) -> tuple[HtmlElement | None, str | None, bool] | None:
     """The article container of a full page (a detached ``div``), the byline text found on
-    the way, and whether the whole-body fallback was used.
+    the way, and whether the whole-body fallback was used.  On a page with no furniture
+    signals (``furnished`` false), None unless the article found keeps a share of the page's
+    readable text between :data:`UNFURNISHED_MIN_SHARE` and :data:`UNFURNISHED_KEEP_ALL`:
+    the caller then keeps the page whole.
 
     Like Readability, retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters, then keeps the longest attempt.  When that keeps less
@@ -620,6 +640,11 @@ def extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | No
     page = readable_chars(body)
     article, byline = _extract(root, title)  # works on copies: ``root`` is left as it was
     kept = readable_chars(article) if article is not None else 0
+    if not furnished:
+        if page < FALLBACK_MIN_CHARS:
+            return None
+        share = kept / page
+        return (article, byline, False) if UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL else None
     if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
         spare = _copy(root)
         article, found = Extractor(title).run(body, whole=True)

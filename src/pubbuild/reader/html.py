@@ -944,7 +944,8 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     if base and base_url:
         base = urljoin(base_url, base)
     ctx.base_url = base or base_url or meta.source_url
-    full_page = not whole and extract.has_furniture(doc)
+    furnished = not whole and extract.has_furniture(doc)
+    exported = not furnished and cleanup.is_export(doc)
     cleanup.math_to_text(doc)
     wrappers.unwrap(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
@@ -959,14 +960,17 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
         container = page_body if page_body is not None else doc
         for el in list(container.iter(*extract.FURNITURE_TAGS)):
             extract._remove(el)
-    elif full_page:
-        container, byline, whole_page = extract.extract(doc, meta.title)
+    else:
+        found = None if exported else extract.extract(doc, meta.title, furnished=furnished)
+    full_page = not whole and found is not None
+    if full_page:
+        container, byline, whole_page = found
         if whole_page:
             ctx.diag("S012", "the article found held little of the page's text; the whole page was read "
                              "without its furniture")
         if byline and not meta.authors:
             meta.authors = metadata.split_authors(byline)
-    else:
+    elif not whole:
         container = main_element(doc)
         _take_title_style(container, meta)
         _take_byline(container, meta)
