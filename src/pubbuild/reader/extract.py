@@ -658,14 +658,25 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     return article, byline, False
 
 
+#: The attempts without class weights (Readability's last two) are made only when the attempts
+#: with them kept less than this many characters.  On a page whose article is short (a news
+#: brief, a photo post) the weighted attempts find it, and the unweighted ones then pick the
+#: page's whole frame, menus, footer and all, only because it is longer; readability-lxml makes
+#: no unweighted attempt at all.  Below this, what the weighted attempts found is no article.
+LAX_MIN = 300
+
+
 def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None]:
     """The article container of a full page (a detached ``div``), and the byline
     text found on the way.  Like Readability, retries with fewer heuristics when
-    the first attempt keeps less than :data:`CHAR_THRESHOLD` characters, then
-    keeps the longest attempt.  Returns None when nothing with text was found."""
+    the first attempt keeps less than :data:`CHAR_THRESHOLD` characters (without
+    class weights only below :data:`LAX_MIN`), then keeps the longest attempt.
+    Returns None when nothing with text was found."""
     attempts: list[tuple[int, HtmlElement, str | None]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
     for strip, weigh, clean in flags:
+        if not weigh and max(a[0] for a in attempts) >= LAX_MIN:
+            break
         tree = _copy(root)
         body = tree.find(".//body")
         if body is None:
