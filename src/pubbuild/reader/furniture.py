@@ -5,9 +5,13 @@ inside it too.  What is removed here is recognised by what it *says*, not by
 its class names (which differ on every site): a block whose whole text is a
 control label ("Image 1 of 8", "Close", "less", "more"), a call to action
 ("Read more", "New Call-to-action"), a rating widget ("Add a review 1 2 3 4 5"),
-a share or bookmark line ("Bookmark and Share"), or a "Most popular" /
-"Related stories" heading with the list of links under it.  A caption is
-kept once: repeated outside its figure (a gallery's caption layer) it goes.
+a share or bookmark line ("Bookmark and Share"), a "Most popular" /
+"Related stories" heading with the list of links under it, a breadcrumb trail
+("Home > News > ..."), a blog's post-meta toolbar ("Posted by Ana at 9:41 PM |
+Comments (6) | Category: Travel", of which the attribution stays), and a
+comment section's heading left with nothing under it but a sign-in prompt.
+A caption is kept once: repeated outside its figure (a gallery's caption
+layer) it goes.
 """
 
 from __future__ import annotations
@@ -24,12 +28,16 @@ _CONTROL_ITEM = (
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
     r"|(?:read more|continue reading|learn more|see more|view more|click here|sign up|subscribe"
-    r"|download|read the full (?:story|article))"
+    r"|download|read the full (?:story|article)|keep reading|read on)"
     r"(?:\s+(?:to|for|about|on|at|from|in|the|our|this|these|all|more|now|today|here)\b[^.!?|·•]{0,40})?"
+    r"(?:\s*[:–—-]?\s*[«“\"‘'][^«»“”\"]{1,100}[»”\"’'])?(?:\s*(?:»|→|\.\.\.|…))?"  # ... the post's title
     r"|get the latest\b[^.!?|·•]{0,40}|new call-to-action|call to action"
     r"|(?:bookmark|share)(?: (?:and|&) (?:share|bookmark))?(?: this(?: (?:article|story|page|post))?)?"
     r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?"
-    r"|post a comment|tweet|like"
+    r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
+    # a link to the comments, with or without their count
+    r"|(?:view\s*/?\s*|add\s*/?\s*|read\s+|no\s+|\[\s*)*(?:\d+\s+)?(?:comments?|responses?|replies)"
+    r"(?:\s*\(\d+\))?(?:\s*\])?"
     r"|(?:reviews?|add a review|write a review|rate this(?: article| story)?|rating|votes?)"
     r"(?:\s*[:(]?\s*\d*\s*\)?)?(?:\s+\d+){0,10}"
     r"|(?:\d+\s+){2,9}\d+"  # a row of star numbers
@@ -40,6 +48,34 @@ _CONTROL_ITEM = (
 #: sites; matched against the block's entire text (or a lone link's, see :func:`_controls`).
 CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>\s]*$",
                      re.IGNORECASE)
+
+#: What a blog or news site prints under each post: who posted it and when, its category and
+#: tags.  Such a segment is a post-meta line only beside a control, in a toolbar of two or more
+#: segments ("Posted by Ana at 9:41 PM | Comments (6) | Category: Travel"); alone it may be a
+#: dateline or a byline, which the reader keeps.
+_META_ITEM = (
+    r"(?:posted|published|written|filed)\s+(?:by|in|on|at|under)\b[^|·•]{0,80}"
+    r"|(?:categor(?:y|ies)|tags?|labels?|topics?)\s*:[^|·•]{0,80}"
+)
+_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM})"
+#: The attribution in a post-meta segment, up to a control run into it ("... at 9:41 PMView Comments").
+_POSTED = re.compile(rf"(?:posted|published|written)\s+(?:by|in|on|at)\b.*?(?=\s*(?:{_CONTROL_ITEM})?\s*$)",
+                     re.IGNORECASE)
+POST_META = re.compile(rf"^[«‹<\s]*{_SEGMENT}(?:[\s»›>]*[|·•][\s«‹<]*{_SEGMENT})+[.:!…»›>\s]*$", re.IGNORECASE)
+
+#: A breadcrumb trail: the site's home, then sections, separated by arrows, slashes, bars or
+#: colons, often after a "You are here" label and ending with the page's own title.
+_CRUMB_SEP = r"(?:»|›|>|→|/|\||:|::)"
+BREADCRUMB_START = re.compile(r"^(?:(?:you are here|navigation|location|breadcrumbs?)\s*:?\s*)?"
+                              r"(?:home|home ?page|start|startseite|accueil|inicio|главная)\s*" + _CRUMB_SEP,
+                              re.IGNORECASE)
+
+#: Headings of a comment section (or its form) on a page: the comments are not the article.
+COMMENT_HEADING = re.compile(
+    r"^(?:\d+\s+)?(?:(?:user|reader|readers'?)\s+)?(?:comments?|responses?|replies|discussion)(?:\s*\(\d+\))?:?$"
+    r"|^(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:comment|reply|response)$"
+    r"|^(?:join|start) the (?:discussion|conversation)$",
+    re.IGNORECASE)
 
 #: Headings of lists of other articles.
 OTHER_ARTICLES = re.compile(
@@ -59,7 +95,9 @@ def clean(article: HtmlElement) -> None:
     """Remove controls, calls to action, ratings and lists of other articles, and captions
     repeated."""
     _controls(article)
+    _breadcrumbs(article)
     _other_articles(article)
+    _comment_sections(article)
     _captions(article)
 
 
@@ -77,6 +115,8 @@ def _controls(article: HtmlElement) -> None:
         text = inner_text(el)
         if text and len(text) <= 60 and CONTROL.match(text):
             _remove(el)
+        elif text and len(text) <= 240 and POST_META.match(text):
+            _keep_attribution(el, text)
     for el in list(article.iter("ul", "ol", "div", "p")):
         if el.getparent() is None or el is article:
             continue
@@ -85,6 +125,58 @@ def _controls(article: HtmlElement) -> None:
             continue  # running text between the entries: not a toolbar
         if len(items) >= 2 and all(not t or CONTROL.match(t) for t in items):
             _remove(el)  # a toolbar: every entry a control
+
+
+def _keep_attribution(el: HtmlElement, text: str) -> None:
+    """A post-meta line keeps who posted and when ("Posted by Ana at 9:41 PM"), the only
+    attribution a post on a page of several has; its controls, category and tags go."""
+    kept = []
+    for segment in re.split(r"\s*[|·•]\s*", text):
+        found = _POSTED.match(segment)
+        if found:
+            kept.append(found.group(0).strip())
+    if not kept:
+        _remove(el)
+        return
+    tail, attrib = el.tail, dict(el.attrib)
+    el.clear()
+    el.attrib.update(attrib)
+    el.text, el.tail = " ".join(kept), tail
+
+
+def _breadcrumbs(article: HtmlElement) -> None:
+    """A short block that starts at the site's home and leads, through linked sections, to
+    this page: a trail of links, not the article's words."""
+    for el in list(article.iter("p", "div", "ol", "ul", "nav")):
+        if el.getparent() is None or el is article:
+            continue
+        text = inner_text(el)
+        if not text or len(text) > 200 or not BREADCRUMB_START.match(text):
+            continue
+        links = [a for a in el.iter("a") if a.get("href")]
+        if len(links) >= 2 and len(re.findall(_CRUMB_SEP, text)) >= 2 and link_density(el, len(text)) > 0.15:
+            _remove(el)
+
+
+def _comment_sections(article: HtmlElement) -> None:
+    """A comment section's heading with nothing of its own under it (the comments were
+    furniture and went), or only a sign-in prompt: the heading goes too."""
+    for heading in list(article.iter("h2", "h3", "h4", "h5", "h6")):
+        if heading.getparent() is None or not COMMENT_HEADING.match(inner_text(heading)):
+            continue
+        level = heading.tag
+        following, chars = [], 0
+        sib = heading.getnext()
+        while sib is not None and not (isinstance(sib.tag, str) and sib.tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+                                       and sib.tag <= level):
+            if isinstance(sib.tag, str):
+                following.append(sib)
+                chars += len(inner_text(sib)) - sum(len(inner_text(a)) for a in sib.iter("a"))
+            sib = sib.getnext()
+        if chars <= 120:  # "You must be logged in to post a comment.", or nothing at all
+            for el in following:
+                _remove(el)
+            _remove(heading)
 
 
 def _other_articles(article: HtmlElement) -> None:
