@@ -57,11 +57,27 @@ _META_ITEM = (
     r"(?:posted|published|written|filed)\s+(?:by|in|on|at|under)\b[^|·•]{0,80}"
     r"|(?:categor(?:y|ies)|tags?|labels?|topics?)\s*:[^|·•]{0,80}"
 )
-_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM})"
+#: A site's own navigation: labels that are a link to another page of the site, never the
+#: article's words when they stand alone as a link or in a bar-separated row of them
+#: ("| Help | Site map | Search |", "Back to the news page", "Go to top of page").  Not
+#: matched against a heading's text: "Contact" or "Accessibility" may head a section.
+_NAV_ITEM = (
+    r"(?:home|home ?page|help|site ?map|search|text links|contact(?: us)?|about(?: us)?|privacy(?: policy)?"
+    r"|terms(?: (?:of|and) (?:use|service|conditions))?|(?:© ?)?(?:crown )?copyright|disclaimer|accessibility"
+    r"|feedback|faqs?|log ?in|sign ?in|register|rss|archives?|index|government information website)"
+    r"|(?:go |click here to )?(?:back|return)(?: to)?\b[^.!?|·•]{0,50}"
+    r"|(?:go |back )?to (?:the )?top(?: of (?:the )?page)?|top of (?:the )?page"
+)
+NAV = re.compile(rf"^[«‹<\s]*(?:{_NAV_ITEM})[\s»›>.]*$", re.IGNORECASE)
+_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM})"
+#: "This page was last updated 23 March 1999": a site's page footer.
+LAST_UPDATED = re.compile(r"^(?:this (?:page|site|document) (?:was )?)?last (?:updated|modified|revised|changed)"
+                          r"\b[^.!?]{0,40}\.?$", re.IGNORECASE)
 #: The attribution in a post-meta segment, up to a control run into it ("... at 9:41 PMView Comments").
 _POSTED = re.compile(rf"(?:posted|published|written)\s+(?:by|in|on|at)\b.*?(?=\s*(?:{_CONTROL_ITEM})?\s*$)",
                      re.IGNORECASE)
-POST_META = re.compile(rf"^[«‹<\s]*{_SEGMENT}(?:[\s»›>]*[|·•][\s«‹<]*{_SEGMENT})+[.:!…»›>\s]*$", re.IGNORECASE)
+POST_META = re.compile(rf"^[|\s«‹<]*{_SEGMENT}(?:[\s»›>]*[|·•][\s«‹<]*{_SEGMENT})+[|.:!…»›>\s]*$",
+                       re.IGNORECASE)
 
 #: A breadcrumb trail: the site's home, then sections, separated by arrows, slashes, bars or
 #: colons, often after a "You are here" label and ending with the page's own title.
@@ -89,6 +105,7 @@ OTHER_ARTICLES = re.compile(
 CREDIT = re.compile(r"credit|copyright|photographer|byline|source|attribution", re.IGNORECASE)
 
 BLOCKS = ("p", "div", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "figcaption")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def clean(article: HtmlElement) -> None:
@@ -101,19 +118,29 @@ def clean(article: HtmlElement) -> None:
     _captions(article)
 
 
+def clean_unfurnished(page: HtmlElement) -> None:
+    """On a page kept whole (no furniture markup, not a word processor's export): only what
+    is furniture by its words alone, the controls, toolbars and breadcrumbs.  Lists of other
+    articles and repeated captions are judged only inside an extracted article."""
+    _controls(page)
+    _breadcrumbs(page)
+
+
 def _controls(article: HtmlElement) -> None:
     for a in list(article.iter("a")):
         parent = a.getparent()
         if parent is None or parent.tag not in ("p", "div", "span"):
             continue
         text = inner_text(a)
-        if text and len(text) < 80 and inner_text(parent) == text and CONTROL.match(text):
+        if text and len(text) < 80 and inner_text(parent) == text and (CONTROL.match(text) or NAV.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     for el in list(article.iter(*BLOCKS)):
         if el.getparent() is None or el is article:
             continue
         text = inner_text(el)
         if text and len(text) <= 60 and CONTROL.match(text):
+            _remove(el)
+        elif text and len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text):
             _remove(el)
         elif text and len(text) <= 240 and POST_META.match(text):
             _keep_attribution(el, text)

@@ -54,7 +54,7 @@ from ..model import (
     Table,
     Text,
 )
-from . import cleanup, extract, metadata, spacing, wrappers
+from . import cleanup, extract, furniture, metadata, spacing, wrappers
 from .decode import XML_INVALID, scrub
 from .extract import HtmlElement, text_content
 from .sanitize import DROP, URL_SCHEMES, sanitize
@@ -974,6 +974,8 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
         container = main_element(doc)
         _take_title_style(container, meta)
         _take_byline(container, meta)
+        if not exported:
+            furniture.clean_unfurnished(container)
     metadata.tidy(meta)
     if container is None or not text_content(container).strip() and container.find(".//img") is None:
         if has_text and not whole:
