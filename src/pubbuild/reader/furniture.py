@@ -138,9 +138,8 @@ def _controls(article: HtmlElement) -> None:
         if el.getparent() is None or el is article:
             continue
         text = inner_text(el)
-        if text and len(text) <= 60 and CONTROL.match(text):
-            _remove(el)
-        elif text and len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text):
+        if text and (len(text) <= 60 and CONTROL.match(text)
+                     or len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text)):
             _remove(el)
         elif text and len(text) <= 240 and POST_META.match(text):
             _keep_attribution(el, text)
