@@ -215,6 +215,7 @@ class Extractor:
         self.clean_conditionally = clean_conditionally
         self.scores = _Scores(weigh_classes)
         self.byline: str | None = None
+        self.in_layout_cell = False
         self.data_tables: set[HtmlElement] = set()
         #: Set when the whole body is read: then no container of most of its text may be removed.
         self.whole_chars = 0
@@ -582,6 +583,10 @@ class Extractor:
         to_score = self._prepare(body)
         self._score(to_score)
         best, created = (body, True) if whole else self._top(body)
+        cell = best if _tag(best) == "td" else next(best.iterancestors("td"), None)
+        #: Whether the container picked sits in a cell of a layout table (a table-built page).
+        self.in_layout_cell = not created and cell is not None and not self._is_data_table(
+            next(cell.iterancestors("table"), cell))
         article = self._gather(best, body, created)
         if whole:
             self.whole_chars = readable_chars(article)
@@ -616,9 +621,11 @@ def readable_chars(el: HtmlElement) -> int:
 #: ``UNFURNISHED_KEEP_ALL`` up the page is read whole, structure and notes intact; a table-built
 #: page's navigation, headline and "latest news" cells are mostly links, so its article cell
 #: holds most of the text outside links, and an article keeping less than
-#: ``UNFURNISHED_MIN_SHARE`` is more likely one block of a page of several.  A page with less
-#: than :data:`FALLBACK_MIN_CHARS` of readable text, or a word processor's export (whose notes
-#: and title extraction would drop), is never extracted.
+#: ``UNFURNISHED_MIN_SHARE`` is more likely one block of a page of several.  Only an article
+#: found in a cell of a layout table is taken: that is what such a page looks like, and an
+#: author's own draft (a main ``div`` and a ``div`` of notes, say) must lose nothing.  A page
+#: with less than :data:`FALLBACK_MIN_CHARS` of readable text, or a word processor's export
+#: (whose notes and title extraction would drop), is never extracted.
 UNFURNISHED_MIN_SHARE, UNFURNISHED_KEEP_ALL = 0.6, 0.95
 
 
@@ -626,9 +633,9 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
             ) -> tuple[HtmlElement | None, str | None, bool] | None:
     """The article container of a full page (a detached ``div``), the byline text found on
     the way, and whether the whole-body fallback was used.  On a page with no furniture
-    signals (``furnished`` false), None unless the article found keeps a share of the page's
-    readable text between :data:`UNFURNISHED_MIN_SHARE` and :data:`UNFURNISHED_KEEP_ALL`:
-    the caller then keeps the page whole.
+    signals (``furnished`` false), None unless the article found sits in a layout table's
+    cell and keeps a share of the page's readable text between :data:`UNFURNISHED_MIN_SHARE`
+    and :data:`UNFURNISHED_KEEP_ALL`: the caller then keeps the page whole.
 
     Like Readability, retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters, then keeps the longest attempt.  When that keeps less
@@ -638,10 +645,10 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     if body is None:
         body = root
     page = readable_chars(body)
-    article, byline = _extract(root, title)  # works on copies: ``root`` is left as it was
+    article, byline, in_cell = _extract(root, title)  # works on copies: ``root`` is left as it was
     kept = readable_chars(article) if article is not None else 0
     if not furnished:
-        if page < FALLBACK_MIN_CHARS:
+        if page < FALLBACK_MIN_CHARS or not in_cell:
             return None
         share = kept / page
         return (article, byline, False) if UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL else None
@@ -666,13 +673,13 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
 LAX_MIN = 300
 
 
-def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None]:
-    """The article container of a full page (a detached ``div``), and the byline
-    text found on the way.  Like Readability, retries with fewer heuristics when
+def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool]:
+    """The article container of a full page (a detached ``div``), the byline
+    text found on the way, and whether the container sat in a layout table's cell.  Like Readability, retries with fewer heuristics when
     the first attempt keeps less than :data:`CHAR_THRESHOLD` characters (without
     class weights only below :data:`LAX_MIN`), then keeps the longest attempt.
     Returns None when nothing with text was found."""
-    attempts: list[tuple[int, HtmlElement, str | None]] = []
+    attempts: list[tuple[int, HtmlElement, str | None, bool]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
     for strip, weigh, clean in flags:
         if not weigh and max(a[0] for a in attempts) >= LAX_MIN:
@@ -681,13 +688,14 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
         body = tree.find(".//body")
         if body is None:
             body = tree
-        article, byline = Extractor(title, strip, weigh, clean).run(body)
+        extractor = Extractor(title, strip, weigh, clean)
+        article, byline = extractor.run(body)
         length = len(inner_text(article))
         if length >= CHAR_THRESHOLD:
-            return article, byline
-        attempts.append((length, article, byline))
-    length, article, byline = max(attempts, key=lambda a: a[0])
-    return (article, byline) if length else (None, byline)
+            return article, byline, extractor.in_layout_cell
+        attempts.append((length, article, byline, extractor.in_layout_cell))
+    length, article, byline, in_cell = max(attempts, key=lambda a: a[0])
+    return (article, byline, in_cell) if length else (None, byline, False)
 
 
 def _copy(root: HtmlElement) -> HtmlElement:
