@@ -299,16 +299,15 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     if args.output == Path("-"):
         sys.stdout.write(text)
         return 0
-    from .partfiles import new_file
+    from .partfiles import temporary
 
-    tmp = new_file(args.output)
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, args.output)
+        with temporary(args.output) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, args.output)
     except OSError as exc:
         from .errors import OutputError
 
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     if not args.quiet:
         print(f"wrote {args.output}")

@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT
 from packutil import copy_root
 
+from pubbuild import partfiles
 from pubbuild.cli import main
 
 
@@ -51,6 +52,24 @@ def test_a_signal_mid_write_removes_the_temporaries(tmp_path, command, signum, s
     assert _parts(build) == []
     assert not any(p.suffix in (".pdf", ".epub") for p in build.iterdir())
     assert not (build / "south-caucasus-and-beyond-deposit").exists()
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_a_signal_as_the_temporary_is_made_leaves_nothing(tmp_path, monkeypatch, folder):
+    """The window the test above hits under load: the signal lands once ``mkstemp`` made
+    the file, before the code that removes it on failure is in force."""
+    made = partfiles.new_folder if folder else partfiles.new_file
+
+    def interrupted(target: Path) -> Path:
+        path = made(target)
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C, right then
+        return path
+    monkeypatch.setattr(partfiles, "new_folder" if folder else "new_file", interrupted)
+    handler = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt), partfiles.temporary(tmp_path / "out.epub", folder=folder):
+        pytest.fail("the block ran: the signal was not delivered before it")
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGINT) is handler
 
 
 def _dead_pid() -> int:
