@@ -189,8 +189,8 @@ def _add_serve(sub) -> None:
                         "preview's builds live in a temporary folder removed on exit)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
                    help="preview only this format (repeatable; default: all)")
-    p.add_argument("-j", "--jobs", type=backends.process_count, default=None, metavar="N",
-                   help="processes for normalising and PDF layout (default: the number of cores)")
+    backends.add_process_count(p, "processes for normalising and PDF layout (default: the number of "
+                                  "cores, %(default)s)")
     p.add_argument("--no-cache", action="store_true",
                    help="normalise every article on every build (by default unchanged articles "
                         "come from the article cache in build/.cache, shared with `build`)")

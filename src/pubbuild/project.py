@@ -229,7 +229,7 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
         else:
             todo[spec.source] = key
     errors: list[str] = []
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = jobs or backends.default_process_count()
     urls = {spec.source: spec.overrides.get("url") for spec in manifest.articles}  # the page's address
     # Closed on the way out of an error or interrupt here, not whenever it is collected: the
     # worker processes are gone before the exception reaches the caller.
