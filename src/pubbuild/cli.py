@@ -367,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pubbuild: interrupted", file=sys.stderr)
         return 128 + signal.SIGINT
-    except Exception:  # a bug: keep the traceback, spare the user
+    except Exception:  # noqa: BLE001 - any other is a bug: keep the traceback, spare the user
         fd, path = tempfile.mkstemp(prefix="pubbuild-crash-", suffix=".txt")
         with open(fd, "w") as fh:
             traceback.print_exc(file=fh)

@@ -12,9 +12,10 @@ import datetime as _dt
 import difflib
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -153,7 +154,7 @@ def _creators(value: Any) -> list[Creator]:
             raise _Problem(f"expected a name or a mapping with name and role, got {_typename(item)}")
         unknown = set(item) - {"name", "role"}
         if unknown:
-            raise _Problem(f"unknown creator key {sorted(unknown)[0]!r} (expected name, role)")
+            raise _Problem(f"unknown creator key {min(unknown)!r} (expected name, role)")
         if "name" not in item:
             raise _Problem("creator without a name")
         role = item.get("role", "author")
