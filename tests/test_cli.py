@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, assert_epubcheck_clean
+
 from pubbuild import __version__
 from pubbuild.cli import main
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from conftest import ROOT, assert_epubcheck_clean
 from packutil import copy_root
 
 from pubbuild import cli
+from pubbuild.backends import process_count
 from pubbuild.backends.epub.backend import EpubBackend
 from pubbuild.cli import main, make_parser
 from pubbuild.diagnostics import CODES, table
@@ -259,3 +261,15 @@ def test_output_options_mean_one_thing():
             if "--format" in action.option_strings and path not in ("pubbuild build", "pubbuild serve",
                                                                     "pubbuild normalize"):
                 assert "deprecated" in action.help, path
+
+
+def test_every_jobs_option_means_the_same(monkeypatch):
+    """``-j`` has one default everywhere, the cores this process may use: serve's was None,
+    build's ``os.cpu_count()`` (every core of the machine) and the PDF backend's its CPU
+    affinity."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    jobs = {path: (action.option_strings, action.default, action.type)
+            for path, parser in _parsers(make_parser()) for action in parser._actions
+            if "--jobs" in action.option_strings}
+    assert {"pubbuild build", "pubbuild check", "pubbuild deposit", "pubbuild pdf", "pubbuild serve"} <= set(jobs)
+    assert {path: spec for path, spec in jobs.items() if spec != (["-j", "--jobs"], 3, process_count)} == {}

@@ -9,9 +9,8 @@ import pytest
 from packutil import copy_root
 
 from pubbuild.backends.epub.backend import EpubBackend
-from pubbuild.diagnostics import Finding
 from pubbuild.cli import main
-from pubbuild.diagnostics import group
+from pubbuild.diagnostics import Finding, group
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

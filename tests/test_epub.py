@@ -12,9 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOTS, assert_epubcheck_clean
 from lxml import etree
 
-from conftest import ROOTS, assert_epubcheck_clean
 from pubbuild.backends.epub.images import ImageProblem, sanitize_svg, sniff
 from pubbuild.cli import main
 
@@ -268,7 +268,7 @@ class _Server:
         hits = self.hits = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 hits.append(self.path)
                 if self.path == "/photo.png":
                     self.send_response(200)
@@ -337,19 +337,21 @@ SVG_CASES = [
      ["<script", "x()"], ["<rect"]),
     ("handlers", b'<svg xmlns="http://www.w3.org/2000/svg" onload="x()"><g onclick="y()"/></svg>',
      ["onload", "onclick"], ["<g"]),
-    ("external-href", b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-     b'<use xlink:href="http://e.example/s.svg#a"/><use href="#local"/></svg>',
+    ("external-href", (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                       b'<use xlink:href="http://e.example/s.svg#a"/><use href="#local"/></svg>'),
      ["e.example"], ['href="#local"']),
-    ("css-url", b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(https://e.example/)"/>'
-     b'<rect fill="url(#g)"/></svg>', ["e.example"], ['fill="url(#g)"']),
+    ("css-url", (b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(https://e.example/)"/>'
+                 b'<rect fill="url(#g)"/></svg>'), ["e.example"], ['fill="url(#g)"']),
     ("link-unwrapped", b'<svg xmlns="http://www.w3.org/2000/svg"><text>a <a href="javascript:x">b</a> c</text></svg>',
      ["javascript", "<a "], ["a b c"]),
-    ("script-in-link", b'<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"><a><script>x()</script></a>'
-     b'<circle/></a></svg>', ["<script", "x()", "<a"], ["<circle"]),
-    ("css-escape", b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: u\\72l(https://e.example/) }'
-     b'</style><rect/></svg>', ["e.example", "<style"], ["<rect"]),
-    ("entities", b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-     b'<svg xmlns="http://www.w3.org/2000/svg"><text>&e;</text></svg>', ["root:", "ENTITY"], ["<text"]),
+    ("script-in-link", (b'<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"><a><script>x()</script></a>'
+                        b'<circle/></a></svg>'), ["<script", "x()", "<a"], ["<circle"]),
+    ("css-escape", (b'<svg xmlns="http://www.w3.org/2000/svg">'
+                    b'<style>rect { fill: u\\72l(https://e.example/) }</style><rect/></svg>'),
+     ["e.example", "<style"], ["<rect"]),
+    ("entities", (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                  b'<svg xmlns="http://www.w3.org/2000/svg"><text>&e;</text></svg>'),
+     ["root:", "ENTITY"], ["<text"]),
 ]
 
 

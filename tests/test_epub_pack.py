@@ -544,8 +544,8 @@ def test_check_rebuilding_the_epub_keeps_the_print_page_numbers(tmp_path, monkey
     """`pubbuild check` rebuilds a stale EPUB from the page map recorded with the
     up-to-date print edition, rather than dropping its page numbers."""
     from pubbuild import check as check_module
-    from pubbuild.project import build_all
     from pubbuild.pipeline import recorded_page_map
+    from pubbuild.project import build_all
 
     class LaidOut(backends.Backend):
         name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True

@@ -15,8 +15,8 @@ from pubbuild.build import load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
 from pubbuild.manifest import load
-from pubbuild.project import build_all
 from pubbuild.progress import for_terminal
+from pubbuild.project import build_all
 from pubbuild.textutil import block_text
 
 

@@ -97,9 +97,11 @@ def test_in_child_reports_a_killed_child():
 def test_in_child_leaves_no_process_behind():
     import os
 
-    in_child(_child_work, (1,))
+    child = in_child(_child_work, (1,))["pid"]
+    # Its own child, not "any child": a process another test left running (or unreaped)
+    # is not in_child's to answer for.
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # every child was reaped
+        os.waitpid(child, os.WNOHANG)  # reaped: no longer a child of this process
 
 
 def test_collector_paused_nests_and_restores():

@@ -14,8 +14,8 @@ from packutil import copy_root
 
 from pubbuild.backends import BuildOptions
 from pubbuild.cli import main
-from pubbuild.project import build_all
 from pubbuild.progress import BarSafeHandler, for_terminal
+from pubbuild.project import build_all
 
 
 class Tty(io.StringIO):

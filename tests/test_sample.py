@@ -6,8 +6,8 @@ import os
 import zipfile
 
 import pikepdf
-
 from conftest import ROOT, assert_epubcheck_clean
+
 from pubbuild.cli import main
 
 

@@ -102,14 +102,14 @@ def timestamp(date: str | None, articles: list[Article]) -> str:
         if int(epoch) > MAX_EPOCH:
             raise ConfigurationError(f"SOURCE_DATE_EPOCH {epoch[:30]} is after the year 9999 "
                                      f"(at most {MAX_EPOCH})")
-        moment = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+        moment = _dt.datetime.fromtimestamp(int(epoch), _dt.UTC)
     else:
         dates = [d for d in [_date_only(date)] if d] or sorted(
             d for d in (_date_only(a.meta.published) for a in articles) if d)[-1:]
-        moment = _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
+        moment = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
         if dates:
             y, m, d = (dates[0].split("-") + ["01", "01"])[:3]
-            moment = _dt.datetime(int(y), int(m), int(d), tzinfo=_dt.timezone.utc)
+            moment = _dt.datetime(int(y), int(m), int(d), tzinfo=_dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

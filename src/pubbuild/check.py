@@ -132,8 +132,8 @@ def check(target: Path | None = None, jobs: int | None = None,
           progress: Progress = NULL_PROGRESS) -> CheckReport:
     """Check the publication at ``target``; builds only outputs that are not up to date."""
     from .build import assemble, load_manifest
-    from .project import normalise_articles
     from .pipeline import recorded_diagnostics
+    from .project import normalise_articles
 
     manifest = load_manifest(target)
     articles, _ = normalise_articles(manifest, jobs, True, progress)

@@ -189,8 +189,8 @@ def _add_serve(sub) -> None:
                         "preview's builds live in a temporary folder removed on exit)")
     p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
                    help="preview only this format (repeatable; default: all)")
-    p.add_argument("-j", "--jobs", type=backends.process_count, default=None, metavar="N",
-                   help="processes for normalising and PDF layout (default: the number of cores)")
+    backends.add_process_count(p, "processes for normalising and PDF layout (default: the number of "
+                                  "cores, %(default)s)")
     p.add_argument("--no-cache", action="store_true",
                    help="normalise every article on every build (by default unchanged articles "
                         "come from the article cache in build/.cache, shared with `build`)")
@@ -299,16 +299,15 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     if args.output == Path("-"):
         sys.stdout.write(text)
         return 0
-    from .partfiles import new_file
+    from .partfiles import temporary
 
-    tmp = new_file(args.output)
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, args.output)
+        with temporary(args.output) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, args.output)
     except OSError as exc:
         from .errors import OutputError
 
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     if not args.quiet:
         print(f"wrote {args.output}")
@@ -368,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pubbuild: interrupted", file=sys.stderr)
         return 128 + signal.SIGINT
-    except Exception:  # a bug: keep the traceback, spare the user
+    except Exception:  # noqa: BLE001 - any other is a bug: keep the traceback, spare the user
         fd, path = tempfile.mkstemp(prefix="pubbuild-crash-", suffix=".txt")
         with open(fd, "w") as fh:
             traceback.print_exc(file=fh)

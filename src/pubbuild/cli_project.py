@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,9 +34,9 @@ class Deprecated(argparse.Action):
 
 
 def _add_jobs(parser: argparse.ArgumentParser,
-              what: str = "articles normalised in parallel (default: %(default)s)") -> None:
-    parser.add_argument("-j", "--jobs", type=backends.process_count, default=os.cpu_count() or 1, metavar="N",
-                        help=what)
+              what: str = "articles normalised in parallel (default: the number of cores, "
+                          "%(default)s)") -> None:
+    backends.add_process_count(parser, what)
 
 
 def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None:

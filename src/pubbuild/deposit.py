@@ -71,8 +71,7 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
         raise ConfigurationError(f"{final}: already exists; a deposit is never overwritten")
     final.parent.mkdir(parents=True, exist_ok=True)
     partfiles.sweep(final.parent, final.name)
-    tmp = partfiles.new_folder(final)
-    try:
+    with partfiles.temporary(final, folder=True) as tmp:
         notes: list[str] = []
         files = _payload(tmp, pub, manifest.path, progress, notes)
         bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub), checksums=CHECKSUMS)
@@ -80,9 +79,6 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
         if final.exists():
             raise ConfigurationError(f"{final}: already exists; a deposit is never overwritten")
         os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     _validate(bagit.Bag(str(final)), final)
     logger.info("wrote deposit %s", final)
     return DepositResult(final, files, notes)

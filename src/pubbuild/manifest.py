@@ -12,18 +12,19 @@ import datetime as _dt
 import difflib
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
+from . import langtag
 from .errors import ConfigurationError
 from .imagesize import oversize
 from .model import Creator, ProjectFont, PublicationMeta
 from .paths import inside
 
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DATE_RE = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 ROLES = ("author", "editor", "compiler", "translator", "contributor")
@@ -109,9 +110,10 @@ def _date(value: Any) -> str:
 
 def _language(value: Any) -> str:
     text = _text(value)
-    if not LANG_RE.match(text):
+    tag = langtag.normalise(text)
+    if tag is None:
         raise _Problem(f"expected a language tag such as en or hy-AM, got {text!r}")
-    return text
+    return tag
 
 
 def _url(value: Any) -> str:
@@ -152,7 +154,7 @@ def _creators(value: Any) -> list[Creator]:
             raise _Problem(f"expected a name or a mapping with name and role, got {_typename(item)}")
         unknown = set(item) - {"name", "role"}
         if unknown:
-            raise _Problem(f"unknown creator key {sorted(unknown)[0]!r} (expected name, role)")
+            raise _Problem(f"unknown creator key {min(unknown)!r} (expected name, role)")
         if "name" not in item:
             raise _Problem("creator without a name")
         role = item.get("role", "author")
@@ -640,7 +642,8 @@ def _fonts(entries: Any, root: Path, problems: _Collector) -> tuple[ProjectFont,
             problems.add(here + ("file",), f"{item['file']} is not a TrueType or OpenType font "
                          f"pubbuild can read ({exc})")
             continue
-        out.append(ProjectFont(path, tuple(item["lang"]), item["weight"], item["style"]))
+        # A ``lang`` refused is already a problem (and left out of ``item``): the load fails anyway.
+        out.append(ProjectFont(path, tuple(item.get("lang", ())), item["weight"], item["style"]))
     return tuple(out)
 
 
@@ -693,14 +696,14 @@ def _converter_json() -> dict[Callable, dict]:
                            {"type": "number"}]},
         _text_list: {"anyOf": [_text_json(), {"type": "array", "items": _text_json()}]},
         _date: {"type": "string", "pattern": DATE_RE.pattern},
-        _language: {"type": "string", "pattern": LANG_RE.pattern},
+        _language: {"type": "string", "pattern": langtag.WELL_FORMED},
         _url: {"type": "string", "pattern": r"^https?://[^\s/]+"},
         _slug: {"type": "string", "pattern": _pattern(SLUG_RE, full=True)},
         _creators: {"anyOf": [{"type": "string"}, creator,
                               {"type": "array", "items": {"anyOf": [{"type": "string"}, creator]}}]},
         _bool: {"type": "boolean"},
-        _languages: {"anyOf": [{"type": "string", "pattern": LANG_RE.pattern},
-                               {"type": "array", "items": {"type": "string", "pattern": LANG_RE.pattern}}]},
+        _languages: {"anyOf": [{"type": "string", "pattern": langtag.WELL_FORMED},
+                               {"type": "array", "items": {"type": "string", "pattern": langtag.WELL_FORMED}}]},
     }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 # --------------------------------------------------------------------- inline
 
@@ -100,7 +100,7 @@ class InlineImage:
     """The image."""
 
 
-Inline = Union[Text, Styled, Span, Link, LineBreak, NoteRef, InlineImage]
+Inline = Text | Styled | Span | Link | LineBreak | NoteRef | InlineImage
 
 # ---------------------------------------------------------------------- blocks
 
@@ -327,10 +327,7 @@ class Note:
     """Source line (1-based) it was read from, for diagnostics; ignored by ``==``."""
 
 
-Block = Union[
-    Paragraph, Heading, Section, List, DefinitionList, Quote, Figure, Table,
-    Preformatted, Rule,
-]
+Block = Paragraph | Heading | Section | List | DefinitionList | Quote | Figure | Table | Preformatted | Rule
 
 # -------------------------------------------------------------------- metadata
 

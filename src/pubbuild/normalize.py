@@ -8,8 +8,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import modeljson
 from .errors import PubbuildError, SourceError

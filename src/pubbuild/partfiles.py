@@ -15,7 +15,11 @@ import logging
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -33,6 +37,55 @@ def new_file(target: Path) -> Path:
 def new_folder(target: Path) -> Path:
     """An empty temporary folder beside ``target``, named for it and for this process."""
     return Path(tempfile.mkdtemp(prefix=_prefix(target.name), suffix=SUFFIX, dir=target.parent))
+
+
+@contextmanager
+def temporary(target: Path, folder: bool = False) -> Iterator[Path]:
+    """A new temporary file (or folder) beside ``target`` for the block to fill and rename
+    into place; removed if the block raises, an interrupt (Ctrl-C, SIGTERM) included.
+
+    ``tmp = new_file(...)`` followed by ``try:`` leaves the temporary behind when the
+    signal lands between the two (or inside ``mkstemp``, once the file exists): the
+    signals are held while it is created and delivered once its removal is in force.
+    An error creating it (``OSError``) leaves nothing to remove."""
+    path = None
+    try:
+        with _signals_held():
+            path = new_folder(target) if folder else new_file(target)
+        yield path
+    except BaseException:
+        if path is not None:
+            _remove(path)
+        raise
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Run the block with SIGINT and SIGTERM held back, then deliver any that came, under
+    the handlers in force (a Python handler raises in the main thread only, so only
+    there is anything to hold)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not None:  # None: a handler set outside Python, left alone
+            previous[signum] = signal.signal(signum, lambda number, frame: came.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in came:
+            signal.raise_signal(signum)
 
 
 def sweep(folder: Path, name: str | None = None) -> list[Path]:

@@ -111,19 +111,15 @@ def write_atomically(backend: backends.Backend, pub: Publication, target: Path) 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partfiles.sweep(target.parent, target.name)
-        tmp = partfiles.new_file(target)
-    except OSError as exc:
+        with partfiles.temporary(target) as tmp:
+            try:
+                backend.write(pub, tmp)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    except OSError as exc:  # the temporary could not be made
         raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}") from None
-    try:
-        backend.write(pub, Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     logger.info("wrote %s", target)
     return target
 

@@ -8,6 +8,7 @@ which runs paginated backends first and hands their page map on).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -43,7 +44,7 @@ CACHE_FORMAT = 3
 CACHE_NAME = "pubbuild-article-cache"
 _PACKAGE = Path(__file__).resolve().parent
 #: Code whose changes invalidate normalised articles (readers, passes, the model).
-NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py")
+NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py", "langtag.py")
 
 
 @dataclass(slots=True)
@@ -158,14 +159,10 @@ class ArticleCache:
                           for p, exists in _dependencies(article) if inside(self.root, Path(p))],
                  "article": modeljson.encode(article, self.root)}
         final = self.dir / f"{key}.json"
-        tmp = partfiles.new_file(final)
-        try:
+        with partfiles.temporary(final) as tmp:
             with open(tmp, "w", encoding="utf-8") as fh:
                 json.dump(entry, fh, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
 
 
 def _dependencies(article: Article) -> list[tuple[str, bool]]:
@@ -232,23 +229,26 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
         else:
             todo[spec.source] = key
     errors: list[str] = []
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = jobs or backends.default_process_count()
     urls = {spec.source: spec.overrides.get("url") for spec in manifest.articles}  # the page's address
-    for source, outcome in _run(list(todo), manifest.root, min(jobs, len(todo)), urls):
-        bar.advance()
-        if isinstance(outcome, tuple):
-            errors.extend(outcome[2] or [outcome[1]])
-            continue
-        results[source] = outcome
-        stats.normalised.append(_relative(source, manifest.root))
-        logger.info("%s: normalised", _relative(source, manifest.root))
-        if todo[source]:
-            try:
-                store.put(todo[source], outcome)
-            except OSError as exc:  # a cache that cannot be written is a slower build, not a failure
-                logger.warning("%s: article cache not written (%s); building without it",
-                               store.dir, exc.strerror or exc)
-                store.enabled = False
+    # Closed on the way out of an error or interrupt here, not whenever it is collected: the
+    # worker processes are gone before the exception reaches the caller.
+    with contextlib.closing(_run(list(todo), manifest.root, min(jobs, len(todo)), urls)) as outcomes:
+        for source, outcome in outcomes:
+            bar.advance()
+            if isinstance(outcome, tuple):
+                errors.extend(outcome[2] or [outcome[1]])
+                continue
+            results[source] = outcome
+            stats.normalised.append(_relative(source, manifest.root))
+            logger.info("%s: normalised", _relative(source, manifest.root))
+            if todo[source]:
+                try:
+                    store.put(todo[source], outcome)
+                except OSError as exc:  # a cache that cannot be written is a slower build, not a failure
+                    logger.warning("%s: article cache not written (%s); building without it",
+                                   store.dir, exc.strerror or exc)
+                    store.enabled = False
     bar.close()
     if errors:
         raise SourceError(errors[0], errors)
@@ -282,8 +282,14 @@ def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, str | None
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
         futures = [(s, pool.submit(_normalise_one, str(s), str(root), urls.get(s))) for s in sources]
-        for source, future in futures:
-            yield source, future.result()
+        try:
+            for source, future in futures:
+                yield source, future.result()
+        except BaseException:
+            # Interrupted (SIGTERM reaches this process only, not its workers) or closed
+            # early: the articles not begun are dropped instead of normalised for nothing.
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 # ------------------------------------------------------------------ build

@@ -314,18 +314,14 @@ def copy_outputs(outputs: Iterable[Path], folder: Path) -> None:
         target = folder / path.name
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = partfiles.new_file(target)
-        except OSError as exc:
+            with partfiles.temporary(target) as tmp:
+                try:
+                    shutil.copyfile(path, tmp)
+                    os.replace(tmp, target)
+                except OSError as exc:
+                    raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        except OSError as exc:  # the temporary could not be made
             raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}") from None
-        try:
-            shutil.copyfile(path, tmp)
-            os.replace(tmp, target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
 
 
 # ------------------------------------------------------------------ HTTP

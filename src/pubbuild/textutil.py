@@ -6,8 +6,23 @@ import re
 import unicodedata
 
 from .model import (
-    Cell, DefinitionList, Figure, Heading, InlineImage, LineBreak, Link, List, NoteRef,
-    Paragraph, Preformatted, Quote, Section, Span, Styled, Table, Text,
+    Cell,
+    DefinitionList,
+    Figure,
+    Heading,
+    InlineImage,
+    LineBreak,
+    Link,
+    List,
+    NoteRef,
+    Paragraph,
+    Preformatted,
+    Quote,
+    Section,
+    Span,
+    Styled,
+    Table,
+    Text,
 )
 
 
@@ -102,9 +117,7 @@ def inline_runs(block):
         yield block.children
     elif isinstance(block, Section):
         yield block.heading.children
-    elif isinstance(block, Figure) and block.caption:
-        yield block.caption
-    elif isinstance(block, Table) and block.caption:
+    elif isinstance(block, (Figure, Table)) and block.caption:
         yield block.caption
     elif isinstance(block, Quote) and block.attribution:
         yield block.attribution
@@ -124,5 +137,13 @@ def images(blocks):
                     yield node.image
 
 
-__all__ = ["plain_text", "block_text", "slug", "walk_blocks", "walk_inlines", "inline_runs", "images",
-           "Cell"]
+__all__ = [
+    "Cell",
+    "block_text",
+    "images",
+    "inline_runs",
+    "plain_text",
+    "slug",
+    "walk_blocks",
+    "walk_inlines",
+]

@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT
 from packutil import copy_root
 
+from pubbuild import partfiles
 from pubbuild.cli import main
 
 
@@ -30,6 +31,21 @@ def _parts(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.part")) if folder.exists() else []
 
 
+def _stop(proc: subprocess.Popen) -> str:
+    """Stop ``proc`` (not reaped yet) and every process it started, and return its stderr with
+    the Python stack of each thread of each (faulthandler dumps them on SIGABRT): a run that
+    hangs says where, and leaves no process to the tests after this one."""
+    try:
+        os.killpg(proc.pid, signal.SIGABRT)  # its own group: the workers it forked too
+        _, err = proc.communicate(timeout=30)
+    except ProcessLookupError:
+        _, err = proc.communicate()
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate()
+    return err
+
+
 @pytest.mark.parametrize("command, signum, status, said", [
     ("pdf", signal.SIGTERM, 143, "pubbuild: terminated"),
     ("pdf", signal.SIGINT, 130, "pubbuild: interrupted"),
@@ -38,19 +54,47 @@ def _parts(folder: Path) -> list[Path]:
 def test_a_signal_mid_write_removes_the_temporaries(tmp_path, command, signum, status, said):
     project = _sample(tmp_path)
     build = project / "build"
+    # A process group of its own, as a shell gives each command: stopping it on failure reaches
+    # the workers it forked (the signal under test goes to pubbuild alone).
     proc = subprocess.Popen([sys.executable, "-m", "pubbuild", "-q", command, str(project / "pubbuild.yaml")],
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not _parts(build) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert _parts(build), "the run never wrote its temporary"
-    proc.send_signal(signum)
-    _, err = proc.communicate(timeout=120)
+                            stderr=subprocess.PIPE, text=True, process_group=0,
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+    try:
+        deadline = time.monotonic() + 120
+        while not _parts(build) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _parts(build), "the run never wrote its temporary"
+        proc.send_signal(signum)
+        try:
+            _, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running 120 s after the signal:\n{_stop(proc)}")
+    finally:
+        if proc.returncode is None:  # failed on the way: not left running
+            _stop(proc)
     assert proc.returncode == status, err
     assert err.strip().splitlines()[-1] == said
     assert _parts(build) == []
     assert not any(p.suffix in (".pdf", ".epub") for p in build.iterdir())
     assert not (build / "south-caucasus-and-beyond-deposit").exists()
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_a_signal_as_the_temporary_is_made_leaves_nothing(tmp_path, monkeypatch, folder):
+    """The window the test above hits under load: the signal lands once ``mkstemp`` made
+    the file, before the code that removes it on failure is in force."""
+    made = partfiles.new_folder if folder else partfiles.new_file
+
+    def interrupted(target: Path) -> Path:
+        path = made(target)
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C, right then
+        return path
+    monkeypatch.setattr(partfiles, "new_folder" if folder else "new_file", interrupted)
+    handler = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt), partfiles.temporary(tmp_path / "out.epub", folder=folder):
+        pytest.fail("the block ran: the signal was not delivered before it")
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGINT) is handler
 
 
 def _dead_pid() -> int:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .base import Backend, BuildOptions, Setting, process_count
+from .base import Backend, BuildOptions, Setting, add_process_count, default_process_count, process_count
 
 #: name -> backend class
 REGISTRY: dict[str, type[Backend]] = {}
@@ -41,5 +41,5 @@ def _load() -> None:
     from .pdf import backend as _pdf  # noqa: F401
 
 
-__all__ = ["Backend", "BuildOptions", "REGISTRY", "Setting", "process_count", "register", "get", "names",
-           "settings_sections"]
+__all__ = ["REGISTRY", "Backend", "BuildOptions", "Setting", "add_process_count", "default_process_count",
+           "get", "names", "process_count", "register", "settings_sections"]

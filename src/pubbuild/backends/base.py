@@ -12,6 +12,7 @@ so :mod:`pubbuild.pipeline` and the commands read them without probing.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,22 @@ from ..diagnostics import Finding
 from ..model import Publication
 from ..progress import NULL_PROGRESS, Progress
 from .pagemap import PageBreak
+
+
+def default_process_count() -> int:
+    """The number of cores this process may use (its CPU affinity where the system has one):
+    what ``-j`` is when not given, in every command."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def add_process_count(parser: argparse.ArgumentParser | argparse._ArgumentGroup, what: str) -> None:
+    """``-j N`` / ``--jobs N`` on ``parser`` (a command, or a backend's group of options): one
+    spelling, check and default for every command that runs processes."""
+    parser.add_argument("-j", "--jobs", type=process_count, default=default_process_count(),
+                        metavar="N", help=what)
 
 
 def process_count(text: str) -> int:

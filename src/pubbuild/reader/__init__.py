@@ -6,8 +6,8 @@ bytes, reads, then runs the normalisation passes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .. import diagnostics
 from ..errors import SourceError

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlparse
 
 from lxml import etree
 
-from .. import diagnostics
+from .. import diagnostics, langtag
 from ..imagesize import oversize
 from ..model import (
     Article,
@@ -790,9 +790,7 @@ BLOCK_CONVERTERS_BLOCKISH = frozenset({"p", "div", "ul", "ol", "table", "blockqu
 
 def _lang(el: HtmlElement) -> str | None:
     value = el.get("lang") or el.get("xml:lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if value and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value.strip()):
-        return value.strip()
-    return None
+    return langtag.normalise(value)
 
 
 def _set_lang(nodes: list[Block], lang: str) -> None:

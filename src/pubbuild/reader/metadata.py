@@ -14,6 +14,7 @@ import re
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlparse
 
+from .. import langtag
 from ..model import ArticleMeta
 from .extract import HtmlElement, text_content
 
@@ -21,7 +22,6 @@ _WS = re.compile(r"\s+")
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
                  "scholarlyarticle", "techarticle", "analysisnewsarticle", "opinionnewsarticle",
                  "socialmediaposting", "liveblogposting", "reviewnewsarticle", "backgroundnewsarticle"}
-_LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»·:/\\]\s+")
 SUBTITLE = re.compile(r"(^|[\s_-])(subtitle|sub-title|standfirst|dek|deck|subhead|sub-head|"
                       r"strapline|article-summary|lede|summary)([\s_-]|$)", re.IGNORECASE)
@@ -43,15 +43,9 @@ def clean(text: str | None) -> str:
 
 
 def language_tag(value: str | None) -> str | None:
-    """A BCP 47 tag from ``en_US``/``en-us``/``EN``; None when it is not one."""
-    value = clean(value).split(",")[0].strip()
-    if not value or not _LANG.match(value):
-        return None
-    parts = value.replace("_", "-").split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
-    return "-".join(out)
+    """A BCP 47 tag from ``en_US``/``en-us``/``EN`` (the first of a list, as
+    Content-Language gives); None when it is not one."""
+    return langtag.normalise(clean(value).split(",")[0])
 
 
 def iso_date(value: str | None) -> str | None:

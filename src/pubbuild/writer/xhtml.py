@@ -9,14 +9,34 @@ node it does not know.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
-from typing import Callable
 
 from ..labels import date as format_date
 from ..labels import label, names
 from ..model import (
-    Article, Cell, DefinitionList, Figure, Heading, Image, InlineImage, LineBreak, Link, List,
-    Note, NoteRef, Paragraph, Preformatted, Quote, Row, Rule, Section, Span, Styled, Table, Text,
+    Article,
+    Cell,
+    DefinitionList,
+    Figure,
+    Heading,
+    Image,
+    InlineImage,
+    LineBreak,
+    Link,
+    List,
+    Note,
+    NoteRef,
+    Paragraph,
+    Preformatted,
+    Quote,
+    Row,
+    Rule,
+    Section,
+    Span,
+    Styled,
+    Table,
+    Text,
 )
 from ..textutil import plain_text
 from .bidi import dir_attr

@@ -102,12 +102,13 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 #: Static SVG elements kept; anything else (script, foreignObject, animation,
 #: unknown namespaces) is dropped with its content.
-SVG_ELEMENTS = frozenset("""
-svg g defs symbol use title desc metadata switch path rect circle ellipse line polyline polygon
-text tspan textPath linearGradient radialGradient stop clipPath mask pattern marker filter
-feBlend feColorMatrix feComponentTransfer feComposite feFlood feGaussianBlur feMerge feMergeNode
-feMorphology feOffset feFuncR feFuncG feFuncB feFuncA image style
-""".split())
+SVG_ELEMENTS = frozenset({
+    "svg", "g", "defs", "symbol", "use", "title", "desc", "metadata", "switch", "path", "rect", "circle",
+    "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath", "linearGradient",
+    "radialGradient", "stop", "clipPath", "mask", "pattern", "marker", "filter", "feBlend",
+    "feColorMatrix", "feComponentTransfer", "feComposite", "feFlood", "feGaussianBlur", "feMerge",
+    "feMergeNode", "feMorphology", "feOffset", "feFuncR", "feFuncG", "feFuncB", "feFuncA", "image", "style",
+})
 #: Attributes dropped whatever their value (event handlers are caught by prefix).
 SVG_BAD_ATTRIBUTES = frozenset({"externalResourcesRequired"})
 
@@ -115,8 +116,7 @@ SVG_BAD_ATTRIBUTES = frozenset({"externalResourcesRequired"})
 def _safe_reference(value: str) -> bool:
     """Only fragment references and embedded raster data stay inside the image."""
     v = value.strip().lower()
-    return v.startswith("#") or v.startswith(("data:image/png", "data:image/jpeg",
-                                              "data:image/gif", "data:image/webp"))
+    return v.startswith(("#", "data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"))
 
 
 def _safe_css(css: str) -> bool:
@@ -199,9 +199,8 @@ def _clean_svg_element(el) -> None:
             _drop(child)
             continue
         q = etree.QName(child)
-        if q.namespace != SVG_NS or q.localname not in SVG_ELEMENTS:
-            _drop(child)
-        elif q.localname == "style" and not _safe_css(child.text or ""):
+        unsafe_style = q.localname == "style" and not _safe_css(child.text or "")
+        if q.namespace != SVG_NS or q.localname not in SVG_ELEMENTS or unsafe_style:
             _drop(child)
         else:
             _clean_svg_element(child)

@@ -76,7 +76,7 @@ class FixedZip(zipfile.ZipFile):
         super().__init__(name, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
         self._stamp = max(stamp, (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
 
-    def writestr(self, name, data, compress_type=None, compresslevel=None):  # noqa: D102
+    def writestr(self, name, data, compress_type=None, compresslevel=None):
         if isinstance(name, zipfile.ZipInfo):
             name = name.filename
         info = zipfile.ZipInfo(name, date_time=self._stamp)

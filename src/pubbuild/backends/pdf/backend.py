@@ -22,14 +22,13 @@ from ...errors import BuildError, ConfigurationError
 from ...model import Image, Publication
 from ...styles import project_stylesheet
 from .. import register
-from ..base import Backend, Setting, process_count
+from ..base import Backend, Setting, add_process_count, default_process_count
 from ..pagemap import page_breaks
 from . import attachments, collector, fonts, geometry, glyphs, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
 from .pack_pages import parse_link_addresses
 from .validate import PDF_CHECKS
-from .workers import default_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +121,8 @@ class PdfBackend(Backend):
                        help="printer's marks: crop, cross, 'crop cross' or none")
         g.add_argument("--archival", action="store_true",
                        help="write PDF/A-3a (keeping the PDF/UA-1 identification)")
-        g.add_argument("-j", "--jobs", type=process_count, default=None, metavar="N",
-                       help="lay the PDF out in N processes (default: the number of cores; "
-                            "1: one layout of the whole document)")
+        add_process_count(g, "lay the PDF out in N processes (default: the number of cores, "
+                             "%(default)s; 1: one layout of the whole document)")
         g.add_argument("--emit-html", type=Path, metavar="FILE",
                        help="also write the HTML document WeasyPrint lays out to FILE")
 
@@ -241,7 +239,7 @@ class PdfBackend(Backend):
         from . import workarounds  # imports WeasyPrint's layout: only when laying out
 
         workarounds.install()
-        jobs = self.options.extra.get("jobs") or default_jobs()
+        jobs = self.options.extra.get("jobs") or default_process_count()
         # Both paths lay out without the cyclic garbage collector (backends/pdf/collector.py).
         with collector.paused():
             if jobs > 1 and parallel_layout.write(self, pub, target, html, identifier, archival, jobs):

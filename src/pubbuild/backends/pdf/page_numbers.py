@@ -39,7 +39,8 @@ def _load(font_file: Path):
 
     try:
         return TTFont(str(font_file), lazy=True)
-    except Exception as exc:  # fontTools raises many types for a bad file
+    except Exception as exc:  # noqa: BLE001 - fontTools raises many types for a bad file (TTLibError,
+        # struct.error, AssertionError, KeyError...): each means a font it cannot read here
         raise BuildError(f"{font_file}: cannot read font for page numbers: {exc}") from None
 
 

@@ -71,14 +71,6 @@ def balance(costs: Sequence[float], parts: int) -> list[range]:
     return runs[::-1]
 
 
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def pool_context():
     """The multiprocessing context workers start in: forked where the platform allows
     it, so that they start with WeasyPrint already imported (spawning would redo that
