@@ -206,3 +206,37 @@ def test_rules_catch_a_violation(tmp_path):
     # the lazy import closes a larger cycle through the module-level one
     assert cycles(every) == [frozenset({"pubbuild.manifest", "pubbuild.backends.pdf.tools",
                                         "pubbuild.backends.pdf.more"})]
+
+
+def _normaliser_closure(every: dict[str, set[str]]) -> set[str]:
+    """Every pubbuild module the readers and passes use, directly or through another."""
+    todo = [m for m in every if _under(m, ("pubbuild.reader", "pubbuild.passes"))]
+    seen: set[str] = set()
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(every.get(module, ()))
+    return seen
+
+
+def _covered(module: str, code: tuple[str, ...]) -> bool:
+    parts = module.split(".")[1:]
+    path = "/".join(parts)
+    return any(path == entry.removesuffix(".py") or path.startswith(entry.rstrip("/") + "/") for entry in code)
+
+
+#: Modules the normaliser imports whose code cannot change an article: they raise errors or
+#: name the package.
+NORMALISER_INERT = {"pubbuild", "pubbuild.errors"}
+
+
+def test_the_article_cache_key_covers_all_normaliser_code(graph):
+    """A cached article is stale when any code that made it changes: every module the readers
+    and passes reach is in ``project.NORMALISER_CODE`` (imagesize.py was missing)."""
+    from pubbuild.project import NORMALISER_CODE
+
+    _, every = graph
+    missing = sorted(m for m in _normaliser_closure(every) - NORMALISER_INERT if not _covered(m, NORMALISER_CODE))
+    assert not missing, f"add to NORMALISER_CODE: {missing}"
+    assert _covered("pubbuild.reader.html", NORMALISER_CODE) and not _covered("pubbuild.cli", NORMALISER_CODE)

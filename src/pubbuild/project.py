@@ -44,7 +44,8 @@ CACHE_FORMAT = 3
 CACHE_NAME = "pubbuild-article-cache"
 _PACKAGE = Path(__file__).resolve().parent
 #: Code whose changes invalidate normalised articles (readers, passes, the model).
-NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py", "langtag.py")
+NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py", "langtag.py", "imagesize.py",
+                   "paths.py")
 
 
 @dataclass(slots=True)
