@@ -149,7 +149,7 @@ def _controls(article: HtmlElement) -> None:
         items = [inner_text(c) for c in el if isinstance(c.tag, str)]
         if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
             continue  # running text between the entries: not a toolbar
-        if len(items) >= 2 and all(not t or CONTROL.match(t) for t in items):
+        if len(items) >= 2 and all(not t or CONTROL.match(t) for t in items) and any(items):
             _remove(el)  # a toolbar: every entry a control
 
 
