@@ -119,30 +119,36 @@ def clean(article: HtmlElement) -> None:
 
 
 def clean_unfurnished(page: HtmlElement) -> None:
-    """On a page kept whole (no furniture markup, not a word processor's export): only what
-    is furniture by its words alone, the controls, toolbars and breadcrumbs.  Lists of other
-    articles and repeated captions are judged only inside an extracted article."""
-    _controls(page)
+    """On a page kept whole (no furniture markup, not a word processor's export), which may be
+    an author's own draft: only the site's navigation, a lone "Back to ..." or "Go to top of
+    page" link, a bar-separated row of site links, a "last updated" footer and a breadcrumb.
+    Single words that are controls on a web page ("More", "Caption", "Like") are left alone:
+    in a draft they may be the author's, and lists of other articles and repeated captions
+    are judged only inside an extracted article."""
+    _controls(page, site_only=True)
     _breadcrumbs(page)
 
 
-def _controls(article: HtmlElement) -> None:
+def _controls(article: HtmlElement, site_only: bool = False) -> None:
     for a in list(article.iter("a")):
         parent = a.getparent()
         if parent is None or parent.tag not in ("p", "div", "span"):
             continue
         text = inner_text(a)
-        if text and len(text) < 80 and inner_text(parent) == text and (CONTROL.match(text) or NAV.match(text)):
+        if text and len(text) < 80 and inner_text(parent) == text and (
+                NAV.match(text) or not site_only and CONTROL.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     for el in list(article.iter(*BLOCKS)):
         if el.getparent() is None or el is article:
             continue
         text = inner_text(el)
-        if text and (len(text) <= 60 and CONTROL.match(text)
+        if text and (len(text) <= 60 and not site_only and CONTROL.match(text)
                      or len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text)):
             _remove(el)
         elif text and len(text) <= 240 and POST_META.match(text):
             _keep_attribution(el, text)
+    if site_only:
+        return
     for el in list(article.iter("ul", "ol", "div", "p")):
         if el.getparent() is None or el is article:
             continue
