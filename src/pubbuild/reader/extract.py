@@ -645,13 +645,14 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     if body is None:
         body = root
     page = readable_chars(body)
+    if not furnished and page < FALLBACK_MIN_CHARS:
+        return None  # decided before extracting: a short page is kept whole whatever it holds
     article, byline, in_cell = _extract(root, title)  # works on copies: ``root`` is left as it was
     kept = readable_chars(article) if article is not None else 0
     if not furnished:
-        if page < FALLBACK_MIN_CHARS or not in_cell:
-            return None
         share = kept / page
-        return (article, byline, False) if UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL else None
+        return (article, byline, False) if in_cell and UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL \
+            else None
     if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
         spare = _copy(root)
         article, found = Extractor(title).run(body, whole=True)
@@ -674,11 +675,11 @@ LAX_MIN = 300
 
 
 def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool]:
-    """The article container of a full page (a detached ``div``), the byline
-    text found on the way, and whether the container sat in a layout table's cell.  Like Readability, retries with fewer heuristics when
-    the first attempt keeps less than :data:`CHAR_THRESHOLD` characters (without
-    class weights only below :data:`LAX_MIN`), then keeps the longest attempt.
-    Returns None when nothing with text was found."""
+    """The article container of a full page (a detached ``div``), the byline text found
+    on the way, and whether the container sat in a layout table's cell.  Like Readability,
+    retries with fewer heuristics when the first attempt keeps less than
+    :data:`CHAR_THRESHOLD` characters (without class weights only below :data:`LAX_MIN`),
+    then keeps the longest attempt.  Returns None when nothing with text was found."""
     attempts: list[tuple[int, HtmlElement, str | None, bool]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
     for strip, weigh, clean in flags:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .extract import HtmlElement, _remove, inner_text, link_density
+from .extract import HtmlElement, _remove, inner_text, link_density, readable_chars
 
 _CONTROL_ITEM = (
     r"(?:"
@@ -193,17 +193,15 @@ def _breadcrumbs(article: HtmlElement) -> None:
 def _comment_sections(article: HtmlElement) -> None:
     """A comment section's heading with nothing of its own under it (the comments were
     furniture and went), or only a sign-in prompt: the heading goes too."""
-    for heading in list(article.iter("h2", "h3", "h4", "h5", "h6")):
+    for heading in list(article.iter(*_HEADINGS[1:])):
         if heading.getparent() is None or not COMMENT_HEADING.match(inner_text(heading)):
             continue
-        level = heading.tag
         following, chars = [], 0
         sib = heading.getnext()
-        while sib is not None and not (isinstance(sib.tag, str) and sib.tag in ("h1", "h2", "h3", "h4", "h5", "h6")
-                                       and sib.tag <= level):
+        while sib is not None and not (sib.tag in _HEADINGS and sib.tag <= heading.tag):
             if isinstance(sib.tag, str):
                 following.append(sib)
-                chars += len(inner_text(sib)) - sum(len(inner_text(a)) for a in sib.iter("a"))
+                chars += readable_chars(sib)
             sib = sib.getnext()
         if chars <= 120:  # "You must be logged in to post a comment.", or nothing at all
             for el in following:

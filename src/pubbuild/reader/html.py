@@ -943,7 +943,7 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
         base = urljoin(base_url, base)
     ctx.base_url = base or base_url or meta.source_url
     furnished = not whole and extract.has_furniture(doc)
-    exported = not furnished and cleanup.is_export(doc)
+    exported = not whole and not furnished and cleanup.is_export(doc)
     cleanup.math_to_text(doc)
     wrappers.unwrap(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
@@ -954,13 +954,14 @@ def read_html(text: str, source: Path | None, root: Path | None, diags: list,
     cleanup.clean(doc)
     page_body = doc.find(".//body")
     has_text = bool(text_content(page_body if page_body is not None else doc).strip())
+    found = None  # the extracted article: (container, byline, whole page read)
     if whole:
         container = page_body if page_body is not None else doc
         for el in list(container.iter(*extract.FURNITURE_TAGS)):
             extract._remove(el)
-    else:
-        found = None if exported else extract.extract(doc, meta.title, furnished=furnished)
-    full_page = not whole and found is not None
+    elif not exported:
+        found = extract.extract(doc, meta.title, furnished=furnished)
+    full_page = found is not None
     if full_page:
         container, byline, whole_page = found
         if whole_page:
