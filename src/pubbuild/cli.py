@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 
 from . import backends
+from .cli_project import add_allow_network
 from .errors import EXIT_STATUS, PubbuildError
 
 logger = logging.getLogger("pubbuild")
@@ -129,8 +130,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help=f"output file, - for standard output (default: build/<slug>{cls.suffix})")
         p.add_argument("--from", dest="source_type", choices=list(SOURCE_TYPES),
                        help="type of the article on standard input (default: sniffed)")
-        p.add_argument("--allow-network", action="store_true",
-                       help="allow fetching remote images (off by default)")
+        add_allow_network(p)
         p.add_argument("--strict", action="store_true",
                        help="exit 1 when any diagnostic is a warning or an error (the output is "
                             "still written)")
@@ -194,8 +194,7 @@ def _add_serve(sub) -> None:
     p.add_argument("--no-cache", action="store_true",
                    help="normalise every article on every build (by default unchanged articles "
                         "come from the article cache in build/.cache, shared with `build`)")
-    p.add_argument("--allow-network", action="store_true",
-                   help="allow fetching remote images (off by default)")
+    add_allow_network(p)
     _common(p)
     p.set_defaults(func=_cmd_serve)
 

@@ -39,6 +39,13 @@ def _add_jobs(parser: argparse.ArgumentParser,
     backends.add_process_count(parser, what)
 
 
+def add_allow_network(parser: argparse.ArgumentParser) -> None:
+    """``--allow-network``: one spelling and one description of the network policy for every
+    command that may fetch remote images."""
+    parser.add_argument("--allow-network", action="store_true",
+                        help="allow fetching remote images (off by default)")
+
+
 def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add the pack subcommands to the CLI's subparsers."""
     p = sub.add_parser("build", help="build every format (" + ", ".join(backends.names()) + ")",
@@ -58,8 +65,7 @@ def add_commands(sub, common: Callable[[argparse.ArgumentParser], None]) -> None
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when any diagnostic is a warning or an error (the outputs are "
                         "still written)")
-    p.add_argument("--allow-network", action="store_true",
-                   help="allow fetching remote images (off by default)")
+    add_allow_network(p)
     common(p)
     p.set_defaults(func=cmd_build)
 
