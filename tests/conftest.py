@@ -6,12 +6,11 @@ import functools
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+from epubcheckjvm import EpubCheckError, EpubCheckJVM
 
 from pubbuild.cli import main
 
@@ -28,8 +27,8 @@ def epubcheck_jar() -> Path:
 
 
 #: EPUBCheck verdicts by the EPUB's bytes and the jar's bytes: most EPUBs the suite builds are
-#: byte-identical from run to run (deterministic output), and starting the JVM again for them
-#: was most of the suite's time.  Set PUBBUILD_EPUBCHECK_CACHE=0 to run EPUBCheck every time.
+#: byte-identical from run to run (deterministic output), so a warm cache spares even the one
+#: EPUBCheck JVM.  Set PUBBUILD_EPUBCHECK_CACHE=0 to run EPUBCheck every time.
 VERDICTS = ROOT / ".cache" / "epubcheck"
 
 
@@ -67,14 +66,25 @@ def run_epubcheck(path: Path) -> dict:
     return report
 
 
+@functools.cache
+def epubcheck_jvm() -> EpubCheckJVM:
+    """This process's EPUBCheck JVM (one per pytest-xdist worker), started on its first EPUB."""
+    return EpubCheckJVM(epubcheck_jar(), VERDICTS)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if epubcheck_jvm.cache_info().currsize:
+        epubcheck_jvm().close()
+
+
 def _run_epubcheck(path: Path) -> dict:
-    if shutil.which("java") is None:
-        pytest.fail("Java is required to run EPUBCheck")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        proc = subprocess.run(["java", "-jar", str(epubcheck_jar()), str(path), "--json", str(out)],
-                              capture_output=True, text=True, timeout=300, check=False)
-        assert out.is_file(), f"EPUBCheck wrote no report: {proc.stderr[-2000:]}"
+        try:
+            epubcheck_jvm().check(path.resolve(), out)
+        except EpubCheckError as exc:
+            pytest.fail(str(exc))
+        assert out.is_file(), f"EPUBCheck wrote no report on {path}"
         report = json.loads(out.read_text())
     checker = report["checker"]
     messages = [f"{m['severity']} {m['ID']}: {m['message']} @ "

@@ -1,10 +1,13 @@
-"""The EPUBCheck verdict cache keeps verdicts, including failures, by the EPUB's bytes."""
+"""The EPUBCheck verdict cache keeps verdicts, including failures, by the EPUB's bytes; one JVM
+checks every EPUB of a test process."""
 
 from __future__ import annotations
 
 import zipfile
 
 import conftest
+import pytest
+from epubcheckjvm import EpubCheckError
 
 
 def test_cached_verdict_is_the_same_verdict(tmp_path, monkeypatch):
@@ -22,3 +25,37 @@ def test_cached_verdict_is_the_same_verdict(tmp_path, monkeypatch):
         zf.writestr("extra.txt", "x")
     conftest.run_epubcheck(broken)
     assert len(list((tmp_path / "verdicts").glob("*.json"))) == 2
+
+
+def test_one_jvm_checks_many_epubs_and_each_gets_its_own_verdict(tmp_path, monkeypatch, sample_build):
+    monkeypatch.setenv("PUBBUILD_EPUBCHECK_CACHE", "0")
+    jvm = conftest.epubcheck_jvm()
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(broken, "w") as zf:
+        zf.writestr("content.opf", "<package/>")
+    started, checked = jvm.started, jvm.checked
+    verdicts = [conftest.run_epubcheck(p) for p in (broken, sample_build["epub"], broken)]
+    assert jvm.checked == checked + 3
+    assert jvm.started == max(started, 1)  # no JVM started per EPUB
+    # A failed book leaves no trace on the next one's verdict, nor the next on the one after.
+    assert verdicts[0] == verdicts[2] and verdicts[0]["fatal"] + verdicts[0]["error"] > 0
+    assert (verdicts[1]["fatal"], verdicts[1]["error"], verdicts[1]["warning"]) == (0, 0, 0)
+
+
+def test_a_dead_jvm_is_replaced_on_the_next_epub(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUBBUILD_EPUBCHECK_CACHE", "0")
+    jvm = conftest.epubcheck_jvm()
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(broken, "w") as zf:
+        zf.writestr("content.opf", "<package/>")
+    first = conftest.run_epubcheck(broken)
+    started = jvm.started
+    jvm._proc.kill()
+    jvm._proc.wait()
+    assert conftest.run_epubcheck(broken) == first
+    assert jvm.started == started + 1
+
+
+def test_a_path_the_protocol_cannot_carry_is_refused(tmp_path):
+    with pytest.raises(EpubCheckError, match="tab or newline"):
+        conftest.epubcheck_jvm().check(tmp_path / "a\tb.epub", tmp_path / "report.json")
