@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: sample test ace clean
+.PHONY: sample test test-fast typecheck ace clean
 
 $(BIN)/.installed: pyproject.toml
 	bash tools/system-deps.sh
@@ -17,9 +17,22 @@ $(BIN)/.installed: pyproject.toml
 sample: $(BIN)/.installed
 	$(BIN)/pubbuild build pubbuild.yaml
 
-## test: run the test suite (EPUBCheck runs on every EPUB the tests build)
-test: $(BIN)/.installed
-	$(BIN)/python -m pytest
+# Two test processes (pytest-xdist), each with one EPUBCheck JVM; a module's tests stay together
+# (--dist loadfile) so that its module-scoped builds are made once.  PYTEST_JOBS=0 runs in-process.
+PYTEST_JOBS ?= 2
+PYTEST_XDIST := $(if $(filter 0,$(PYTEST_JOBS)),,-n $(PYTEST_JOBS) --dist loadfile)
+
+## test: type-check, then run the whole test suite (EPUBCheck runs on every EPUB the tests build)
+test: typecheck
+	$(BIN)/python -m pytest $(PYTEST_XDIST)
+
+## test-fast: the tests not marked slow (no PDF layout of whole packs, no servers or browsers)
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not slow"
+
+## typecheck: mypy over src/ (strict where pyproject.toml's [tool.mypy] says so)
+typecheck: $(BIN)/.installed
+	$(BIN)/python -m mypy
 
 ## ace: check the sample EPUB and the every-script test pack with Ace by DAISY (installs Ace and
 ## chromium when missing)

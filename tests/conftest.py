@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from epubcheckjvm import EpubCheckError, EpubCheckJVM
+from packutil import shared
 
 from pubbuild.cli import main
 
@@ -103,19 +104,20 @@ def assert_epubcheck_clean(path: Path) -> dict:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> dict[str, Path]:
-    """The sample publication built once per test session: {'epub': path, 'pdf': path}."""
-    out = tmp_path_factory.mktemp("sample")
-    env_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        paths = {}
-        for fmt in ("epub", "pdf"):
-            target = out / f"sample.{fmt}"
-            assert main(["-q", fmt, "pubbuild.yaml", "-o", str(target)]) == 0
-            paths[fmt] = target
-    finally:
-        os.chdir(cwd)
-        if env_epoch is not None:
-            os.environ["SOURCE_DATE_EPOCH"] = env_epoch
-    return paths
+    """The sample publication built once per test run (shared by xdist workers; read only):
+    {'epub': path, 'pdf': path}."""
+
+    def make(out: Path) -> None:
+        env_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        cwd = os.getcwd()
+        os.chdir(ROOT)
+        try:
+            for fmt in ("epub", "pdf"):
+                assert main(["-q", fmt, "pubbuild.yaml", "-o", str(out / f"sample.{fmt}")]) == 0
+        finally:
+            os.chdir(cwd)
+            if env_epoch is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = env_epoch
+
+    out = shared(tmp_path_factory, "sample", make)
+    return {fmt: out / f"sample.{fmt}" for fmt in ("epub", "pdf")}

@@ -272,12 +272,14 @@ def test_a_change_made_during_a_build_is_built_next(tmp_path):
     manifest = project(tmp_path)
     source = manifest.parent / "sources" / "clean.html"
     epub_only = pack_builder(manifest, formats=["epub"], jobs=1)
-    building = threading.Event()
+    building, saved, calls = threading.Event(), threading.Event(), []
 
-    def slow(out):  # a long build, so that the second save surely lands while it runs
+    def slow(out):  # build 2 lasts until the second save has landed, so that it surely lands during it
+        calls.append(out)
         building.set()
         result = epub_only(out)
-        time.sleep(1.5)
+        if len(calls) == 2:
+            assert saved.wait(60), "the test never saved the second edit"
         return result
 
     ready, stop, urls = threading.Event(), threading.Event(), []
@@ -292,8 +294,8 @@ def test_a_change_made_during_a_build_is_built_next(tmp_path):
         building.clear()
         source.write_text(source.read_text().replace("northern light", "first edit"))
         assert building.wait(60)
-        time.sleep(0.3)
         source.write_text(source.read_text().replace("first edit", "second edit"))
+        saved.set()
         state = json.loads(request(address, "/__pubbuild/events")[2])
         deadline = time.monotonic() + 90
         while (state["build"] < 3 or state["building"]) and time.monotonic() < deadline:
@@ -391,13 +393,11 @@ def test_cleanup_leaves_no_work_folder_after_a_failed_first_build(tmp_path, monk
     manifest.write_text("title: [\n")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    stop, urls = threading.Event(), []
+    ready, stop, urls = threading.Event(), threading.Event(), []
     thread = threading.Thread(target=serve, kwargs={"target": manifest, "port": 0, "stop": stop,
-                                                        "on_ready": urls.append})
+                                                        "on_ready": lambda url: (urls.append(url), ready.set())})
     thread.start()
-    deadline = time.monotonic() + 60
-    while not urls and time.monotonic() < deadline:
-        time.sleep(0.05)
+    ready.wait(60)
     try:
         host, port = urls[0].split("//")[1].strip("/").split(":")
         index = request((host, int(port)), "/")[2]
