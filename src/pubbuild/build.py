@@ -114,9 +114,8 @@ def timestamp(date: str | None, articles: list[Article]) -> str:
 
 
 def _date_only(value: str | None) -> str | None:
-    if value and re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", value):
-        return re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", value).group(0)
-    return None
+    m = re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", value) if value else None
+    return m.group(0) if m else None
 
 
 def load_publication(target: Path | None) -> Publication:

@@ -76,7 +76,8 @@ def _setup_logging(verbose: int, quiet: bool) -> Findings:
 
 def _restore_logging(findings: Findings) -> None:
     """The loggers as they were before :func:`_setup_logging`."""
-    logging.getLogger("pubbuild").removeHandler(findings.handler)
+    if findings.handler is not None:
+        logging.getLogger("pubbuild").removeHandler(findings.handler)
     for log, level, propagate in findings.saved:
         log.setLevel(level)
         log.propagate = propagate
@@ -212,7 +213,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         logging.getLogger("pubbuild.serve").setLevel(logging.INFO)
         if not args.verbose:
             logging.getLogger("pubbuild").setLevel(logging.ERROR)
-    options = backends.BuildOptions(allow_network=args.allow_network, extra=vars(args))
+    options = backends.build_options(args)
     stages = pack_stages(args.target, options, args.formats, args.jobs, cache=not args.no_cache)
     try:
         serve(args.target, args.host, args.port, stages, args.out_dir,
@@ -236,7 +237,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if target == STDIN and args.output is None:
         raise ConfigurationError("an article on standard input has no project to build into: "
                                  "name the output with -o FILE (or -o - for standard output)")
-    options = backends.BuildOptions(allow_network=args.allow_network, extra=vars(args))
+    options = backends.build_options(args)
     with tempfile.TemporaryDirectory(prefix="pubbuild-") as tmp:
         if target == STDIN:
             target = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
@@ -264,9 +265,10 @@ def _cmd_normalize(args: argparse.Namespace) -> int:
         raise ConfigurationError("- (standard input) can be given only once")
     with tempfile.TemporaryDirectory(prefix="pubbuild-") as tmp:
         stdin = None
+        paths: list[Path] = list(args.paths)
         if STDIN in args.paths:
             stdin = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
-        paths = [stdin if p == STDIN else p for p in args.paths]
+            paths = [stdin if p == STDIN else p for p in args.paths]
         return normalize_paths(paths, args.out_dir, args.format, emit=_emit, stdin=stdin)
 
 

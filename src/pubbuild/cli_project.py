@@ -117,7 +117,7 @@ def _progress(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     from .project import build_all
 
-    options = backends.BuildOptions(allow_network=args.allow_network, extra=vars(args))
+    options = backends.build_options(args)
     result = build_all(args.target, args.out_dir, options, jobs=args.jobs, formats=args.formats,
                        cache=not args.no_cache, progress=_progress(args))
     if not args.quiet:

@@ -2,7 +2,7 @@
 
 Recipe (:func:`deposit`): normalise and assemble the publication -> render every
 format into a temporary folder beside the target, asking for the archival
-variant (``archival`` in ``BuildOptions.extra``) -> attach the original sources
+variant (an ``archival`` option, :meth:`BuildOptions.for_backend`) -> attach the original sources
 to the PDF -> add the original and normalised sources, the manifest, Dublin
 Core metadata and a README -> make the bag (SHA-256 and SHA-512 manifests) ->
 validate it -> rename it into place.  An existing deposit is never touched.
@@ -99,6 +99,7 @@ def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progres
     """Fill ``tmp`` with the payload (bagit moves it under ``data/``); return the file count."""
     edition = tmp / "publication"
     edition.mkdir()
+    # The archival variant of every format that has one (the PDF's PDF/A-3a).
     options = backends.BuildOptions(extra={"archival": True})
     done = pipeline.render(pub, None, options, lambda cls: edition / f"{pub.slug}{cls.suffix}",
                            progress=progress, record=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
 import uuid
 from collections.abc import Callable
@@ -217,6 +218,11 @@ def _setting_option(setting) -> Option:
     return Option(setting.kind, setting.doc, _checked(setting.parse))
 
 
+def _as_is(value: Any) -> Any:
+    """A section's mapping as it is (its keys are checked one by one by ``fields``)."""
+    return value
+
+
 def _backend_sections() -> dict[str, Any]:
     """Section name -> the backend that declared it.  The hook through which each backend
     has its own keys checked here (the ``pdf:`` mapping), without the manifest knowing them."""
@@ -267,8 +273,8 @@ def publication_schema() -> dict[str, Option]:
     The loader and :func:`json_schema` both read it, so they cannot disagree."""
     schema = dict(PUBLICATION_SCHEMA)
     for name, cls in _backend_sections().items():
-        schema[name] = Option("mapping", cls.settings_doc, lambda v: v,
-                              fields=lambda cls=cls: _settings_schema(cls))
+        schema[name] = Option("mapping", cls.settings_doc, _as_is,
+                              fields=functools.partial(_settings_schema, cls))
     return schema
 
 
@@ -465,7 +471,8 @@ class _Collector:
     """Gathers problems as ``file:line: key: message`` lines."""
 
     def __init__(self, name: str, lines: dict[tuple, int]) -> None:
-        self.name, self.lines, self.problems = name, lines, []
+        self.name, self.lines = name, lines
+        self.problems: list[str] = []
 
     def add(self, path: tuple, message: str) -> None:
         line = None
@@ -708,7 +715,7 @@ def _converter_json() -> dict[Callable, dict]:
 
 
 def _section_json(schema: dict[str, Option], converters: dict[Callable, dict]) -> dict:
-    out = {"type": "object", "properties": {}, "additionalProperties": False}
+    out: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
     for key, option in schema.items():
         if option.fields is not None:
             value = _section_json(option.fields(), converters)
@@ -719,7 +726,7 @@ def _section_json(schema: dict[str, Option], converters: dict[Callable, dict]) -
         else:
             # A converter made by _checked (paper, margins ...) carries its own; a converter
             # with neither fails here, loudly, rather than being described as anything.
-            value = dict(converters.get(option.convert) or option.convert.json)
+            value = dict(converters.get(option.convert) or option.convert.json)  # type: ignore[attr-defined]
         value["description"] = option.doc
         if option.default not in (None, []):
             value["default"] = option.default

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
 
 # --------------------------------------------------------------------- inline
 
@@ -384,7 +387,7 @@ class Article:
     """The file it was read from."""
     slug: str = ""
     """File-name-safe identifier, unique within the publication."""
-    diagnostics: list = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     """:class:`pubbuild.diagnostics.Diagnostic` raised while reading it."""
     editor_note_blocks: list[Block] = field(default_factory=list)
     """The editor's note (``meta.editor_note``, Markdown) as blocks: parsed once, when the
@@ -446,7 +449,7 @@ class Publication:
     the cover, title page and table of contents stay the backends' own."""
     back_matter: list[Matter] = field(default_factory=list)
     """Generated sections after the articles, in order (list of sources, colophon)."""
-    settings: dict[str, dict] = field(default_factory=dict)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each backend's own manifest section (``pdf:`` ...) as the manifest checked it,
     by section name; the backend that declared the section reads it."""
     fonts: tuple[ProjectFont, ...] = ()

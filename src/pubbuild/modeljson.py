@@ -31,8 +31,9 @@ NODE_TYPES: dict[str, type] = {
     if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__
 } | {"Diagnostic": Diagnostic}
 
-#: Fields annotated loosely in the model, with the type they really hold.
-_FIELD_TYPES = {(model.Article, "diagnostics"): list[Diagnostic]}
+#: The names the model's annotations use: its own, and the one it names only for type checkers
+#: (``Article.diagnostics: list[Diagnostic]``; the model does not import the diagnostics).
+_HINT_NAMES = {**vars(model), "Diagnostic": Diagnostic}
 
 _Decoder = Callable[[Any, Path], Any]
 
@@ -123,7 +124,7 @@ def _decoder(hint: Any) -> _Decoder:
         return sequence
     if origin in (typing.Union, types.UnionType):
         return _union(typing.get_args(hint))
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _node(hint)
     raise TypeError(f"no decoder for {hint!r}")
 
@@ -152,8 +153,8 @@ def _union(options: tuple) -> _Decoder:
 
 
 def _node(cls: type) -> _Decoder:
-    hints = typing.get_type_hints(cls, vars(model))
-    types_ = {f.name: _FIELD_TYPES.get((cls, f.name), hints[f.name]) for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls, _HINT_NAMES)
+    types_ = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
     # Text fields are checked inline: most of a model is Text nodes and their strings.
     plain = {key: t for key, t in types_.items() if t in (str, int, bool)}
     nested = {key: _decoder(t) for key, t in types_.items() if key not in plain}

@@ -84,8 +84,8 @@ def _signals_held() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        for signum in came:
-            signal.raise_signal(signum)
+        for number in came:
+            signal.raise_signal(number)
 
 
 def sweep(folder: Path, name: str | None = None) -> list[Path]:

@@ -20,9 +20,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import backends, partfiles
 from .backends.pagemap import PageBreak
+from .diagnostics import Diagnostic
 from .errors import OutputError
 from .model import Publication
 from .progress import NULL_PROGRESS, Progress
@@ -40,7 +42,7 @@ class Rendered:
     """The output file."""
     rebuilt: bool
     """True when written in this run; False when an up-to-date output was kept."""
-    diagnostics: list[dict] = field(default_factory=list)
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
     """The backend's diagnostics (as recorded, for a kept output)."""
     backend: backends.Backend | None = None
     """The backend that wrote it (None for a kept output)."""
@@ -54,7 +56,7 @@ def ordered(names: list[str] | None = None) -> list[type[backends.Backend]]:
 
 
 def render(pub: Publication, names: list[str] | None, options: backends.BuildOptions | None,
-           where: Callable[[type[backends.Backend]], Path], *, diags: list | None = None,
+           where: Callable[[type[backends.Backend]], Path], *, diags: list[Diagnostic] | None = None,
            progress: Progress = NULL_PROGRESS, label: str = "write", record: bool = True,
            keep: Callable[[type[backends.Backend], Path], bool] | None = None,
            after: Callable[[type[backends.Backend], Rendered], None] | None = None) -> list[Rendered]:
@@ -130,7 +132,7 @@ def _record_path(output: Path) -> Path:
     return output.parent / ".cache" / "outputs" / f"{output.name}.json"
 
 
-def record_output(output: Path, diagnostics: list, page_map: list | None = None) -> None:
+def record_output(output: Path, diagnostics: list[Diagnostic], page_map: list[PageBreak] | None = None) -> None:
     """Remember the backend diagnostics of a freshly written output, so that a later
     ``check`` of the unchanged file reports them without building it again; and the
     page map of a paginated output, so that an EPUB rebuilt without it keeps its
@@ -150,7 +152,7 @@ def record_output(output: Path, diagnostics: list, page_map: list | None = None)
         logger.warning("%s: build record not written (%s)", record, exc.strerror or exc)
 
 
-def recorded_page_map(output: Path) -> list | None:
+def recorded_page_map(output: Path) -> list[PageBreak] | None:
     """The page map recorded with ``output`` when that very file was written, else None."""
     if recorded_diagnostics(output) is None:  # no record of this very file
         return None
@@ -161,7 +163,7 @@ def recorded_page_map(output: Path) -> list | None:
         return None
 
 
-def recorded_diagnostics(output: Path) -> list[dict] | None:
+def recorded_diagnostics(output: Path) -> list[dict[str, Any]] | None:
     """The diagnostics recorded for ``output``, or None when there is no record of
     this very file (written by another tool, or changed since)."""
     try:
@@ -171,4 +173,5 @@ def recorded_diagnostics(output: Path) -> list[dict] | None:
         return None
     if data.get("size") != stat.st_size or data.get("mtime_ns") != stat.st_mtime_ns:
         return None
-    return data.get("diagnostics", [])
+    diagnostics: list[dict[str, Any]] = data.get("diagnostics", [])
+    return diagnostics

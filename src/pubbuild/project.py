@@ -309,7 +309,7 @@ def build_all(target: Path | None = None, out_dir: Path | None = None,
         on_publication(pub)
     diags = [d for a in pub.articles for d in a.diagnostics]
 
-    def where(cls: type) -> Path:
+    def where(cls: type[backends.Backend]) -> Path:
         return pipeline.output_path(pub, cls, None if out_dir is None else out_dir / f"{pub.slug}{cls.suffix}")
 
     refuse_replacing_inputs([where(cls) for cls in pipeline.ordered(formats)],

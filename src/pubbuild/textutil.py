@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
 from .model import (
+    Block,
     Cell,
     DefinitionList,
     Figure,
     Heading,
+    Image,
+    Inline,
     InlineImage,
     LineBreak,
     Link,
@@ -26,7 +30,7 @@ from .model import (
 )
 
 
-def plain_text(nodes) -> str:
+def plain_text(nodes: Iterable[Inline]) -> str:
     """The text of inline nodes, as a reader would hear it."""
     out: list[str] = []
     for node in nodes:
@@ -43,7 +47,7 @@ def plain_text(nodes) -> str:
     return "".join(out)
 
 
-def block_text(blocks, sep: str = "\n\n") -> str:
+def block_text(blocks: Iterable[Block], sep: str = "\n\n") -> str:
     """Plain text of blocks, paragraphs separated by ``sep``."""
     parts: list[str] = []
     for block in blocks:
@@ -82,7 +86,7 @@ def slug(text: str, limit: int) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:limit].strip("-")
 
 
-def walk_blocks(blocks):
+def walk_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
     """Every block, depth first, in reading order (sections, list items, quotes, cells)."""
     for block in blocks:
         yield block
@@ -92,8 +96,8 @@ def walk_blocks(blocks):
             for item in block.items:
                 yield from walk_blocks(item.children)
         elif isinstance(block, DefinitionList):
-            for item in block.items:
-                for d in item.descriptions:
+            for entry in block.items:
+                for d in entry.descriptions:
                     yield from walk_blocks(d)
         elif isinstance(block, Quote):
             yield from walk_blocks(block.children)
@@ -103,7 +107,7 @@ def walk_blocks(blocks):
                     yield from walk_blocks(cell.children)
 
 
-def walk_inlines(nodes):
+def walk_inlines(nodes: Iterable[Inline]) -> Iterator[Inline]:
     """Every inline node, depth first."""
     for node in nodes:
         yield node
@@ -111,7 +115,7 @@ def walk_inlines(nodes):
             yield from walk_inlines(node.children)
 
 
-def inline_runs(block):
+def inline_runs(block: Block) -> Iterator[list[Inline]]:
     """The inline lists directly held by a block (paragraph text, caption, heading ...)."""
     if isinstance(block, (Paragraph, Heading)):
         yield block.children
@@ -126,7 +130,7 @@ def inline_runs(block):
             yield from item.terms
 
 
-def images(blocks):
+def images(blocks: Iterable[Block]) -> Iterator[Image]:
     """Every image in blocks (figures and inline images), in reading order."""
     for block in walk_blocks(blocks):
         if isinstance(block, Figure):

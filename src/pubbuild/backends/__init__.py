@@ -3,7 +3,18 @@
 
 from __future__ import annotations
 
-from .base import Backend, BuildOptions, Setting, add_process_count, default_process_count, process_count
+import argparse
+
+from .base import (
+    Backend,
+    BackendOptions,
+    BuildOptions,
+    Setting,
+    add_process_count,
+    default_process_count,
+    options_from_args,
+    process_count,
+)
 
 #: name -> backend class
 REGISTRY: dict[str, type[Backend]] = {}
@@ -34,6 +45,12 @@ def settings_sections() -> dict[str, type[Backend]]:
     return {cls.settings_section: cls for cls in REGISTRY.values() if cls.settings_section}
 
 
+def build_options(args: argparse.Namespace) -> BuildOptions:
+    """The build options of a parsed command line: ``--allow-network`` and every registered
+    backend's own options, typed (:attr:`Backend.options_type`)."""
+    return options_from_args(args, [get(n) for n in names()], bool(getattr(args, "allow_network", False)))
+
+
 def _load() -> None:
     # Importing the modules registers them; kept lazy so that `pubbuild --help`
     # does not pay for WeasyPrint's import.
@@ -41,5 +58,6 @@ def _load() -> None:
     from .pdf import backend as _pdf  # noqa: F401
 
 
-__all__ = ["REGISTRY", "Backend", "BuildOptions", "Setting", "add_process_count", "default_process_count",
-           "get", "names", "process_count", "register", "settings_sections"]
+__all__ = ["REGISTRY", "Backend", "BackendOptions", "BuildOptions", "Setting", "add_process_count",
+           "build_options", "default_process_count", "get", "names", "options_from_args", "process_count",
+           "register", "settings_sections"]

@@ -12,13 +12,14 @@ so :mod:`pubbuild.pipeline` and the commands read them without probing.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Self
 
-from ..diagnostics import Finding
+from ..diagnostics import Diagnostic, Finding
 from ..model import Publication
 from ..progress import NULL_PROGRESS, Progress
 from .pagemap import PageBreak
@@ -53,13 +54,44 @@ def process_count(text: str) -> int:
 
 
 @dataclass(slots=True)
+class BackendOptions:
+    """A backend's own options (this base has none).  A backend with options of its own
+    declares a subclass as :attr:`Backend.options_type`, one typed field per option, each named
+    like the argparse destination its :meth:`Backend.add_arguments` adds; a field left at its
+    default is an option not given."""
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object] | argparse.Namespace) -> Self:
+        """The options among ``values`` (parsed command-line arguments, or a mapping) that are
+        this class's fields; the rest, and any value None, leave the default."""
+        given = vars(values) if isinstance(values, argparse.Namespace) else values
+        return cls(**{f.name: given[f.name] for f in dataclasses.fields(cls)
+                      if given.get(f.name) is not None})
+
+
+@dataclass(slots=True)
 class BuildOptions:
     """Options from the command line that backends may use."""
 
     allow_network: bool = False
     """Whether remote resources (images) may be fetched."""
-    extra: dict = field(default_factory=dict)
-    """Backend-specific options (``paper``, ``archival`` ...), by name."""
+    backend: dict[str, BackendOptions] = field(default_factory=dict)
+    """Each backend's own options (its :attr:`Backend.options_type`), by backend name."""
+    extra: dict[str, object] = field(default_factory=dict)
+    """Backend options by name (``{"archival": True}``) for a caller with no backend at hand (a
+    script, a test); a backend with no entry in :attr:`backend` reads its own among them."""
+
+    def for_backend(self, cls: type[Backend]) -> BackendOptions:
+        """``cls``'s own options: given in :attr:`backend`, else read from :attr:`extra`."""
+        given = self.backend.get(cls.name)
+        return given if given is not None else cls.options_type.from_values(self.extra)
+
+
+def options_from_args(args: argparse.Namespace, classes: Iterable[type[Backend]],
+                      allow_network: bool = False) -> BuildOptions:
+    """The build options a parsed command line gives: each backend's own, typed."""
+    return BuildOptions(allow_network=allow_network,
+                        backend={cls.name: cls.options_type.from_values(args) for cls in classes})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +138,8 @@ class Backend:
     default).  A backend that opens its own stages on it says so with
     :attr:`reports_progress`; for the others the builder shows one step per output."""
     reports_progress: ClassVar[bool] = False
+    options_type: ClassVar[type[BackendOptions]] = BackendOptions
+    """The type of its own command-line options (:meth:`add_arguments`)."""
 
     def __init__(self, options: BuildOptions | None = None,
                  page_map: list[PageBreak] | None = None) -> None:
@@ -113,7 +147,7 @@ class Backend:
         self.received_page_map: list[PageBreak] | None = page_map
         """Where each page of the paginated edition begins, handed on by the pipeline
         from a paginated backend that ran before (None: no such edition in this build)."""
-        self.diagnostics: list = []
+        self.diagnostics: list[Diagnostic] = []
         """Diagnostics raised while rendering."""
         self.page_map: list[PageBreak] | None = None
         """Set by :meth:`write` of a paginated backend: where each of its pages begins."""
@@ -123,8 +157,9 @@ class Backend:
         """Seconds spent per step of the last :meth:`write` (for the benches)."""
 
     @classmethod
-    def add_arguments(cls, parser) -> None:
-        """Add backend-specific options to the command's argparse parser (optional)."""
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        """Add backend-specific options to the command's argparse parser (optional); their
+        destinations are the fields of :attr:`options_type`."""
 
     def write(self, publication: Publication, target: Path) -> None:
         """Render ``publication`` into the file ``target`` (a temporary path: the

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 #: Characters that do not count: white space is everywhere implied, U+00AD may vanish.
 _IGNORED = {"\u00ad", "\u200b"}
@@ -142,9 +143,9 @@ def page_breaks(root, document, label: Callable[[int], str] = str) -> list[PageB
     from weasyprint.formatting_structure import boxes
 
     stream = _Stream(root)
-    found: list[tuple[tuple | None, int, bool]] = []
+    found: list[tuple[Any, int, bool] | None] = []
     for page in document.pages:
-        start = None
+        start: tuple[Any, int, bool] | None = None
         for box in _content_boxes(page._page_box, boxes):
             element = box.element
             if element is None or "::" in (box.element_tag or ""):
@@ -200,7 +201,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 
 
-def marker(label: str, make) -> object:
+def marker(label: str, make: Callable[[str, dict[str, str]], Any]) -> Any:
     """A page-break marker element made with ``make(tag, attrib)`` (lxml)."""
     return make(f"{{{XHTML}}}span", {f"{{{EPUB_NS}}}type": "pagebreak", "role": "doc-pagebreak",
                                      "id": f"page-{label}", "aria-label": label})
@@ -214,10 +215,10 @@ def insert_markers(container, breaks: list[PageBreak]) -> int:
 
     nsmap = None if container.nsmap.get("epub") == EPUB_NS else {"epub": EPUB_NS}
 
-    def make(tag: str, attrib: dict) -> object:
+    def make(tag: str, attrib: dict[str, str]) -> Any:
         return etree.Element(tag, attrib, nsmap=nsmap)
 
-    slots: list[tuple[object, str]] = []
+    slots: list[tuple[Any, str]] = []  # (lxml element, "text" or "tail")
     _slots(container, slots, top=True)
     # Every counted character as (slot index, position in the slot's text).
     where: list[tuple[int, int]] = []

@@ -9,9 +9,7 @@ which callers derive variants by name.  Every pass can be run and tested alone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from .. import diagnostics
 from ..model import Article
 from . import (
     empty_blocks,
@@ -26,25 +24,8 @@ from . import (
     pull_quotes,
     sections,
 )
+from .context import PassContext as PassContext  # re-exported: callers build one
 from .ruler import Ruler
-
-
-@dataclass(slots=True)
-class PassContext:
-    """What a pass may need besides the article."""
-
-    file: str
-    """Source file name for diagnostics."""
-    diags: list = field(default_factory=list)
-    """Where diagnostics go (the article's list)."""
-
-    def diag(self, code: str, message: str, line: int | None = None, *, node: object = None) -> None:
-        """Record a diagnostic against the source file, at ``line`` or else at the source
-        line of the model ``node`` it is about."""
-        if line is None:
-            line = getattr(node, "line", None)
-        self.diags.append(diagnostics.make(code, message, self.file, line))
-
 
 Pass = Callable[[Article, PassContext], None]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..model import Article, Block, Figure, InlineImage, List, Paragraph, Quote, Table
 from ..textutil import plain_text, walk_inlines
+from .context import PassContext
 
 
 def _empty_paragraph(p: Paragraph) -> bool:
@@ -38,5 +39,5 @@ def clean(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     article.blocks = clean(article.blocks)

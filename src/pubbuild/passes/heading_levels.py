@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from ..model import Article, Heading
 from ..textutil import plain_text, walk_blocks
+from .context import PassContext
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     headings = [b for b in walk_blocks(article.blocks) if isinstance(b, Heading)]
     if not headings:
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import textutil
 from ..model import Article, Figure, Heading, Section, Table
 from ..textutil import plain_text, walk_blocks
+from .context import PassContext
 
 
 def slug_id(text: str, fallback: str) -> str:
@@ -19,7 +20,7 @@ def slug_id(text: str, fallback: str) -> str:
     return slug if slug and slug[0].isalpha() else f"{fallback}-{slug}" if slug else fallback
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     used: set[str] = set()
 
     def claim(wanted: str, fallback: str) -> str:

@@ -8,7 +8,7 @@ from ..model import Inline, Link, Span, Styled, Text
 from ..textutil import plain_text
 
 
-def strip_prefix(nodes: list[Inline], pattern: re.Pattern) -> list[Inline]:
+def strip_prefix(nodes: list[Inline], pattern: re.Pattern[str]) -> list[Inline]:
     """``nodes`` without the leading text matched by ``pattern`` (which may sit inside
     the first styled run, as in ``<strong>1.</strong> Item``)."""
     if not nodes:

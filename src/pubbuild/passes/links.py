@@ -9,8 +9,9 @@ link is re-pointed at the anchor made from the same id, or becomes plain text.
 
 from __future__ import annotations
 
-from ..model import Article, Figure, Heading, Link, Section, Span, Styled, Table
+from ..model import Article, Block, Figure, Heading, Inline, Link, Section, Span, Styled, Table
 from ..textutil import inline_runs, walk_blocks
+from .context import PassContext
 from .ids import slug_id
 
 
@@ -25,7 +26,7 @@ def _anchors(article: Article) -> set[str]:
     return found
 
 
-def _fix(nodes: list, anchors: set[str], ctx, block) -> None:
+def _fix(nodes: list[Inline], anchors: set[str], ctx: PassContext, block: Block) -> None:
     i = 0
     while i < len(nodes):
         node = nodes[i]
@@ -45,7 +46,7 @@ def _fix(nodes: list, anchors: set[str], ctx, block) -> None:
         i += 1
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     anchors = _anchors(article)
     for block in walk_blocks([*article.blocks, *(b for note in article.notes for b in note.children)]):
         for run_ in inline_runs(block):

@@ -9,17 +9,20 @@ are empty, and turns a reference to a missing note into plain superscript text
 
 from __future__ import annotations
 
-from ..model import Article, NoteRef, Styled, Text
+from collections.abc import Iterator
+
+from ..model import Article, Block, Inline, Link, NoteRef, Span, Styled, Text
 from ..textutil import inline_runs, walk_blocks
+from .context import PassContext
 
 
-def _refs(article: Article):
+def _refs(article: Article) -> Iterator[tuple[list[Inline], int, NoteRef, Block]]:
     """(list, index, ref, block) for every note reference, in reading order."""
-    def scan(nodes, block):
+    def scan(nodes: list[Inline], block: Block) -> Iterator[tuple[list[Inline], int, NoteRef, Block]]:
         for i, node in enumerate(nodes):
             if isinstance(node, NoteRef):
                 yield nodes, i, node, block
-            elif hasattr(node, "children") and isinstance(node.children, list):
+            elif isinstance(node, (Styled, Span, Link)):
                 yield from scan(node.children, block)
 
     for block in walk_blocks(article.blocks):
@@ -27,7 +30,7 @@ def _refs(article: Article):
             yield from scan(run, block)
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     notes = {n.id: n for n in article.notes}
     order: dict[str, None] = {}  # an ordered set: thousands of notes stay linear
     for nodes, i, ref, block in list(_refs(article)):

@@ -27,6 +27,7 @@ import re
 
 from ..model import Article, Block, Heading, LineBreak, Link, Paragraph, Styled, Text
 from ..textutil import plain_text
+from .context import PassContext
 from .inlinetools import rstrip_chars
 
 MAX_WORDS = 12
@@ -85,7 +86,7 @@ def _parallel_bold(blocks: list[Block]) -> set[int]:
     return set(found) if len(found) >= MIN_PARALLEL else set()
 
 
-def promote(blocks: list[Block], ctx, bold_alone: bool = False) -> list[Block]:
+def promote(blocks: list[Block], ctx: PassContext, bold_alone: bool = False) -> list[Block]:
     out: list[Block] = []
     parallel = set() if bold_alone else _parallel_bold(blocks)
     last_real: int | None = None
@@ -108,7 +109,7 @@ def promote(blocks: list[Block], ctx, bold_alone: bool = False) -> list[Block]:
     return out
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     # A document without page furniture (an export, a Word or Docs file: S003 not raised)
     # was written where bold was the only way to mark a heading.
     web_page = any(d.code == "S003" for d in article.diagnostics)

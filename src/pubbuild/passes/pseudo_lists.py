@@ -17,6 +17,7 @@ from itertools import pairwise
 from ..model import (
     Article,
     Block,
+    Inline,
     LineBreak,
     List,
     ListItem,
@@ -27,6 +28,7 @@ from ..model import (
     Text,
 )
 from ..textutil import plain_text
+from .context import PassContext
 from .inlinetools import split_at, strip_prefix
 
 MIN_ITEMS = 2
@@ -56,7 +58,9 @@ def _item(p: Paragraph, kind: str) -> ListItem:
         prefix = BULLET if kind == "bullet" else NUMBER
         return ListItem([Paragraph(strip_prefix(p.children, prefix), lang=p.lang, line=p.line)], line=p.line)
     text = plain_text(p.children)
-    colon = TERM.match(text).group(0).rstrip().__len__()
+    m = TERM.match(text)
+    assert m is not None, "_kind() said this paragraph starts with a term"
+    colon = len(m.group(0).rstrip())
     term, rest = split_at(p.children, colon)
     if len(term) == 1 and isinstance(term[0], Styled) and term[0].kind in ("strong", "b"):
         strong = term[0]
@@ -65,8 +69,8 @@ def _item(p: Paragraph, kind: str) -> ListItem:
     return ListItem([Paragraph([strong, *rest], lang=p.lang, line=p.line)], line=p.line)
 
 
-def _flatten_strong(nodes):
-    out = []
+def _flatten_strong(nodes: list[Inline]) -> list[Inline]:
+    out: list[Inline] = []
     for n in nodes:
         if isinstance(n, Styled) and n.kind in ("strong", "b"):
             out.extend(n.children)
@@ -76,7 +80,11 @@ def _flatten_strong(nodes):
 
 
 def _numbers_follow(paragraphs: list[Paragraph]) -> bool:
-    nums = [int(NUMBER.match(plain_text(p.children)).group(1)) for p in paragraphs]
+    nums = []
+    for p in paragraphs:
+        m = NUMBER.match(plain_text(p.children))
+        assert m is not None, "_kind() said this paragraph starts with a number"
+        nums.append(int(m.group(1)))
     return all(b == a + 1 for a, b in pairwise(nums))
 
 
@@ -93,7 +101,7 @@ def _split_run_on(lst: List) -> Paragraph | None:
     return Paragraph(_lstrip(tail), lang=last.lang, line=last.line)
 
 
-def _lstrip(nodes):
+def _lstrip(nodes: list[Inline]) -> list[Inline]:
     if nodes and isinstance(nodes[0], Text):
         nodes[0] = Text(nodes[0].text.lstrip())
     return nodes
@@ -101,7 +109,7 @@ def _lstrip(nodes):
 
 def _br_list(p: Paragraph) -> List | None:
     """One paragraph whose ``<br>``-separated lines all start with a bullet."""
-    lines: list[list] = [[]]
+    lines: list[list[Inline]] = [[]]
     for node in p.children:
         if isinstance(node, LineBreak):
             lines.append([])
@@ -115,7 +123,7 @@ def _br_list(p: Paragraph) -> List | None:
     return List(items, line=p.line)
 
 
-def convert(blocks: list[Block], ctx) -> list[Block]:
+def convert(blocks: list[Block], ctx: PassContext) -> list[Block]:
     out: list[Block] = []
     i = 0
     while i < len(blocks):
@@ -134,11 +142,14 @@ def convert(blocks: list[Block], ctx) -> list[Block]:
             i += 1
             continue
         kind = _kind(block)
-        j = i
-        while kind and j < len(blocks) and isinstance(blocks[j], Paragraph) and _kind(blocks[j]) \
-                and _kind(blocks[j])[0] == kind[0]:
-            j += 1
-        run = blocks[i:j]
+        run: list[Paragraph] = [block]
+        if kind is not None:
+            for following in blocks[i + 1:]:
+                other = _kind(following) if isinstance(following, Paragraph) else None
+                if other is None or other[0] != kind[0] or not isinstance(following, Paragraph):
+                    break
+                run.append(following)
+        j = i + len(run)
         if kind and kind[0] == "number":  # only as far as the numbers count up one by one
             k = 1
             while k < len(run) and _numbers_follow(run[: k + 1]):
@@ -161,5 +172,5 @@ def convert(blocks: list[Block], ctx) -> list[Block]:
     return out
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     article.blocks = convert(article.blocks, ctx)

@@ -12,6 +12,7 @@ import re
 
 from ..model import Article, Block, Quote
 from ..textutil import block_text
+from .context import PassContext
 
 _NORM = re.compile(r"[\W_]+")
 MIN_CHARS = 25
@@ -21,7 +22,7 @@ def _norm(text: str) -> str:
     return _NORM.sub(" ", text.lower()).strip()
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     quotes = [b for b in article.blocks if isinstance(b, Quote)]
     if not quotes:
         return

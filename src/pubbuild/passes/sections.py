@@ -8,9 +8,10 @@ built from them.  Headings inside lists, quotes and tables stay where they are.
 from __future__ import annotations
 
 from ..model import Article, Block, Heading, Section
+from .context import PassContext
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     article.blocks = sectionize(article.blocks)
 
 

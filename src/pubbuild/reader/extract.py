@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypeAlias
 
 from lxml import etree
 
 #: Trees are parsed with plain lxml.etree (no per-element Python class lookup: measurably
 #: faster than lxml.html on whole pages).
-HtmlElement = etree._Element
+HtmlElement: TypeAlias = etree._Element
 
 # --- the signals (Readability's, plus WordPress and newsletter furniture) ----------
 

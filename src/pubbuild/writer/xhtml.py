@@ -206,7 +206,8 @@ class XhtmlWriter:
         """Terms with their descriptions.  HTML allows a ``dl`` only groups of terms
         followed by descriptions; a term without a description (or the reverse), which
         sources do write, is rendered outside the list as the paragraph it is."""
-        out, group = [], []
+        out: list[str] = []
+        group: list[str] = []
 
         def flush() -> None:
             if group:

@@ -20,7 +20,7 @@ from ... import diagnostics
 from ...errors import BuildError
 from ...facts import ContentFacts, count_content
 from ...labels import label, label_language
-from ...model import Article, Image, Matter, Publication, Section
+from ...model import Article, Image, Matter, Part, Publication, Section
 from ...resources import styles_dir
 from ...styles import project_stylesheet
 from ...textutil import plain_text
@@ -165,7 +165,7 @@ class EpubBackend(Backend):
         docs.append(("nav", "nav.xhtml", None))
         landmarks.append(("toc", "nav.xhtml#toc", label("contents", lang)))
         in_parts = {id(a) for part in pub.parts for a in part.articles}
-        groups = [(part, part.articles) for part in pub.parts]
+        groups: list[tuple[Part | None, list[Article]]] = [(part, part.articles) for part in pub.parts]
         rest = [a for a in pub.articles if id(a) not in in_parts]  # all of them without parts
         if rest:
             groups.append((None, rest))
@@ -331,7 +331,7 @@ class EpubBackend(Backend):
         """The NCX for EPUB 2 reading systems: the same table of contents and, with print
         page numbers, their ``pageList``."""
         counter = [0]
-        numbers = [int(b.label) for b in paged.breaks if b.label.isdigit()] if page_list else []
+        numbers = [int(b.label) for b in paged.breaks if b.label.isdigit()] if page_list and paged else []
 
         def points(entries) -> str:
             out = []

@@ -84,8 +84,9 @@ def _convert_to_png(data: bytes) -> bytes:
     from PIL import UnidentifiedImageError
 
     try:
-        with PILImage.open(io.BytesIO(data)) as im:
-            im.load()
+        with PILImage.open(io.BytesIO(data)) as opened:
+            opened.load()
+            im: PILImage.Image = opened
             if im.mode not in ("RGB", "RGBA", "L", "LA", "P"):
                 im = im.convert("RGBA")
             out = io.BytesIO()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from html import escape
+from typing import Any
 
 from lxml import etree
 
@@ -102,7 +103,7 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
     """Insert the page-break markers of ``breaks`` into ``docs`` (``(uid, href, xhtml)``
     in spine order); documents without a break are returned untouched."""
     stems = {href.removesuffix(".xhtml"): n for n, (_, href, _) in enumerate(docs)}
-    roots: dict[int, object] = {}
+    roots: dict[int, Any] = {}  # lxml elements
     texts: dict[int, str] = {}
 
     def text_of(n: int) -> str:
@@ -128,31 +129,36 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
     #    any other is found by its text in any document, else where the next page begins.
     last = 0
     for i, b in enumerate(breaks):
-        if resolved[i] is not None:
-            last = resolved[i][0]
+        known = resolved[i]
+        if known is not None:
+            last = known[0]
             continue
         prev = breaks[i - 1] if i else None
         if prev is not None and prev.container == b.container and b.offset > prev.offset:
             # Offsets count from the start of the section: a larger one is further on in
             # the same section (the second page of a title page or of the contents).
-            n, there = resolved[i - 1]
+            before = resolved[i - 1]
+            assert before is not None, "every earlier break was placed in an earlier round"
+            n, there = before
             text = text_of(n)
             expected = min(there.offset + b.offset - prev.offset, len(text))
-            found = _find(text, fold(b.text), expected, there.offset)
-            resolved[i] = (n, replace(b, offset=expected if found is None else found))
+            at = _find(text, fold(b.text), expected, there.offset)
+            resolved[i] = (n, replace(b, offset=expected if at is None else at))
             last = n
             continue
         order = [n for n in [*range(last, len(docs)), *range(last)] if docs[n][0] != "cover"]
         found = _search(fold(b.text), b.offset, order, text_of)
-        if found is not None:
-            resolved[i] = (found[0], replace(b, offset=found[1]))
-        else:
-            resolved[i] = _fallback(i, breaks, resolved, stems, docs)
-        last = resolved[i][0]
+        placed_now = ((found[0], replace(b, offset=found[1])) if found is not None
+                      else _fallback(i, breaks, resolved, stems, docs))
+        resolved[i] = placed_now
+        last = placed_now[0]
+    every = [r for r in resolved if r is not None]
+    assert len(every) == len(resolved), "every break is placed"
+
     # 3. Markers into the documents, ids kept unique within each.
     anchors: dict[int, str] = {}
     per_doc: dict[int, list[PageBreak]] = {}
-    for n, b in resolved:
+    for n, b in every:
         if docs[n][0] == "nav":
             # The two contents list different entries, and a marker inside the toc nav's
             # list would break its required structure: every contents page begins with it.
@@ -175,7 +181,7 @@ def apply_page_map(docs: list, breaks: list[PageBreak]) -> PagedDocs:
                 anchors[pages[el.get("aria-label")]] = ident
         uid, href, _ = docs[n]
         out[n] = (uid, href, _serialise(root))
-    final = [replace(b, container=docs[n][1].removesuffix(".xhtml")) for n, b in resolved]
+    final = [replace(b, container=docs[n][1].removesuffix(".xhtml")) for n, b in every]
     logger.info("print page numbers: %d markers in %d documents", len(anchors), len(per_doc))
     return PagedDocs(out, final, anchors)
 
@@ -223,6 +229,12 @@ def _body(root):
     return root.find(f"{{{XHTML}}}body")
 
 
+def _document(b: PageBreak) -> str:
+    """The EPUB document a placed break is in (:func:`place_markers` names one for each)."""
+    assert b.container is not None, "a placed page break names its document"
+    return b.container
+
+
 def _serialise(root) -> str:
     body = etree.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n{body}\n'
@@ -232,7 +244,7 @@ def page_list(paged: PagedDocs, href: dict[str, str], label_attrs: str = "",
               title: str = "Pages") -> str:
     """The ``page-list`` nav (hidden: reading systems show it in their own page menu)."""
     items = "".join(
-        f'<li><a href="{escape(href[b.container], quote=True)}#{escape(paged.anchors[b.page], quote=True)}">'
+        f'<li><a href="{escape(href[_document(b)], quote=True)}#{escape(paged.anchors[b.page], quote=True)}">'
         f"{escape(b.label)}</a></li>\n" for b in paged.breaks if b.page in paged.anchors)
     return ('<nav epub:type="page-list" role="doc-pagelist" id="page-list" '
             'aria-labelledby="page-list-title" hidden="hidden">\n'
@@ -248,7 +260,7 @@ def ncx_page_list(paged: PagedDocs, href: dict[str, str]) -> str:
         kind, value = ("normal", f' value="{b.label}"') if b.label.isdigit() else ("front", "")
         targets.append(f'<pageTarget id="pt{b.page}" type="{kind}"{value}><navLabel><text>'
                        f'{escape(b.label)}</text></navLabel><content src="'
-                       f'{escape(href[b.container], quote=True)}#{escape(paged.anchors[b.page], quote=True)}"/>'
+                       f'{escape(href[_document(b)], quote=True)}#{escape(paged.anchors[b.page], quote=True)}"/>'
                        "</pageTarget>\n")
     return ("<pageList><navLabel><text>Pages</text></navLabel>\n" + "".join(targets)
             + "</pageList>\n")

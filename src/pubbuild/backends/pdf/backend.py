@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,11 +23,12 @@ from ...errors import BuildError, ConfigurationError
 from ...model import Image, Publication
 from ...styles import project_stylesheet
 from .. import register
-from ..base import Backend, Setting, add_process_count, default_process_count
+from ..base import Backend, BackendOptions, Setting, add_process_count, default_process_count
 from ..pagemap import page_breaks
 from . import attachments, collector, fonts, geometry, glyphs, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
+from .geometry import PageGeometry
 from .pack_pages import parse_link_addresses
 from .validate import PDF_CHECKS
 
@@ -67,6 +69,29 @@ def _pages_reported(bar):
         bar.close()
 
 
+@dataclass(slots=True)
+class PdfOptions(BackendOptions):
+    """The PDF's own command-line options (:meth:`PdfBackend.add_arguments`); None: not given,
+    the manifest's ``pdf:`` key or the default holds."""
+
+    paper: str | None = None
+    """``--paper``: A4, Letter, A5 or WIDTHxHEIGHT."""
+    margins: str | None = None
+    """``--margins``: 1 to 4 lengths."""
+    two_sided: bool | None = None
+    """``--two-sided`` / ``--no-two-sided``."""
+    bleed: str | None = None
+    """``--bleed``: a length."""
+    marks: str | None = None
+    """``--marks``: printer's marks."""
+    archival: bool = False
+    """``--archival``: PDF/A-3a (``pubbuild deposit`` asks for it too)."""
+    jobs: int | None = None
+    """``-j``: processes laying the PDF out (None: one per core)."""
+    emit_html: Path | None = None
+    """``--emit-html``: also write the HTML document WeasyPrint lays out there."""
+
+
 @register
 class PdfBackend(Backend):
     """Print PDF, tagged for accessibility (PDF/UA-1), optionally archival (PDF/A-3a)."""
@@ -104,6 +129,13 @@ class PdfBackend(Backend):
         """The parallel layout's account (parts, timings) when the PDF was laid out in parts."""
     reports_progress = True
     """Opens "lay out PDF": a step per part laid out in parallel (one step for one layout)."""
+    options_type = PdfOptions
+
+    @property
+    def print_options(self) -> PdfOptions:
+        """This build's PDF options (typed; :meth:`BuildOptions.for_backend`)."""
+        own = self.options.for_backend(type(self))
+        return own if isinstance(own, PdfOptions) else PdfOptions()
 
     @classmethod
     def add_arguments(cls, parser) -> None:
@@ -141,12 +173,12 @@ class PdfBackend(Backend):
 
     # ------------------------------------------------------------ inputs
 
-    def geometry(self, pub: Publication) -> geometry.PageGeometry:
+    def geometry(self, pub: Publication) -> PageGeometry:
         """Page geometry: command line over manifest over defaults."""
-        s, x = pub.settings.get(self.settings_section, {}), self.options.extra
+        s, x = pub.settings.get(self.settings_section, {}), self.print_options
 
         def pick(key: str):
-            value = x.get(key)
+            value = getattr(x, key)
             return value if value is not None else s.get(key)
         try:
             return geometry.geometry(pick("paper"), pick("margins"), pick("two_sided"),
@@ -163,7 +195,7 @@ class PdfBackend(Backend):
             return image.src
         return None
 
-    def document(self, pub: Publication, geo: geometry.PageGeometry) -> PrintDocument:
+    def document(self, pub: Publication, geo: PageGeometry) -> PrintDocument:
         cover = pub.meta.cover.as_uri() if pub.meta.cover is not None else None
         return build_document(pub, geo, self.image_src, cover)
 
@@ -171,7 +203,7 @@ class PdfBackend(Backend):
         """The publication as one HTML document, the input WeasyPrint lays out."""
         return self.document(pub, self.geometry(pub)).html
 
-    def stylesheets(self, geo: geometry.PageGeometry, pub: Publication | None = None,
+    def stylesheets(self, geo: PageGeometry, pub: Publication | None = None,
                     text: str | None = None) -> str:
         """Fonts (shipped and the project's; with ``text``, those it needs), page geometry and
         the print stylesheet, in cascade order; then the project's ``styles/print.css`` and,
@@ -180,18 +212,18 @@ class PdfBackend(Backend):
         fontset = fonts.project_fonts(pub.fonts) if pub is not None else fonts.SHIPPED
         house = fontset.css(text) + geo.css() + _sided_css(geo) + (STYLES / "print.css").read_text()
         own = project_stylesheet(pub.root, "print.css", self.diagnostics) if pub is not None else None
-        if own is None:
+        if own is None or pub is None:
             return house
         return house + "/* the project's styles/print.css */\n" + own + self._explicit_page(pub, geo)
 
-    def _explicit_page(self, pub: Publication, geo: geometry.PageGeometry) -> str:
+    def _explicit_page(self, pub: Publication, geo: PageGeometry) -> str:
         """``@page`` declarations for what the manifest's ``pdf:`` keys or the command
         line set, so that they win over the project's stylesheet; '' when none is set
         (a page size left to the defaults is the project sheet's to change)."""
-        s, x = pub.settings.get(self.settings_section, {}), self.options.extra
+        s, x = pub.settings.get(self.settings_section, {}), self.print_options
 
         def given(key: str) -> bool:
-            return x.get(key) is not None or s.get(key) is not None
+            return getattr(x, key) is not None or s.get(key) is not None
         top, outer, bottom, inner = geo.margins
         decls = [text for key, text in (
             ("paper", f"size: {geo.width:g}mm {geo.height:g}mm;"),
@@ -219,14 +251,14 @@ class PdfBackend(Backend):
         # The stylesheet goes inline, so that --emit-html gives exactly what is laid out.
         styles = self.stylesheets(geo, pub, "".join(doc.texts.values()))
         html = doc.html.replace("</head>", f"<style>\n{styles}</style>\n</head>", 1)
-        emit = self.options.extra.get("emit_html")
+        emit = self.print_options.emit_html
         if emit:
             self._emit(Path(emit), html)
         self.timings["html"] = clock() - start
         start = clock()
         self.check_fonts(doc, pub)
         self.timings["fonts"] = clock() - start
-        archival = bool(self.options.extra.get("archival"))
+        archival = self.print_options.archival
         # From what the PDF shows, not from where the project lies on this machine.
         portable = doc.html.replace(pub.root.as_uri(), "").replace(fonts.FONTS.as_uri(), "")
         # PDF/A-3 carries the original sources as associated files (relationship Source).
@@ -239,7 +271,7 @@ class PdfBackend(Backend):
         from . import workarounds  # imports WeasyPrint's layout: only when laying out
 
         workarounds.install()
-        jobs = self.options.extra.get("jobs") or default_process_count()
+        jobs = self.print_options.jobs or default_process_count()
         # Both paths lay out without the cyclic garbage collector (backends/pdf/collector.py).
         with collector.paused():
             if jobs > 1 and parallel_layout.write(self, pub, target, html, identifier, archival, jobs):
@@ -302,7 +334,7 @@ class PdfBackend(Backend):
             raise BuildError(f"{path}: cannot write HTML: {exc.strerror}") from None
 
 
-def _sided_css(geo: geometry.PageGeometry) -> str:
+def _sided_css(geo: PageGeometry) -> str:
     """Where articles start, and where running heads and page numbers go."""
     if not geo.two_sided:
         return "section.article { break-before: page; }\n"

@@ -56,7 +56,7 @@ class _Scanner(HTMLParser):
         if not self.in_body:
             if tag == "body":
                 self.in_body = True
-                self.body_start = self._here() + len(self.get_starttag_text())
+                self.body_start = self._here() + len(self.get_starttag_text() or "")
             return
         if self.depth == 0:
             self.starts.append(self._here())

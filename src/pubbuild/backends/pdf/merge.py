@@ -268,7 +268,8 @@ def _identified(struct_root: pikepdf.Object, document: pikepdf.Object
     if tree is None:
         elements = list(_struct_elements(document))
         return [e for e in elements if "/ID" in e], elements
-    found, seen = [], set()
+    found: list[pikepdf.Object] = []
+    seen: set[tuple[int, int]] = set()
     for _, element in _name_tree_items(tree):
         if not isinstance(element, Dictionary) or "/ID" not in element:
             continue
@@ -397,7 +398,7 @@ class _Merged:
                  ) -> list[_Part]:
         """Prepare every part in place, in reading order: which part keeps a font tag or
         an ID, and the ParentTree keys, are as if the parts were appended one by one."""
-        tags, used = _FontTags(), set()
+        tags, used = _FontTags(), set[str]()
         self.next_key = 0
         parts = []
         for index, (pdf, (root, document)) in enumerate(zip(pdfs, found)):
@@ -460,10 +461,10 @@ class _Merged:
             Array(part.kids), Array(part.nums), Array(part.outline_items),
             Array(list(part.dests.values())), Array([e for _, e in part.ids]), Array(extra),
         ]))
-        kids, nums, items, dests, ids, extra = self.pdf.copy_foreign(bundle)
+        kids, nums, items, dests, ids, copied_extra = self.pdf.copy_foreign(bundle)
         copied = _Part(self.pdf, list(kids), list(nums), list(items), part.outline_count,
                        dict(zip(part.dests, dests)), list(zip([k for k, _ in part.ids], ids)))
-        return copied, list(extra)
+        return copied, list(copied_extra)
 
     def _take_catalog(self, catalog: pikepdf.Object, struct_root: pikepdf.Object,
                       document: pikepdf.Object, info: pikepdf.Object | None = None) -> None:
@@ -589,7 +590,7 @@ def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
         if finish is not None:
             finish(merged.pdf)
         try:
-            merged.pdf.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            merged.pdf.save(target,  # type: ignore[arg-type]  # pikepdf takes any binary stream object_stream_mode=pikepdf.ObjectStreamMode.generate,
                             compress_streams=True, deterministic_id=True)
         except OSError as exc:
             raise BuildError(f"{target}: cannot write merged PDF: {exc}") from None

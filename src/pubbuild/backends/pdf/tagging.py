@@ -150,16 +150,17 @@ def repair(document, pdf) -> TaggingReport:
         _hidden(tree, boxes, artifacts, report)
         report.languages = _languages(tree, boxes)
         report.merged = _merge(tree, boxes, artifacts, report)
-    # Figures still without a text alternative are decorative: artifacts.
-    reachable = sorted(tree.reachable())
-    for number in reachable:
+    # Figures still without a text alternative are decorative: artifacts.  In object-number
+    # order (a list, not the set above), so that the output is the same from run to run.
+    in_order = sorted(tree.reachable())
+    for number in in_order:
         obj = tree.objects[number]
         if obj and obj.get("S") == "/Figure" and "Alt" not in obj:
             _to_artifact(tree, obj, artifacts, "/Layout", report)
 
     # Elements taken out above were emptied, so they no longer match below.
-    _header_scopes(tree, reachable)
-    _id_tree(tree, reachable)
+    _header_scopes(tree, in_order)
+    _id_tree(tree, in_order)
     report.artifacts = _rewrite_streams(tree, artifacts, report)
     return report
 
