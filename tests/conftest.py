@@ -78,6 +78,42 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         epubcheck_jvm().close()
 
 
+#: Modules of other owners' folders that lay out PDFs, build wheels or whole packs: marked
+#: ``slow`` here (tests/hostile/ keeps its own files; a mark there would do as well).
+SLOW_MODULES = frozenset({"tests/hostile/test_signals.py", "tests/hostile/test_package.py",
+                          "tests/hostile/test_deposit_paths.py"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(item.path).relative_to(ROOT).as_posix() in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
+def _jvm_run(java: str, jar: Path, epub: Path, report: Path) -> str:
+    """``pubbuild check``'s way of running EPUBCheck (:data:`pubbuild.backends.epub.validate.RUN`)
+    through this process's JVM: the same jar's command-line entry point, the same report."""
+    from pubbuild.backends.epub import validate
+
+    if Path(jar).resolve() != epubcheck_jar():  # another jar than the suite's: run it as asked
+        return validate.run_jar(java, jar, epub, report)
+    try:
+        epubcheck_jvm().check(Path(epub).resolve(), report)
+    except EpubCheckError as exc:
+        return str(exc)
+    return ""
+
+
+@pytest.fixture(autouse=True)
+def _one_jvm_for_pubbuild_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pubbuild check`` in a test checks its EPUB in this process's JVM instead of starting
+    one of its own; a test marked ``real_epubcheck`` runs the command line as users do."""
+    if request.node.get_closest_marker("real_epubcheck") is None:
+        from pubbuild.backends.epub import validate
+
+        monkeypatch.setattr(validate, "RUN", _jvm_run)
+
+
 def _run_epubcheck(path: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"

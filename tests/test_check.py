@@ -17,6 +17,9 @@ from pubbuild.backends.pdf.validate import pdf_structure
 from pubbuild.check import check
 from pubbuild.cli import main
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def no_epubcheck(monkeypatch):

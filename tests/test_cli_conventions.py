@@ -214,6 +214,7 @@ def test_sniff(data, kind):
 # ------------------------------------------------------------------ one meaning per option
 
 
+@pytest.mark.slow
 def test_deprecated_spellings_still_work_with_a_warning(tmp_path, capsys, monkeypatch):
     manifest = copy_root("diag-pack", tmp_path)
     out = tmp_path / "elsewhere"

@@ -12,6 +12,9 @@ from pubbuild.backends.epub.backend import EpubBackend
 from pubbuild.cli import main
 from pubbuild.diagnostics import Finding, group
 
+#: Builds projects and runs `pubbuild check` on them: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_build_prints_each_finding_once_grouped(tmp_path, capsys, jobs):

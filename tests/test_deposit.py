@@ -14,6 +14,9 @@ from packutil import copy_root
 from pubbuild.cli import main
 from pubbuild.deposit import DC
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def bag(tmp_path_factory):

@@ -297,6 +297,7 @@ def server():
     s.close()
 
 
+@pytest.mark.slow
 def test_allow_network_fetches_remote_images(tmp_path, server, capsys):
     src = tmp_path / "remote.html"
     src.write_text(f'<html lang="en"><head><title>Remote</title></head><body><article><h1>Remote</h1>'

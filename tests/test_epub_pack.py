@@ -31,6 +31,9 @@ from pubbuild.writer.shared_sections import (
     part_opener,
 )
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "ncx": "http://www.daisy.org/z3986/2005/ncx/"}

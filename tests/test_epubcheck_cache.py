@@ -9,6 +9,8 @@ import conftest
 import pytest
 from epubcheckjvm import EpubCheckError
 
+from pubbuild.cli import main
+
 
 def test_cached_verdict_is_the_same_verdict(tmp_path, monkeypatch):
     monkeypatch.setattr(conftest, "VERDICTS", tmp_path / "verdicts")
@@ -27,14 +29,16 @@ def test_cached_verdict_is_the_same_verdict(tmp_path, monkeypatch):
     assert len(list((tmp_path / "verdicts").glob("*.json"))) == 2
 
 
-def test_one_jvm_checks_many_epubs_and_each_gets_its_own_verdict(tmp_path, monkeypatch, sample_build):
+def test_one_jvm_checks_many_epubs_and_each_gets_its_own_verdict(tmp_path, monkeypatch):
     monkeypatch.setenv("PUBBUILD_EPUBCHECK_CACHE", "0")
     jvm = conftest.epubcheck_jvm()
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(broken, "w") as zf:
         zf.writestr("content.opf", "<package/>")
+    clean = tmp_path / "clean.epub"
+    assert main(["-q", "epub", str(conftest.ROOTS / "epub-text" / "plain.txt"), "-o", str(clean)]) == 0
     started, checked = jvm.started, jvm.checked
-    verdicts = [conftest.run_epubcheck(p) for p in (broken, sample_build["epub"], broken)]
+    verdicts = [conftest.run_epubcheck(p) for p in (broken, clean, broken)]
     assert jvm.checked == checked + 3
     assert jvm.started == max(started, 1)  # no JVM started per EPUB
     # A failed book leaves no trace on the next one's verdict, nor the next on the one after.
@@ -59,3 +63,22 @@ def test_a_dead_jvm_is_replaced_on_the_next_epub(tmp_path, monkeypatch):
 def test_a_path_the_protocol_cannot_carry_is_refused(tmp_path):
     with pytest.raises(EpubCheckError, match="tab or newline"):
         conftest.epubcheck_jvm().check(tmp_path / "a\tb.epub", tmp_path / "report.json")
+
+
+@pytest.mark.slow
+@pytest.mark.real_epubcheck
+def test_pubbuild_check_runs_the_jar_itself_and_agrees_with_the_suites_jvm(tmp_path, sample_build):
+    """Outside the suite `pubbuild check` starts `java -jar epubcheck.jar`; inside it, the suite's
+    JVM stands in (conftest.py): both give the same findings on a clean and on a broken book."""
+    from pubbuild.backends.epub import validate
+
+    assert validate.RUN is validate.run_jar
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(broken, "w") as zf:
+        zf.writestr("content.opf", "<package/>")
+    real = {book: validate.epubcheck(book) for book in (sample_build["epub"], broken)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(validate, "RUN", conftest._jvm_run)
+        assert {book: validate.epubcheck(book) for book in real} == real
+    assert real[sample_build["epub"]] == (True, [])
+    assert any(f.level == "error" for f in real[broken][1])

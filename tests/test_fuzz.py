@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from fuzzing import case, fuzz, mutate
+
+#: A time-bounded fuzzing run: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 SEEDS = range(20_000, 20_400)
 

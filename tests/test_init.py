@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import assert_epubcheck_clean
 
 from pubbuild.cli import main
 from pubbuild.manifest import load
+
+#: Builds projects and runs `pubbuild check` on them: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def test_init_project_builds_and_checks_clean(tmp_path, capsys):

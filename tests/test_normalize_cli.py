@@ -113,6 +113,7 @@ def test_deep_nesting_of_any_element(tmp_path, capsys, tag):
         assert code == 0 and "Deep words." in out
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_page(tmp_path, capsys):
     """Read in bounded time and memory: the page is cut at MAX_CHARS with a diagnostic."""
     para = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20 + "</p>\n"

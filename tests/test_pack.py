@@ -19,6 +19,9 @@ from pubbuild.progress import for_terminal
 from pubbuild.project import build_all
 from pubbuild.textutil import block_text
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def _problems(path: Path) -> list[str]:
     with pytest.raises(ConfigurationError) as info:

@@ -22,6 +22,9 @@ from pubbuild.backends.pagemap import (
     page_list_nav,
 )
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 WORDS = ["accessibility", "briefing", "parliament", "hyphenation", "archive", "committee", "reading-room", "infrastructure", "ceasefire", "international", "correspondence"]
 
 

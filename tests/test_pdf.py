@@ -19,6 +19,9 @@ from pdfcheck import (
 
 from pubbuild.cli import main
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 MM = 72 / 25.4
 
 VARIANTS = {

@@ -18,6 +18,9 @@ from pubbuild.backends.pagemap import _counted
 from pubbuild.cli import main
 from pubbuild.project import build_all
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 PACK_SECTIONS = ["cover", "titlepage", "about", "accessibility", "introduction", "nav", "part-1",
                  "harbour", "part-2", "archive", "notes", "sources", "colophon"]
 

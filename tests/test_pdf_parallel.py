@@ -18,6 +18,9 @@ from pubbuild.backends.pdf import parallel_layout as parallel
 from pubbuild.backends.pdf.fetcher import STYLES
 from pubbuild.cli import main
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 SCRIPTS = {
     "en": ["the", "council", "border", "talks", "road", "village", "water", "report", "river", "valley", "winter", "market"],
     "el": ["το", "συμβούλιο", "σύνορα", "συνομιλίες", "δρόμος", "χωριό", "νερό", "ποτάμι", "κοιλάδα", "χειμώνας"],

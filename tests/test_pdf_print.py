@@ -15,6 +15,9 @@ from pubbuild.build import build, load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "pdf" / "geometry.yaml").read_text())
 
 

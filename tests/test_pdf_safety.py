@@ -14,6 +14,9 @@ import pytest
 from pubbuild.backends.pdf.fetcher import make_fetcher
 from pubbuild.build import build
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 

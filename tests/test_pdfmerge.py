@@ -22,6 +22,9 @@ from pubbuild.backends.pdf.merge import XREF_SCHEME, dests_of, mark_cross_part_l
 from pubbuild.backends.pdf.page_numbers import Stamp, stamp_at
 from pubbuild.errors import BuildError
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 weasyprint = pytest.importorskip("weasyprint")
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")

@@ -7,6 +7,9 @@ import pytest
 from pubbuild.backends.pdf import collector
 from pubbuild.backends.pdf.workers import WorkerDied, balance, estimate_cost, in_child
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(("costs", "parts", "expected"), [
     ([5, 5, 5, 5], 2, [[0, 1], [2, 3]]),

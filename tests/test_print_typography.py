@@ -17,6 +17,9 @@ from pubbuild.backends.pdf.document import PdfXhtmlWriter
 from pubbuild.build import build
 from pubbuild.model import Article, ArticleMeta
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ARTICLE = """<!DOCTYPE html><html lang="en"><head><title>Harbour Works</title>
 <meta name="author" content="Ann Author"/></head><body><article><h1>Harbour Works</h1>
 <p>The harbour authority published its <a href="https://harbour.example/plans/2024">plans for the

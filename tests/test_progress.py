@@ -17,6 +17,9 @@ from pubbuild.cli import main
 from pubbuild.progress import BarSafeHandler, for_terminal
 from pubbuild.project import build_all
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 class Tty(io.StringIO):
     def isatty(self) -> bool:

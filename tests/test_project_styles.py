@@ -69,6 +69,7 @@ def test_project_epub_css_is_linked_after_the_house_sheet_and_shipped(tmp_path):
     assert_epubcheck_clean(epub)
 
 
+@pytest.mark.slow
 def test_project_print_css_changes_the_pdf_colour_and_page(tmp_path):
     plain = _build(_project(tmp_path / "plain", None, None), "pdf")
     styled = _build(_project(tmp_path / "styled", None, RULES + PAGE_A5), "pdf")
@@ -82,6 +83,7 @@ def test_manifest_pdf_keys_win_over_the_project_page(tmp_path):
     assert _media_box(styled) == [0, 0, 612.0, 792.0]
 
 
+@pytest.mark.slow
 def test_copies_of_the_house_styles_change_no_byte(tmp_path):
     """`pubbuild init` copies the house sheets; the sample links its styles/ to them."""
     manifest = _project(tmp_path / "bare", None, None)

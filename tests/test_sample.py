@@ -6,9 +6,13 @@ import os
 import zipfile
 
 import pikepdf
+import pytest
 from conftest import ROOT, assert_epubcheck_clean
 
 from pubbuild.cli import main
+
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def test_sample_epub_passes_epubcheck(sample_build):

@@ -26,6 +26,9 @@ from pubbuild.build import build, load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 #: A sentence of each script as the sources give it, and the shipped family that must draw it.
 SAMPLES = {
     "Korean": ("서울에는 동네마다 작은 도서관이 있습니다", "PB-Korean"),

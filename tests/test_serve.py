@@ -19,6 +19,9 @@ from pubbuild.cli import make_parser
 from pubbuild.errors import ConfigurationError
 from pubbuild.serve import Preview, PreviewServer, is_loopback, pack_builder, pack_stages, serve
 
+#: Runs preview servers and whole rebuilds: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 SECRET = "secret-marker-7f3a"
 
 

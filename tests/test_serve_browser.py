@@ -16,8 +16,9 @@ from servehelp import project, start_cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(),
-                                reason="chromium is not installed (tools/system-deps.sh installs it)")
+pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).is_file(),
+                                 reason="chromium is not installed (tools/system-deps.sh installs it)"),
+              pytest.mark.slow]
 
 #: Root in a container has no user namespaces for chromium's sandbox; the page is our own.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",

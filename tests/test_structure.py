@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import assert_epubcheck_clean
 from pdfcheck import page_texts
 
@@ -25,6 +26,9 @@ from pubbuild.model import (
     Text,
 )
 from pubbuild.writer.xhtml import XhtmlWriter
+
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "normalize"
 

@@ -16,6 +16,9 @@ from weasyprint.layout import inline
 
 from pubbuild.backends.pdf import workarounds
 
+#: Lays out PDFs or builds whole packs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 CONTENTS = """<!DOCTYPE html><html lang="en"><head><style>
 @page { size: A5; margin: 15mm; }
 body { font-family: serif; font-size: 11pt; }
