@@ -7,11 +7,12 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from epubcheckjvm import EpubCheckError, EpubCheckJVM
-from packutil import shared
+from packutil import copy_root, shared
 
 from pubbuild.cli import main
 
@@ -157,3 +158,29 @@ def sample_build(tmp_path_factory) -> dict[str, Path]:
 
     out = shared(tmp_path_factory, "sample", make)
     return {fmt: out / f"sample.{fmt}" for fmt in ("epub", "pdf")}
+
+
+@dataclass(frozen=True)
+class PackBuild:
+    """A project under tests/roots/ built once with ``pubbuild build``: read it, never change it."""
+
+    manifest: Path
+    """The project's manifest (in a copy: the build wrote its article cache there)."""
+    outputs: dict[str, Path]
+    """Each format's output, by backend name."""
+
+
+@pytest.fixture(scope="session")
+def test_pack_build(tmp_path_factory) -> PackBuild:
+    """tests/roots/test-pack built once per test run (shared by xdist workers) with ``pubbuild
+    build``: the EPUB and the PDF, the EPUB carrying the PDF's page numbers."""
+
+    def make(folder: Path) -> None:
+        manifest = copy_root("test-pack", folder)
+        # -j left to its default, as in `build_all(...)` calls: the PDF's layout in parts (one per
+        # core) gives other bytes than one layout of the whole, and tests compare bytes.
+        assert main(["-q", "build", str(manifest), "--out-dir", str(folder / "out")]) == 0
+
+    folder = shared(tmp_path_factory, "test-pack-build", make)
+    return PackBuild(folder / "test-pack" / "pubbuild.yaml",
+                     {fmt: folder / "out" / f"test-pack.{fmt}" for fmt in ("epub", "pdf")})

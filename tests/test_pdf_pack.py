@@ -5,8 +5,10 @@ to the EPUB."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -14,8 +16,11 @@ import pytest
 from packutil import copy_root
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements
 
-from pubbuild.backends.pagemap import _counted
+from pubbuild.backends.pagemap import PageBreak, _counted
+from pubbuild.build import load_publication
 from pubbuild.cli import main
+from pubbuild.model import Publication
+from pubbuild.pipeline import recorded_page_map
 from pubbuild.project import build_all
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.
@@ -25,12 +30,23 @@ PACK_SECTIONS = ["cover", "titlepage", "about", "accessibility", "introduction",
                  "harbour", "part-2", "archive", "notes", "sources", "colophon"]
 
 
+@dataclass
+class Built:
+    """What the tests read of a `pubbuild build`: its outputs, page map and publication."""
+
+    outputs: dict[str, Path]
+    page_map: list[PageBreak] | None
+    publication: Publication
+
+
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory):
-    """The two-part test pack built with `pubbuild build` (EPUB and PDF in one run)."""
+def pack(tmp_path_factory, test_pack_build):
+    """The two-part test pack built with `pubbuild build` (EPUB and PDF in one run; the session's
+    shared build), and the HTML its PDF is laid out from."""
     tmp = tmp_path_factory.mktemp("pdfpack")
-    manifest = copy_root("test-pack", tmp)
-    result = build_all(manifest, out_dir=tmp / "out", jobs=1)
+    manifest = test_pack_build.manifest
+    result = Built(test_pack_build.outputs, recorded_page_map(test_pack_build.outputs["pdf"]),
+                   load_publication(manifest))
     html = tmp / "pack.html"
     assert main(["-q", "pdf", str(manifest), "-o", str(tmp / "again.pdf"), "--emit-html", str(html)]) == 0
     return result, html.read_text(encoding="utf-8"), tmp
@@ -149,9 +165,11 @@ def test_page_map_names_documents_of_the_epub(pack):
         assert containers <= stems, containers - stems
 
 
-def test_second_build_keeps_the_page_map(pack):
-    result, _, tmp = pack
-    again = build_all(tmp / "test-pack" / "pubbuild.yaml", out_dir=tmp / "out2", jobs=1)
+def test_second_build_keeps_the_page_map(pack, test_pack_build, tmp_path):
+    result, _, _ = pack
+    project = tmp_path / "test-pack"  # the built project, its article cache included
+    shutil.copytree(test_pack_build.manifest.parent, project)
+    again = build_all(project / "pubbuild.yaml", out_dir=tmp_path / "out2", jobs=1)
     assert again.stats.hits and not again.stats.normalised
     assert again.page_map == result.page_map
     assert again.outputs["pdf"].read_bytes() == result.outputs["pdf"].read_bytes()
