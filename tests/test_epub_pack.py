@@ -20,7 +20,9 @@ from packutil import copy_root
 from pubbuild import backends
 from pubbuild.backends.epub.backend import EpubBackend
 from pubbuild.backends.epub.page_markers import apply_page_map, fold, locate
-from pubbuild.backends.pagemap import PageBreak, _counted, page_breaks
+from pubbuild.backends.pagemap import PageBreak
+from pubbuild.backends.pagemap import counted as counts
+from pubbuild.backends.pdf.page_map import page_breaks
 from pubbuild.build import load_publication
 from pubbuild.cli import main
 from pubbuild.writer.shared_sections import (
@@ -72,7 +74,7 @@ class Book:
 
 
 def counted(text: str) -> str:
-    return "".join(c for c in text if _counted(c) and c != "\u2010")
+    return "".join(c for c in text if counts(c) and c != "\u2010")
 
 
 @pytest.fixture(scope="module")

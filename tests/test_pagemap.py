@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pubbuild.backends.pagemap import (
+from pubbuild.backends.epub.page_markers import (
     EPUB_NS,
     XHTML,
-    PageBreak,
-    _counted,
+    PagedDocs,
     insert_markers,
     page_break_source,
-    page_breaks,
-    page_list_nav,
+    page_list,
 )
+from pubbuild.backends.pagemap import PageBreak, counted
+from pubbuild.backends.pdf.page_map import page_breaks
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -56,7 +56,7 @@ thead { display: table-header-group; }
 
 
 def _counted_text(text: str) -> str:
-    return "".join(c for c in text if _counted(c) and c != "\u2010")
+    return "".join(c for c in text if counted(c) and c != "\u2010")
 
 
 def _flow_start(page_text: str, expected: str) -> str:
@@ -167,9 +167,9 @@ def test_insert_markers_splits_text_and_tails():
     assert _counted_text("".join(doc.itertext())) == "abcdefgh"
 
 
-def test_page_list_nav_and_source():
-    nav = page_list_nav([PageBreak(1, "1", "about", 0), PageBreak(2, "2", "alpha", 10)],
-                        lambda c: f"{c}.xhtml")
+def test_page_list_and_source():
+    breaks = [PageBreak(1, "1", "about", 0), PageBreak(2, "2", "alpha", 10)]
+    nav = page_list(PagedDocs([], breaks, {1: "page-1", 2: "page-2"}), {"about": "about.xhtml", "alpha": "alpha.xhtml"})
     assert 'epub:type="page-list"' in nav and 'href="alpha.xhtml#page-2"' in nav
     assert page_break_source("urn:uuid:1") == "urn:uuid:1 (PDF edition)"
 
@@ -209,8 +209,9 @@ def _with_page_markers(epub: Path, breaks: list[PageBreak], identifier: str, out
                 data = etree.tostring(doc, xml_declaration=True, encoding="utf-8")
             if stem == "nav":
                 where = dict(zip((b.page for b in breaks), stems))
-                nav = page_list_nav([replace(b, container=where[b.page]) for b in breaks],
-                                    lambda c: f"{c}.xhtml")
+                nav = page_list(PagedDocs([], [replace(b, container=where[b.page]) for b in breaks],
+                                          {b.page: f"page-{b.label}" for b in breaks}),
+                                {stem: f"{stem}.xhtml" for stem in docs})
                 data = data.replace(b"</body>", nav.encode() + b"</body>")
             elif info.filename.endswith(".opf"):
                 meta = (f'<meta property="pageBreakSource">{page_break_source(identifier)}</meta>'

@@ -16,7 +16,7 @@ import pytest
 from packutil import copy_root
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements
 
-from pubbuild.backends.pagemap import PageBreak, _counted
+from pubbuild.backends.pagemap import PageBreak, counted
 from pubbuild.build import load_publication
 from pubbuild.cli import main
 from pubbuild.model import Publication
@@ -126,7 +126,7 @@ def _page_texts(pdf: Path) -> list[str]:
         text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-raw", "-y", "60",
                                "-x", "0", "-W", "10000", "-H", str(int(height) - 60 - 45),
                                str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        out.append("".join(c for c in text if _counted(c) and c != "\u2010"))
+        out.append("".join(c for c in text if counted(c) and c != "\u2010"))
     return out
 
 
@@ -144,7 +144,7 @@ def test_build_sets_the_page_map_from_the_pdf(pack):
     # ... at the characters that open the page in the PDF itself.
     checked = 0
     for b, text in zip(breaks, _page_texts(result.outputs["pdf"])):
-        start = "".join(c for c in b.text if _counted(c))[:10]
+        start = "".join(c for c in b.text if counted(c))[:10]
         if b.before_text:
             assert re.sub(r"^\d+\.", "", text).startswith(start) or text.startswith(start), (b, text[:30])
             checked += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ...facts import ContentFacts
 from ...model import Publication
-from ..pagemap import EPUB_FEATURES
+from .page_markers import EPUB_FEATURES
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 

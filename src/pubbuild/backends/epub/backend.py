@@ -36,11 +36,10 @@ from ...writer.shared_sections import (
 from ...writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from .. import register
 from ..base import Backend
-from ..pagemap import page_break_source
 from .accessibility import accessibility_metadata, conformance_problems, primary_language
 from .images import ImagePackager, ImageProblem
 from .packaging import DeterministicEpubWriter, parse_stamp, set_generator
-from .page_markers import PagedDocs, apply_page_map, ncx_page_list, page_list
+from .page_markers import PagedDocs, apply_page_map, ncx_page_list, page_break_source, page_list
 
 logger = logging.getLogger(__name__)
 

@@ -19,13 +19,14 @@ else placed where the next page begins.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
 from lxml import etree
 
-from ..pagemap import XHTML, PageBreak, _counted, insert_markers
+from ..pagemap import PageBreak, counted, local_name
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def fold(text: str) -> str:
 
 def counted_text(element) -> str:
     """The characters of ``element``'s text that :mod:`pubbuild.backends.pagemap` counts."""
-    return "".join(ch for ch in "".join(element.itertext()) if _counted(ch))
+    return "".join(ch for ch in "".join(element.itertext()) if counted(ch))
 
 
 def _find(text: str, probe: str, expected: int, floor: int) -> int | None:
@@ -264,3 +265,136 @@ def ncx_page_list(paged: PagedDocs, href: dict[str, str]) -> str:
                        "</pageTarget>\n")
     return ("<pageList><navLabel><text>Pages</text></navLabel>\n" + "".join(targets)
             + "</pageList>\n")
+
+
+# ------------------------------------------------------------------ markers
+
+#: Accessibility features an EPUB with a page list and page-break markers declares.
+EPUB_FEATURES = ("pageNavigation", "pageBreakMarkers")
+
+XHTML = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+
+
+def marker(label: str, make: Callable[[str, dict[str, str]], Any]) -> Any:
+    """A page-break marker element made with ``make(tag, attrib)`` (lxml)."""
+    return make(f"{{{XHTML}}}span", {f"{{{EPUB_NS}}}type": "pagebreak", "role": "doc-pagebreak",
+                                     "id": f"page-{label}", "aria-label": label})
+
+
+def insert_markers(container, breaks: list[PageBreak]) -> int:
+    """Insert a page-break marker into ``container`` (an lxml element of the EPUB content
+    document holding the same content as the PDF container) for each break, at its
+    offset.  Returns the number inserted."""
+    from lxml import etree
+
+    nsmap = None if container.nsmap.get("epub") == EPUB_NS else {"epub": EPUB_NS}
+
+    def make(tag: str, attrib: dict[str, str]) -> Any:
+        return etree.Element(tag, attrib, nsmap=nsmap)
+
+    slots: list[tuple[Any, str]] = []  # (lxml element, "text" or "tail")
+    _slots(container, slots, top=True)
+    # Every counted character as (slot index, position in the slot's text).
+    where: list[tuple[int, int]] = []
+    for n, (el, kind) in enumerate(slots):
+        for pos, ch in enumerate(getattr(el, kind) or ""):
+            if counted(ch):
+                where.append((n, pos))
+    places = []
+    for b in breaks:
+        if b.before_text and b.offset < len(where):
+            slot, pos = where[b.offset]          # right before the page's first character
+        elif not b.before_text and 0 < b.offset <= len(where):
+            slot, pos = where[b.offset - 1]      # right after the last character before it
+            pos += 1
+        elif b.offset == 0:
+            slot, pos = 0, 0
+        else:
+            slot, pos = None, 0                  # beyond the text: at the end
+        places.append((slot if slot is not None else len(slots), pos, b.page, b))
+    # Insert from the last place backwards, so that earlier places stay where they are.
+    end = len(container)
+    for slot, pos, _, b in sorted(places, key=lambda p: (p[0], p[1], p[2]), reverse=True):
+        new = marker(b.label, make)
+        if slot == len(slots):
+            container.insert(end, new)
+            continue
+        el, kind = slots[slot]
+        if not _hoisted(container, el, kind, pos, b.before_text, new):
+            text = getattr(el, kind) or ""
+            setattr(el, kind, text[:pos] or None)
+            new.tail = text[pos:] or None
+            if kind == "text":
+                el.insert(0, new)
+            else:
+                parent = el.getparent()
+                parent.insert(parent.index(el) + 1, new)
+    return len(places)
+
+
+#: Elements whose children cannot include a ``span``: a marker never goes directly inside them.
+_NO_PHRASING = {"html", "head", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr",
+                "colgroup", "select", "optgroup", "datalist", "hgroup", "menu", "picture"}
+
+
+def _hoisted(container, el, kind: str, pos: int, before_text: bool, new) -> bool:
+    """Put the marker between elements rather than inside one when the point is at an
+    element's very start (or, for a point after text, its very end): inside a heading
+    it would become part of the heading's accessible name."""
+    text = getattr(el, kind) or ""
+    if before_text and kind == "text" and not text[:pos].strip():
+        target = el                             # the point is where ``el`` begins
+        while (target is not container and _can_hold_marker(target.getparent(), container)
+               and target.getparent() is not container
+               and target.getparent()[0] is target and not (target.getparent().text or "").strip()):
+            target = target.getparent()
+        if target is container or not _can_hold_marker(target.getparent(), container):
+            return False
+        parent = target.getparent()
+        index = parent.index(target)
+        while (index and parent[index - 1].get("role") == "doc-pagebreak"
+               and not (parent[index - 1].tail or "").strip()):
+            index -= 1  # markers already placed here are for later pages
+        new.tail = None
+        parent.insert(index, new)
+        return True
+    if not before_text and not text[pos:].strip():
+        target = el if kind == "text" and len(el) == 0 else (
+            el.getparent() if kind == "tail" and el.getparent() is not None
+            and el.getparent()[-1] is el else None)
+        if target is None or target is container:
+            return False
+        while (target.getparent() is not container and target.getparent() is not None
+               and target.getparent()[-1] is target and not (target.tail or "").strip()
+               and _can_hold_marker(target.getparent().getparent(), container)):
+            target = target.getparent()
+        parent = target.getparent()
+        if parent is None or not _can_hold_marker(parent, container):
+            return False
+        new.tail, target.tail = target.tail, None
+        parent.insert(parent.index(target) + 1, new)
+        return True
+    return False
+
+
+def _can_hold_marker(el, container) -> bool:
+    if el is None:
+        return False
+    return local_name(el.tag) not in _NO_PHRASING
+
+
+def _slots(el, out: list, top: bool = False) -> None:
+    """The text slots under ``el`` in document order: (element, "text" | "tail")."""
+    if isinstance(el.tag, str):
+        out.append((el, "text"))
+        for child in el:
+            _slots(child, out)
+    if not top:
+        out.append((el, "tail"))  # comments and processing instructions have tails too
+
+
+def page_break_source(identifier: str) -> str:
+    """The ``pageBreakSource`` value (an unprefixed package ``meta`` property, which EPUBCheck
+    5.3 accepts) naming the PDF edition the page numbers come from."""
+    return f"{identifier} (PDF edition)"

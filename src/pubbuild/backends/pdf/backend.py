@@ -24,12 +24,12 @@ from ...model import Image, Publication
 from ...styles import project_stylesheet
 from .. import register
 from ..base import Backend, BackendOptions, Setting, add_process_count, default_process_count
-from ..pagemap import page_breaks
 from . import attachments, collector, fonts, geometry, glyphs, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
 from .geometry import PageGeometry
 from .pack_pages import parse_link_addresses
+from .page_map import page_breaks
 from .validate import PDF_CHECKS
 
 logger = logging.getLogger(__name__)

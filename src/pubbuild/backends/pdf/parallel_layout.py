@@ -50,10 +50,10 @@ from pathlib import Path
 
 from ...errors import BuildError
 from ...progress import NULL_PROGRESS, Progress
-from ..pagemap import PageBreak, page_breaks
 from . import blocks, collector, fonts, tagging
 from .fetcher import make_fetcher
 from .merge import XREF_SCHEME, mark_cross_part_links, merge_parts, open_part
+from .page_map import PageBreak, page_breaks
 from .page_numbers import Stamp, stamp_at
 from .workers import WorkerDied, balance, estimate_cost, in_child, pool_context, worker_pool
 
