@@ -33,11 +33,6 @@ NOT_FOR_BACKENDS = ("pubbuild.reader", "pubbuild.manifest", "pubbuild.passes", "
 
 #: Cycles closed only by a function-level import, each kept on purpose.
 LAZY_CYCLES_ALLOWED = {
-    # The registry loads the backends on first use (so `pubbuild --help` does not import
-    # WeasyPrint); each backend module registers itself through the registry's decorator.
-    frozenset({"pubbuild.backends", "pubbuild.backends.epub.backend", "pubbuild.backends.pdf.backend"}),
-    # The print document renders the pack's own pages, which need the print writer class.
-    frozenset({"pubbuild.backends.pdf.document", "pubbuild.backends.pdf.pack_pages"}),
     # Extraction strips furniture, whose heuristics reuse extraction's text measures.
     frozenset({"pubbuild.reader.extract", "pubbuild.reader.furniture"}),
 }

@@ -15,15 +15,7 @@ from .base import (
     options_from_args,
     process_count,
 )
-
-#: name -> backend class
-REGISTRY: dict[str, type[Backend]] = {}
-
-
-def register(cls: type[Backend]) -> type[Backend]:
-    """Class decorator adding a backend to :data:`REGISTRY`."""
-    REGISTRY[cls.name] = cls
-    return cls
+from .registry import REGISTRY, register
 
 
 def get(name: str) -> type[Backend]:

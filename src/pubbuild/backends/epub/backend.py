@@ -34,8 +34,8 @@ from ...writer.shared_sections import (
     title_page_details,
 )
 from ...writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
-from .. import register
 from ..base import Backend
+from ..registry import register
 from .accessibility import accessibility_metadata, conformance_problems, primary_language
 from .images import ImagePackager, ImageProblem
 from .packaging import DeterministicEpubWriter, parse_stamp, set_generator

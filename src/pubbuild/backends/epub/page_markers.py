@@ -1,9 +1,10 @@
 """The print edition's page numbers in the EPUB: page-break markers and the page list.
 
-Given ``Publication.page_map`` (where each PDF page begins, by container id and
-character offset: :mod:`pubbuild.backends.pagemap`), :func:`apply_page_map` puts a
-``doc-pagebreak`` marker into the content document whose file stem is the
-container id, and returns the ``page-list`` nav and an NCX ``pageList``.
+Given the page map the PDF backend left (``Backend.received_page_map``: where each PDF page
+begins, by container id and character offset, :mod:`pubbuild.backends.pagemap`),
+:func:`apply_page_map` puts a ``doc-pagebreak`` marker (:func:`insert_markers`) into the
+content document whose file stem is the container id; :func:`page_list` and
+:func:`ncx_page_list` list the pages.
 
 The PDF and the EPUB render each section through the shared writer, but not
 word for word: the PDF prints a link's address after its text, the EPUB adds

@@ -22,8 +22,8 @@ from typing import ClassVar
 from ...errors import BuildError, ConfigurationError
 from ...model import Image, Publication
 from ...styles import project_stylesheet
-from .. import register
 from ..base import Backend, BackendOptions, Setting, add_process_count, default_process_count
+from ..registry import register
 from . import attachments, collector, fonts, geometry, glyphs, parallel_layout, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
@@ -237,7 +237,7 @@ class PdfBackend(Backend):
         return "/* the manifest's pdf: keys and the command line */\n" + "\n".join(out) + "\n"
 
     def check_fonts(self, doc: PrintDocument, pub: Publication) -> None:
-        """A007 for each script no font covers, once per article (:mod:`..printing.glyphs`)."""
+        """A007 for each script no font covers, once per article (:mod:`.glyphs`)."""
         self.diagnostics.extend(glyphs.font_gaps(doc.texts, fonts.project_fonts(pub.fonts)))
 
     # ------------------------------------------------------------ write

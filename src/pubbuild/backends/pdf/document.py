@@ -15,93 +15,15 @@ from dataclasses import dataclass, field
 from html import escape, unescape
 
 from ...labels import label
-from ...model import Article, Image, Link, Publication
-from ...textutil import plain_text
+from ...model import Article, Image, Publication
 from ...writer.shared_sections import INTRODUCTION_ID, title_page_details
-from ...writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text, url
+from ...writer.xhtml import attr, lang_attrs, title_text
 from . import pack_pages as pack
 from .fonts import TEXT_STACK
 from .geometry import PageGeometry
+from .print_writer import PdfXhtmlWriter
 
 _TAG = re.compile(r"<[^>]+>")
-_BACKLINK = re.compile(r'\s?<a[^>]*role="doc-backlink"[^>]*>.*?</a>')
-
-
-#: Where link addresses print unless the manifest says otherwise (``pdf: link_addresses``).
-#: A numbered list after the text: an address set inline, in small type, cannot be
-#: broken well and leaves wide gaps in justified lines; a list keeps the lines whole,
-#: keeps the structure tree in reading order (the list is read after the text, as it
-#: is seen) and needs only a small marker in the line.  Footnotes put each address on
-#: the page where it is cited, at the cost of a crowded page foot.
-LINK_ADDRESSES = "list"
-
-
-class PdfXhtmlWriter(XhtmlWriter):
-    """The shared writer for print: HTML attributes, link addresses in a numbered list
-    after the text or in footnotes (paper cannot be clicked), no back links from notes."""
-
-    #: How many levels below the document's top the content sits: 1 for an article
-    #: inside a part, whose title is then an ``h2`` under the part's ``h1``.
-    depth = 0
-    #: ``list`` or ``footnotes`` (:data:`LINK_ADDRESSES`).
-    link_addresses = LINK_ADDRESSES
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.heading_offset += self.depth
-        self.addresses: list[str] = []
-        """The link addresses cited so far, in order (``list`` mode)."""
-
-    @property
-    def xml(self) -> bool:
-        return False
-
-    def header(self) -> str:
-        html = super().header()
-        if self.depth <= 0:
-            return html
-        level = f"h{min(1 + self.depth, 6)}"
-        return html.replace("<h1", f"<{level}", 1).replace("</h1>", f"</{level}>", 1)
-
-    def render_link(self, node: Link) -> str:
-        html = super().render_link(node)
-        if not node.href.startswith(("http://", "https://", "mailto:")):
-            return html
-        shown = node.href.removeprefix("mailto:")
-        text = plain_text(node.children).strip()
-        if self._link_depth or text.rstrip("/") in (shown.rstrip("/"), node.href.rstrip("/")):
-            return html
-        if self.link_addresses == "footnotes":
-            return f'{html}<span class="link-footnote">{escape(shown)}</span>'
-        if shown not in self.addresses:
-            self.addresses.append(shown)
-        n = self.addresses.index(shown) + 1
-        return (f'{html}<sup class="link-ref"><a href="#{self.anchor(f"{self.link_stem}-{n}")}">'
-                f"[{n}]</a></sup>")
-
-    def link_list(self) -> str:
-        """The numbered addresses cited in the text, after it."""
-        if not self.addresses:
-            return ""
-        heading = self.anchor(f"{self.link_stem}s-heading")
-        level = min(self.heading_offset + 1, 6)
-        items = "".join(f'<li{attr("id", self.anchor(f"{self.link_stem}-{n}"))}>'
-                        f'<a{attr("href", url(address))}>{escape(address)}</a></li>\n'
-                        for n, address in enumerate(self.addresses, 1))
-        return (f'<section class="link-addresses"{attr("aria-labelledby", heading)}>\n'
-                f'<h{level}{attr("id", heading)}>{escape(self.label("link_addresses"))}</h{level}>\n'
-                f"<ol>\n{items}</ol>\n</section>\n")
-
-    def img(self, image: Image) -> str:
-        if image.alt is None and not image.decorative and self.image_src(image) is not None:
-            # PDF/UA needs every figure described; say plainly that the source did not.
-            image = Image(src=image.src, alt=self.label("missing_alt"), width=image.width,
-                          height=image.height, local=image.local, media_type=image.media_type)
-        return super().img(image)
-
-    def notes(self, notes) -> str:
-        # Back links ("↩") only make sense on a screen; the PDF is for paper.
-        return _BACKLINK.sub("", super().notes(notes)).replace("<p></p>\n", "")
 
 
 @dataclass

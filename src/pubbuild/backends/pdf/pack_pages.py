@@ -18,6 +18,7 @@ from html import escape
 
 from ...model import Article, Image, Matter, Part, Publication
 from ...writer import shared_sections as shared
+from .print_writer import LINK_ADDRESSES, PdfXhtmlWriter
 
 ImageSource = Callable[[Image], "str | None"]
 
@@ -26,8 +27,6 @@ ImageSource = Callable[[Image], "str | None"]
 def writer_class(depth: int, links: str | None = None) -> type:
     """The print writer for content ``depth`` levels below the document's top, printing
     link addresses as ``links`` says (``list`` or ``footnotes``; None: the default)."""
-    from .document import LINK_ADDRESSES, PdfXhtmlWriter
-
     links = links or LINK_ADDRESSES
     if depth == 0 and links == LINK_ADDRESSES:
         return PdfXhtmlWriter
