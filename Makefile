@@ -24,7 +24,8 @@ PYTEST_XDIST := $(if $(filter 0,$(PYTEST_JOBS)),,-n $(PYTEST_JOBS) --dist loadfi
 
 ## test: type-check, then run the whole test suite (EPUBCheck runs on every EPUB the tests build)
 test: typecheck
-	$(BIN)/python -m pytest $(PYTEST_XDIST)
+	$(BIN)/python -m pytest $(PYTEST_XDIST); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$status
 
 ## test-fast: the tests not marked slow (no PDF layout of whole packs, no servers or browsers)
 test-fast: $(BIN)/.installed
