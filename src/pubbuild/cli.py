@@ -1,4 +1,5 @@
-"""The command line.  The only module that prints or decides the exit status.
+"""The command line: parses, dispatches to the command's module (:mod:`pubbuild.commands`),
+and turns errors into exit statuses.  With the commands, the only code that prints.
 
 ``main(argv=None) -> int`` lets tests drive the CLI in-process.  Output
 commands come from the backend registry.
@@ -14,10 +15,8 @@ import sys
 import tempfile
 import textwrap
 import traceback
-from pathlib import Path
 
-from . import backends
-from .cli_project import add_allow_network
+from .commands import COMMANDS
 from .errors import EXIT_STATUS, PubbuildError
 
 logger = logging.getLogger("pubbuild")
@@ -118,205 +117,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from .stdio import SOURCE_TYPES
-
-    for name in backends.names():
-        cls = backends.get(name)
-        p = sub.add_parser(name, help=f"build {cls.description}",
-                           description=f"Build {cls.description}.")
-        p.add_argument("target", nargs="?", type=Path, metavar="MANIFEST",
-                       help="manifest (default: pubbuild.yaml), a single article "
-                            "(.html, .htm, .xhtml, .txt, .md), or - for an article on standard input")
-        p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                       help=f"output file, - for standard output (default: build/<slug>{cls.suffix})")
-        p.add_argument("--from", dest="source_type", choices=list(SOURCE_TYPES),
-                       help="type of the article on standard input (default: sniffed)")
-        add_allow_network(p)
-        p.add_argument("--strict", action="store_true",
-                       help="exit 1 when any diagnostic is a warning or an error (the output is "
-                            "still written)")
-        cls.add_arguments(p)
-        _common(p)
-        p.set_defaults(func=_cmd_build, backend=name)
-    p = sub.add_parser("normalize", help="normalise articles and print or save the result",
-                       description="Normalise article files (or every article in folders) "
-                                   "and write the normalised body, model or text.")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                   help="article files, folders of articles, or - for an article on standard input")
-    p.add_argument("--out-dir", type=Path, metavar="DIR",
-                   help="write <stem>.<format> per input here (default: standard output)")
-    p.add_argument("--format", choices=("html", "json", "text"), default="html",
-                   help="what to write: the normalised HTML body, the JSON model with "
-                        "diagnostics, or plain text (default: %(default)s)")
-    p.add_argument("--from", dest="source_type", choices=list(SOURCE_TYPES),
-                   help="type of the article on standard input (default: sniffed)")
-    _common(p)
-    p.set_defaults(func=_cmd_normalize)
-    _add_serve(sub)
-    from .cli_project import add_commands  # build, check, deposit, init
-
-    add_commands(sub, _common)
-
-    p = sub.add_parser("explain", help="explain a diagnostic code",
-                       description="Explain what a diagnostic code means and what to do about "
-                                   "it; without a code, list every code.")
-    p.add_argument("code", nargs="?", metavar="CODE", help="a code such as A001 (any case)")
-    _common(p)
-    p.set_defaults(func=_cmd_explain)
-
-    p = sub.add_parser("schema", help="write the manifest's JSON Schema",
-                       description="Write the JSON Schema of pubbuild.yaml (for editors' YAML "
-                                   "language servers), generated from the schema the loader uses.")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", default=Path("-"),
-                   help="output file, - for standard output (default)")
-    _common(p)
-    p.set_defaults(func=_cmd_schema)
+    for command in COMMANDS:
+        command.add_parser(sub, _common)
     return parser
-
-
-def _add_serve(sub) -> None:
-    p = sub.add_parser("serve", help="preview the publication in the browser, rebuilt on each change",
-                       description="Build the publication into a temporary folder and serve it on this "
-                                   "machine: the EPUB's pages, the PDF and the diagnostics per article. "
-                                   "Every change to the manifest, a source or a style builds it again "
-                                   "and the open pages reload. Ctrl-C stops.")
-    p.add_argument("target", nargs="?", type=Path, metavar="MANIFEST",
-                   help="manifest (default: pubbuild.yaml) or a single article")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default: %(default)s, this machine only)")
-    p.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s; 0 picks a free one)")
-    p.add_argument("--out-dir", type=Path, metavar="DIR",
-                   help="also copy each good build's outputs here, e.g. build (default: none; the "
-                        "preview's builds live in a temporary folder removed on exit)")
-    p.add_argument("--format", dest="formats", action="append", choices=backends.names(),
-                   help="preview only this format (repeatable; default: all)")
-    backends.add_process_count(p, "processes for normalising and PDF layout (default: the number of "
-                                  "cores, %(default)s)")
-    p.add_argument("--no-cache", action="store_true",
-                   help="normalise every article on every build (by default unchanged articles "
-                        "come from the article cache in build/.cache, shared with `build`)")
-    add_allow_network(p)
-    _common(p)
-    p.set_defaults(func=_cmd_serve)
-
-
-def _port(value: str) -> int:
-    if not value.isdigit() or int(value) > 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {value!r}")
-    return int(value)
-
-
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import pack_stages, serve
-
-    if not args.quiet:  # the terminal says what is built; diagnostics are on the preview's pages
-        logging.getLogger("pubbuild.serve").setLevel(logging.INFO)
-        if not args.verbose:
-            logging.getLogger("pubbuild").setLevel(logging.ERROR)
-    options = backends.build_options(args)
-    stages = pack_stages(args.target, options, args.formats, args.jobs, cache=not args.no_cache)
-    try:
-        serve(args.target, args.host, args.port, stages, args.out_dir,
-              on_ready=lambda url: args.quiet or print(f"serving the preview at {url} (Ctrl-C stops)",
-                                                       flush=True))
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the way a preview ends, not a failure
-        if not args.quiet:
-            print("stopped")
-    return 0
-
-
-def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
-    from .errors import ConfigurationError
-    from .progress import for_terminal
-    from .stdio import STDIN, refuse_from_with_file, save_stdin
-
-    target = args.target
-    refuse_from_with_file(args.source_type, [target or Path("pubbuild.yaml")])
-    to_stdout = args.output == STDIN
-    if target == STDIN and args.output is None:
-        raise ConfigurationError("an article on standard input has no project to build into: "
-                                 "name the output with -o FILE (or -o - for standard output)")
-    options = backends.build_options(args)
-    with tempfile.TemporaryDirectory(prefix="pubbuild-") as tmp:
-        if target == STDIN:
-            target = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
-        output = Path(tmp) / f"stdout{backends.get(args.backend).suffix}" if to_stdout else args.output
-        path, pub, diags = build(args.backend, target, output, options,
-                                 for_terminal(sys.stderr, quiet=args.quiet))
-        if to_stdout:
-            sys.stdout.buffer.write(path.read_bytes())
-            sys.stdout.buffer.flush()
-    if not args.quiet and not to_stdout:
-        print(f"wrote {path} ({len(pub.articles)} article{'s' * (len(pub.articles) != 1)})")
-    from .cli_project import strict_status
-
-    return strict_status(args, diags)
-
-
-def _cmd_normalize(args: argparse.Namespace) -> int:
-    from .normalize import normalize_paths
-    from .stdio import STDIN, refuse_from_with_file, save_stdin
-
-    refuse_from_with_file(args.source_type, args.paths)
-    if args.paths.count(STDIN) > 1:
-        from .errors import ConfigurationError
-
-        raise ConfigurationError("- (standard input) can be given only once")
-    with tempfile.TemporaryDirectory(prefix="pubbuild-") as tmp:
-        stdin = None
-        paths: list[Path] = list(args.paths)
-        if STDIN in args.paths:
-            stdin = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
-            paths = [stdin if p == STDIN else p for p in args.paths]
-        return normalize_paths(paths, args.out_dir, args.format, emit=_emit, stdin=stdin)
-
-
-def _cmd_explain(args: argparse.Namespace) -> int:
-    from .diagnostics import CODES
-    from .errors import ConfigurationError
-    from .explanations import EXPLANATIONS
-
-    if args.code is None:
-        for code, (level, meaning) in sorted(CODES.items()):
-            print(f"{code}  {level:<7}  {meaning}")
-        return 0
-    code = args.code.strip().upper()
-    if code not in CODES:
-        raise ConfigurationError(f"unknown diagnostic code {args.code!r}; `pubbuild explain` "
-                                 "lists them all")
-    level, meaning = CODES[code]
-    print(f"{code} ({level}): {meaning}\n")
-    print(textwrap.fill(EXPLANATIONS.get(code, meaning), width=78))
-    return 0
-
-
-def _cmd_schema(args: argparse.Namespace) -> int:
-    import json
-
-    from .manifest import json_schema
-
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    if args.output == Path("-"):
-        sys.stdout.write(text)
-        return 0
-    from .partfiles import temporary
-
-    try:
-        with temporary(args.output) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, args.output)
-    except OSError as exc:
-        from .errors import OutputError
-
-        raise OutputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
-    if not args.quiet:
-        print(f"wrote {args.output}")
-    return 0
-
-
-def _emit(text: str) -> None:
-    sys.stdout.write(text)
 
 
 class Terminated(KeyboardInterrupt):
