@@ -590,7 +590,8 @@ def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
         if finish is not None:
             finish(merged.pdf)
         try:
-            merged.pdf.save(target,  # type: ignore[arg-type]  # pikepdf takes any binary stream object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            # pikepdf takes any binary stream; its annotation names only BinaryIO.
+            merged.pdf.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate,  # type: ignore[arg-type]
                             compress_streams=True, deterministic_id=True)
         except OSError as exc:
             raise BuildError(f"{target}: cannot write merged PDF: {exc}") from None
