@@ -38,8 +38,6 @@ LAZY_CYCLES_ALLOWED = {
     frozenset({"pubbuild.backends", "pubbuild.backends.epub.backend", "pubbuild.backends.pdf.backend"}),
     # The print document renders the pack's own pages, which need the print writer class.
     frozenset({"pubbuild.backends.pdf.document", "pubbuild.backends.pdf.pack_pages"}),
-    # Extraction strips furniture, whose heuristics reuse extraction's text measures.
-    frozenset({"pubbuild.reader.extract", "pubbuild.reader.furniture"}),
 }
 
 

@@ -25,6 +25,7 @@ from . import (
     pseudo_lists,
     pull_quotes,
     sections,
+    table_headers,
 )
 from .ruler import Ruler
 
@@ -52,6 +53,7 @@ Pass = Callable[[Article, PassContext], None]
 def default_chain() -> Ruler[Pass]:
     """The normalisation passes, in the order they run: a new chain each call."""
     return Ruler([
+        ("table_headers", table_headers.run),
         ("empty_blocks", empty_blocks.run),
         ("pull_quotes", pull_quotes.run),
         ("pseudo_lists", pseudo_lists.run),

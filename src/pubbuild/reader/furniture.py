@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from .extract import HtmlElement, _remove, inner_text, link_density, readable_chars
+from .dom import HtmlElement, inner_text, link_density, readable_chars
+from .dom import remove as _remove
 
 _CONTROL_ITEM = (
     r"(?:"

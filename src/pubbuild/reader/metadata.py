@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from .. import langtag
 from ..model import ArticleMeta
-from .extract import HtmlElement, text_content
+from .dom import HtmlElement, text_content
 
 _WS = re.compile(r"\s+")
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .extract import HtmlElement, text_content
+from .dom import HtmlElement, text_content
 
 #: Every element HTML defines (current and obsolete) that the reader may meet; anything else is a
 #: custom or made-up element.
