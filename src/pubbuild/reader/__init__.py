@@ -21,9 +21,12 @@ from .decode import decode, scrub
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def read_file(path: Path, root: Path | None = None, base_url: str | None = None) -> Article:
+def read_file(path: Path, root: Path | None = None, base_url: str | None = None,
+              encoding: str | None = None) -> Article:
     """Read and normalise one source file; ``base_url`` is the page's address when the
-    manifest gives one (``url:``), against which its relative addresses resolve."""
+    manifest gives one (``url:``), against which its relative addresses resolve;
+    ``encoding`` the character encoding the manifest gives (``encoding:``), which
+    overrides what the file declares."""
     from ..passes import run_passes
 
     name = _display(path, root)
@@ -42,10 +45,14 @@ def read_file(path: Path, root: Path | None = None, base_url: str | None = None)
         raise SourceError(f"{name}: is a folder, not a file") from None
     except OSError as exc:
         raise SourceError(f"{name}: cannot read: {exc.strerror}") from None
-    text, replaced = decode(data, name, html=reader.markup)
+    decoded = decode(data, name, html=reader.markup, encoding=encoding)
+    text = decoded.text
     diags: list[diagnostics.Diagnostic] = []
-    if replaced:
-        diags.append(diagnostics.make("S001", "invalid bytes replaced with U+FFFD", name))
+    if decoded.replaced:
+        diags.append(diagnostics.make("S001", f"invalid bytes replaced with U+FFFD (read as {decoded.encoding})",
+                                      name))
+    for note in decoded.notes:
+        diags.append(diagnostics.make("S015", note, name))
     text, removed = scrub(text)
     if removed:
         diags.append(diagnostics.make("S010", f"{removed} control or non-character code point"
