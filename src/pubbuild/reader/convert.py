@@ -688,11 +688,22 @@ def _plain(nodes: list[Inline]) -> str:
 def trim(nodes: list[Inline]) -> list[Inline]:
     """Strip white space at both ends of an inline run and merge adjacent texts."""
     merged: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(_WS.sub(" ", merged[-1].text + node.text))
+    texts: list[Text] = []  # the run of adjacent texts, joined once (joined pairwise, a long run is quadratic)
+
+    def join() -> None:
+        if len(texts) > 1:
+            merged.append(Text(_WS.sub(" ", "".join(t.text for t in texts))))
         else:
+            merged.extend(texts)
+        texts.clear()
+
+    for node in nodes:
+        if isinstance(node, Text):
+            texts.append(node)
+        else:
+            join()
             merged.append(node)
+    join()
     while merged and isinstance(merged[0], (Text, LineBreak)) and (
             isinstance(merged[0], LineBreak) or not merged[0].text.strip()):
         merged.pop(0)

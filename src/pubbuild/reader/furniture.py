@@ -131,12 +131,18 @@ def clean_unfurnished(page: HtmlElement) -> None:
 
 
 def _controls(article: HtmlElement, site_only: bool = False) -> None:
+    # Each parent's text is read once, not once per link in it: a paragraph of many links
+    # would cost time quadratic in its length.  (A removal below never makes a parent read
+    # earlier hold nothing but one later link: its earlier link with text is still there.)
+    parent_text: dict[HtmlElement, str] = {}
     for a in list(article.iter("a")):
         parent = a.getparent()
         if parent is None or parent.tag not in ("p", "div", "span"):
             continue
         text = inner_text(a)
-        if text and len(text) < 80 and inner_text(parent) == text and (
+        if text and len(text) < 80 and parent not in parent_text:
+            parent_text[parent] = inner_text(parent)
+        if text and len(text) < 80 and parent_text[parent] == text and (
                 NAV.match(text) or not site_only and CONTROL.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     for el in list(article.iter(*BLOCKS)):

@@ -58,7 +58,33 @@ def parse(text: str, ctx: Context | None = None) -> HtmlElement:
             ctx.diag("S004", "elements nested deeper than the parser allows; that nesting was flattened")
         root = fromstring(_NESTING.sub(" ", text), parser)
     _into_body(root)
+    _empty_voids(root)
     return root
+
+
+#: Elements HTML defines as empty (void); libxml2 knows only some of them, and parses the rest
+#: (``<embed>``, ``<source>``, ``<track>``, ``<wbr>``, ``<keygen>``) as containers, so one left
+#: unclosed, as HTML allows, swallows every sibling after it.
+VOID = ("area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+        "keygen", "link", "meta", "param", "source", "track", "wbr")
+
+
+def _empty_voids(root: HtmlElement) -> None:
+    """What the parser put inside a void element goes back after it, where the page wrote it.
+
+    Outermost first: each element moves once, as a direct child, so a run of unclosed voids
+    nested inside each other costs time linear in the page."""
+    for el in list(root.iter(*VOID)):
+        parent = el.getparent()
+        if parent is None or (not len(el) and not el.text):
+            continue
+        tail, index = el.tail, parent.index(el)
+        el.tail, el.text = el.text, None
+        kids = list(el)
+        for offset, kid in enumerate(kids, 1):
+            parent.insert(index + offset, kid)
+        last = kids[-1] if kids else el
+        last.tail = (last.tail or "") + (tail or "") or None
 
 
 def _into_body(root: HtmlElement) -> None:
