@@ -23,7 +23,9 @@ def run(state: ReadState) -> None:
     if container is None or not text_content(container).strip() and container.find(".//img") is None:
         state.stop = True
         return
-    _take_title(container, meta)
+    title_el = state.doc.find(".//title") if state.doc is not None else None
+    page_title = metadata.clean(text_content(title_el)) if title_el is not None else ""
+    _take_title(container, meta, _names_site(page_title, meta))
     sub = metadata.find_subtitle(container)
     if sub is not None:
         if not meta.subtitle:
@@ -32,14 +34,18 @@ def run(state: ReadState) -> None:
             remove(sub)
 
 
-def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:
+def _take_title(container: HtmlElement, meta: ArticleMeta, title_names_site: bool = False) -> None:
     """The article title is metadata: the first ``h1`` (or the first heading matching the
     title) leaves the body.  An ``h1`` unlike the page's title stays: it is then a
-    heading of the body (Readability's rule too)."""
+    heading of the body (Readability's rule too), unless the page's ``<title>`` adds the
+    site's name and the ``h1`` opens the article: then the ``<title>`` is the site's label
+    for the page, and the ``h1`` the article's own headline."""
     h1 = next(container.iter("h1"), None)
     if h1 is not None:
         heading = metadata.clean(text_content(h1))
-        if not meta.title or _similar(heading, meta.title):
+        if not meta.title or _similar(heading, meta.title) or (
+                title_names_site and extract.similar(heading, meta.title) >= HEADLINE_OVERLAP
+                and _opens(container, h1)):
             meta.title = heading
             remove(h1)
             return
@@ -51,7 +57,30 @@ def _take_title(container: HtmlElement, meta: ArticleMeta) -> None:
 
 
 
-#####REFUSE
+#: Share of words an ``h1`` shares with the page's title to be its headline rather than a
+#: section's or the site's label (which share none: "Gear & Gadgets", "Music from this release").
+HEADLINE_OVERLAP = 0.3
+#: Text allowed before a headline that opens the article (a kicker, a section label).
+OPENING_CHARS = 100
+
+
+def _opens(container: HtmlElement, h1: HtmlElement) -> bool:
+    """Whether ``h1`` comes before any of the article's text but a short label."""
+    seen = len((container.text or "").strip())
+    for el in container.iterdescendants():
+        if el is h1:
+            return True
+        seen += len((el.text or "").strip()) + len((el.tail or "").strip())
+        if seen > OPENING_CHARS:
+            return False
+    return False
+
+
+def _names_site(page_title: str, meta: ArticleMeta) -> bool:
+    """Whether the page's ``<title>`` is the article's title with the site's name added."""
+    return bool(page_title) and metadata.without_site(page_title, meta.site_name, meta.source_url) != page_title
+
+
 def _is_title(heading: str, title: str) -> bool:
     """``heading`` is the title: the same words, or the title is the heading plus a site name."""
     h, t = heading.lower().strip(), title.lower().strip()
