@@ -355,7 +355,23 @@ class Extractor:
 
     def _top(self, body: HtmlElement) -> tuple[HtmlElement, bool]:
         scores = self.scores.score
-        ranked = sorted(((s * (1 - link_density(el)), el) for el, s in scores.items()
+        # Each link's weighted text length is measured once, not once per candidate holding it
+        # (the candidates nest: a link inside five of them was read five times).
+        links: dict[HtmlElement, float] = {}
+
+        def density(el: HtmlElement) -> float:
+            length = len(inner_text(el))
+            if not length:
+                return 0.0
+            total = 0.0
+            for a in el.iter("a"):
+                if a not in links:
+                    href = a.get("href") or ""
+                    links[a] = len(inner_text(a)) * (0.3 if href.startswith("#") and len(href) > 1 else 1.0)
+                total += links[a]
+            return total / length
+
+        ranked = sorted(((s * (1 - density(el)), el) for el, s in scores.items()
                          if el.getparent() is not None),
                         key=lambda pair: pair[0], reverse=True)
         for value, el in ranked:

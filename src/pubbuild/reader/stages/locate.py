@@ -16,7 +16,7 @@ from lxml import etree
 from ...model import ArticleMeta
 from .. import extract, metadata
 from ..dom import HtmlElement, remove, text_content
-from ..state import EXPORT, WEB_PAGE, WHOLE_PAGE, ReadState
+from ..state import DOCUMENT, WEB_PAGE, WHOLE_PAGE, ReadState
 
 
 def run(state: ReadState) -> None:
@@ -29,7 +29,9 @@ def run(state: ReadState) -> None:
         state.container = body if body is not None else doc
         return
     found = None
-    if state.kind != EXPORT:
+    # A document is extracted only to find a table-built page's article in a layout table's
+    # cell: without a table cell it is the article already, and extraction is not even tried.
+    if state.kind == WEB_PAGE or state.kind == DOCUMENT and next(doc.iter("td"), None) is not None:
         found = extract.extract(doc, meta.title, furnished=state.kind == WEB_PAGE)
     if found is not None:
         state.container, byline, whole_page = found
