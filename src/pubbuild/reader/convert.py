@@ -588,12 +588,13 @@ def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
         ctx.diag("L001", f"table of {len(rows):,} rows: the first {MAX_TABLE_ROWS + 1:,} kept, "
                          f"{len(rows) - MAX_TABLE_ROWS - 1:,} left out", el)
         rows = rows[:MAX_TABLE_ROWS + 1]
+    icons = icon_sources(el)
     for tr in rows:
         row = Row()
         for td in tr:
             if _tag(td) not in ("td", "th"):
                 continue
-            content = blocks(td, ctx, depth + 1)
+            content = _icon_cell(td, ctx) if is_icon_cell(td, icons) else blocks(td, ctx, depth + 1)
             scope = td.get("scope") if td.get("scope") in ("col", "row", "colgroup", "rowgroup") else None
             row.cells.append(Cell(content, header=_tag(td) == "th", scope=scope,
                                   colspan=_span(td.get("colspan")), rowspan=_span(td.get("rowspan"))))
@@ -624,8 +625,86 @@ def is_layout_table(el: HtmlElement, rows: list[HtmlElement]) -> bool:
         return True
     if el.find(".//table") is not None:
         return True
-    return any(any(_tag(d) in ("p", "div", "h1", "h2", "h3", "ul", "ol", "img") for d in td.iterdescendants())
+    icons = icon_sources(el)
+    return any(any(_tag(d) in ("p", "div", "h1", "h2", "h3", "ul", "ol")
+                   or _tag(d) == "img" and not is_icon_cell(td, icons) for d in td.iterdescendants())
                for td in cells[:20]) and len(text_content(el)) > 400
+
+
+#: What an icon with no text alternative stands for, from the words of its file name or class
+#: (a status grid's ticks and crosses): a clear stand-in instead of an "image not included".
+_ICON_YES = re.compile(r"(?<![a-z])(yes|check|checked|checkmark|tick|ok|true|supported|success|done|pass|"
+                       r"available|enabled|on)(?![a-z])", re.IGNORECASE)
+_ICON_NO = re.compile(r"(?<![a-z])(no|cross|x|false|unsupported|fail|failed|error|none|unavailable|"
+                      r"disabled|off|close)(?![a-z])", re.IGNORECASE)
+_ICON_PARTIAL = re.compile(r"(?<![a-z])(partial|partly|half|some|warn|warning|maybe)(?![a-z])", re.IGNORECASE)
+
+
+#: An image is an icon when it is at most this many pixels a side, or when the same image
+#: appears in at least this many cells of its table (a status grid repeats a few icons; a
+#: table of photographs shows each once).
+ICON_PIXELS, ICON_REPEATS = 48, 3
+
+
+def icon_sources(table: HtmlElement) -> set[str]:
+    """The addresses of the images repeated across ``table``'s own cells."""
+    seen: dict[str, int] = {}
+    for img in _own(table, "img"):
+        src = (img.get("src") or "").strip()
+        if src:
+            seen[src] = seen.get(src, 0) + 1
+    return {src for src, n in seen.items() if n >= ICON_REPEATS}
+
+
+#: Spacer images (a transparent pixel stretched to size) are the mark of a layout table, never icons.
+_SPACER = re.compile(r"spacer|blank|pixel|transparent|clear|trans\.gif|dot\.gif|1x1", re.IGNORECASE)
+
+
+def _is_icon(img: HtmlElement, icons: set[str]) -> bool:
+    if img.get("alt") == "" or img.get("role") in ("presentation", "none") \
+            or _SPACER.search((img.get("src") or "").split("?")[0].rsplit("/", 1)[-1]):
+        return False
+    width, height = _dim(img.get("width")), _dim(img.get("height"))
+    small = width is not None and height is not None and float(width) <= ICON_PIXELS \
+        and float(height) <= ICON_PIXELS
+    return small or (img.get("src") or "").strip() in icons
+
+
+def is_icon_cell(td: HtmlElement, icons: set[str]) -> bool:
+    """A table cell holding icons and no words (a status grid's tick or cross): the table is
+    data all the same, and each icon reads as its text."""
+    if "".join(td.itertext()).strip():
+        return False
+    found = False
+    for d in td.iterdescendants():
+        tag = _tag(d)
+        if tag == "img":
+            if not _is_icon(d, icons):
+                return False
+            found = True
+        elif tag and tag not in ("span", "a", "i", "b", "font", "center", "div", "picture", "source", "br"):
+            return False
+    return found
+
+
+def _icon_cell(td: HtmlElement, ctx: Context) -> list[Block]:
+    """An icon cell's content: each image's text alternative, else a tick, cross or "~" from its
+    name, else the image itself (with its A001)."""
+    out: list[Inline] = []
+    for img in td.iter("img"):
+        alt = _WS.sub(" ", img.get("alt") or img.get("title") or "").strip()
+        if not alt:
+            name = (img.get("src") or "").split("?")[0].rsplit("/", 1)[-1]  # the file's name, not its query
+            words = f"{name} {img.get('class') or ''}"
+            alt = "✓" if _ICON_YES.search(words) else "✗" if _ICON_NO.search(words) else \
+                "~" if _ICON_PARTIAL.search(words) else ""
+        if alt:
+            out.extend([Text(" "), Text(alt)] if out else [Text(alt)])
+        else:
+            image = make_image(img, ctx)
+            if image is not None:
+                out.append(InlineImage(image))
+    return [Paragraph(out)] if out else []
 
 
 def _span(value: str | None) -> int:
