@@ -1,6 +1,6 @@
-"""Extraction quality on every corpus family, pubbuild against readability-lxml and trafilatura.
+"""Extraction quality on every corpus family, pubbuild against readability-lxml, trafilatura and resiliparse.
 
-Scores the three extractors in the same run with the shared scorer
+Scores the four extractors in the same run with the shared scorer
 (``../shared/tools/score_extraction.py``, imported, not copied) on the four
 families of ``../shared/corpus`` (readability, dragnet, l3s-gn1, cleaneval).
 Each family is split deterministically into a *tuning* part (~70 %) and a
@@ -8,9 +8,11 @@ Each family is split deterministically into a *tuning* part (~70 %) and a
 one part can be checked on pages it was not tuned on.  For each part and the
 whole family it prints text F1 (the AEB shingle-4 metric), pages with empty
 output, and on the readability family the heading / list-item / paragraph
-agreement.  Then it measures in-process speed against readability-lxml,
-interleaving the two round by round on a fixed sample of pages of every
-family, and prints the medians and the median of the per-round ratios.
+agreement; then, per family and part, the margin over the better peer and the
+pages where pubbuild's output is empty while a peer finds text.  Then it
+measures in-process speed against readability-lxml and trafilatura,
+interleaving them round by round on a fixed sample of pages of every family,
+and prints the medians, the median of the per-round ratios and the load.
 
     python bench/extraction_families.py [--families readability,dragnet] [--rounds 5]
         [--worst 10] [--peer-cache DIR]
@@ -62,7 +64,7 @@ def _extractors() -> dict:
     from normalize_bench import pubbuild
 
     return {"pubbuild": pubbuild, "readability-lxml": baselines.readability,
-            "trafilatura": baselines.trafilatura}
+            "trafilatura": baselines.trafilatura, "resiliparse": baselines.resiliparse}
 
 
 def run_family(scorer, family: str, data_root: Path, funcs: dict, cache: Path | None) -> tuple[list, dict]:
@@ -132,6 +134,30 @@ def print_worst(family: str, result: dict, count: int) -> None:
               f"{max(pr[i]['f1'] for pr in peers) if peers else 0:.3f}")
 
 
+#: The issue's target: text F1 at least the better peer's plus this, on every part of every family.
+MARGIN = 0.01
+
+
+def print_verdict(everything: dict) -> None:
+    """Per family and part: pubbuild's text F1, the better peer's, the margin, and the pages
+    where pubbuild gives nothing while a peer gives text."""
+    print(f"\nverdict (target: F1 >= better peer + {MARGIN}, no empty page where a peer finds text)")
+    print(f"  {'family':<12} {'part':<9} {'pubbuild':>8} {'best peer':>22} {'margin':>7} {'met':>4} empty-vs-peer")
+    for family, result in everything.items():
+        peers = [n for n in result if n != "pubbuild"]
+        for part in PARTS:
+            if part not in result["pubbuild"]:
+                continue
+            ours = result["pubbuild"][part]
+            f1 = ours["summary"]["shingle4"]["f1"]
+            best = max(peers, key=lambda n: result[n][part]["summary"]["shingle4"]["f1"], default=None)
+            best_f1 = result[best][part]["summary"]["shingle4"]["f1"] if best else 0.0
+            empty = [p["id"] for i, p in enumerate(ours["pages"]) if p["pred_tokens"] == 0
+                     and any(result[n][part]["pages"][i]["pred_tokens"] for n in peers)]
+            print(f"  {family:<12} {part:<9} {f1:>8.3f} {best or '-':>14} {best_f1:.3f} {f1 - best_f1:>+7.3f} "
+                  f"{'yes' if f1 >= best_f1 + MARGIN else 'no':>4} {', '.join(empty) or '-'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -168,8 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({f: {n: {p: r["pages"] for p, r in parts.items()}
                                              for n, parts in res.items()} for f, res in everything.items()}),
                              "utf8")
+    if not args.no_peers:
+        print_verdict(everything)
     if args.rounds and not args.no_peers:
-        timed = {"pubbuild": funcs["pubbuild"], "readability-lxml": funcs["readability-lxml"]}
+        timed = {"pubbuild": funcs["pubbuild"], "readability-lxml": funcs["readability-lxml"],
+                 "trafilatura": funcs["trafilatura"]}
         rates = speed(timed, sample, args.rounds)
         print_speed(rates, f"{len(sample)} pages of {', '.join(families)}, {args.rounds} interleaved rounds")
     return 0

@@ -188,8 +188,12 @@ def print_speed(rates: dict[str, list[float]], what: str) -> None:
     for name, values in rates.items():
         print(f"  {name:<18} median {statistics.median(values):6.1f}   runs "
               + " ".join(f"{v:.1f}" for v in values))
-    ratios = [a / b for a, b in zip(rates["pubbuild"], rates["readability-lxml"])]
-    print(f"  pubbuild / readability-lxml, same rounds: median {statistics.median(ratios):.2f}x")
+    import os
+
+    for peer in (name for name in rates if name != "pubbuild"):
+        ratios = [a / b for a, b in zip(rates["pubbuild"], rates[peer], strict=True)]
+        print(f"  pubbuild / {peer}, same rounds: median {statistics.median(ratios):.2f}x")
+    print(f"  load average while measured: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -32,10 +32,7 @@ CONTRACT = ("pubbuild.backends", "pubbuild.backends.base")
 NOT_FOR_BACKENDS = ("pubbuild.reader", "pubbuild.manifest", "pubbuild.passes", "pubbuild.matter")
 
 #: Cycles closed only by a function-level import, each kept on purpose.
-LAZY_CYCLES_ALLOWED = {
-    # Extraction strips furniture, whose heuristics reuse extraction's text measures.
-    frozenset({"pubbuild.reader.extract", "pubbuild.reader.furniture"}),
-}
+LAZY_CYCLES_ALLOWED: set[frozenset[str]] = set()
 
 
 def module_name(path: Path, src: Path) -> str:

@@ -10,7 +10,7 @@ from pubbuild.passes.ruler import Ruler
 
 #: The order the passes ran in before the chain became a Ruler (main ffc61ae); changing it
 #: changes every output, so it is a decision to make here, on purpose.
-ORDER = ["empty_blocks", "pull_quotes", "pseudo_lists", "pseudo_headings", "language",
+ORDER = ["table_headers", "empty_blocks", "pull_quotes", "pseudo_lists", "pseudo_headings", "language",
          "heading_levels", "sections", "ids", "links", "notes", "limits"]
 
 

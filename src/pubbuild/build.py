@@ -44,14 +44,16 @@ def load_manifest(target: Path | None) -> Manifest:
 
 def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
     """Read and normalise every article, applying the manifest's overrides.  ``read``
-    (path, root, url) -> Article lets the pack builder supply cached or parallel results;
-    ``url`` (the manifest's) is the page's address, its relative addresses' base."""
+    (path, root, url, encoding) -> Article lets the pack builder supply cached or parallel
+    results; ``url`` (the manifest's) is the page's address, its relative addresses' base;
+    ``encoding`` the manifest's character encoding for the file."""
     articles: list[Article] = []
     used: set[str] = set()
     for spec in manifest.articles:
-        article = read(spec.source, manifest.root, spec.overrides.get("url"))
+        article = read(spec.source, manifest.root, spec.overrides.get("url"), spec.overrides.get("encoding"))
         for key, value in spec.overrides.items():
-            setattr(article.meta, ARTICLE_FIELDS[key], value)
+            if key in ARTICLE_FIELDS:  # the others (encoding) are for the reader
+                setattr(article.meta, ARTICLE_FIELDS[key], value)
         if not article.meta.title:
             article.meta.title = spec.source.stem.replace("-", " ").replace("_", " ").strip().capitalize()
         slug = base = slugify(spec.source.stem, "article")

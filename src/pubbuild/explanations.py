@@ -62,6 +62,10 @@ EXPLANATIONS: dict[str, str] = {
             "by a relative path.",
     "S014": "A file a project stylesheet names (with url()) is missing or too large, so it was "
             "left out. Remedy: fix the path, or use a smaller file.",
+    "S015": "The source's bytes contradict the character encoding it declares: valid UTF-8 under a "
+            "legacy <meta charset> (a page saved again by a browser or crawler), or UTF-8 with stray "
+            "Windows-1252 bytes. It was read as its bytes are, not as declared. Check the text; if "
+            "the guess is wrong, name the encoding with `encoding:` on the article in the manifest.",
     "H001": "A heading level was repaired (e.g. an h4 straight after the title became an h2), so "
             "that the outline has no gaps. Informational.",
     "H002": "A paragraph that looked like a heading (short, bold, alone) was made a heading. "

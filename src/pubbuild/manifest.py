@@ -117,6 +117,15 @@ def _language(value: Any) -> str:
     return tag
 
 
+def _encoding(value: Any) -> str:
+    from .reader.decode import lookup
+
+    text = _text(value)
+    if lookup(text) is None:
+        raise _Problem(f"expected a character encoding such as utf-8, windows-1252 or gb2312, got {text!r}")
+    return text
+
+
 def _url(value: Any) -> str:
     text = _text(value)
     if not re.match(r"^https?://[^\s/]+", text):
@@ -184,6 +193,8 @@ ARTICLE_SCHEMA: dict[str, Option] = {
     "published": Option("date", "Publication date of the article.", _date),
     "retrieved": Option("date", "When the article was retrieved or saved.", _date),
     "note": Option("text", "An editor's note shown before the article (Markdown).", _text),
+    "encoding": Option("text", "The source's character encoding, when what the file declares (or "
+                       "detection) is wrong.", _encoding),
 }
 
 ACCESSIBILITY_SCHEMA: dict[str, Option] = {
@@ -705,6 +716,7 @@ def _converter_json() -> dict[Callable, dict]:
         _date: {"type": "string", "pattern": DATE_RE.pattern},
         _language: {"type": "string", "pattern": langtag.WELL_FORMED},
         _url: {"type": "string", "pattern": r"^https?://[^\s/]+"},
+        _encoding: {"type": "string", "minLength": 1},
         _slug: {"type": "string", "pattern": _pattern(SLUG_RE, full=True)},
         _creators: {"anyOf": [{"type": "string"}, creator,
                               {"type": "array", "items": {"anyOf": [{"type": "string"}, creator]}}]},

@@ -371,6 +371,11 @@ class ArticleMeta:
     """Short description."""
     editor_note: str | None = None
     """An editor's note for this article (Markdown source), from the manifest."""
+    page_kind: str = ""
+    """How the HTML reader took the page (``reader.state.PageKind``): ``"web page"`` when its
+    article was located and the page furniture dropped, ``"export"`` or ``"document"`` when it
+    was read whole as the article it already is, ``"whole page"`` when the article located came
+    out empty and the page was read whole; "" for plain text."""
 
 
 @dataclass(slots=True)

@@ -8,13 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import Publication
+from .reader.base import media_types as source_media_types
 from .textutil import images
 
 #: Media types of the files a project holds, by suffix (never from the system's
 #: mime.types, which differs between machines and would make outputs differ).
-MEDIA_TYPES = {".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml",
-               ".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown",
-               ".markdown": "text/markdown", ".svg": "image/svg+xml", ".png": "image/png",
+MEDIA_TYPES = {**source_media_types(), ".svg": "image/svg+xml", ".png": "image/png",
                ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".webp": "image/webp", ".bmp": "image/bmp", ".tif": "image/tiff",
                ".tiff": "image/tiff", ".yaml": "application/yaml", ".yml": "application/yaml"}

@@ -193,13 +193,14 @@ def _quiet_worker() -> None:
     logging.getLogger("pubbuild").setLevel(logging.CRITICAL + 1)
 
 
-def _normalise_one(source: str, root: str, url: str | None = None) -> Article | tuple[str, str, list[str]]:
+def _normalise_one(source: str, root: str, url: str | None = None,
+                   encoding: str | None = None) -> Article | tuple[str, str, list[str]]:
     """Worker: read and normalise one source; a user error comes back as data
     (exception pickling would lose its list of problems)."""
     from .reader import read_file
 
     try:
-        return read_file(Path(source), Path(root), base_url=url)
+        return read_file(Path(source), Path(root), base_url=url, encoding=encoding)
     except PubbuildError as exc:
         return (type(exc).__name__, str(exc), exc.problems)
 
@@ -231,7 +232,8 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
             todo[spec.source] = key
     errors: list[str] = []
     jobs = jobs or backends.default_process_count()
-    urls = {spec.source: spec.overrides.get("url") for spec in manifest.articles}  # the page's address
+    # the page's address and the file's encoding, when the manifest gives them
+    urls = {spec.source: (spec.overrides.get("url"), spec.overrides.get("encoding")) for spec in manifest.articles}
     # Closed on the way out of an error or interrupt here, not whenever it is collected: the
     # worker processes are gone before the exception reaches the caller.
     with contextlib.closing(_run(list(todo), manifest.root, min(jobs, len(todo)), urls)) as outcomes:
@@ -259,7 +261,7 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
 
     seen: set[Path] = set()
 
-    def read(source: Path, root: Path, url: str | None = None) -> Article:
+    def read(source: Path, root: Path, url: str | None = None, encoding: str | None = None) -> Article:
         # A source listed twice gets a copy, so the overrides applied to each stay its own.
         if source in seen:
             return _copy(results[source])
@@ -273,16 +275,16 @@ def _copy(article: Article) -> Article:
     return copy.deepcopy(article)
 
 
-def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, str | None]):
+def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, tuple[str | None, str | None]]):
     """(source, Article or error tuple) for each source, in the order given."""
     from . import reader  # noqa: F401 - imported once here, inherited by forked workers
 
     if jobs <= 1:
         for source in sources:
-            yield source, _normalise_one(str(source), str(root), urls.get(source))
+            yield source, _normalise_one(str(source), str(root), *urls.get(source, (None, None)))
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
-        futures = [(s, pool.submit(_normalise_one, str(s), str(root), urls.get(s))) for s in sources]
+        futures = [(s, pool.submit(_normalise_one, str(s), str(root), *urls.get(s, (None, None)))) for s in sources]
         try:
             for source, future in futures:
                 yield source, future.result()

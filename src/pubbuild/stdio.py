@@ -13,9 +13,10 @@ import re
 from pathlib import Path
 
 from .errors import ConfigurationError, SourceError
+from .reader.base import FORMATS
 
-#: Source type (``--from``) -> the suffix its reader is registered under.
-SOURCE_TYPES: dict[str, str] = {"html": ".html", "markdown": ".md", "text": ".txt"}
+#: Source type (``--from``) -> the suffix its reader is registered under (from the readers' registry).
+SOURCE_TYPES: dict[str, str] = {name: reader.suffixes[0] for name, reader in FORMATS.items()}
 
 STDIN = Path("-")
 """What ``-`` parses to with ``type=Path``."""

@@ -15,7 +15,7 @@ from pubbuild.cli import main
 from pubbuild.model import Article, ArticleMeta, Paragraph, Table, Text
 from pubbuild.passes import PassContext, limits
 from pubbuild.passes.notes import _refs
-from pubbuild.reader import html as html_reader
+from pubbuild.reader import convert as html_reader
 from pubbuild.reader import read_file
 
 

@@ -23,6 +23,7 @@ from . import (
     pseudo_lists,
     pull_quotes,
     sections,
+    table_headers,
 )
 from .context import PassContext as PassContext  # re-exported: callers build one
 from .ruler import Ruler
@@ -33,6 +34,7 @@ Pass = Callable[[Article, PassContext], None]
 def default_chain() -> Ruler[Pass]:
     """The normalisation passes, in the order they run: a new chain each call."""
     return Ruler([
+        ("table_headers", table_headers.run),
         ("empty_blocks", empty_blocks.run),
         ("pull_quotes", pull_quotes.run),
         ("pseudo_lists", pseudo_lists.run),

@@ -110,7 +110,7 @@ def promote(blocks: list[Block], ctx: PassContext, bold_alone: bool = False) -> 
 
 
 def run(article: Article, ctx: PassContext) -> None:
-    # A document without page furniture (an export, a Word or Docs file: S003 not raised)
-    # was written where bold was the only way to mark a heading.
-    web_page = any(d.code == "S003" for d in article.diagnostics)
+    # A document without page furniture (an export, a Word or Docs file: not a web page whose
+    # article was located) was written where bold was the only way to mark a heading.
+    web_page = article.meta.page_kind == "web page"
     article.blocks = promote(article.blocks, ctx, bold_alone=not web_page)

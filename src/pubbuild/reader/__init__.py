@@ -1,34 +1,19 @@
 """Readers: one per source format, each turning a file into an :class:`Article`.
 
-:func:`read` picks the reader by file suffix from :data:`READERS`, decodes the
-bytes, reads, then runs the normalisation passes.
+:func:`read_file` picks the reader by file suffix from :data:`READERS` (the
+registry of :mod:`.base`), decodes the bytes (:mod:`.decode`, the first stage of
+every reader), reads, then runs the normalisation passes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from .. import diagnostics
 from ..errors import SourceError
 from ..model import Article
+from .base import FORMATS, READERS, Reader
 from .decode import decode, scrub
-from .html import read_html
-from .text import read_markdown, read_text
-
-Reader = Callable[..., Article]
-"""(text, source, root, diags, base_url=None) -> Article."""
-
-#: Source suffix -> reader.
-READERS: dict[str, Reader] = {
-    ".html": read_html,
-    ".htm": read_html,
-    ".xhtml": read_html,
-    ".txt": read_text,
-    ".text": read_text,
-    ".md": read_markdown,
-    ".markdown": read_markdown,
-}
 
 #: Largest source read, in bytes; larger files are refused (exit 2) rather than exhausting
 #: memory.  Below it, a padded page is cut by the reader (MAX_CHARS) and the text by the
@@ -36,9 +21,12 @@ READERS: dict[str, Reader] = {
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def read_file(path: Path, root: Path | None = None, base_url: str | None = None) -> Article:
+def read_file(path: Path, root: Path | None = None, base_url: str | None = None,
+              encoding: str | None = None) -> Article:
     """Read and normalise one source file; ``base_url`` is the page's address when the
-    manifest gives one (``url:``), against which its relative addresses resolve."""
+    manifest gives one (``url:``), against which its relative addresses resolve;
+    ``encoding`` the character encoding the manifest gives (``encoding:``), which
+    overrides what the file declares."""
     from ..passes import run_passes
 
     name = _display(path, root)
@@ -57,16 +45,20 @@ def read_file(path: Path, root: Path | None = None, base_url: str | None = None)
         raise SourceError(f"{name}: is a folder, not a file") from None
     except OSError as exc:
         raise SourceError(f"{name}: cannot read: {exc.strerror}") from None
-    text, replaced = decode(data, name, html=reader is read_html)
-    diags: list = []
-    if replaced:
-        diags.append(diagnostics.make("S001", "invalid bytes replaced with U+FFFD", name))
+    decoded = decode(data, name, html=reader.markup, encoding=encoding)
+    text = decoded.text
+    diags: list[diagnostics.Diagnostic] = []
+    if decoded.replaced:
+        diags.append(diagnostics.make("S001", f"invalid bytes replaced with U+FFFD (read as {decoded.encoding})",
+                                      name))
+    for note in decoded.notes:
+        diags.append(diagnostics.make("S015", note, name))
     text, removed = scrub(text)
     if removed:
         diags.append(diagnostics.make("S010", f"{removed} control or non-character code point"
                                               f"{'s' * (removed != 1)} removed", name))
-    article = reader(text, path, root, diags, base_url=base_url)
-    if not article.blocks and not article.notes and _no_text(text, reader is read_html):
+    article = reader.read(text, path, root, diags, base_url=base_url)
+    if not article.blocks and not article.notes and _no_text(text, reader.markup):
         # An empty chapter titled after the file helps nobody: the source is wrong.
         raise SourceError(f"{name}: the file holds no text (nothing to publish)")
     article.source = path
@@ -79,7 +71,7 @@ def _no_text(text: str, html: bool) -> bool:
     all furniture, which reads as a page without an article: S002)."""
     if not html:
         return not text.strip()
-    from .html import parse
+    from .stages.parse import parse
 
     doc = parse(text)
     # Read only: the tree may still hold characters XML cannot carry (``&#1;``), which
@@ -96,3 +88,6 @@ def _display(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+__all__ = ["FORMATS", "MAX_BYTES", "READERS", "Reader", "read_file"]

@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from .extract import HtmlElement, text_content
+from .dom import HtmlElement, text_content
 
 
 def drop_tag(el: HtmlElement) -> None:

@@ -1,17 +1,32 @@
-"""Bytes to text: BOM, then the declared charset, then detection.
+"""Stage ``decode`` (every reader's first): bytes to text, as a careful browser would.
 
-Never raises on bad bytes: undecodable bytes become U+FFFD and the caller gets
-a flag so it can raise a diagnostic.  Binary files are refused.  A declared
-charset is honoured only when it names a text encoding a browser would use
-(``<meta charset=base64>`` or ``utf-7`` is ignored and the bytes are detected).
-Characters XML cannot carry (C0 controls, lone surrogates, U+FFFE/U+FFFF) are
-removed by :func:`scrub`: every output format is XML or must be UTF-8 encodable.
+The order: a byte-order mark; else an encoding the manifest names for the article
+(``encoding:``); else the page's own declaration (``<meta charset>``, the XML
+declaration), found by beautifulsoup4's :class:`~bs4.dammit.EncodingDetector` and
+*verified* against the bytes; else detection (charset-normalizer).  Verified means:
+
+* bytes that are valid UTF-8 and hold multi-byte sequences are UTF-8, whatever a
+  legacy single- or double-byte label says (a page saved again by a browser or a
+  crawler keeps its old ``<meta charset=gb2312>`` over re-encoded bytes; read as
+  declared, every non-ASCII character would come out as mojibake);
+* UTF-8 with stray Windows-1252 bytes (a template in one, pasted quotes in the
+  other) is repaired byte by byte (bs4's ``UnicodeDammit.detwingle`` for the
+  unambiguous bytes, then cp1252 for the rest) rather than decoded as either.
+
+Each such correction is a diagnostic naming the file (``S015``).  Never raises on bad
+bytes: undecodable bytes become U+FFFD and the caller gets a flag so it can raise
+``S001``.  Binary files are refused.  A declared charset is honoured only when it
+names a text encoding a browser would use (``<meta charset=base64>`` or ``utf-7`` is
+ignored and the bytes are detected).  Characters XML cannot carry (C0 controls, lone
+surrogates, U+FFFE/U+FFFF) are removed by :func:`scrub`: every output format is XML
+or must be UTF-8 encodable.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass, field
 
 from ..errors import SourceError
 
@@ -22,13 +37,38 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
-_META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_XML_RE = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 #: Characters no XML document may contain (tab, newline and carriage return excepted).
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Declared encodings never honoured: WHATWG forbids UTF-7 (a known script-smuggling
 #: route), and a UTF-16/32 label on a page without a BOM is a lie browsers ignore.
 _REFUSED = ("utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+#: WHATWG's Encoding Standard: labels browsers read as a wider encoding than Python's codec
+#: of the same name (a page labelled ``iso-8859-1`` with curly quotes is windows-1252).
+_WHATWG = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
+           "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254", "latin5": "cp1254",
+           "iso-8859-11": "cp874", "tis-620": "cp874", "gb2312": "gbk", "gb_2312-80": "gbk",
+           "x-gbk": "gbk", "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "shift_jis": "cp932",
+           "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "ms_kanji": "cp932",
+           "big5": "big5hkscs"}
+#: One multi-byte UTF-8 sequence (well-formed: no overlong forms, no surrogates).
+_UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                         rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}"
+                         rb"|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+@dataclass(slots=True)
+class Decoded:
+    """A source's text and what decoding it had to do."""
+
+    text: str
+    """The decoded text."""
+    encoding: str
+    """The encoding it was read as (Python's codec name)."""
+    replaced: bool = False
+    """Whether undecodable bytes were replaced with U+FFFD (``S001``)."""
+    notes: list[str] = field(default_factory=list)
+    """Corrections made to what the source declared (each one ``S015``)."""
 
 
 def looks_binary(data: bytes) -> bool:
@@ -44,40 +84,68 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
-def decode(data: bytes, name: str, html: bool = True) -> tuple[str, bool]:
-    """Decode ``data``; return the text and whether bytes had to be replaced."""
+def decode(data: bytes, name: str, html: bool = True, encoding: str | None = None) -> Decoded:
+    """Decode ``data`` (the file ``name``); ``html``: the bytes may declare their encoding;
+    ``encoding``: the one the manifest names for it, which overrides any declaration."""
     if looks_binary(data):
         raise SourceError(f"{name}: binary file, not an article (HTML, text or Markdown expected)")
-    for bom, encoding in _BOMS:
+    for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom):].decode(encoding, errors="replace")
-            return text, "\ufffd" in text
-    declared = None
-    if html:
-        head = data[:4096]
-        m = _XML_RE.match(head) or _META_RE.search(head)
-        if m:
-            declared = _lookup(m.group(1).decode("ascii", "ignore"))
+            text = data[len(bom):].decode(bom_encoding, errors="replace")
+            return Decoded(text, bom_encoding, "\ufffd" in text)
+    if encoding is not None:
+        given = lookup(encoding)
+        if given is None:
+            raise SourceError(f"{name}: unknown encoding {encoding!r} given for it in the manifest")
+        text = data.decode(given, errors="replace")
+        return Decoded(text, given, "\ufffd" in text)
+    label, declared = _declared(data) if html else (None, None)
+    multi = len(_UTF8_MULTI.findall(data))
     try:
-        return data.decode(declared or "utf-8"), False
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if declared is None or declared == "utf-8":
+            return Decoded(text, "utf-8")
+        if multi:  # valid UTF-8 with multi-byte sequences: never a legacy charset's bytes by chance
+            return Decoded(text, "utf-8", notes=[f"declares {label} but its bytes are UTF-8; read as UTF-8"])
+    if multi and declared in (None, "utf-8", "cp1252"):
+        stray = len(_HIGH.findall(data)) - sum(len(m) for m in _UTF8_MULTI.findall(data))
+        if multi >= stray:
+            # Mostly UTF-8, with stray single bytes: Windows-1252 pasted into a UTF-8 page.
+            return Decoded(_detwingle(data), "utf-8",
+                           notes=[f"mixes UTF-8 with {stray} Windows-1252 byte{'s' * (stray != 1)}; repaired"])
+    if declared is not None:
+        try:
+            return Decoded(data.decode(declared), declared)
+        except UnicodeDecodeError:
+            pass
     if declared is None:
         detected = _detect(data)
         if detected:
             try:
-                return data.decode(detected), False
+                return Decoded(data.decode(detected), detected)
             except UnicodeDecodeError:
                 pass
     text = data.decode(declared or "utf-8", errors="replace")
-    return text, True
+    return Decoded(text, declared or "utf-8", replaced=True)
 
 
-def _lookup(label: str) -> str | None:
-    label = label.lower()
-    # WHATWG: these labels mean windows-1252 in browsers.
-    if label in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii"):
-        label = "cp1252"
+def _declared(data: bytes) -> tuple[str | None, str | None]:
+    """The encoding the page declares (XML declaration or ``<meta>``) as written, and its
+    codec when it is a usable one."""
+    from bs4.dammit import EncodingDetector
+
+    label = EncodingDetector.find_declared_encoding(data[:4096], is_html=True)
+    return label, lookup(label) if label else None
+
+
+def lookup(label: str) -> str | None:
+    """Python's codec for the encoding ``label`` as a browser reads it; None for a label that
+    names no text encoding or one never honoured."""
+    label = label.strip().lower()
+    label = _WHATWG.get(label, label)
     try:
         info = codecs.lookup(label)
     except LookupError:
@@ -86,6 +154,24 @@ def _lookup(label: str) -> str | None:
     if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
         return None
     return info.name
+
+
+def _detwingle(data: bytes) -> str:
+    from bs4.dammit import UnicodeDammit
+
+    return UnicodeDammit.detwingle(data).decode("utf-8", errors="pubbuild-cp1252")
+
+
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: bytes that are not UTF-8 read as Windows-1252 (its five
+    unassigned bytes as Latin-1), for the lead bytes detwingle leaves alone."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    chunk = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in chunk), exc.end
+
+
+codecs.register_error("pubbuild-cp1252", _cp1252_bytes)
 
 
 def scrub(text: str) -> tuple[str, int]:
@@ -99,7 +185,7 @@ def scrub(text: str) -> tuple[str, int]:
     return XML_INVALID.sub(_replacement, text), len(found)
 
 
-def _replacement(m: re.Match) -> str:
+def _replacement(m: re.Match[str]) -> str:
     ch = m.group(0)
     if ch in "\x0b\x0c":
         return " "

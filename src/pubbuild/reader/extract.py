@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TypeAlias
 
 from lxml import etree
 
-#: Trees are parsed with plain lxml.etree (no per-element Python class lookup: measurably
-#: faster than lxml.html on whole pages).
-HtmlElement: TypeAlias = etree._Element
+from . import furniture
+from .dom import HtmlElement, inner_text, link_density, readable_chars
+from .dom import remove as _remove
+from .dom import tag as _tag
 
 # --- the signals (Readability's, plus WordPress and newsletter furniture) ----------
 
@@ -78,19 +78,10 @@ CHAR_THRESHOLD = 500
 _WS = re.compile(r"\s+")
 
 
-def _tag(el) -> str:
-    tag = el.tag
-    return tag.lower() if isinstance(tag, str) else ""
 
 
-def text_content(el: HtmlElement) -> str:
-    """All the text inside ``el`` (not its tail)."""
-    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
-def inner_text(el: HtmlElement) -> str:
-    """The element's text with white space collapsed (Readability's innerText)."""
-    return " ".join(text_content(el).split())
 
 
 def _signature(el: HtmlElement) -> str:
@@ -167,31 +158,8 @@ class _Scores:
             self.score[el] = TAG_SCORE.get(_tag(el), 0) + self.class_weight(el)
 
 
-def link_density(el: HtmlElement, length: int | None = None) -> float:
-    length = inner_text(el).__len__() if length is None else length
-    if not length:
-        return 0.0
-    links = 0.0
-    for a in el.iter("a"):
-        href = a.get("href") or ""
-        coefficient = 0.3 if href.startswith("#") and len(href) > 1 else 1.0
-        links += len(inner_text(a)) * coefficient
-    return links / length
 
 
-def _remove(el: HtmlElement) -> None:
-    """Remove ``el`` and its content, keeping its tail text in place."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail and tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
 
 
 def _words(text: str) -> set[str]:
@@ -387,7 +355,23 @@ class Extractor:
 
     def _top(self, body: HtmlElement) -> tuple[HtmlElement, bool]:
         scores = self.scores.score
-        ranked = sorted(((s * (1 - link_density(el)), el) for el, s in scores.items()
+        # Each link's weighted text length is measured once, not once per candidate holding it
+        # (the candidates nest: a link inside five of them was read five times).
+        links: dict[HtmlElement, float] = {}
+
+        def density(el: HtmlElement) -> float:
+            length = len(inner_text(el))
+            if not length:
+                return 0.0
+            total = 0.0
+            for a in el.iter("a"):
+                if a not in links:
+                    href = a.get("href") or ""
+                    links[a] = len(inner_text(a)) * (0.3 if href.startswith("#") and len(href) > 1 else 1.0)
+                total += links[a]
+            return total / length
+
+        ranked = sorted(((s * (1 - density(el)), el) for el, s in scores.items()
                          if el.getparent() is not None),
                         key=lambda pair: pair[0], reverse=True)
         for value, el in ranked:
@@ -485,8 +469,6 @@ class Extractor:
         # Layout-table cells too (data tables are exempt in _should_remove): on table-built pages the
         # article's row also holds the navigation and "latest news" cells, dense with links.
         self._clean_conditionally(article, ("table", "ul", "div", "td"))
-        from . import furniture
-
         furniture.clean(article)
         for p in list(article.iter("p")):
             if not inner_text(p) and p.find(".//img") is None and p.find(".//embed") is None \
@@ -607,11 +589,6 @@ FALLBACK_MIN_CHARS = 1000
 #: An article with less readable text than this is no article (a date line, a caption): the
 #: whole body is read, on any page with more.
 FALLBACK_MIN_KEPT = 100
-
-
-def readable_chars(el: HtmlElement) -> int:
-    """Characters of ``el``'s text outside links: what a reader would read on the page."""
-    return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))
 
 
 #: A page with none of the furniture signals (no landmarks, no furniture classes, few links) is

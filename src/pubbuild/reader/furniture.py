@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from .extract import HtmlElement, _remove, inner_text, link_density, readable_chars
+from .dom import HtmlElement, inner_text, link_density, readable_chars, text_content
+from .dom import remove as _remove
 
 _CONTROL_ITEM = (
     r"(?:"
@@ -104,6 +105,16 @@ OTHER_ARTICLES = re.compile(
 #: Classes of a caption's credit line (photographer, agency, copyright): not the caption's own words.
 CREDIT = re.compile(r"credit|copyright|photographer|byline|source|attribution", re.IGNORECASE)
 
+#: A reference site's edit control in a heading ("History[edit]", "[edit | edit source]"),
+#: in the languages such sites are written in.
+EDIT_CONTROL = re.compile(r"^\[?\s*(?:edit|edit source|bearbeiten|quelltext bearbeiten|modifier|modifier le code|"
+                          r"editar|editar código|modifica|modifica wikitesto|bewerken|redigera|править|"
+                          r"редактировать|編集|编辑|편집)(?:\s*\|\s*(?:edit source|quelltext bearbeiten|"
+                          r"modifier le code|editar código|modifica wikitesto|править код))?\s*\]?$",
+                          re.IGNORECASE)
+#: A post-meta line whose author link has gone: "Posted on 3 May 2024 by".
+DANGLING_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,80}\bby[\s:]*$", re.IGNORECASE)
+
 BLOCKS = ("p", "div", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "figcaption")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -112,6 +123,8 @@ def clean(article: HtmlElement) -> None:
     """Remove controls, calls to action, ratings and lists of other articles, and captions
     repeated."""
     _controls(article)
+    _edit_controls(article)
+    _contents_boxes(article)
     _breadcrumbs(article)
     _other_articles(article)
     _comment_sections(article)
@@ -126,16 +139,23 @@ def clean_unfurnished(page: HtmlElement) -> None:
     in a draft they may be the author's, and lists of other articles and repeated captions
     are judged only inside an extracted article."""
     _controls(page, site_only=True)
+    _edit_controls(page)
     _breadcrumbs(page)
 
 
 def _controls(article: HtmlElement, site_only: bool = False) -> None:
+    # Each parent's text is read once, not once per link in it: a paragraph of many links
+    # would cost time quadratic in its length.  (A removal below never makes a parent read
+    # earlier hold nothing but one later link: its earlier link with text is still there.)
+    parent_text: dict[HtmlElement, str] = {}
     for a in list(article.iter("a")):
         parent = a.getparent()
         if parent is None or parent.tag not in ("p", "div", "span"):
             continue
         text = inner_text(a)
-        if text and len(text) < 80 and inner_text(parent) == text and (
+        if text and len(text) < 80 and parent not in parent_text:
+            parent_text[parent] = inner_text(parent)
+        if text and len(text) < 80 and parent_text[parent] == text and (
                 NAV.match(text) or not site_only and CONTROL.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     for el in list(article.iter(*BLOCKS)):
@@ -143,7 +163,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             continue
         text = inner_text(el)
         if text and (len(text) <= 60 and not site_only and CONTROL.match(text)
-                     or len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text)):
+                     or len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text)
+                     or len(text) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(text)):
             _remove(el)
         elif text and len(text) <= 240 and POST_META.match(text):
             _keep_attribution(el, text)
@@ -157,6 +178,73 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             continue  # running text between the entries: not a toolbar
         if len(items) >= 2 and all(not t or CONTROL.match(t) for t in items) and any(items):
             _remove(el)  # a toolbar: every entry a control
+
+
+def _edit_controls(article: HtmlElement) -> None:
+    """A reference page's "[edit]" links in its headings go, with their brackets: otherwise
+    every heading, and so every entry of the contents, reads "History[edit]".  The feature:
+    a link inside a heading whose whole text (with its wrapper's brackets) is an edit control."""
+    for heading in list(article.iter(*_HEADINGS)):
+        for a in list(heading.iter("a")):
+            text = inner_text(a)
+            if not EDIT_CONTROL.match(text):
+                continue
+            box = a
+            while box.getparent() is not None and box.getparent() is not heading \
+                    and EDIT_CONTROL.match(inner_text(box.getparent())):
+                box = box.getparent()
+            _strip_brackets(box)
+            _remove(box)
+
+
+#: Entries an in-page contents list has at least; its box, once the list is gone, holds at most
+#: this many characters (its "Contents" heading, a "hide" toggle).
+CONTENTS_MIN_ENTRIES, CONTENTS_BOX_CHARS = 3, 40
+#: Share of a contents list's links that lead to a heading still in the article.
+CONTENTS_SHARE = 0.6
+
+
+def _contents_boxes(article: HtmlElement) -> None:
+    """A page's own contents box goes: the publication makes its contents from the headings,
+    and the box's links are dead once its page is gone.  The feature: a list of at least three
+    in-page links and no other words, most of them to a heading of the same article (or an
+    element inside one); its box goes with it when nothing else is left in it."""
+    targets = {el.get("id") for h in article.iter(*_HEADINGS) for el in h.iter() if el.get("id")}
+    if len(targets) < CONTENTS_MIN_ENTRIES:
+        return
+    for box in list(article.iter("ul", "ol")):
+        if box.getparent() is None or any(a.tag in ("ul", "ol") for a in box.iterancestors()):
+            continue  # gone already, or a nested list of a contents list
+        links = list(box.iter("a"))
+        hrefs = [(a.get("href") or "").strip() for a in links]
+        if len(links) < CONTENTS_MIN_ENTRIES or not all(h.startswith("#") for h in hrefs) \
+                or sum(h[1:] in targets for h in hrefs) < CONTENTS_SHARE * len(hrefs):
+            continue  # (some of a contents' headings may have gone with the furniture)
+        if _letters(box) > sum(_letters(a) for a in links):
+            continue  # words besides the links: a list of the article's own, not its contents
+        parent = box.getparent()
+        _remove(box)
+        while parent is not None and parent is not article and len(inner_text(parent)) <= CONTENTS_BOX_CHARS:
+            grand = parent.getparent()
+            _remove(parent)
+            parent = grand
+
+
+def _letters(el: HtmlElement) -> int:
+    """Characters of ``el``'s text other than white space."""
+    return len("".join(text_content(el).split()))
+
+
+def _strip_brackets(el: HtmlElement) -> None:
+    """The "[" written just before ``el`` and the "]" just after it."""
+    tail = el.tail or ""
+    if tail.lstrip().startswith("]"):
+        el.tail = tail.lstrip()[1:]
+    prev, parent = el.getprevious(), el.getparent()
+    if prev is not None and (prev.tail or "").rstrip().endswith("["):
+        prev.tail = (prev.tail or "").rstrip()[:-1]
+    elif prev is None and parent is not None and (parent.text or "").rstrip().endswith("["):
+        parent.text = (parent.text or "").rstrip()[:-1]
 
 
 def _keep_attribution(el: HtmlElement, text: str) -> None:

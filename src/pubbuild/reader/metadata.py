@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from .. import langtag
 from ..model import ArticleMeta
-from .extract import HtmlElement, text_content
+from .dom import HtmlElement, text_content
 
 _WS = re.compile(r"\s+")
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "report",
@@ -164,6 +164,9 @@ _ORG = re.compile(r"\b(news|press|times|post|journal|magazine|insider|media|reut
                   r"wire|network|daily|tribune|herald|gazette|inc|ltd|llc|corp|online|radio|tv|"
                   r"television|broadcasting|group|services|newsroom|publishing)\b|\.(com|org|net)\b",
                   re.IGNORECASE)
+#: Words that start a byline credit to no one in particular ("By Our Foreign Staff").
+_NO_NAME = frozenset({"our", "a", "an", "the", "unser", "unsere", "unserem", "notre", "nos", "nuestro",
+                      "nuestra", "il", "la", "le", "der", "die", "das"})
 #: A day or month name glued to the name before it ("Jeff FoustMonday").
 _GLUED_DATE = re.compile(r"(?<=[a-z])(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
                          r"February|March|April|May|June|July|August|September|October|November|"
@@ -172,7 +175,10 @@ _GLUED_DATE = re.compile(r"(?<=[a-z])(Monday|Tuesday|Wednesday|Thursday|Friday|S
 
 def split_authors(text: str) -> list[str]:
     """``By A, B and C`` -> [A, B, C] (the parts as written; :func:`people` keeps the names)."""
-    text = clean(text)
+    # A parenthesis holds a role, a place or an affiliation, never a name; split inside it,
+    # it would cut one author in two ("Ana Stone (Paris" and "Reuters)").
+    text = re.sub(r"\s*\((?:with|avec|mit|con|com|met)\s+([^()]*)\)", r", \1", clean(text))  # co-authors
+    text = re.sub(r"\s*\([^()]*\)", " ", text).strip()
     for _ in range(3):  # "By Analysis by Chris Cillizza"
         stripped = _BY.sub("", text, count=1)
         if stripped == text:
@@ -211,7 +217,7 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
                 before = part[: role.start()].split()
                 # "Jane Doe Staff Writer": the name before the title; "CNN Editor": no name
                 if len(before) >= 2 and all(w[:1].isupper() for w in before) \
-                        and not _ORG.search(" ".join(before)):
+                        and not _ORG.search(" ".join(before)) and before[0].lower() not in _NO_NAME:
                     persons.append(" ".join(before))
                 continue
             key = _key(part)

@@ -4,8 +4,12 @@ Three kinds of element wrap real content without meaning anything themselves,
 and each would otherwise cost the article its structure or its text:
 
 * a ``form`` around the whole page (ASP.NET WebForms puts every page inside
-  one) or around the story (an "email this article" form): forms are furniture
-  and dropped with their content, which dropped the article with them;
+  one) or around the story (an "email this article" form), and a ``nav``,
+  ``aside``, ``header``, ``footer`` or ``menu`` around the whole page (a template
+  that opens its navigation and never closes it, a page built inside its side
+  bar): these are furniture and dropped with their content, which dropped the
+  article with them.  The feature: the element holds most of the page's text,
+  and a form a paragraph of prose or the others text mostly outside links;
 * an element HTML does not know (a custom element, a CMS's own tag, a dataset's
   ``<text>`` envelope): the sanitiser unwraps unknown tags, and html5ever drops
   some of them with their content;
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .extract import HtmlElement, text_content
+from .dom import HtmlElement, link_density, text_content
 
 #: Every element HTML defines (current and obsolete) that the reader may meet; anything else is a
 #: custom or made-up element.
@@ -46,13 +50,18 @@ BLOCKS = STRUCTURE | {"div", "section", "article", "hr", "address", "center", "m
 
 #: A form holding at least this share of the page's text wraps the page rather than asking for input.
 PAGE_FORM_SHARE = 0.5
+#: Furniture elements that, holding most of the page's text, little of it in links, wrap the page
+#: instead (a real navigation bar or footer is mostly links, whatever its size).
+PAGE_WRAPPERS = frozenset({"nav", "aside", "header", "footer", "menu"})
+PAGE_WRAPPER_LINKS = 0.5
 
 
 def unwrap(root: HtmlElement) -> None:
-    """Turn page-wide forms, unknown elements and block-holding inline elements into ``div``."""
+    """Turn page-wide forms and landmarks, unknown elements and block-holding inline elements into ``div``."""
     body = root.find(".//body")
     scope = body if body is not None else root
-    total = _length(scope) if scope.find(".//form") is not None else 0
+    wrapped = any(True for _ in scope.iter("form", *PAGE_WRAPPERS))
+    total = _length(scope) if wrapped else 0
     holders = _block_holders(scope, STRUCTURE)
     block_holders = _block_holders(scope, BLOCKS)
     for el in list(scope.iter(etree.Element)):
@@ -61,6 +70,9 @@ def unwrap(root: HtmlElement) -> None:
             continue  # namespaced Word markup is cleanup's business
         if tag == "form":
             if total and _length(el) >= PAGE_FORM_SHARE * total or _holds_prose(el):
+                el.tag = "div"
+        elif tag in PAGE_WRAPPERS:
+            if total and _length(el) >= PAGE_FORM_SHARE * total and link_density(el) < PAGE_WRAPPER_LINKS:
                 el.tag = "div"
         elif tag not in KNOWN:
             el.tag = "div" if el in block_holders else "span"

@@ -1,0 +1,64 @@
+"""Small helpers over the lxml tree, shared by every stage of the HTML reader.
+
+They live apart from the stages so that no stage imports another for a helper
+(``extract`` and ``furniture`` used to import each other for these).
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from lxml import etree
+
+#: Trees are parsed with plain lxml.etree (no per-element Python class lookup: measurably
+#: faster than lxml.html on whole pages).
+HtmlElement: TypeAlias = etree._Element
+
+
+def tag(el: HtmlElement) -> str:
+    """The element's tag in lower case; "" for comments and processing instructions."""
+    name = el.tag
+    return name.lower() if isinstance(name, str) else ""
+
+
+def text_content(el: HtmlElement) -> str:
+    """All the text inside ``el`` (not its tail)."""
+    return str(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
+
+
+def inner_text(el: HtmlElement) -> str:
+    """The element's text with white space collapsed (Readability's innerText)."""
+    return " ".join(text_content(el).split())
+
+
+def readable_chars(el: HtmlElement) -> int:
+    """Characters of ``el``'s text outside links: what a reader would read on the page."""
+    return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))
+
+
+def link_density(el: HtmlElement, length: int | None = None) -> float:
+    """Share of ``el``'s text inside links (in-page links count for less: contents, notes)."""
+    length = len(inner_text(el)) if length is None else length
+    if not length:
+        return 0.0
+    links = 0.0
+    for a in el.iter("a"):
+        href = a.get("href") or ""
+        coefficient = 0.3 if href.startswith("#") and len(href) > 1 else 1.0
+        links += len(inner_text(a)) * coefficient
+    return links / length
+
+
+def remove(el: HtmlElement) -> None:
+    """Remove ``el`` and its content, keeping its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)

@@ -1,0 +1,44 @@
+"""Stage ``strip``: what is never content leaves the page, whatever its kind.
+
+Math becomes its text; wrappers that hide structure (a page-wide ``form``, unknown
+elements, inline elements holding blocks) become ``div``; scripts, styles and other
+elements the sanitiser would drop go with their content; hidden and screen-only
+elements go; a word processor's cruft is cleaned.  What is left says whether the
+page has text at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .. import cleanup, extract, wrappers
+from ..dom import HtmlElement, remove, text_content
+from ..sanitize import DROP
+from ..state import ReadState
+
+#: Classes that mark content as screen-only furniture, never printed.
+_NOPRINT = re.compile(r"(^|\s)(noprint|no-print|d-print-none|hidden-print|print-hidden|screen-only)(\s|$)",
+                      re.IGNORECASE)
+
+
+def run(state: ReadState) -> None:
+    """Strip ``state.doc`` and set ``state.has_text``."""
+    doc = state.doc
+    assert doc is not None
+    cleanup.math_to_text(doc)
+    wrappers.unwrap(doc)
+    for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
+        remove(el)
+    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _screen_only(e)]:
+        if el.getparent() is not None:  # hidden or screen-only: not part of the publication
+            remove(el)
+    cleanup.clean(doc)
+    body = doc.find(".//body")
+    state.has_text = bool(text_content(body if body is not None else doc).strip())
+
+
+def _screen_only(el: HtmlElement) -> bool:
+    cls = el.get("class")
+    return cls is not None and "print" in cls.lower() and bool(_NOPRINT.search(cls))

@@ -1,0 +1,90 @@
+"""Decoding like a careful browser: BOM, then the manifest's encoding, then a declaration the
+bytes agree with, then detection (pubbuild.reader.decode)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pubbuild.errors import SourceError
+from pubbuild.reader import read_file
+from pubbuild.reader.decode import decode
+from pubbuild.textutil import block_text
+
+ZH = "这是一篇关于档案保存的文章，它讲述了志愿者如何整理箱子。"
+FR = "Le café « crème » est servi à l’heure où l’été commence."
+
+
+def page(charset: str, body: str) -> str:
+    return (f'<html><head><meta charset="{charset}"><title>T</title></head>'
+            f"<body><article><h1>T</h1><p>{body}</p></article></body></html>")
+
+
+CASES = [
+    # (id, bytes, text expected, S015 expected)
+    ("utf8-under-a-gb2312-label", page("gb2312", ZH).encode("utf-8"), ZH, True),
+    ("utf8-under-an-iso-8859-1-label", page("iso-8859-1", FR).encode("utf-8"), FR, True),
+    ("real-gb2312", page("gb2312", ZH).encode("gb2312"), ZH, False),
+    ("real-windows-1252-labelled-latin-1", page("iso-8859-1", FR).encode("cp1252"), FR, False),
+    ("ascii-only-iso-2022-jp", page("iso-2022-jp", "日本語のテキストです。").encode("iso-2022-jp"),
+     "日本語のテキストです。", False),
+    ("utf8-with-pasted-cp1252-quotes",
+     page("utf-8", "Die Brücke über den Fluß wird gebaut. Der Bürgermeister sagte: @").encode()
+     .replace(b"@", "“Wir bauen” über".encode("cp1252")),
+     "Der Bürgermeister sagte: “Wir bauen” über", True),
+    ("undeclared-cp1252", page("x", FR * 4).replace('<meta charset="x">', "").encode("cp1252"), FR, False),
+    ("bom-beats-a-wrong-label", b"\xef\xbb\xbf" + page("iso-8859-1", FR).encode("utf-8"), FR, False),
+]
+
+
+@pytest.mark.parametrize("data,want,corrected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_decoding(data: bytes, want: str, corrected: bool) -> None:
+    decoded = decode(data, "a.html")
+    assert want in decoded.text
+    assert not decoded.replaced
+    assert bool(decoded.notes) == corrected
+
+
+def test_a_correction_is_a_diagnostic_naming_the_file(tmp_path):
+    path = tmp_path / "saved-again.html"
+    path.write_bytes(page("gb2312", ZH).encode("utf-8"))
+    article = read_file(path)
+    assert ZH in block_text(article.blocks)
+    [diag] = [d for d in article.diagnostics if d.code == "S015"]
+    assert "saved-again.html" in str(diag) and "gb2312" in str(diag)
+
+
+def test_the_manifests_encoding_overrides_the_declaration(tmp_path):
+    path = tmp_path / "a.html"
+    path.write_bytes(page("utf-8", "Привет, мир: архив открыт.").encode("koi8-r"))
+    article = read_file(path, encoding="koi8-r")
+    assert "Привет, мир: архив открыт." in block_text(article.blocks)
+    assert not [d for d in article.diagnostics if d.code in ("S001", "S015")]
+
+
+def test_an_unknown_manifest_encoding_is_a_clear_error(tmp_path):
+    path = tmp_path / "a.html"
+    path.write_bytes(page("utf-8", "Words.").encode())
+    with pytest.raises(SourceError, match="a.html.*no-such-codec"):
+        read_file(path, encoding="no-such-codec")
+
+
+def test_the_manifest_names_an_articles_encoding(tmp_path):
+    from pubbuild.build import read_articles
+    from pubbuild.manifest import load
+
+    (tmp_path / "a.html").write_bytes(page("utf-8", "Привет, мир: архив открыт.").encode("koi8-r"))
+    (tmp_path / "pubbuild.yaml").write_text("title: T\nlanguage: ru\narticles:\n"
+                                            "  - source: a.html\n    encoding: koi8-r\n")
+    [article] = read_articles(load(tmp_path / "pubbuild.yaml"))
+    assert "Привет, мир: архив открыт." in block_text(article.blocks)
+
+
+def test_a_manifest_encoding_that_is_no_encoding_is_refused(tmp_path):
+    from pubbuild.errors import ConfigurationError
+    from pubbuild.manifest import load
+
+    (tmp_path / "a.html").write_text("<p>Words.</p>")
+    (tmp_path / "pubbuild.yaml").write_text("title: T\nlanguage: en\narticles:\n"
+                                            "  - source: a.html\n    encoding: base64\n")
+    with pytest.raises(ConfigurationError, match="encoding"):
+        load(tmp_path / "pubbuild.yaml")
