@@ -61,6 +61,11 @@ def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
         used.add(slug)
         article.slug = slug
         articles.append(article)
+    if manifest.warnings and articles:
+        # The manifest's own findings travel with the first article, where every command
+        # (build, check, serve, --strict) already gathers diagnostics; a new list, so that
+        # an article cached by the caller never gathers them twice.
+        articles[0].diagnostics = [*manifest.warnings, *articles[0].diagnostics]
     return articles
 
 
