@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 from .. import diagnostics
@@ -59,15 +60,26 @@ def _name(source: Path | None, root: Path | None) -> str | None:
 
 def read_markdown(text: str, source: Path | None, root: Path | None, diags: list,
                   base_url: str | None = None) -> Article:
-    """Markdown (CommonMark with tables) via markdown-it-py, then the HTML reader.
-    Raw HTML in the Markdown is not passed through."""
-    from markdown_it import MarkdownIt
+    """Markdown (CommonMark with tables, strikethrough, footnotes and definition lists) via
+    markdown-it-py and its plugins (``mdit-py-plugins``), then the HTML reader.
 
-    md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+    YAML front matter gives the article's metadata (:data:`FRONT_MATTER`); footnotes become
+    the article's notes; raw HTML goes through the same sanitiser as an HTML source (the
+    HTML reader's); table cells keep their column's alignment."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    md = (MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+          .use(front_matter_plugin).use(footnote_plugin).use(deflist_plugin))
     env: dict = {}
     tokens = md.parse(text, env)
+    meta = ArticleMeta()
     for token in tokens:  # each block says which Markdown line it starts on ...
-        if token.map and token.nesting >= 0 and token.tag:
+        if token.type == "front_matter":
+            meta = _front_matter(token.content, _name(source, root), diags)
+        elif token.map and token.nesting >= 0 and token.tag:
             token.attrSet("data-md-line", str(token.map[0] + 1))
     marked = md.renderer.render(tokens, md.options, env)
     # ... which is noted per line of the HTML, then taken out again: the reader reads the
@@ -76,10 +88,73 @@ def read_markdown(text: str, source: Path | None, root: Path | None, diags: list
     for html_line in marked.split("\n"):
         found = _MD_LINE.search(html_line)
         md_lines.append(int(found.group(1)) if found else (md_lines[-1] if md_lines else 1))
-    body = _MD_LINE.sub("", marked)
-    return read_html(f"<html><body><article>{body}</article></body></html>", source, root, diags,
-                     base_url=base_url, line_map=lambda n: md_lines[min(n, len(md_lines)) - 1])
+    # The footnotes' separator is the plugin's decoration (the notes get their own heading);
+    # a column's alignment is an attribute the sanitiser keeps (a style attribute it drops).
+    body = _ALIGN.sub(r' align="\1"', _MD_LINE.sub("", marked).replace('<hr class="footnotes-sep" />', ""))
+    head = "".join(f'<meta name="{name}" content="{escape(value, quote=True)}"/>'
+                   for name, value in _head_meta(meta))
+    lang = f' lang="{escape(meta.language, quote=True)}"' if meta.language else ""
+    title = f"<title>{escape(meta.title)}</title>" if meta.title else ""
+    article = read_html(f"<html{lang}><head>{title}{head}</head><body><article>{body}</article></body></html>",
+                        source, root, diags, base_url=base_url or meta.source_url,
+                        line_map=lambda n: md_lines[min(n, len(md_lines)) - 1])
+    for key in ("title", "subtitle", "authors", "language", "source_url", "site_name", "published",
+                "description"):
+        value = getattr(meta, key)
+        if value:  # what the front matter says wins over what the reader guessed
+            setattr(article.meta, key, value)
+    return article
 
 
-#: The attribute :func:`read_markdown` marks blocks with (raw HTML is off, so only it makes one).
+#: Front-matter keys -> :class:`ArticleMeta` fields (several spellings are in use).
+FRONT_MATTER = {
+    "title": "title", "subtitle": "subtitle", "author": "authors", "authors": "authors",
+    "date": "published", "published": "published", "language": "language", "lang": "language",
+    "url": "source_url", "source": "source_url", "source_url": "source_url", "canonical_url": "source_url",
+    "site": "site_name", "publisher": "site_name", "description": "description", "summary": "description",
+}
+
+
+def _front_matter(text: str, name: str | None, diags: list) -> ArticleMeta:
+    """The article's metadata from YAML front matter; a key it cannot use is reported
+    (``S002``'s neighbour in spirit: the rest is kept), never a traceback."""
+    import datetime as _dt
+
+    import yaml
+
+    from .. import langtag
+
+    meta = ArticleMeta()
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        diags.append(diagnostics.make("S005", f"front matter is not YAML, left out ({exc.__class__.__name__})",
+                                      name, 1))
+        return meta
+    if not isinstance(data, dict):
+        return meta
+    for key, value in data.items():
+        field_name = FRONT_MATTER.get(str(key).lower())
+        if field_name is None or value is None:
+            continue
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            value = value.isoformat()
+        if field_name == "authors":
+            names = value if isinstance(value, list) else [value]
+            meta.authors = [str(n).strip() for n in names if str(n).strip()]
+        elif field_name == "language":
+            meta.language = langtag.normalise(str(value))
+        elif isinstance(value, (str, int, float)):
+            setattr(meta, field_name, str(value).strip() or None)
+    return meta
+
+
+def _head_meta(meta: ArticleMeta) -> list[tuple[str, str]]:
+    """What the HTML reader's metadata step reads from ``<meta>``: the authors."""
+    return [("author", name) for name in meta.authors]
+
+
+_ALIGN = re.compile(r' style="text-align:(left|right|center)"')
+
+#: The attribute :func:`read_markdown` marks blocks with.
 _MD_LINE = re.compile(r' data-md-line="(\d+)"')
