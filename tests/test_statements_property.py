@@ -82,7 +82,7 @@ def make_pack(root: Path, spec: list) -> Path:
     return manifest
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(spec=articles)
 def test_every_statement_is_true_of_the_outputs(spec):

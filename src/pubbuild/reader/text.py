@@ -14,23 +14,82 @@ from .html import read_html
 def read_text(text: str, source: Path | None, root: Path | None, diags: list,
               base_url: str | None = None) -> Article:
     """Plain text: the first line is the title when a blank line follows; blank lines
-    separate paragraphs."""
+    separate paragraphs.
+
+    A page saved as text keeps what its HTML marked as furniture, now as plain lines: a
+    comment section from its heading on ("Leave a Reply"), comment-form lines ("Your email
+    address will not be published"), sharing prompts ("Share this:").  They go, by the same
+    vocabulary the HTML reader uses (:mod:`.furniture`).  A run of lines that are each a
+    list item, a "Term: description" or a line ending in a colon is one paragraph per line,
+    so that the pseudo-structure passes make lists and headings of them as they do for HTML.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = _chunks(text)
     meta = ArticleMeta()
     if chunks and "\n" not in chunks[0][1] and len(chunks[0][1]) <= 200 and len(chunks) > 1:
         meta.title = chunks.pop(0)[1]
+    chunks, dropped = _without_furniture(chunks)
+    if dropped:
+        diags.append(diagnostics.make("S003", f"page furniture removed: {dropped} line{'s' * (dropped != 1)} "
+                                      "(comment section, comment form, sharing prompts)", _name(source, root)))
     blocks = []
     for first, chunk in chunks:
         lines = [(first + n, ln.strip()) for n, ln in enumerate(chunk.split("\n")) if ln.strip()]
-        if len(lines) > 1 and all(_ITEM.match(ln) for _, ln in lines):
-            # one item per line: each its own paragraph, for the pseudo-list pass to gather
+        if len(lines) > 1 and all(_own_line(ln) for _, ln in lines):
+            # one item or heading per line: each its own paragraph, for the passes to gather
             blocks.extend(Paragraph([Text(re.sub(r"\s+", " ", ln))], line=n) for n, ln in lines)
         else:
             blocks.append(Paragraph([Text(re.sub(r"\s+", " ", chunk))], line=first))
     if not blocks:
         diags.append(diagnostics.make("S002", "no text found in the file", _name(source, root)))
     return Article(meta=meta, blocks=blocks, source=source, diagnostics=diags)
+
+
+#: Lines of a comment form or a sharing widget as a page saved as text keeps them (their
+#: HTML is a form or a widget, which the HTML reader drops whole).
+FORM_LINE = re.compile(
+    r"^(?:your email address will not be published\b.*|required fields are marked\b.*"
+    r"|save my name, email,? and website\b.*|notify me of (?:follow-up comments|new posts)\b.*"
+    r"|(?:share|like) this:?|click to (?:share|email|print)\b.*|post navigation"
+    r"|(?:name|e-?mail|website|comment)\s*\*?\s*:?|(?:post|submit) comment)$", re.IGNORECASE)
+
+
+def _without_furniture(chunks: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], int]:
+    """``chunks`` without a trailing comment section and without furniture lines, and how
+    many lines went.  A comment heading ends the article only in its second half: a
+    "Comments" heading early on may be the article's own subject."""
+    from .furniture import COMMENT_HEADING, CONTROL
+
+    total = sum(len(c) for _, c in chunks) or 1
+    seen = 0
+    dropped = 0
+    for n, (_, chunk) in enumerate(chunks):
+        if seen * 2 >= total and COMMENT_HEADING.match(chunk.split("\n")[0].strip()):
+            dropped += sum(c.count("\n") + 1 for _, c in chunks[n:])
+            chunks = chunks[:n]
+            break
+        seen += len(chunk)
+    out = []
+    for first, chunk in chunks:
+        kept = [ln for ln in chunk.split("\n")
+                if not (FORM_LINE.match(ln.strip()) or CONTROL.match(ln.strip()))]
+        dropped += chunk.count("\n") + 1 - len(kept)
+        if kept:
+            out.append((first, "\n".join(kept)))
+    return out, dropped
+
+
+def _own_line(line: str) -> bool:
+    """A line that stands alone in plain text: a list item, a "Term: description" or a
+    short line ending in a colon (the passes' own tests of them)."""
+    from ..passes.pseudo_lists import TERM
+
+    if _ITEM.match(line):
+        return True
+    if line.endswith(":") and len(line) <= 120:
+        return True
+    term = TERM.match(line)
+    return bool(term) and len(term.group(1).split()) <= 8 and len(line) > len(term.group(0)) + 10
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
