@@ -84,3 +84,18 @@ def test_strict_fails_on_a_deprecated_tag(tmp_path):
     path = project(tmp_path, "title: P\nlanguage: en-UK\narticles:\n  - sources/a.html\n")
     assert main(["epub", str(path), "--strict", "-q"]) == 1
     assert main(["epub", str(path), "-q"]) == 0
+
+
+NAV_ONLY = ("<html lang='en'><head><title>Menu</title></head><body><nav><a href='/'>Home</a> "
+            "<a href='/news'>News</a> <a href='/about'>About us</a></nav><footer>(c) 2024 The Site"
+            "</footer></body></html>")
+
+
+def test_a_navigation_only_page_is_an_error_naming_the_file(tmp_path, capsys):
+    path = project(tmp_path, "title: P\nlanguage: en\narticles:\n  - sources/a.html\n  - sources/nav.html\n")
+    (tmp_path / "sources" / "nav.html").write_text(NAV_ONLY)
+    assert main(["epub", str(path), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "sources/nav.html" in err and "only navigation" in err
+    assert not (tmp_path / "build" / "p.epub").exists()
+    assert main(["epub", str(tmp_path / "sources" / "nav.html"), "-q"]) == 2
