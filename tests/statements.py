@@ -162,9 +162,11 @@ def check(counted: Counted, main_language: str, registered) -> list[str]:
         if ("visual" in modes) != bool(n):
             problems.append(f"{name}: accessMode {modes} with {n} images")
         features = props.get("schema:accessibilityFeature", [])
-        described = n and not counted.images_without_alt
-        if ("alternativeText" in features) != bool(described and not counted.images_left_out_without_alt):
+        described = bool(n and not counted.images_without_alt)
+        if ("alternativeText" in features) != described:
             problems.append(f"{name}: alternativeText {features} with {counted.images_without_alt} of {n} undescribed")
-        if ("tableHeaders" in features) != bool(counted.tables and not counted.tables_without_headers):
-            problems.append(f"{name}: tableHeaders {features} with tables {counted.tables}/{counted.tables_without_headers}")
+        sufficient = props.get("schema:accessModeSufficient", [])
+        if not sufficient or ("textual" in sufficient) != (not counted.images_without_alt):
+            problems.append(f"{name}: accessModeSufficient {sufficient} with {counted.images_without_alt} "
+                            f"of {n} undescribed")
     return problems

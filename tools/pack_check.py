@@ -5,7 +5,7 @@ every statement it makes about itself against counts made from the outputs.
 
 The pack is assembled at run time in a temporary folder from the corpus (third-party pages are
 never copied into the repository): the pages named in PAGES, one Markdown article and one text
-article written here.  ``pubbuild build`` writes the EPUB and the PDF; EPUBCheck and Ace by
+article written here (with two images made here: a chart described, a rule decorative).  ``pubbuild build`` writes the EPUB and the PDF; EPUBCheck and Ace by
 DAISY (``tools/ace.sh``) check the EPUB; the OPF's schema.org properties and summary, the
 in-book Accessibility page and the PDF's XMP are compared with counts made from the outputs'
 bytes (``tests/statements.py``).  Prints each figure; exits 1 on any disagreement or finding.
@@ -44,6 +44,10 @@ The harbour committee met on Tuesday[^minutes] and agreed the
 |:------|------:|:-------:|
 | May   | 12    | calm    |
 | June  | 15    | windy   |
+
+![Bar chart: 12 ships in May, 15 in June](images/ships.png)
+
+![](images/rule.png)
 
 Quay
 : The stone platform where ships tie up.
@@ -84,6 +88,11 @@ def assemble(corpus: Path, root: Path) -> Path:
     for name in PAGES:
         shutil.copy(corpus / name / "source.html", root / "sources" / f"{name}.html")
         entries.append(f"  - sources/{name}.html")
+    from PIL import Image
+
+    (root / "sources" / "images").mkdir()
+    Image.new("RGB", (120, 80), "navy").save(root / "sources" / "images" / "ships.png")
+    Image.new("RGB", (200, 4), "grey").save(root / "sources" / "images" / "rule.png")
     (root / "sources" / "quay-notes.md").write_text(MARKDOWN, encoding="utf-8")
     (root / "sources" / "quay-repairs.txt").write_text(TEXT, encoding="utf-8")
     entries += ["  - sources/quay-notes.md", "  - sources/quay-repairs.txt"]

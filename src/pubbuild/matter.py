@@ -206,10 +206,6 @@ def accessibility_page(pub: Publication, facts: ContentFacts | None = None) -> M
               if facts.sections else "") + ". The reading order follows the original sources.")
     blocks: list = [_p(f"This pack holds {_plural(facts.articles, 'article')}. {nav}")]
     blocks += [_p(sentence) for sentence in statement(pub, facts)]
-    seen = facts.diagnostic_counts
-    if seen["A007"]:  # scripts no font of the publication covers
-        blocks.append(_p(f"Text in {_plural(seen['A007'], 'script')} may not display in print: "
-                         "no font of the publication covers it."))
     if pub.meta.certifier:
         blocks.append(_p(f"Accessibility conformance is assessed by {pub.meta.certifier}."))
     matter = Matter("accessibility", label("accessibility", pub.meta.language), blocks, None, None)
