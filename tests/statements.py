@@ -35,6 +35,8 @@ class Counted:
     decorative_images: int = 0
     tables: int = 0
     tables_without_headers: int = 0
+    headings: int = 0
+    notes: int = 0
     languages: set[str] = field(default_factory=set)
     pdf_figures: int = 0
     opf: dict[str, list[str]] = field(default_factory=dict)
@@ -81,6 +83,12 @@ def count_epub(path: Path, language: str) -> Counted:
                 if "missing-image" in (el.get("class") or "").split():
                     out.images_left_out += 1
                     out.images_left_out_without_alt += "".join(el.itertext()).startswith(bare)
+            xh = "{http://www.w3.org/1999/xhtml}"
+            notes = [e for e in doc.iter(xh + "section") if e.get("role") == "doc-endnotes"]
+            out.notes += sum(len(e.findall(f"{xh}ol/{xh}li")) for e in notes)
+            # below the article's title, apart from the notes' own heading
+            out.headings += sum(1 for e in doc.iter(*(f"{xh}h{n}" for n in range(2, 7)))
+                                if not any(e in n.iter() for n in notes))
             for table in doc.iter("{http://www.w3.org/1999/xhtml}table"):
                 out.tables += 1
                 out.tables_without_headers += not any(True for _ in table.iter("{http://www.w3.org/1999/xhtml}th"))
@@ -157,6 +165,15 @@ def check(counted: Counted, main_language: str, registered) -> list[str]:
                 problems.append(f"{where}: tables {counted.tables}/{headed}: {text!r}")
         elif "data table" in text:
             problems.append(f"{where}: a data table claimed, none counted: {text!r}")
+    headings = (f"and {counted.headings} section heading{'s' * (counted.headings != 1)} inside"
+                if counted.headings else None)
+    if (headings is None) != ("section heading" not in counted.page) or (headings and headings not in counted.page):
+        problems.append(f"in-book page: headings: expected {headings!r} in {counted.page!r}")
+    for where, text in texts.items():
+        notes = (("The note is linked" if counted.notes == 1 else f"All {counted.notes} notes are linked")
+                 if counted.notes else None)
+        if (notes is None) != ("note" not in text.replace("a note saying so", "")) or (notes and notes not in text):
+            problems.append(f"{where}: notes: expected {notes!r} in {text!r}")
     for name, props in (("OPF", counted.opf), ("XMP", counted.xmp)):
         modes = props.get("schema:accessMode", [])
         if ("visual" in modes) != bool(n):

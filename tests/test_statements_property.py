@@ -50,19 +50,48 @@ block = st.one_of(
     st.tuples(st.just("image"), st.sampled_from(sorted(IMAGES))),
     st.tuples(st.just("table"), st.booleans()),
     st.tuples(st.just("passage"), st.sampled_from(sorted(PASSAGES))),
+    st.tuples(st.just("heading"), st.just(None)),
+    st.tuples(st.just("note"), st.just(None)),
 )
-articles = st.lists(st.lists(block, max_size=5), min_size=1, max_size=3)
+#: Each article: its format (an HTML page or a Markdown file) and its blocks.
+articles = st.lists(st.tuples(st.sampled_from(["html", "md"]), st.lists(block, max_size=5)),
+                    min_size=1, max_size=3)
+
+
+def article_markdown(n: int, blocks: list) -> str:
+    """The same content as Markdown: front matter, footnotes, raw HTML for what Markdown
+    cannot say (an image with no alt attribute, a passage's language)."""
+    body = [f"---\ntitle: Article {n}\nlanguage: en\n---\n", SENTENCE]
+    notes = []
+    for k, (kind, value) in enumerate(blocks):
+        if kind == "image":
+            body.append(IMAGES[value])
+        elif kind == "table":
+            body.append("| Month | Ships |\n|:--|--:|\n| May | 12 |" if value else TABLES[False])
+        elif kind == "passage":
+            body.append(f'{SENTENCE} <span lang="{value}">{PASSAGES[value]}</span>')
+        elif kind == "heading":
+            body.append(f"## Section {k}")
+        else:
+            body.append(f"{SENTENCE}[^n{k}]")
+            notes.append(f"[^n{k}]: A note on the minutes, number {k}.")
+        body.append(SENTENCE)
+    return "\n\n".join(body + notes) + "\n"
 
 
 def article_html(n: int, blocks: list) -> str:
     body = [f"<h1>Article {n}</h1>", f"<p>{SENTENCE}</p>"]
-    for kind, value in blocks:
+    for k, (kind, value) in enumerate(blocks):
         if kind == "image":
             body.append(f"<figure>{IMAGES[value]}</figure>")
         elif kind == "table":
             body.append(TABLES[value])
-        else:
+        elif kind == "passage":
             body.append(f'<p>{SENTENCE} <span lang="{value}">{PASSAGES[value]}</span></p>')
+        elif kind == "heading":
+            body.append(f"<h2>Section {k}</h2>")
+        else:
+            body.append(f"<p>{SENTENCE}</p>")
         body.append(f"<p>{SENTENCE}</p>")
     return (f"<!DOCTYPE html><html lang='en'><head><title>Article {n}</title></head><body><article>"
             + "".join(body) + "</article></body></html>")
@@ -73,9 +102,10 @@ def make_pack(root: Path, spec: list) -> Path:
     for name, colour in (("p", "red"), ("q", "green"), ("r", "blue")):
         PILImage.new("RGB", (40, 30), colour).save(root / "sources" / "images" / f"{name}.png")
     entries = []
-    for n, blocks in enumerate(spec, 1):
-        (root / "sources" / f"a{n}.html").write_text(article_html(n, blocks), encoding="utf-8")
-        entries.append(f"  - sources/a{n}.html")
+    for n, (fmt, blocks) in enumerate(spec, 1):
+        text = article_html(n, blocks) if fmt == "html" else article_markdown(n, blocks)
+        (root / "sources" / f"a{n}.{fmt}").write_text(text, encoding="utf-8")
+        entries.append(f"  - sources/a{n}.{fmt}")
     manifest = root / "pubbuild.yaml"
     manifest.write_text("title: Random pack\nlanguage: en\ndate: 2024-01-01\narticles:\n"
                         + "\n".join(entries) + "\n")
@@ -97,11 +127,13 @@ def test_every_statement_is_true_of_the_outputs(spec):
         # (and the cover's)
         assert counted.pdf_figures == counted.images + 1
         # the counts are the generated content's, as a reader would count it
-        kinds = [v for blocks in spec for k, v in blocks if k == "image"]
+        kinds = [v for _, blocks in spec for k, v in blocks if k == "image"]
         assert counted.images_described == kinds.count("described")
         assert counted.images_without_alt == kinds.count("undescribed")
         assert counted.decorative_images == kinds.count("decorative")
         assert counted.images_left_out == sum(kinds.count(k) for k in ("remote", "remote-undescribed", "missing"))
+        assert counted.notes == sum(1 for fmt, blocks in spec for k, _ in blocks if k == "note" and fmt == "md")
+        assert counted.headings == sum(1 for _, blocks in spec for k, _ in blocks if k == "heading")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -109,6 +141,6 @@ def test_every_statement_is_true_of_the_outputs(spec):
 @pytest.mark.parametrize("fmt", ["epub", "pdf", "build"])
 def test_strict_means_the_same_for_every_format(tmp_path, fmt):
     """A remote image left out is a warning (A002) whichever edition is built."""
-    manifest = make_pack(tmp_path, [[("image", "remote")]])
+    manifest = make_pack(tmp_path, [("html", [("image", "remote")])])
     argv = ["-q", fmt, str(manifest), "--strict"] + (["-j", "1"] if fmt != "epub" else [])
     assert main(argv) == 1

@@ -151,6 +151,7 @@ def main() -> int:
               f"left out {counted.images_left_out} (without a text alternative "
               f"{counted.images_left_out_without_alt}), decorative {counted.decorative_images}, "
               f"data tables {counted.tables} (without header cells {counted.tables_without_headers}), "
+              f"headings below the titles {counted.headings}, notes {counted.notes}, "
               f"languages {sorted(counted.languages)}")
         print(f"counted from the PDF: figures {counted.pdf_figures} (the cover's included)")
         for where, text in (("OPF", counted.opf.get("schema:accessibilitySummary", [""])[0]),

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Article, List, Publication, Section, Span, Styled, Table
+from .model import Article, Heading, List, Publication, Section, Span, Styled, Table
 from .textutil import images as all_images
 from .textutil import inline_runs, walk_blocks, walk_inlines
 
@@ -58,7 +58,8 @@ class ContentFacts:
     notes: int = 0
     """Footnotes and endnotes."""
     sections: int = 0
-    """Section headings inside articles."""
+    """Headings inside articles below their title: those of sections, and those the reader
+    found inside a list, a quotation or a table cell (every one is a heading in the outputs)."""
     languages: set[str] = field(default_factory=set)
     """Every registered language tag used (publication, articles, blocks, list items and
     passages): what the outputs mark with ``lang``/``xml:lang`` and ``/Lang``."""
@@ -180,7 +181,7 @@ def count_content(pub: Publication, plan: ImagePlan | None = None) -> ContentFac
             lang = getattr(block, "lang", None)
             if lang:
                 languages.add(lang)
-            if isinstance(block, Section):
+            if isinstance(block, (Section, Heading)):
                 facts.sections += 1
             elif isinstance(block, Table):
                 facts.tables += 1
