@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from . import backends, pipeline
-from .errors import ConfigurationError
+from .errors import ConfigurationError, SourceError
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
 from .model import Article, Creator, Publication
 from .pipeline import output_path
@@ -51,6 +51,11 @@ def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
     used: set[str] = set()
     for spec in manifest.articles:
         article = read(spec.source, manifest.root, spec.overrides.get("url"), spec.overrides.get("encoding"))
+        if not article.blocks and not article.notes:
+            # Only navigation or furniture (S002): an empty chapter helps nobody, as an empty
+            # file would not (``pubbuild normalize`` still shows such a page, with S002).
+            raise SourceError(f"{_shown(spec.source, manifest.root)}: no article on the page, only "
+                              "navigation or page furniture (nothing to publish)")
         for key, value in spec.overrides.items():
             if key in ARTICLE_FIELDS:  # the others (encoding) are for the reader
                 setattr(article.meta, ARTICLE_FIELDS[key], value)
@@ -63,7 +68,19 @@ def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
         used.add(slug)
         article.slug = slug
         articles.append(article)
+    if manifest.warnings and articles:
+        # The manifest's own findings travel with the first article, where every command
+        # (build, check, serve, --strict) already gathers diagnostics; a new list, so that
+        # an article cached by the caller never gathers them twice.
+        articles[0].diagnostics = [*manifest.warnings, *articles[0].diagnostics]
     return articles
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def assemble(manifest: Manifest, articles: list[Article]) -> Publication:

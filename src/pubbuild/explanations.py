@@ -7,6 +7,13 @@ meaning); a test fails when a code has no explanation here or an explanation no 
 from __future__ import annotations
 
 EXPLANATIONS: dict[str, str] = {
+    "M001": "A language tag in the manifest is well formed and registered, but deprecated or "
+            "not in the form the IANA Language Subtag Registry prefers (en-UK is en-GB, iw is "
+            "he, zh-yue is yue). The preferred tag is written into the outputs, so that reading "
+            "systems, hyphenation and text-to-speech recognise it. Remedy: write the suggested "
+            "tag in the manifest. (A tag with an unknown language, such as xx, is an error.)",
+    "M002": "The manifest lists the same source file twice (in `articles:` or across parts). It "
+            "is built once, where it is first listed. Remedy: remove the second entry.",
     "A001": "An image in the source has no text alternative (no alt attribute, or an empty one on "
             "an image that is not decorative). Screen-reader users learn nothing from it. The "
             "EPUB and PDF say that the source gave no description, and no accessibility "

@@ -66,3 +66,30 @@ def normalise(text: str | None) -> str | None:
             subtag = subtag.upper() if len(subtag) == 2 else subtag.title() if len(subtag) == 4 else subtag
         out.append(subtag)
     return "-".join(out)
+
+
+class UnknownLanguage(ValueError):
+    """A well-formed tag that the IANA Language Subtag Registry does not know (``xx``, ``zz-ZZ``)."""
+
+
+def registered(tag: str) -> tuple[str, str | None]:
+    """``tag`` (well-formed, as :func:`normalise` writes it) checked against the IANA Language
+    Subtag Registry, which ``langcodes`` ships: ``(tag to write, why it was replaced or None)``.
+
+    A tag the registry deprecates or spells otherwise gets its preferred form (``en-UK`` ->
+    ``en-GB``, ``iw`` -> ``he``, ``zh-yue`` -> ``yue``) and the reason, for a warning; a
+    subtag the registry has never assigned raises :class:`UnknownLanguage`.  Hand-written
+    tables of codes go stale; the registry changes every few months.
+    """
+    import langcodes
+
+    if not langcodes.tag_is_valid(tag):
+        raise UnknownLanguage(f"{tag!r} is not a registered language tag (BCP 47: no such "
+                              "language, script or region subtag)")
+    try:
+        preferred = normalise(langcodes.standardize_tag(tag)) or tag
+    except (ValueError, langcodes.LanguageTagError):  # valid but beyond its parser: keep it
+        return tag, None
+    if preferred.lower() == tag.lower():
+        return tag, None
+    return preferred, f"{tag!r} is deprecated or not the registry's preferred form; {preferred!r} is used"

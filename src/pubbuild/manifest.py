@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-from . import langtag
+from . import diagnostics, langtag
+from .diagnostics import Diagnostic
 from .errors import ConfigurationError
 from .imagesize import oversize
 from .model import Creator, ProjectFont, PublicationMeta
@@ -33,6 +34,15 @@ ROLES = ("author", "editor", "compiler", "translator", "contributor")
 
 class _Problem(Exception):
     """A value is wrong; the loader adds the key and line."""
+
+
+class _Replaced(Exception):
+    """A value is usable but not as written (a deprecated language tag): ``value`` is used
+    instead and the loader warns (``M001``) with the key and line."""
+
+    def __init__(self, value: Any, message: str) -> None:
+        super().__init__(message)
+        self.value, self.message = value, message
 
 
 # ------------------------------------------------------------------ schema
@@ -114,6 +124,12 @@ def _language(value: Any) -> str:
     tag = langtag.normalise(text)
     if tag is None:
         raise _Problem(f"expected a language tag such as en or hy-AM, got {text!r}")
+    try:
+        preferred, why = langtag.registered(tag)
+    except langtag.UnknownLanguage as exc:
+        raise _Problem(str(exc)) from None
+    if why:
+        raise _Replaced(preferred, why)
     return tag
 
 
@@ -300,7 +316,16 @@ def _choice(*allowed: str) -> Callable[[Any], str]:
 
 
 def _languages(value: Any) -> list[str]:
-    return [_language(v) for v in (value if isinstance(value, list) else [value])]
+    tags, why = [], []
+    for v in (value if isinstance(value, list) else [value]):
+        try:
+            tags.append(_language(v))
+        except _Replaced as exc:
+            tags.append(exc.value)
+            why.append(exc.message)
+    if why:
+        raise _Replaced(tags, "; ".join(why))
+    return tags
 
 
 FONT_SCHEMA: dict[str, Option] = {
@@ -358,6 +383,9 @@ class Manifest:
     """The ``parts:`` entries; empty when the manifest lists ``articles:`` directly."""
     introduction: str | None = None
     """The editor's introduction (Markdown source)."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """Findings that do not stop the build (``M001`` a language tag replaced, ``M002`` a
+    source listed twice), each naming the manifest and line."""
 
 
 @dataclass(slots=True)
@@ -484,15 +512,24 @@ class _Collector:
     def __init__(self, name: str, lines: dict[tuple, int]) -> None:
         self.name, self.lines = name, lines
         self.problems: list[str] = []
+        self.warnings: list[Diagnostic] = []
 
-    def add(self, path: tuple, message: str) -> None:
-        line = None
+    def line(self, path: tuple) -> int | None:
         for cut in range(len(path), -1, -1):
             line = self.lines.get(path[:cut])
             if line:
-                break
+                return line
+        return None
+
+    def add(self, path: tuple, message: str) -> None:
+        line = self.line(path)
         where = f"{self.name}:{line}" if line else self.name
         self.problems.append(f"{where}: {_keypath(path)}: {message}")
+
+    def warn(self, code: str, path: tuple, message: str) -> None:
+        """A finding that does not stop the build: a diagnostic naming the manifest and line."""
+        self.warnings.append(diagnostics.make(code, f"{_keypath(path)}: {message}", self.name,
+                                              self.line(path)))
 
     def section(self, data: Any, schema: dict[str, Option], path: tuple) -> dict[str, Any]:
         """Validate one mapping against a schema; return converted values."""
@@ -511,6 +548,9 @@ class _Collector:
                 out[key] = option.convert(value)
             except _Problem as exc:
                 self.add(path + (key,), str(exc))
+            except _Replaced as exc:
+                out[key] = exc.value
+                self.warn("M001", path + (key,), exc.message)
         for key, option in schema.items():
             if key not in data:
                 if option.required:
@@ -560,11 +600,11 @@ def load(path: Path) -> Manifest:
     if "articles" in keys and "parts" in keys:
         problems.add(("parts",), "use either `articles` or `parts`, not both")
     elif "parts" in values:
-        part_specs = _parts(values["parts"], root, problems, lines, specs)
+        part_specs = _parts(values["parts"], root, problems, lines, specs, {})
     elif "articles" not in keys:
         problems.add((), "missing required key 'articles' (or 'parts')")
     else:
-        specs = _articles(values.get("articles"), ("articles",), root, problems, lines)
+        specs = _articles(values.get("articles"), ("articles",), root, problems, lines, {})
 
     access = problems.section(values.get("accessibility") or {}, ACCESSIBILITY_SCHEMA,
                               ("accessibility",))
@@ -592,12 +632,14 @@ def load(path: Path) -> Manifest:
         certifier_credential=access.get("credential"))
     return Manifest(path, root, meta, specs, values.get("slug") or slugify(values["title"]),
                     settings=settings, fonts=fonts, parts=part_specs,
-                    introduction=values.get("introduction"))
+                    introduction=values.get("introduction"), warnings=problems.warnings)
 
 
 def _articles(articles: Any, key: tuple, root: Path, problems: _Collector,
-              lines: dict[tuple, int]) -> list[ArticleSpec]:
-    """Validate an ``articles:`` list (top level or in a part) into specs."""
+              lines: dict[tuple, int], seen: dict[Path, int | None]) -> list[ArticleSpec]:
+    """Validate an ``articles:`` list (top level or in a part) into specs.  A source listed
+    again (``seen``: every source so far, with its line) is built once, where it first
+    appears, with a warning: twice in the book is never what an editor means."""
     specs: list[ArticleSpec] = []
     if articles is not None and not isinstance(articles, list):
         problems.add(key, f"expected a list of articles, got {_typename(articles)}")
@@ -612,13 +654,17 @@ def _articles(articles: Any, key: tuple, root: Path, problems: _Collector,
         if source is None:
             continue
         spec = _source_path(root, source, problems, here + ("source",))
-        if spec is not None:
+        if spec is not None and spec in seen:
+            first = f" (first listed at line {seen[spec]})" if seen[spec] else ""
+            problems.warn("M002", here, f"{source} is listed again{first}; it is built once")
+        elif spec is not None:
+            seen[spec] = lines.get(here)
             specs.append(ArticleSpec(spec, item, lines.get(here)))
     return specs
 
 
 def _parts(parts: Any, root: Path, problems: _Collector, lines: dict[tuple, int],
-           specs: list[ArticleSpec]) -> list[PartSpec]:
+           specs: list[ArticleSpec], seen: dict[Path, int | None]) -> list[PartSpec]:
     """Validate ``parts:``; append every part's articles to ``specs`` in reading order."""
     if not isinstance(parts, list):
         problems.add(("parts",), f"expected a list of parts, got {_typename(parts)}")
@@ -631,7 +677,7 @@ def _parts(parts: Any, root: Path, problems: _Collector, lines: dict[tuple, int]
         values = problems.section(entry, PART_SCHEMA, here)
         if "title" not in values:
             continue
-        found = _articles(values.get("articles"), here + ("articles",), root, problems, lines)
+        found = _articles(values.get("articles"), here + ("articles",), root, problems, lines, seen)
         out.append(PartSpec(values["title"], values.get("introduction"), len(specs), len(found),
                             lines.get(here)))
         specs.extend(found)

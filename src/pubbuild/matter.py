@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import __version__
-from .facts import count_content
+from .facts import ContentFacts, count_content, statement
 from .labels import date as format_date
 from .labels import label, label_language, names
 from .model import (
@@ -82,7 +82,7 @@ def add_pack_matter(pub: Publication, manifest) -> Publication:
     pub.front_matter = [about_page(pub), accessibility_page(pub)]
     pub.back_matter = [sources_page(pub), colophon_page(pub)]
     if label_language(pub.meta.language) != "en":
-        for matter in (pub.front_matter[0], pub.front_matter[1], pub.back_matter[1]):
+        for matter in (pub.front_matter[0], pub.back_matter[1]):  # the statement tags its own
             _tag_english(matter.blocks)
     return pub
 
@@ -194,64 +194,31 @@ def about_page(pub: Publication) -> Matter:
 # ------------------------------------------------------------------ accessibility
 
 
-def accessibility_page(pub: Publication) -> Matter:
-    """An accessibility statement written from what this pack actually contains."""
-    facts = count_content(pub)
-    n = len(pub.articles)
-    blocks: list = []
+def accessibility_page(pub: Publication, facts: ContentFacts | None = None) -> Matter:
+    """The accessibility statement: what this pack contains, in the sentences of
+    :func:`pubbuild.facts.statement` (the EPUB's summary and the PDF's XMP say the same).
+    ``facts`` is the count over what the outputs include (:func:`pubbuild.pipeline.render`
+    makes it once the images are decided); without it, the model's count."""
+    facts = facts or count_content(pub)
     nav = ("The EPUB edition is reflowable text and the PDF edition is tagged, so that both give "
            "assistive technology their structure: a table of contents, a heading for each article"
            + (f" and {_plural(facts.sections, 'section heading')} inside the articles"
               if facts.sections else "") + ". The reading order follows the original sources.")
-    blocks.append(_p(f"This pack holds {_plural(n, 'article')}. {nav}"))
-    described, undescribed = facts.images_described, facts.images_without_alt
-    content_images = described + undescribed
-    if content_images:
-        if undescribed:
-            blocks.append(_p(f"{described} of {_plural(content_images, 'image')} "
-                             f"{_verb(described, 'has', 'have')} a text alternative; "
-                             f"{undescribed} {_verb(undescribed, 'does', 'do')} not, so some visual content is not "
-                             "available as text."))
-        else:
-            blocks.append(_p("The image has a text alternative." if content_images == 1 else
-                             f"All {content_images} images have a text alternative."))
-    else:
-        blocks.append(_p("Apart from the cover, the pack contains no images that carry content."))
-    decorative = facts.images_marked_decorative
-    if decorative:
-        blocks.append(_p(f"{_plural(decorative, 'decorative image')} "
-                         f"{_verb(decorative, 'is', 'are')} marked as such and "
-                         "skipped by screen readers."))
-    if facts.tables:
-        headed, total = facts.tables - facts.tables_without_headers, facts.tables
-        which = ("The data table has" if total == 1 else f"All {total} data tables have"
-                 if headed == total else f"{headed} of {total} data tables {_verb(headed, 'has', 'have')}")
-        blocks.append(_p(f"{which} header cells, which screen readers announce with each cell."
-                         if headed else f"{_plural(total, 'data table')} {_verb(total, 'has', 'have')} "
-                         "no header cells, so a screen reader cannot say which column a cell is in."))
-    if facts.notes:
-        blocks.append(_p(f"Notes ({facts.notes}) are linked from where they are referenced, "
-                         "and link back."))
-    main = pub.meta.language
-    others = sorted(lang for lang in facts.languages if lang and lang.split("-")[0] != main.split("-")[0])
-    if others:
-        blocks.append(_p(f"The main language is tagged {main}; passages in other languages "
-                         f"({_join(others)}) carry their own language tag, so that speech and "
-                         "braille use the right rules."))
-    else:
-        blocks.append(_p(f"The text is in one language throughout, tagged {main}."))
-    seen = facts.diagnostic_counts
-    missing = seen["A002"] + seen["S007"]  # remote images not fetched, local ones not found
-    if missing:
-        blocks.append(_p(f"{_plural(missing, 'image')} could not be included and "
-                         f"{_verb(missing, 'is', 'are')} replaced by their text alternative."))
-    if seen["A007"]:  # scripts no font of the publication covers
-        blocks.append(_p(f"Text in {_plural(seen['A007'], 'script')} may not display in print: "
-                         "no font of the publication covers it."))
-    blocks.append(_p("There are no known hazards: no flashing, motion or sound."))
+    blocks: list = [_p(f"This pack holds {_plural(facts.articles, 'article')}. {nav}")]
+    blocks += [_p(sentence) for sentence in statement(pub, facts)]
     if pub.meta.certifier:
         blocks.append(_p(f"Accessibility conformance is assessed by {pub.meta.certifier}."))
-    return Matter("accessibility", label("accessibility", pub.meta.language), blocks, None, None)
+    matter = Matter("accessibility", label("accessibility", pub.meta.language), blocks, None, None)
+    if label_language(pub.meta.language) != "en":
+        _tag_english(matter.blocks)
+    return matter
+
+
+def refresh_accessibility_page(pub: Publication, facts: ContentFacts) -> None:
+    """Replace the pack's accessibility page by one written from ``facts`` (a one-article
+    build has none)."""
+    pub.front_matter = [accessibility_page(pub, facts) if m.id == "accessibility" else m
+                        for m in pub.front_matter]
 
 
 # ------------------------------------------------------------------ back matter

@@ -264,6 +264,8 @@ class Cell:
     """Rows spanned."""
     id: str = ""
     """Anchor (set for header cells by the ids pass)."""
+    align: Literal["left", "right", "center"] | None = None
+    """The column's alignment where the source gives one (numbers to the right)."""
 
 
 @dataclass(slots=True)

@@ -26,6 +26,8 @@ from . import backends, partfiles
 from .backends.pagemap import PageBreak
 from .diagnostics import Diagnostic
 from .errors import OutputError
+from .facts import ImagePlan, count_content, plan_images
+from .matter import refresh_accessibility_page
 from .model import Publication
 from .progress import NULL_PROGRESS, Progress
 
@@ -68,13 +70,17 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
     page map beside it; ``after`` is called for each output as it is done."""
     done: list[Rendered] = []
     page_map: list[PageBreak] | None = None
+    plan: ImagePlan | None = None
     for cls in ordered(names):
         path = where(cls)
         if keep is not None and keep(cls, path):
             result = Rendered(cls.name, path, False, recorded_diagnostics(path) or [])
             handed_on = recorded_page_map(path)
         else:
+            if plan is None:  # the images, decided once for every edition (nothing kept needs it)
+                plan = decide_images(pub, options, diags)
             backend = cls(options, page_map)
+            backend.image_plan = plan
             backend.progress = progress
             # A backend that reports no stages of its own gets one bar of one step: one bar
             # with a step per format sat at 0/2 through the whole PDF layout.
@@ -82,11 +88,13 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
             write_atomically(backend, pub, path)
             bar.advance()
             bar.close()
+            # Each output's own record names the images it lacks too; the run reports them once.
+            own = [*plan.diagnostics, *backend.diagnostics]
             if record:
-                record_output(path, backend.diagnostics, backend.page_map)
+                record_output(path, own, backend.page_map)
             if diags is not None:
                 diags.extend(backend.diagnostics)
-            result = Rendered(cls.name, path, True, [d.as_dict() for d in backend.diagnostics], backend)
+            result = Rendered(cls.name, path, True, [d.as_dict() for d in own], backend)
             handed_on = backend.page_map
         if handed_on:
             page_map = handed_on
@@ -94,6 +102,18 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
         if after is not None:
             after(cls, result)
     return done
+
+
+def decide_images(pub: Publication, options: backends.BuildOptions | None,
+                  diags: list | None) -> ImagePlan:
+    """Which images go into every edition of this build, and the accessibility statement
+    written from the count over them (:mod:`pubbuild.facts`): both editions then show,
+    report and state the same."""
+    plan = plan_images(pub, bool(options and options.allow_network))
+    refresh_accessibility_page(pub, count_content(pub, plan))
+    if diags is not None:
+        diags.extend(plan.diagnostics)
+    return plan
 
 
 def output_path(pub: Publication, backend: type[backends.Backend], output: Path | None) -> Path:

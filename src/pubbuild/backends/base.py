@@ -149,6 +149,10 @@ class Backend:
         from a paginated backend that ran before (None: no such edition in this build)."""
         self.diagnostics: list[Diagnostic] = []
         """Diagnostics raised while rendering."""
+        self.image_plan = None
+        """The images of the publication, decided once for every edition of a build
+        (:class:`pubbuild.facts.ImagePlan`, set by the pipeline; None: the backend decides
+        itself, the same way).  Its diagnostics are the pipeline's to report."""
         self.page_map: list[PageBreak] | None = None
         """Set by :meth:`write` of a paginated backend: where each of its pages begins."""
         self.report: object | None = None

@@ -596,8 +596,10 @@ def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
                 continue
             content = _icon_cell(td, ctx) if is_icon_cell(td, icons) else blocks(td, ctx, depth + 1)
             scope = td.get("scope") if td.get("scope") in ("col", "row", "colgroup", "rowgroup") else None
+            align = (td.get("align") or "").strip().lower()
             row.cells.append(Cell(content, header=_tag(td) == "th", scope=scope,
-                                  colspan=_span(td.get("colspan")), rowspan=_span(td.get("rowspan"))))
+                                  colspan=_span(td.get("colspan")), rowspan=_span(td.get("rowspan")),
+                                  align=align if align in ("left", "right", "center") else None))
         if not row.cells:
             continue
         section = _tag(tr.getparent()) if tr.getparent() is not None else "tbody"

@@ -44,8 +44,9 @@ ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
     "ol": {"start", "reversed", "type"},
-    "td": {"colspan", "rowspan", "headers"},
-    "th": {"colspan", "rowspan", "scope", "headers"},
+    # align: a column's alignment (numbers to the right), which Markdown tables also give
+    "td": {"colspan", "rowspan", "headers", "align"},
+    "th": {"colspan", "rowspan", "scope", "headers", "align"},
     "time": {"datetime"},
     "abbr": {"title"},
     "table": {"summary"},

@@ -289,7 +289,8 @@ class XhtmlWriter:
         tag = "th" if cell.header else "td"
         extra = (attr("id", self.anchor(cell.id)) + attr("scope", cell.scope)
                  + (attr("colspan", cell.colspan) if cell.colspan > 1 else "")
-                 + (attr("rowspan", cell.rowspan) if cell.rowspan > 1 else ""))
+                 + (attr("rowspan", cell.rowspan) if cell.rowspan > 1 else "")
+                 + (attr("style", f"text-align: {cell.align}") if cell.align else ""))
         return f"<{tag}{extra}>{self.item_content(cell.children)}</{tag}>"
 
     def render_preformatted(self, node: Preformatted) -> str:

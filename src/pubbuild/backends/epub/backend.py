@@ -18,7 +18,7 @@ from ebooklib import epub
 
 from ... import diagnostics
 from ...errors import BuildError
-from ...facts import ContentFacts, count_content
+from ...facts import ContentFacts, count_content, plan_images, primary_language, where
 from ...labels import label, label_language
 from ...model import Article, Image, Matter, Part, Publication, Section
 from ...resources import styles_dir
@@ -36,7 +36,7 @@ from ...writer.shared_sections import (
 from ...writer.xhtml import XhtmlWriter, attr, lang_attrs, title_text
 from ..base import Backend
 from ..registry import register
-from .accessibility import accessibility_metadata, conformance_problems, primary_language
+from .accessibility import accessibility_metadata, conformance_problems
 from .images import ImagePackager, ImageProblem
 from .packaging import DeterministicEpubWriter, parse_stamp, set_generator
 from .page_markers import PagedDocs, apply_page_map, ncx_page_list, page_break_source, page_list
@@ -95,14 +95,15 @@ class EpubBackend(Backend):
 
     def write(self, pub: Publication, target: Path) -> None:
         lang = pub.meta.language
-        images = ImagePackager(allow_network=self.options.allow_network)
-        facts = count_content(pub)
+        plan = self.image_plan
+        if plan is None:  # not through the pipeline: decide here, the pipeline's way
+            plan = plan_images(pub, self.options.allow_network)
+            self.diagnostics.extend(plan.diagnostics)
+        images = plan.packager
+        facts = count_content(pub, plan)
+        facts.diagnostic_codes.update(d.code for d in plan.diagnostics)
         cover_href = self.cover(pub, images)
         docs, toc, landmarks = self.reading_order(pub, images, facts, cover_href)
-
-        self.diagnostics.extend(images.diagnostics)
-        facts.diagnostic_codes.update(d.code for d in images.diagnostics)
-        facts.animated_images = sum(1 for i in images.items.values() if i.animated)
         if pub.meta.certifier and conformance_problems(facts):
             self.diagnostics.append(diagnostics.make(
                 "E002", "accessibility conformance claim withheld: "
@@ -213,26 +214,12 @@ class EpubBackend(Backend):
 
     def _image_source(self, article: Article | None, pub: Publication, images: ImagePackager,
                       facts: ContentFacts):
-        """The writer's image hook: package the image and count it once, however often
-        the writer asks (a figure is probed before it is rendered).  ``article`` None:
-        images in the editor's own text (introductions, notes), which the model's count
-        of images without a text alternative does not cover."""
-        where = _relative(article.source, pub.root) if article is not None else None
-        done: dict[int, str | None] = {}
+        """The writer's image hook: the image's href in the package (decided by the
+        build's :class:`~pubbuild.facts.ImagePlan`; the packager keeps each decision)."""
+        place = where(article, pub.root)
 
         def image_src(image: Image) -> str | None:
-            if id(image) in done:
-                return done[id(image)]
-            href = done[id(image)] = images.package(image, where)
-            if article is None and not image.decorative and not (image.alt or "").strip():
-                facts.images_without_alt += 1
-            if image.decorative:
-                facts.decorative_images += href is not None
-            elif href is None:
-                facts.images_left_out += 1
-            else:
-                facts.images += 1
-            return href
+            return images.package(image, place)
         return image_src
 
     def assemble(self, pub: Publication, docs: list, ncx: str, images: ImagePackager,

@@ -11,6 +11,7 @@ whose bytes depend on the inputs only.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import hashlib
 import logging
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ...errors import BuildError, ConfigurationError
+from ...facts import ContentFacts, count_content, new_plan, plan_images
 from ...model import Image, Publication
 from ...styles import project_stylesheet
 from ..base import Backend, BackendOptions, Setting, add_process_count, default_process_count
@@ -125,6 +127,8 @@ class PdfBackend(Backend):
 
     def __init__(self, options=None, page_map=None) -> None:
         super().__init__(options, page_map)
+        self.facts: ContentFacts | None = None
+        """What the PDF contains, counted over the images it shows (its XMP states it)."""
         self.parallel: parallel_layout.Outcome | None = None
         """The parallel layout's account (parts, timings) when the PDF was laid out in parts."""
     reports_progress = True
@@ -187,15 +191,27 @@ class PdfBackend(Backend):
             raise ConfigurationError(f"pdf: {exc}") from None
 
     def image_src(self, image: Image) -> str | None:
+        """Where WeasyPrint reads ``image``: the build's :class:`~pubbuild.facts.ImagePlan`
+        decides whether it is shown at all (as for the EPUB); a project file is read in
+        place, anything else (a fetched remote image, a ``data:`` URL) from the bytes the
+        plan holds, so the network is reached once per image and both editions show the
+        same picture."""
+        if self.image_plan is None:  # asked outside a build: decided image by image
+            self.image_plan = new_plan(self.options.allow_network)
+        plan = self.image_plan
+        href = plan.decide(image)
+        if href is None:
+            return None
         if image.local is not None:
             return image.local.as_uri()
-        if image.src.startswith("data:"):
-            return image.src
-        if image.src.startswith(("http://", "https://")) and self.options.allow_network:
-            return image.src
-        return None
+        item = plan.packager.by_href(href)
+        return f"data:{item.media_type};base64,{base64.b64encode(item.data).decode()}"
 
     def document(self, pub: Publication, geo: PageGeometry) -> PrintDocument:
+        if self.image_plan is None:  # not through the pipeline: decide here, the pipeline's way
+            self.image_plan = plan_images(pub, self.options.allow_network)
+            self.diagnostics.extend(self.image_plan.diagnostics)
+        self.facts = count_content(pub, self.image_plan)
         cover = pub.meta.cover.as_uri() if pub.meta.cover is not None else None
         return build_document(pub, geo, self.image_src, cover)
 
@@ -298,7 +314,7 @@ class PdfBackend(Backend):
             begin = clock()
             report = tagging.repair(document, pdf)
             attachments.tidy_associated_files(pdf)
-            xmp.install(pdf, pub, identifier, archival)
+            xmp.install(pdf, pub, identifier, archival, self.facts)
             self.timings["repair"] = clock() - begin
 
         quiet = DecorativeImages()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape, unescape
@@ -26,6 +27,8 @@ from .print_writer import PdfXhtmlWriter
 _TAG = re.compile(r"<[^>]+>")
 
 
+
+
 @dataclass
 class PrintDocument:
     """The publication rendered as one HTML document, with what the backend needs
@@ -38,14 +41,32 @@ class PrintDocument:
     font coverage check."""
 
 
+def _columns(text: str) -> int:
+    """How wide ``text`` sets, in columns of a Latin letter: a CJK ideograph or a fullwidth
+    form takes two (East Asian Width W or F)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def running_title(title: str, limit: int = 60) -> str:
-    """A title short enough for a running head."""
-    if len(title) <= limit:
+    """A title short enough for a running head (``limit`` columns: one line of the head,
+    whatever the script; a head that wraps runs into the text)."""
+    if _columns(title) <= limit:
         return title
     head = title.split(":")[0].strip()
-    if 8 <= len(head) <= limit:
+    if 8 <= len(head) and _columns(head) <= limit:
         return head
-    return textwrap.shorten(title, limit, placeholder=" …")
+    if " " in title.strip():
+        short = textwrap.shorten(title, limit, placeholder=" …")
+        if _columns(short) <= limit and short != "…":
+            return short
+    # No spaces to cut at (Chinese, Japanese, a long URL-like title): cut between characters.
+    out, width = "", 0
+    for char in title:
+        width += _columns(char)
+        if width > limit - 1:
+            break
+        out += char
+    return out.rstrip() + "…"
 
 
 def build_document(pub: Publication, geometry: PageGeometry,

@@ -712,7 +712,7 @@ def write(backend, pub, target: Path, html: str, identifier: str, archival: bool
         return bars[-1]
     try:
         outcome = layout(html, ctx, target, jobs, backend.geometry(pub).two_sided,
-                         finish_front=lambda pdf: xmp.install(pdf, pub, identifier, archival),
+                         finish_front=lambda pdf: xmp.install(pdf, pub, identifier, archival, backend.facts),
                          diags=found, report=report, progress=stage)
     except Unsupported as exc:
         logger.info("PDF laid out in one piece: %s", exc)

@@ -37,7 +37,9 @@ class PdfXhtmlWriter(XhtmlWriter):
         super().__init__(*args, **kwargs)
         self.heading_offset += self.depth
         self.addresses: list[str] = []
-        """The link addresses cited so far, in order (``list`` mode)."""
+        """The link targets cited so far, in order (``list`` mode), each with its scheme:
+        ``mailto:a@b.example`` prints as the address but stays a ``mailto:`` link (without
+        its scheme WeasyPrint would resolve it against the project folder)."""
 
     @property
     def xml(self) -> bool:
@@ -52,17 +54,17 @@ class PdfXhtmlWriter(XhtmlWriter):
 
     def render_link(self, node: Link) -> str:
         html = super().render_link(node)
-        if not node.href.startswith(("http://", "https://", "mailto:")):
+        if not node.href.startswith(PRINTED_SCHEMES):
             return html
-        shown = node.href.removeprefix("mailto:")
+        shown = _shown(node.href)
         text = plain_text(node.children).strip()
         if self._link_depth or text.rstrip("/") in (shown.rstrip("/"), node.href.rstrip("/")):
             return html
         if self.link_addresses == "footnotes":
             return f'{html}<span class="link-footnote">{escape(shown)}</span>'
-        if shown not in self.addresses:
-            self.addresses.append(shown)
-        n = self.addresses.index(shown) + 1
+        if node.href not in self.addresses:
+            self.addresses.append(node.href)
+        n = self.addresses.index(node.href) + 1
         return (f'{html}<sup class="link-ref"><a href="#{self.anchor(f"{self.link_stem}-{n}")}">'
                 f"[{n}]</a></sup>")
 
@@ -73,7 +75,7 @@ class PdfXhtmlWriter(XhtmlWriter):
         heading = self.anchor(f"{self.link_stem}s-heading")
         level = min(self.heading_offset + 1, 6)
         items = "".join(f'<li{attr("id", self.anchor(f"{self.link_stem}-{n}"))}>'
-                        f'<a{attr("href", url(address))}>{escape(address)}</a></li>\n'
+                        f'<a{attr("href", url(address))}>{escape(_shown(address))}</a></li>\n'
                         for n, address in enumerate(self.addresses, 1))
         return (f'<section class="link-addresses"{attr("aria-labelledby", heading)}>\n'
                 f'<h{level}{attr("id", heading)}>{escape(self.label("link_addresses"))}</h{level}>\n'
@@ -89,3 +91,13 @@ class PdfXhtmlWriter(XhtmlWriter):
     def notes(self, notes) -> str:
         # Back links ("↩") only make sense on a screen; the PDF is for paper.
         return _BACKLINK.sub("", super().notes(notes)).replace("<p></p>\n", "")
+
+
+#: Link schemes whose address is printed (paper cannot be clicked); ``mailto:`` and ``tel:``
+#: print without their scheme.
+PRINTED_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+
+def _shown(href: str) -> str:
+    """A link's address as printed: ``a@b.example`` for ``mailto:a@b.example``."""
+    return href.removeprefix("mailto:").removeprefix("tel:")

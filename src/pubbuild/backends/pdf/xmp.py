@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from html import escape
 
+from ...facts import ContentFacts, plural, schema_properties, statement
 from ...model import Publication
 
 NS = {
@@ -26,7 +27,18 @@ NS = {
     "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
     "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
     "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+    "schema": "http://schema.org/",
 }
+
+#: The schema.org accessibility properties the XMP carries, as PDF/A's extension schema
+#: declares them (a namespace PDF/A does not predefine must be described).
+_SCHEMA_PROPERTIES = (
+    ("accessMode", "bag Text", "Ways of perceiving the content"),
+    ("accessModeSufficient", "bag Text", "Sets of access modes sufficient for the whole content"),
+    ("accessibilityFeature", "bag Text", "Accessibility features of the content"),
+    ("accessibilityHazard", "bag Text", "Hazards of the content"),
+    ("accessibilitySummary", "Text", "What the content offers a reader who cannot see it"),
+)
 
 _PDFUA_SCHEMA = """<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
 <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
@@ -38,6 +50,19 @@ _PDFUA_SCHEMA = """<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resour
 <pdfaProperty:category>internal</pdfaProperty:category>
 <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
 </rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li>
+<rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>schema.org accessibility properties</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://schema.org/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>schema</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq>
+""" + "".join(
+    "<rdf:li rdf:parseType=\"Resource\">\n"
+    f"<pdfaProperty:name>{name}</pdfaProperty:name>\n"
+    f"<pdfaProperty:valueType>{kind}</pdfaProperty:valueType>\n"
+    "<pdfaProperty:category>external</pdfaProperty:category>\n"
+    f"<pdfaProperty:description>{what}</pdfaProperty:description>\n</rdf:li>\n"
+    for name, kind, what in _SCHEMA_PROPERTIES) + """</rdf:Seq></pdfaSchema:property>
 </rdf:li></rdf:Bag></pdfaExtension:schemas>
 """
 
@@ -50,9 +75,31 @@ def _bag(values: list[str], kind: str = "Bag") -> str:
     return f"<rdf:{kind}>" + "".join(f"<rdf:li>{escape(v)}</rdf:li>" for v in values) + f"</rdf:{kind}>"
 
 
-def packet(pub: Publication, info: dict[str, str], identifier: str, archival: bool) -> bytes:
+def accessibility_summary(pub: Publication, facts: ContentFacts) -> str:
+    """The PDF's accessibility summary: the print edition's own lead, then the sentences
+    the book's Accessibility page and the EPUB's summary also say."""
+    lead = (f"This publication contains {plural(facts.articles, 'article')} as tagged PDF "
+            "(PDF/UA-1), with bookmarks for a table of contents; the tags give each heading, "
+            "list, table and figure, and the reading order follows the original sources.")
+    return " ".join([lead, *statement(pub, facts)])
+
+
+def accessibility(pub: Publication, facts: ContentFacts) -> list[str]:
+    """The schema.org accessibility properties as XMP elements."""
+    grouped: dict[str, list[str]] = {}
+    for prop, value in schema_properties(facts, ["taggedPDF"]):
+        grouped.setdefault(prop, []).append(value)
+    out = [f"<{prop}>{_bag(values)}</{prop}>" for prop, values in grouped.items()]
+    out.append(f"<schema:accessibilitySummary>{escape(accessibility_summary(pub, facts))}"
+               "</schema:accessibilitySummary>")
+    return out
+
+
+def packet(pub: Publication, info: dict[str, str], identifier: str, archival: bool,
+           facts: ContentFacts | None = None) -> bytes:
     """The XMP packet.  ``info`` holds the document information entries as
-    WeasyPrint wrote them (Title, Author, Subject, Keywords, Creator, Producer)."""
+    WeasyPrint wrote them (Title, Author, Subject, Keywords, Creator, Producer);
+    ``facts``, what the PDF contains, gives its accessibility properties."""
     m = pub.meta
     doc_id = uuid.uuid5(uuid.NAMESPACE_URL, "pubbuild:" + m.identifier)
     instance = uuid.uuid5(uuid.NAMESPACE_URL, "pubbuild:" + identifier)
@@ -82,6 +129,8 @@ def packet(pub: Publication, info: dict[str, str], identifier: str, archival: bo
     p.append(f"<xmpMM:DocumentID>uuid:{doc_id}</xmpMM:DocumentID>")
     p.append(f"<xmpMM:InstanceID>uuid:{instance}</xmpMM:InstanceID>")
     p.append("<pdfuaid:part>1</pdfuaid:part>")
+    if facts is not None:
+        p += accessibility(pub, facts)
     if archival:
         p.append("<pdfaid:part>3</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance>")
         p.append(_PDFUA_SCHEMA)
@@ -93,14 +142,15 @@ def packet(pub: Publication, info: dict[str, str], identifier: str, archival: bo
             '<?xpacket end="r"?>').encode()
 
 
-def install(pdf, pub: Publication, identifier: str, archival: bool) -> None:
+def install(pdf, pub: Publication, identifier: str, archival: bool,
+            facts: ContentFacts | None = None) -> None:
     """Replace the metadata stream of a pydyf PDF with :func:`packet`."""
     from pydyf import Stream
 
     info = {}
     for key, value in pdf.info.items():
         info[key] = getattr(value, "string", value)
-    data = packet(pub, {k: str(v) for k, v in info.items()}, identifier, archival)
+    data = packet(pub, {k: str(v) for k, v in info.items()}, identifier, archival, facts)
     # Metadata stays unfiltered so that any tool (and PDF/A) can read it as is.
     stream = Stream([data], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False)
     if "Metadata" in pdf.catalog:
