@@ -63,6 +63,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "A007": ("warning", "no font covers a script of the article; add one under `fonts:`"),
     "S013": ("warning", "project stylesheet reference refused (outside the project, network or @import)"),
     "S014": ("warning", "file named by a project stylesheet not found or too large; left out"),
+    "S015": ("warning", "project stylesheet rule nested too deeply or chaining too many parts; left out"),
 }
 
 

@@ -62,6 +62,9 @@ EXPLANATIONS: dict[str, str] = {
             "by a relative path.",
     "S014": "A file a project stylesheet names (with url()) is missing or too large, so it was "
             "left out. Remedy: fix the path, or use a smaller file.",
+    "S015": "A rule of a project stylesheet nests blocks or functions more than 32 levels deep, or "
+            "chains more than 128 parts in one selector or value, so it was left out (selector "
+            "matching and layout work through such a rule level by level). Remedy: simplify it.",
     "H001": "A heading level was repaired (e.g. an h4 straight after the title became an h2), so "
             "that the outline has no gaps. Informational.",
     "H002": "A paragraph that looked like a heading (short, bold, alone) was made a heading. "
