@@ -48,6 +48,7 @@ CODES: dict[str, tuple[Level, str]] = {
     "L002": ("warning", "title or subtitle longer than the limit; shortened"),
     "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
     "L004": ("warning", "article text longer than the limit; the rest left out"),
+    "L006": ("warning", "table wider or larger than the limit; the cells past it left out"),
     "L005": ("warning", "SVG image draws more elements than the limit; its text alternative stands in"),
     "S012": ("warning", "article extraction doubtful; the whole page was read without its furniture"),
     # Findings of ``pubbuild check`` about the outputs rather than the input.

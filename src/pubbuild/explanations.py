@@ -86,6 +86,9 @@ EXPLANATIONS: dict[str, str] = {
     "L003": "An article has more notes than the limit; the rest are kept as plain text after the "
             "article.",
     "L004": "The article's text is longer than the limit; the rest was left out.",
+    "L006": "A table has rows wider than 100 columns or more than 20,000 cells: the cells past "
+            "the 100th column and the rows past the 20,000th cell were left out (the PDF's table "
+            "layout grows with every cell). Remedy: split the table, or link to the data.",
     "L005": "An SVG image draws more elements than the limit once each <use> is expanded into the "
             "copy it makes (or a <use> refers to itself), so it is left out of both editions and "
             "its text alternative stands in. Remedy: simplify the drawing or convert it to PNG.",

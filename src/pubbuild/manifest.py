@@ -81,6 +81,17 @@ def _title(value: Any) -> str:
     return text
 
 
+def _prose(value: Any) -> str:
+    """An editor's note or introduction: text of bounded length (a megabyte of it cost the
+    PDF minutes; nothing to cut at, as it is the editor's own, so it is an error)."""
+    from .passes.limits import MAX_PROSE
+
+    text = _text(value)
+    if len(text) > MAX_PROSE:
+        raise _Problem(f"{len(text):,} characters; an editor's text may have at most {MAX_PROSE:,}")
+    return text
+
+
 def _text_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [_text(value)]
@@ -182,7 +193,7 @@ ARTICLE_SCHEMA: dict[str, Option] = {
     "site": Option("text", "Publishing site or publisher of the article.", _text),
     "published": Option("date", "Publication date of the article.", _date),
     "retrieved": Option("date", "When the article was retrieved or saved.", _date),
-    "note": Option("text", "An editor's note shown before the article (Markdown).", _text),
+    "note": Option("text", "An editor's note shown before the article (Markdown).", _prose),
 }
 
 ACCESSIBILITY_SCHEMA: dict[str, Option] = {
@@ -248,7 +259,7 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
     "articles": Option("list of articles", "The articles, in reading order (or use `parts`).",
                        lambda v: v, fields=lambda: ARTICLE_SCHEMA),
     "introduction": Option("text", "The editor's introduction to the whole publication "
-                           "(Markdown).", _text),
+                           "(Markdown).", _prose),
     "fonts": Option("list of fonts", "Font files of the project the PDF prints with, tried "
                     "before the shipped fonts: each a path or a mapping of file, lang, weight, "
                     "style (see Fonts in README).", lambda v: v, default=[], fields=lambda: FONT_SCHEMA),
@@ -298,7 +309,7 @@ FONT_SCHEMA: dict[str, Option] = {
 
 PART_SCHEMA: dict[str, Option] = {
     "title": Option("text", "Title of the part.", _title, required=True),
-    "introduction": Option("text", "Introduction to the part (Markdown).", _text),
+    "introduction": Option("text", "Introduction to the part (Markdown).", _prose),
     "articles": Option("list of articles", "The part's articles, in reading order (entries as "
                        "in the top-level `articles`).", lambda v: v, required=True,
                        fields=lambda: ARTICLE_SCHEMA),
@@ -686,12 +697,12 @@ def _pattern(regex: re.Pattern, full: bool = False) -> str:
 def _converter_json() -> dict[Callable, dict]:
     """The JSON Schema of what each converter accepts (dates and lengths are strings: JSON has
     no date type, and a YAML language server reads an unquoted date as a string)."""
-    from .passes.limits import MAX_TITLE
+    from .passes.limits import MAX_PROSE, MAX_TITLE
 
     creator = {"type": "object", "properties": {"name": _text_json(), "role": {"enum": list(ROLES)}},
                "required": ["name"], "additionalProperties": False}
     return {
-        _text: _text_json(), _path: _text_json(),
+        _text: _text_json(), _path: _text_json(), _prose: _text_json(maxLength=MAX_PROSE),
         _title: {"anyOf": [{"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
                            {"type": "number"}]},
         _text_list: {"anyOf": [_text_json(), {"type": "array", "items": _text_json()}]},
