@@ -23,7 +23,7 @@ from . import langtag
 from .errors import ConfigurationError
 from .imagesize import oversize
 from .model import Creator, ProjectFont, PublicationMeta
-from .paths import inside
+from .paths import NotRegularFile, inside, read_regular
 
 DATE_RE = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
@@ -530,11 +530,13 @@ def load(path: Path) -> Manifest:
     """Load and validate a manifest; raise one ConfigurationError listing every problem."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise ConfigurationError(f"{name}: manifest not found") from None
+    except NotRegularFile:
+        raise ConfigurationError(f"{name}: manifest is not a regular file (a FIFO, socket or device)") from None
     except OSError as exc:
-        raise ConfigurationError(f"{name}: cannot read manifest: {exc.strerror}") from None
+        raise ConfigurationError(f"{name}: cannot read manifest: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import diagnostics
 from ..errors import SourceError
 from ..model import Article
+from ..paths import NotRegularFile, read_regular
 from .decode import decode, scrub
 from .html import read_html
 from .text import read_markdown, read_text
@@ -50,11 +51,13 @@ def read_file(path: Path, root: Path | None = None, base_url: str | None = None)
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise SourceError(f"{name}: {size} bytes is larger than the {MAX_BYTES} byte limit")
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise SourceError(f"{name}: file not found") from None
     except IsADirectoryError:
         raise SourceError(f"{name}: is a folder, not a file") from None
+    except NotRegularFile:
+        raise SourceError(f"{name}: not a regular file (a FIFO, socket or device)") from None
     except OSError as exc:
         raise SourceError(f"{name}: cannot read: {exc.strerror}") from None
     text, replaced = decode(data, name, html=reader is read_html)

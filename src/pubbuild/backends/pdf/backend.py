@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from ...errors import BuildError, ConfigurationError
+from ...errors import ConfigurationError, OutputError
 from ...model import Image, Publication
 from ...styles import project_stylesheet
 from .. import register
@@ -285,7 +285,7 @@ class PdfBackend(Backend):
                                uncompressed_pdf=False,
                                finisher=finish)
         except OSError as exc:
-            raise BuildError(f"{target}: cannot write PDF: {exc}") from None
+            raise OutputError(f"{target}: cannot write PDF: {exc.strerror or exc}") from None
         finally:
             logging.getLogger("weasyprint").removeFilter(quiet)
         self.report = report
@@ -299,7 +299,7 @@ class PdfBackend(Backend):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(html, encoding="utf-8")
         except OSError as exc:
-            raise BuildError(f"{path}: cannot write HTML: {exc.strerror}") from None
+            raise OutputError(f"{path}: cannot write HTML: {exc.strerror or exc}") from None
 
 
 def _sided_css(geo: geometry.PageGeometry) -> str:
