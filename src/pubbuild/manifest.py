@@ -384,6 +384,8 @@ class _LineLoader(yaml.SafeLoader):
     ``&anchor`` or ``*alias`` stops composing before anything is expanded.
     """
 
+    _depth = 0
+
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -391,7 +393,19 @@ class _LineLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, f"YAML {kind} {'*&'[kind == 'anchor']}{event.anchor} is not allowed in a manifest",
                 event.start_mark)
-        return super().compose_node(parent, index)
+        # PyYAML composes one level per call: 20,000 nested "[" overflowed Python's stack.
+        if self._depth >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {MAX_YAML_DEPTH} levels; a manifest needs a few", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+#: Deepest nesting of lists and mappings a manifest may have (it uses four).
+MAX_YAML_DEPTH = 32
 
 
 def _yaml_problem(name: str, mark: Any, message: str) -> ConfigurationError:

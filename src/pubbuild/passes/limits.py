@@ -14,7 +14,11 @@ PDF 214 s and 5.3 GB, one row of 20,000 cells 56 s and 2.1 GB.
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
+
+from ..diagnostics import Diagnostic
 from ..model import Article, Paragraph, Row, Section, Styled, Table, Text
+from ..reader.decode import scrub
 from ..textutil import block_text, plain_text, walk_blocks
 from .notes import _refs
 
@@ -36,6 +40,7 @@ MAX_CELLS = 20_000
 
 
 def run(article: Article, ctx) -> None:
+    _scrub_strings(article, ctx)
     _titles(article, ctx)
     # Notes past the limit become text first, so that the text limit counts them too (cut
     # after, they added any amount of text past it: 10,000 notes cost the PDF 295 s).
@@ -151,3 +156,34 @@ def _narrow(row: Row) -> bool:
             return True
         width += cell.colspan
     return False
+
+
+def _scrub_strings(article: Article, ctx) -> None:
+    """Characters XML cannot carry out of every string of the model (``S010``).  The page's
+    text was cleaned when decoded, but metadata decoded again after that (JSON-LD's
+    ``"\\u0000"`` and ``"\\ud800"`` escapes) was not, and stopped the writers."""
+    found = 0
+    stack: list[object] = [article]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not is_dataclass(node) or isinstance(node, Diagnostic):
+            continue
+        for f in fields(node):
+            value = getattr(node, f.name)
+            if isinstance(value, str):
+                clean, removed = scrub(value)
+                if removed:
+                    setattr(node, f.name, clean)
+                    found += removed
+            elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                cleaned = [scrub(v) for v in value]
+                if any(n for _, n in cleaned):
+                    setattr(node, f.name, [c for c, _ in cleaned])
+                    found += sum(n for _, n in cleaned)
+            elif isinstance(value, list) or is_dataclass(value):
+                stack.append(value)
+    if found:
+        ctx.diag("S010", f"{found} control characters or lone surrogates removed from the page's metadata")

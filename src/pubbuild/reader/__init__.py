@@ -37,12 +37,24 @@ READERS: dict[str, Reader] = {
 MAX_BYTES = 64 * 1024 * 1024
 
 
+def _utf8(text: str) -> bool:
+    """Whether ``text`` (a file name) was valid UTF-8: undecodable bytes come as lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_file(path: Path, root: Path | None = None, base_url: str | None = None) -> Article:
     """Read and normalise one source file; ``base_url`` is the page's address when the
     manifest gives one (``url:``), against which its relative addresses resolve."""
     from ..passes import run_passes
 
     name = _display(path, root)
+    if not _utf8(str(path)):  # it would be written into the outputs, which are UTF-8
+        raise SourceError(f"{name.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')}: "
+                          "the file name is not UTF-8 text; rename the file")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise SourceError(f"{name}: unsupported source type {path.suffix or '(none)'!r} "

@@ -28,7 +28,9 @@ _XML_RE = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Declared encodings never honoured: WHATWG forbids UTF-7 (a known script-smuggling
 #: route), and a UTF-16/32 label on a page without a BOM is a lie browsers ignore.
-_REFUSED = ("utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+_REFUSED = ("utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
+            # Encodings of host names, not of pages: no browser reads a page in them.
+            "punycode", "idna")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -60,7 +62,7 @@ def decode(data: bytes, name: str, html: bool = True) -> tuple[str, bool]:
             declared = _lookup(m.group(1).decode("ascii", "ignore"))
     try:
         return data.decode(declared or "utf-8"), False
-    except UnicodeDecodeError:
+    except UnicodeError:  # punycode and idna fail with UnicodeError itself, not a decode error
         pass
     if declared is None:
         detected = _detect(data)
@@ -69,7 +71,10 @@ def decode(data: bytes, name: str, html: bool = True) -> tuple[str, bool]:
                 return data.decode(detected), False
             except UnicodeDecodeError:
                 pass
-    text = data.decode(declared or "utf-8", errors="replace")
+    try:
+        text = data.decode(declared or "utf-8", errors="replace")
+    except UnicodeError:  # a codec that cannot replace (punycode): not this page's charset
+        text = data.decode("utf-8", errors="replace")
     return text, True
 
 
