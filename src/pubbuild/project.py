@@ -16,7 +16,7 @@ import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, backends, diagnostics, modeljson, partfiles, pipeline
@@ -34,7 +34,7 @@ from .modeljson import InvalidModel
 from .paths import inside
 from .progress import NULL_PROGRESS, Progress
 from .reader.decode import XML_INVALID
-from .textutil import images
+from .textutil import images, model_nodes
 from .urlsafety import safe_image, safe_link, safe_source
 
 logger = logging.getLogger(__name__)
@@ -206,19 +206,11 @@ def check_article(article: Article) -> None:
     url = article.meta.source_url
     if url is not None and not safe_source(url):
         raise InvalidModel(f"source address {url[:80]!r} is no web address")
-    stack: list[object] = [article]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not is_dataclass(node):
-            continue
+    for node in model_nodes(article):
         if isinstance(node, Link) and not safe_link(node.href):
             raise InvalidModel(f"link to {node.href[:80]!r}")
         if isinstance(node, Image) and not safe_image(node.src):
             raise InvalidModel(f"image at {node.src[:80]!r}")
-        stack.extend(getattr(node, f.name) for f in fields(node))
 
 
 def _dependencies(article: Article) -> list[tuple[str, bool]]:

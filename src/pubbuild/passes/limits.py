@@ -14,12 +14,12 @@ PDF 214 s and 5.3 GB, one row of 20,000 cells 56 s and 2.1 GB.
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 
 from ..diagnostics import Diagnostic
 from ..model import Article, Paragraph, Row, Section, Styled, Table, Text
 from ..reader.decode import scrub
-from ..textutil import block_text, plain_text, walk_blocks
+from ..textutil import block_text, model_nodes, plain_text, walk_blocks
 from .notes import _refs
 
 #: Longest title or subtitle kept, in characters (a long headline is ~120).
@@ -163,13 +163,8 @@ def _scrub_strings(article: Article, ctx) -> None:
     text was cleaned when decoded, but metadata decoded again after that (JSON-LD's
     ``"\\u0000"`` and ``"\\ud800"`` escapes) was not, and stopped the writers."""
     found = 0
-    stack: list[object] = [article]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not is_dataclass(node) or isinstance(node, Diagnostic):
+    for node in model_nodes(article):
+        if isinstance(node, Diagnostic):
             continue
         for f in fields(node):
             value = getattr(node, f.name)
@@ -183,7 +178,5 @@ def _scrub_strings(article: Article, ctx) -> None:
                 if any(n for _, n in cleaned):
                     setattr(node, f.name, [c for c, _ in cleaned])
                     found += sum(n for _, n in cleaned)
-            elif isinstance(value, list) or is_dataclass(value):
-                stack.append(value)
     if found:
         ctx.diag("S010", f"{found} control characters or lone surrogates removed from the page's metadata")
