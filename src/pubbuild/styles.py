@@ -82,6 +82,8 @@ def confine(css: str, base: Path, root: Path, where: str, diags: list) -> str:
     def walk(nodes, in_image: bool = False) -> list:
         out = []
         for node in nodes or []:
+            if node.type == "error":  # a bad string or url, a stray ")": no CSS, and unserialisable
+                continue
             if node.type == "url" or (node.type == "function" and node.lower_name == "url"):
                 ref = node.value if node.type == "url" else _string_arg(node)
                 out.append(_inline(ref, base, root, refuse) or node)
@@ -99,6 +101,8 @@ def confine(css: str, base: Path, root: Path, where: str, diags: list) -> str:
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=False)
     kept = []
     for rule in rules:
+        if rule.type == "error":  # what CSS ignores (a stray "}", an unclosed rule) goes
+            continue
         if rule.type == "at-rule" and rule.lower_at_keyword == "import":
             refuse("S013", "@import in a project stylesheet refused; put the rules in the file itself")
             continue
