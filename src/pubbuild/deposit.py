@@ -75,7 +75,10 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
         partfiles.sweep(final.parent, final.name)
         with partfiles.temporary(final, folder=True) as tmp:
             notes: list[str] = []
-            files = _payload(tmp, pub, manifest.path, progress, notes)
+            try:
+                files = _payload(tmp, pub, manifest.path, progress, notes)
+            except OutputError as exc:  # named inside the temporary folder: name the deposit
+                raise OutputError(str(exc).replace(str(tmp), str(final))) from None
             bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub), checksums=CHECKSUMS)
             _validate(bag, tmp)
             _refuse_existing(final)

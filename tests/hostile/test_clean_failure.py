@@ -81,6 +81,7 @@ def test_a_full_disk_is_exit_2_and_leaves_no_temporary(project, full_disk, argv)
     done = _run(argv, project, limited=False)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "cannot write" in done.stderr and "out/" in done.stderr and "Traceback" not in done.stderr
+    assert ".part" not in done.stderr  # the output is named, not its temporary
     assert _leftovers(full_disk) == []
 
 
