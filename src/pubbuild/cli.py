@@ -244,8 +244,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         path, pub, diags = build(args.backend, target, output, options,
                                  for_terminal(sys.stderr, quiet=args.quiet))
         if to_stdout:
-            sys.stdout.buffer.write(path.read_bytes())
-            sys.stdout.buffer.flush()
+            _to_stdout(path.read_bytes())
     if not args.quiet and not to_stdout:
         print(f"wrote {path} ({len(pub.articles)} article{'s' * (len(pub.articles) != 1)})")
     from .cli_project import strict_status
@@ -314,7 +313,22 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _emit(text: str) -> None:
-    sys.stdout.write(text)
+    _to_stdout(text)
+
+
+def _to_stdout(data: bytes | str) -> None:
+    """``data`` on standard output; a full disk or closed pipe behind it is exit 2, not a bug."""
+    try:
+        if isinstance(data, str):
+            sys.stdout.write(data)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except OSError as exc:
+        from .errors import OutputError
+
+        raise OutputError(f"standard output: cannot write: {exc.strerror or exc}") from None
 
 
 class Terminated(KeyboardInterrupt):

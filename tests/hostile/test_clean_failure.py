@@ -140,3 +140,13 @@ def test_deposit_on_a_read_only_file_system_is_exit_2(project, tmp_path):
         subprocess.run(["umount", str(place)], check=False)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "cannot write" in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.parametrize("argv", [["normalize", "article.html"], ["epub", "article.html", "-o", "-"]],
+                         ids=["normalize", "epub"])
+def test_a_full_standard_output_is_exit_2(project, argv):
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "pubbuild", "-q", *argv], cwd=project, check=False,
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 2 and "standard output: cannot write" in done.stderr
