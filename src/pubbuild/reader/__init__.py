@@ -52,7 +52,9 @@ def read_file(path: Path, root: Path | None = None, base_url: str | None = None)
     from ..passes import run_passes
 
     name = _display(path, root)
-    if not _utf8(str(path)):  # it would be written into the outputs, which are UTF-8
+    # Its name (in the project, its own name for a lone page) goes into the outputs, which are
+    # UTF-8; the folders above the project do not.
+    if not _utf8(name if root is not None and name != str(path) else path.name):
         raise SourceError(f"{name.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')}: "
                           "the file name is not UTF-8 text; rename the file")
     reader = READERS.get(path.suffix.lower())
