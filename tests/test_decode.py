@@ -20,7 +20,7 @@ def page(charset: str, body: str) -> str:
 
 
 CASES = [
-    # (id, bytes, text expected, S015 expected)
+    # (id, bytes, text expected, S017 expected)
     ("utf8-under-a-gb2312-label", page("gb2312", ZH).encode("utf-8"), ZH, True),
     ("utf8-under-an-iso-8859-1-label", page("iso-8859-1", FR).encode("utf-8"), FR, True),
     ("real-gb2312", page("gb2312", ZH).encode("gb2312"), ZH, False),
@@ -49,7 +49,7 @@ def test_a_correction_is_a_diagnostic_naming_the_file(tmp_path):
     path.write_bytes(page("gb2312", ZH).encode("utf-8"))
     article = read_file(path)
     assert ZH in block_text(article.blocks)
-    [diag] = [d for d in article.diagnostics if d.code == "S015"]
+    [diag] = [d for d in article.diagnostics if d.code == "S017"]
     assert "saved-again.html" in str(diag) and "gb2312" in str(diag)
 
 
@@ -58,7 +58,7 @@ def test_the_manifests_encoding_overrides_the_declaration(tmp_path):
     path.write_bytes(page("utf-8", "Привет, мир: архив открыт.").encode("koi8-r"))
     article = read_file(path, encoding="koi8-r")
     assert "Привет, мир: архив открыт." in block_text(article.blocks)
-    assert not [d for d in article.diagnostics if d.code in ("S001", "S015")]
+    assert not [d for d in article.diagnostics if d.code in ("S001", "S017")]
 
 
 def test_an_unknown_manifest_encoding_is_a_clear_error(tmp_path):

@@ -15,8 +15,9 @@ import pytest
 from conftest import ROOTS, assert_epubcheck_clean
 from lxml import etree
 
-from pubbuild.backends.epub.images import ImageProblem, sanitize_svg, sniff
+from pubbuild.backends.epub.images import sanitize_svg, sniff
 from pubbuild.cli import main
+from pubbuild.svg import SvgProblem
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
@@ -367,5 +368,5 @@ def test_svg_sanitiser(name, data, absent, present):
 
 @pytest.mark.parametrize("data", [b"<html><body/></html>", b"<svg"])
 def test_svg_sanitiser_rejects_non_svg(data):
-    with pytest.raises(ImageProblem):
+    with pytest.raises(SvgProblem):
         sanitize_svg(data)

@@ -210,3 +210,34 @@ def test_patched_library_has_an_upper_bound_the_installed_release_meets(name):
     assert installed in req.specifier, (
         f"{name} {installed} is installed but pyproject.toml asks for {req}: the bound was raised or "
         f"ignored; run tests/test_workarounds.py against {installed} and update PATCHED")
+
+
+def _image_names(base_url: str, directory) -> set[str]:
+    import re
+
+    (directory / "pixel.png").write_bytes(__import__("base64").b64decode(_PIXEL.split(",", 1)[1]))
+    html = '<html lang="en"><body><p><img src="pixel.png" alt="a dot"></p></body></html>'
+    data = weasyprint.HTML(string=html, base_url=base_url).write_pdf(uncompressed_pdf=True)
+    return set(re.findall(rb"/(i[0-9a-f]{32}\d)\b", data))
+
+
+def test_image_name_workaround_still_needed(tmp_path, monkeypatch):
+    """Fails once WeasyPrint names a raster image by something other than where it lay:
+    then drop workarounds.content_named_images."""
+    monkeypatch.setattr(weasyprint.images.RasterImage, "__init__", workarounds.original_raster_init())
+    names = [_image_names((tmp_path / d).as_uri() + "/", (tmp_path / d)) for d in ("a", "b")
+             if (tmp_path / d).mkdir() is None]
+    assert names[0] and names[0] != names[1], \
+        "WeasyPrint now names images the same in any folder: remove workarounds.content_named_images"
+
+
+def test_images_named_by_content(tmp_path, monkeypatch):
+    monkeypatch.setattr(weasyprint.images.RasterImage, "__init__", workarounds.original_raster_init())
+    workarounds.content_named_images()
+    workarounds.content_named_images()  # idempotent
+    assert workarounds.content_named_images_installed()
+    names = [_image_names((tmp_path / d).as_uri() + "/", (tmp_path / d)) for d in ("a", "b")
+             if (tmp_path / d).mkdir() is None]
+    assert names[0] and names[0] == names[1]
+    # Turned another way it is another image, never the same resource drawn wrongly.
+    assert workarounds.image_id(b"x", "none") != workarounds.image_id(b"x", (90, False))

@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from . import __version__, backends, partfiles, pipeline
-from .errors import BuildError, ConfigurationError
+from .errors import BuildError, ConfigurationError, OutputError
 from .model import Publication
 from .originals import MEDIA_TYPES as SOURCE_TYPES  # noqa: F401 - kept for callers
 from .originals import original_files
@@ -62,26 +62,39 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
     manifest = load_manifest(target)
     if manifest.path is None:
         raise ConfigurationError(f"{target}: a deposit needs a manifest (pubbuild.yaml), not an article")
-    if output is not None and output.exists():  # checked first: refuse before any work
-        raise ConfigurationError(f"{output}: already exists; a deposit is never overwritten")
+    if output is not None:  # checked first: refuse before any work
+        _refuse_existing(output)
     articles, _ = normalise_articles(manifest, jobs, True, progress)
     pub = assemble(manifest, articles)
     final = (output or default_target(pub)).absolute()
-    if final.exists():
-        raise ConfigurationError(f"{final}: already exists; a deposit is never overwritten")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partfiles.sweep(final.parent, final.name)
-    with partfiles.temporary(final, folder=True) as tmp:
-        notes: list[str] = []
-        files = _payload(tmp, pub, manifest.path, progress, notes)
-        bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub), checksums=CHECKSUMS)
-        _validate(bag, tmp)
-        if final.exists():
-            raise ConfigurationError(f"{final}: already exists; a deposit is never overwritten")
-        os.rename(tmp, final)
+    _refuse_existing(final)
+    # A place that cannot be written (read-only, full, ``ulimit -f``) is exit 2 naming it;
+    # the temporary folder goes with whatever was written into it.
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        partfiles.sweep(final.parent, final.name)
+        with partfiles.temporary(final, folder=True) as tmp:
+            notes: list[str] = []
+            try:
+                files = _payload(tmp, pub, manifest.path, progress, notes)
+            except OutputError as exc:  # named inside the temporary folder: name the deposit
+                raise OutputError(str(exc).replace(str(tmp), str(final))) from None
+            bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub), checksums=CHECKSUMS)
+            _validate(bag, tmp)
+            _refuse_existing(final)
+            os.rename(tmp, final)
+    except OSError as exc:
+        raise OutputError(f"{final}: cannot write the deposit: {exc.strerror or exc}") from None
     _validate(bagit.Bag(str(final)), final)
     logger.info("wrote deposit %s", final)
     return DepositResult(final, files, notes)
+
+
+def _refuse_existing(path: Path) -> None:
+    """A deposit is never written over anything, a link to nothing included (renaming
+    onto it would replace the link, or fail)."""
+    if os.path.lexists(path):
+        raise ConfigurationError(f"{path}: already exists; a deposit is never overwritten")
 
 
 def _validate(bag, where: Path) -> None:

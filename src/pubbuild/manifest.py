@@ -25,7 +25,7 @@ from .diagnostics import Diagnostic
 from .errors import ConfigurationError
 from .imagesize import oversize
 from .model import Creator, ProjectFont, PublicationMeta
-from .paths import inside
+from .paths import NotRegularFile, inside, read_regular
 
 DATE_RE = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
@@ -89,6 +89,17 @@ def _title(value: Any) -> str:
     text = _text(value)
     if len(text) > MAX_TITLE:
         raise _Problem(f"{len(text):,} characters; a title may have at most {MAX_TITLE}")
+    return text
+
+
+def _prose(value: Any) -> str:
+    """An editor's note or introduction: text of bounded length (a megabyte of it cost the
+    PDF minutes; nothing to cut at, as it is the editor's own, so it is an error)."""
+    from .passes.limits import MAX_PROSE
+
+    text = _text(value)
+    if len(text) > MAX_PROSE:
+        raise _Problem(f"{len(text):,} characters; an editor's text may have at most {MAX_PROSE:,}")
     return text
 
 
@@ -208,7 +219,7 @@ ARTICLE_SCHEMA: dict[str, Option] = {
     "site": Option("text", "Publishing site or publisher of the article.", _text),
     "published": Option("date", "Publication date of the article.", _date),
     "retrieved": Option("date", "When the article was retrieved or saved.", _date),
-    "note": Option("text", "An editor's note shown before the article (Markdown).", _text),
+    "note": Option("text", "An editor's note shown before the article (Markdown).", _prose),
     "encoding": Option("text", "The source's character encoding, when what the file declares (or "
                        "detection) is wrong.", _encoding),
 }
@@ -281,7 +292,7 @@ PUBLICATION_SCHEMA: dict[str, Option] = {
     "articles": Option("list of articles", "The articles, in reading order (or use `parts`).",
                        lambda v: v, fields=lambda: ARTICLE_SCHEMA),
     "introduction": Option("text", "The editor's introduction to the whole publication "
-                           "(Markdown).", _text),
+                           "(Markdown).", _prose),
     "fonts": Option("list of fonts", "Font files of the project the PDF prints with, tried "
                     "before the shipped fonts: each a path or a mapping of file, lang, weight, "
                     "style (see Fonts in README).", lambda v: v, default=[], fields=lambda: FONT_SCHEMA),
@@ -340,7 +351,7 @@ FONT_SCHEMA: dict[str, Option] = {
 
 PART_SCHEMA: dict[str, Option] = {
     "title": Option("text", "Title of the part.", _title, required=True),
-    "introduction": Option("text", "Introduction to the part (Markdown).", _text),
+    "introduction": Option("text", "Introduction to the part (Markdown).", _prose),
     "articles": Option("list of articles", "The part's articles, in reading order (entries as "
                        "in the top-level `articles`).", lambda v: v, required=True,
                        fields=lambda: ARTICLE_SCHEMA),
@@ -418,6 +429,8 @@ class _LineLoader(yaml.SafeLoader):
     ``&anchor`` or ``*alias`` stops composing before anything is expanded.
     """
 
+    _depth = 0
+
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -425,7 +438,19 @@ class _LineLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, f"YAML {kind} {'*&'[kind == 'anchor']}{event.anchor} is not allowed in a manifest",
                 event.start_mark)
-        return super().compose_node(parent, index)
+        # PyYAML composes one level per call: 20,000 nested "[" overflowed Python's stack.
+        if self._depth >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {MAX_YAML_DEPTH} levels; a manifest needs a few", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+#: Deepest nesting of lists and mappings a manifest may have (it uses four).
+MAX_YAML_DEPTH = 32
 
 
 def _yaml_problem(name: str, mark: Any, message: str) -> ConfigurationError:
@@ -577,11 +602,13 @@ def load(path: Path) -> Manifest:
     """Load and validate a manifest; raise one ConfigurationError listing every problem."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise ConfigurationError(f"{name}: manifest not found") from None
+    except NotRegularFile:
+        raise ConfigurationError(f"{name}: manifest is not a regular file (a FIFO, socket or device)") from None
     except OSError as exc:
-        raise ConfigurationError(f"{name}: cannot read manifest: {exc.strerror}") from None
+        raise ConfigurationError(f"{name}: cannot read manifest: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -750,12 +777,12 @@ def _pattern(regex: re.Pattern, full: bool = False) -> str:
 def _converter_json() -> dict[Callable, dict]:
     """The JSON Schema of what each converter accepts (dates and lengths are strings: JSON has
     no date type, and a YAML language server reads an unquoted date as a string)."""
-    from .passes.limits import MAX_TITLE
+    from .passes.limits import MAX_PROSE, MAX_TITLE
 
     creator = {"type": "object", "properties": {"name": _text_json(), "role": {"enum": list(ROLES)}},
                "required": ["name"], "additionalProperties": False}
     return {
-        _text: _text_json(), _path: _text_json(),
+        _text: _text_json(), _path: _text_json(), _prose: _text_json(maxLength=MAX_PROSE),
         _title: {"anyOf": [{"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
                            {"type": "number"}]},
         _text_list: {"anyOf": [_text_json(), {"type": "array", "items": _text_json()}]},

@@ -139,7 +139,7 @@ def _union(options: tuple) -> _Decoder:
             if v is None and nullable:
                 return None
             name = v.get("type") if type(v) is dict else None
-            if name not in by_name:
+            if type(name) is not str or name not in by_name:  # a list or mapping is no name
                 raise InvalidModel(f"unexpected node type {name!r}")
             return _decoder(by_name[name])(v, root)
         return node_of

@@ -11,8 +11,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from . import modeljson
-from .errors import PubbuildError, SourceError
+from . import modeljson, partfiles
+from .errors import OutputError, PubbuildError, SourceError
 from .model import Article
 from .reader import READERS, read_file
 from .textutil import block_text
@@ -86,8 +86,17 @@ def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
         if out_dir is None:
             emit(text)
         else:
-            target = out_dir / f"{path.stem}.{fmt}"
-            tmp = target.with_name(f".{target.name}.part")
+            _write(out_dir / f"{path.stem}.{fmt}", text)
+    return failed
+
+
+def _write(target: Path, text: str) -> None:
+    """``text`` into ``target`` through a temporary that goes whatever happens (a full
+    disk is exit 2 naming the file, never a traceback or a ``.part`` left behind)."""
+    partfiles.sweep(target.parent, target.name)
+    try:
+        with partfiles.temporary(target) as tmp:
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(target)
-    return failed
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None

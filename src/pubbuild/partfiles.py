@@ -92,7 +92,10 @@ def sweep(folder: Path, name: str | None = None) -> list[Path]:
     """Remove the temporaries in ``folder`` (of the output ``name`` only, when given) left by
     runs that are no longer alive; return them."""
     stem = re.escape(name) if name is not None else r"[^/]+"
-    pattern = re.compile(rf"\.{stem}\.(\d+)\.[a-z0-9_]{{8}}{re.escape(SUFFIX)}")
+    # pikepdf saving to a path writes ``.pikepdf.<that name><random>`` beside it first: one
+    # of our temporaries' names when a save into it was cut short (a full disk aborted it).
+    ours = rf"\.{stem}\.(\d+)\.[a-z0-9_]{{8}}{re.escape(SUFFIX)}"
+    pattern = re.compile(rf"{ours}|\.pikepdf\.{ours.replace('(', '(?P<pid>', 1)}[a-z0-9_]{{8}}")
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -100,7 +103,7 @@ def sweep(folder: Path, name: str | None = None) -> list[Path]:
     removed = []
     for entry in entries:
         match = pattern.fullmatch(entry.name)
-        if match is None or _alive(int(match.group(1))):
+        if match is None or _alive(int(match.group(1) or match.group("pid"))):
             continue
         path = Path(entry.path)
         try:

@@ -140,6 +140,9 @@ def write_atomically(backend: backends.Backend, pub: Publication, target: Path) 
                 os.replace(tmp, target)
             except OSError as exc:
                 raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+            except OutputError as exc:  # the backend named its temporary: name the output
+                raise OutputError(str(exc).replace(str(tmp), str(target)),
+                                  [p.replace(str(tmp), str(target)) for p in exc.problems]) from None
     except OSError as exc:  # the temporary could not be made
         raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}") from None
     logger.info("wrote %s", target)

@@ -29,11 +29,13 @@ from .build import (
 )
 from .errors import PubbuildError, SourceError
 from .manifest import Manifest
-from .model import Article, Publication
+from .model import Article, Image, Link, Publication
 from .modeljson import InvalidModel
 from .paths import inside
 from .progress import NULL_PROGRESS, Progress
-from .textutil import images
+from .reader.decode import XML_INVALID
+from .textutil import images, model_nodes
+from .urlsafety import safe_image, safe_link, safe_source
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ CACHE_NAME = "pubbuild-article-cache"
 _PACKAGE = Path(__file__).resolve().parent
 #: Code whose changes invalidate normalised articles (readers, passes, the model).
 NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py", "langtag.py", "imagesize.py",
-                   "paths.py")
+                   "paths.py", "urlsafety.py")
 
 
 @dataclass(slots=True)
@@ -131,7 +133,8 @@ class ArticleCache:
             return self._load(entry, key)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, InvalidModel) as exc:  # never a failure: build it again
+        # RecursionError: JSON nested deeper than the parser's stack, never written by us.
+        except (OSError, ValueError, InvalidModel, RecursionError) as exc:  # never a failure: build it again
             logger.debug("ignoring cache entry %s: %s", path, exc)
             return None
 
@@ -148,7 +151,11 @@ class ArticleCache:
                 raise InvalidModel("malformed dependency")
             if modeljson.decode(dep[0], Path, self.root).is_file() != dep[1]:
                 return None  # an image the article refers to came or went
-        return modeljson.decode(entry.get("article"), Article, self.root)
+        data = entry.get("article")
+        check_entry_data(data)  # before decoding: decoding recurses
+        article = modeljson.decode(data, Article, self.root)
+        check_article(article)
+        return article
 
     def put(self, key: str, article: Article) -> None:
         if not self.enabled:
@@ -164,6 +171,46 @@ class ArticleCache:
             with open(tmp, "w", encoding="utf-8") as fh:
                 json.dump(entry, fh, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, final)
+
+
+#: How deeply an entry's JSON may nest.  The reader flattens elements nested deeper than
+#: ``reader.html.MAX_DEPTH`` (100), and each element is at most two levels of JSON (the node
+#: and its list of children): its deepest models measure 208; the rest is headroom.
+MAX_ENTRY_DEPTH = 2 * 100 + 56
+
+
+def check_entry_data(data: object) -> None:
+    """Raise :class:`InvalidModel` for an entry the reader could not have written: nested
+    deeper than :data:`MAX_ENTRY_DEPTH`, or holding a character XML cannot carry (control
+    characters, lone surrogates), which the reader removes (S010).  Walked with a stack,
+    not recursion, so any depth is refused, never a crash."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_ENTRY_DEPTH:
+            raise InvalidModel(f"nested deeper than {MAX_ENTRY_DEPTH} levels")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+            stack.extend((k, depth) for k in value)
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, str) and XML_INVALID.search(value):
+            raise InvalidModel("a character XML cannot carry")
+
+
+def check_article(article: Article) -> None:
+    """Raise :class:`InvalidModel` for an address the reader would have refused: a link
+    of another scheme than :data:`~pubbuild.urlsafety.LINK_SCHEMES` (``javascript:``,
+    ``data:text/html`` ...), an image that is neither in the project, on the web nor a
+    ``data:image``, or a source address that is no ``http(s):`` URL."""
+    url = article.meta.source_url
+    if url is not None and not safe_source(url):
+        raise InvalidModel(f"source address {url[:80]!r} is no web address")
+    for node in model_nodes(article):
+        if isinstance(node, Link) and not safe_link(node.href):
+            raise InvalidModel(f"link to {node.href[:80]!r}")
+        if isinstance(node, Image) and not safe_image(node.src):
+            raise InvalidModel(f"image at {node.src[:80]!r}")
 
 
 def _dependencies(article: Article) -> list[tuple[str, bool]]:

@@ -46,6 +46,14 @@ logger = logging.getLogger(__name__)
 
 #: How long a browser's wait for the next build is held open before it asks again.
 WAIT_SECONDS = 25.0
+#: Seconds a connection may stay silent (before a request, or between two on a kept-alive
+#: connection) before it is closed: each open connection holds a thread.
+IDLE_SECONDS = 30.0
+#: Connections answered at once; past them a new one gets ``503`` and is closed, so that
+#: threads and descriptors stay bounded (a browser opens about six per host).
+MAX_CONNECTIONS = 32
+#: Digits of ``/__pubbuild/events?since=N`` read as a build generation (more is no generation).
+MAX_SINCE_DIGITS = 18
 #: How often (ms) the watcher returns with nothing changed, for its first step and for a stop.
 WATCH_TICK_MS = 500
 #: Where the preview's own endpoints live; no EPUB member name starts with it.
@@ -409,6 +417,7 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, preview: Preview, host: str, port: int) -> None:
         self.preview = preview
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.loopback = is_loopback(host)
         if ":" in host:
             self.address_family = socket.AF_INET6
@@ -417,6 +426,28 @@ class PreviewServer(ThreadingHTTPServer):
         except OSError as exc:
             raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
                                      "(choose another --port or --host)") from None
+
+    def get_request(self):
+        try:
+            return super().get_request()
+        except OSError:
+            # Out of descriptors (EMFILE): the listening socket stays readable, and retrying at
+            # once would spin a core; a pause lets answered connections close first.
+            time.sleep(0.05)
+            raise
+
+    def process_request(self, request, client_address) -> None:
+        if not self._slots.acquire(blocking=False):
+            _busy(request)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def handle_error(self, request, client_address) -> None:
         # A browser that leaves (a page reloading drops its wait for the next build) is routine;
@@ -432,12 +463,38 @@ class PreviewServer(ThreadingHTTPServer):
         return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
+def generation(text: str | None) -> int | None:
+    """The build generation ``?since=`` names, or None for anything that is none (Python's
+    ``int`` refuses more than 4,300 digits with an error, which left the request unanswered)."""
+    if text is None:
+        return None
+    digits = text.removeprefix("-")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_SINCE_DIGITS:
+        return None
+    return int(text)
+
+
+def _busy(request: socket.socket) -> None:
+    """A short ``503`` on a connection past :data:`MAX_CONNECTIONS`, never waiting on it."""
+    try:
+        request.setblocking(False)
+        request.send(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n"
+                     b"Retry-After: 1\r\n\r\n")
+    except OSError:
+        pass
+
+
 class Handler(BaseHTTPRequestHandler):
     """Answers GET and HEAD: the generated pages, the current build's files, the events."""
 
     server: PreviewServer
     server_version = "pubbuild-serve"
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        # socketserver puts this on the connection: a silent client is dropped, its thread ends.
+        self.timeout = IDLE_SECONDS
+        super().setup()
 
     def log_message(self, format: str, *args) -> None:
         logger.debug("%s %s", self.address_string(), format % args)
@@ -464,9 +521,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == PREFIX + "reload.js":
             return self._send(HTTPStatus.OK, RELOAD_JS.encode(), "text/javascript; charset=utf-8", head)
         if path == PREFIX + "events":
-            since = parse_qs(url.query).get("since", [None])[0]
-            state = preview.state() if since is None or not since.lstrip("-").isdigit() \
-                else preview.wait(int(since))
+            since = generation(parse_qs(url.query).get("since", [None])[0])
+            state = preview.state() if since is None else preview.wait(since)
             return self._send(HTTPStatus.OK, json.dumps(state.as_dict()).encode(), "application/json", head)
         if snap is not None and path.startswith("/epub/") and path[len("/epub/"):] in snap.files:
             name = path[len("/epub/"):]

@@ -65,3 +65,20 @@ def refuse_from_with_file(kind: str | None, paths: list[Path]) -> None:
     if kind is not None and any(p != STDIN for p in paths):
         raise ConfigurationError("--from applies to standard input (-) only; a file's type "
                                  "comes from its suffix")
+
+
+def to_stdout(data: bytes | str) -> None:
+    """``data`` on standard output; a full disk or closed pipe behind it is exit 2, not a bug."""
+    import sys
+
+    from .errors import OutputError
+
+    try:
+        if isinstance(data, str):
+            sys.stdout.write(data)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError(f"standard output: cannot write: {exc.strerror or exc}") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import fields, is_dataclass
 
 from .model import (
     Block,
@@ -151,3 +152,16 @@ __all__ = [
     "walk_blocks",
     "walk_inlines",
 ]
+
+
+def model_nodes(root: object) -> Iterator[object]:
+    """Every model node under ``root`` (itself included), whatever field holds it: a
+    stack, not recursion, so a model of any depth is walked."""
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif is_dataclass(node) and not isinstance(node, type):
+            yield node
+            stack.extend(getattr(node, f.name) for f in fields(node))

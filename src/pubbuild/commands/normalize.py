@@ -48,4 +48,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _emit(text: str) -> None:
-    sys.stdout.write(text)
+    from ..stdio import to_stdout
+
+    to_stdout(text)

@@ -41,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
     from ..build import build
     from ..errors import ConfigurationError
     from ..progress import for_terminal
-    from ..stdio import STDIN, refuse_from_with_file, save_stdin
+    from ..stdio import STDIN, refuse_from_with_file, save_stdin, to_stdout
 
     target = args.target
     refuse_from_with_file(args.source_type, [target or Path("pubbuild.yaml")])
-    to_stdout = args.output == STDIN
+    piped = args.output == STDIN
     if target == STDIN and args.output is None:
         raise ConfigurationError("an article on standard input has no project to build into: "
                                  "name the output with -o FILE (or -o - for standard output)")
@@ -53,12 +53,11 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="pubbuild-") as tmp:
         if target == STDIN:
             target = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
-        output = Path(tmp) / f"stdout{backends.get(args.backend).suffix}" if to_stdout else args.output
+        output = Path(tmp) / f"stdout{backends.get(args.backend).suffix}" if piped else args.output
         path, pub, diags = build(args.backend, target, output, options,
                                  for_terminal(sys.stderr, quiet=args.quiet))
-        if to_stdout:
-            sys.stdout.buffer.write(path.read_bytes())
-            sys.stdout.buffer.flush()
-    if not args.quiet and not to_stdout:
+        if piped:
+            to_stdout(path.read_bytes())
+    if not args.quiet and not piped:
         print(f"wrote {path} ({len(pub.articles)} article{'s' * (len(pub.articles) != 1)})")
     return strict_status(args, diags)

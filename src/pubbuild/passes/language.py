@@ -40,7 +40,15 @@ def detect(text: str) -> tuple[str | None, float]:
     if _identifier is None:
         from py3langid.langid import _load_identifier
 
-        _identifier = _load_identifier(norm_probs=True)
+        try:
+            _identifier = _load_identifier(norm_probs=True)
+        except OSError as exc:  # py3langid unpacks its model into a temporary file
+            import tempfile
+
+            from ..errors import OutputError
+
+            raise OutputError(f"{tempfile.gettempdir()}: cannot write the language model's temporary "
+                              f"file: {exc.strerror or exc}") from None
     lang, prob = _identifier.classify(text)
     return lang, float(prob)
 

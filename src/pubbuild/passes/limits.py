@@ -1,4 +1,4 @@
-"""Bound what one article may ask of a backend: title length, text length, notes.
+"""Bound what one article may ask of a backend: title length, text length, notes, table cells.
 
 A page can be valid HTML and still unprintable: a title of megabytes, a page of
 millions of words or ten thousand footnotes cost the PDF layout minutes and
@@ -8,31 +8,51 @@ limit as plain text (``L003``), saying so, so the build goes on with an output o
 bounded size.  It runs last, on the numbered notes.  The source's size
 (``reader.MAX_BYTES``), the page (``reader.html.MAX_CHARS``) and table rows
 (``reader.html.MAX_TABLE_ROWS``, ``L001``) are bounded in the reader, before they
-cost anything.
+cost anything; the cells of a table here (``L006``): 2,000 rows of 100 cells cost the
+PDF 214 s and 5.3 GB, one row of 20,000 cells 56 s and 2.1 GB.
 """
 
 from __future__ import annotations
 
-from ..model import Article, Paragraph, Section, Styled, Text
-from ..textutil import block_text, plain_text
+from dataclasses import fields
+
+from ..diagnostics import Diagnostic
+from ..model import Article, Paragraph, Row, Section, Styled, Table, Text
+from ..reader.decode import scrub
+from ..textutil import block_text, model_nodes, plain_text, walk_blocks
 from .notes import _refs
 
 #: Longest title or subtitle kept, in characters (a long headline is ~120).
 MAX_TITLE = 300
-#: Most notes linked as notes; later ones are kept as plain paragraphs at the end.
-MAX_NOTES = 2000
+#: Most notes linked as notes; later ones are kept as plain paragraphs at the end.  Each
+#: linked note costs the PDF a link pair, a back link and their tags: 1,200 notes took 41 s
+#: against 12 s for 300 (2 cores at load 12), so a thousand keeps that under half a minute.
+MAX_NOTES = 1000
 #: Most characters of body text kept (about 400 printed pages; a long report has 200,000).
 MAX_TEXT = 1_000_000
+#: Longest editor's note or introduction in the manifest, in characters (about eight pages);
+#: a longer one is a manifest error (exit 2): a megabyte of note cost the PDF 98 s.
+MAX_PROSE = 20_000
+#: Most columns one table row may span (a wide statistical table has 30); cells past them go.
+MAX_COLUMNS = 100
+#: Most cells one table may hold (2,000 rows of 10 columns); rows past them go.
+MAX_CELLS = 20_000
 
 
 def run(article: Article, ctx) -> None:
+    _scrub_strings(article, ctx)
     _titles(article, ctx)
+    # Notes past the limit become text first, so that the text limit counts them too (cut
+    # after, they added any amount of text past it: 10,000 notes cost the PDF 295 s).
+    if len(article.notes) > MAX_NOTES:
+        _unlink_notes(article, ctx)
     article.blocks, left, at = _cut(article.blocks, MAX_TEXT)
     if left < 0:
         ctx.diag("L004", f"text longer than {MAX_TEXT:,} characters; the rest is left out", node=at)
         _drop_orphan_notes(article)
-    if len(article.notes) > MAX_NOTES:
-        _unlink_notes(article, ctx)
+    cut = [_bound_table(b, ctx) for b in list(walk_blocks(article.blocks)) if isinstance(b, Table)]
+    if any(cut):
+        _drop_orphan_notes(article)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -100,3 +120,63 @@ def _unlink_notes(article: Article, ctx) -> None:
     article.notes = kept
     ctx.diag("L003", f"{len(kept) + len(rest):,} notes: the first {MAX_NOTES:,} linked as notes, "
                      f"{len(rest):,} kept as plain text after the article", node=rest[0])
+
+
+def _bound_table(table: Table, ctx) -> bool:
+    """Rows cut to :data:`MAX_COLUMNS` columns (a span reaching past them shortened) and
+    the table to :data:`MAX_CELLS` cells, head rows first; said once per table (``L006``).
+    Whether anything was cut."""
+    narrowed = sum(_narrow(row) for row in table.head + table.body + table.foot)
+    budget, cut = MAX_CELLS, 0
+    for part in ("head", "foot", "body"):  # a head and a foot are kept before body rows
+        rows: list[Row] = getattr(table, part)
+        for i, row in enumerate(rows):
+            budget -= len(row.cells)
+            if budget < 0:
+                cut += len(rows) - i
+                setattr(table, part, rows[:i])
+                break
+    if narrowed or cut:
+        found = ", ".join(f for f in (f"{narrowed:,} rows wider than {MAX_COLUMNS} columns cut"
+                                      if narrowed else "",
+                                      f"{cut:,} rows past {MAX_CELLS:,} cells left out" if cut else "") if f)
+        ctx.diag("L006", f"table too large: {found}", node=table)
+    return bool(narrowed or cut)
+
+
+def _narrow(row: Row) -> bool:
+    """Cut ``row`` to :data:`MAX_COLUMNS` columns; whether anything was cut."""
+    width = 0
+    for i, cell in enumerate(row.cells):
+        if width + cell.colspan > MAX_COLUMNS:
+            if width < MAX_COLUMNS:
+                cell.colspan = MAX_COLUMNS - width
+                i += 1
+            del row.cells[i:]
+            return True
+        width += cell.colspan
+    return False
+
+
+def _scrub_strings(article: Article, ctx) -> None:
+    """Characters XML cannot carry out of every string of the model (``S010``).  The page's
+    text was cleaned when decoded, but metadata decoded again after that (JSON-LD's
+    ``"\\u0000"`` and ``"\\ud800"`` escapes) was not, and stopped the writers."""
+    found = 0
+    for node in model_nodes(article):
+        if isinstance(node, Diagnostic):
+            continue
+        for f in fields(node):
+            value = getattr(node, f.name)
+            if isinstance(value, str):
+                clean, removed = scrub(value)
+                if removed:
+                    setattr(node, f.name, clean)
+                    found += removed
+            elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                cleaned = [scrub(v) for v in value]
+                if any(n for _, n in cleaned):
+                    setattr(node, f.name, [c for c, _ in cleaned])
+                    found += sum(n for _, n in cleaned)
+    if found:
+        ctx.diag("S010", f"{found} control characters or lone surrogates removed from the page's metadata")

@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import diagnostics
 from ..errors import SourceError
 from ..model import Article
+from ..paths import NotRegularFile, read_regular
 from .base import FORMATS, READERS, Reader
 from .decode import decode, scrub
 
@@ -19,6 +20,15 @@ from .decode import decode, scrub
 #: memory.  Below it, a padded page is cut by the reader (MAX_CHARS) and the text by the
 #: ``limits`` pass, so that the outputs stay bounded.
 MAX_BYTES = 64 * 1024 * 1024
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` (a file name) was valid UTF-8: undecodable bytes come as lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_file(path: Path, root: Path | None = None, base_url: str | None = None,
@@ -30,6 +40,11 @@ def read_file(path: Path, root: Path | None = None, base_url: str | None = None,
     from ..passes import run_passes
 
     name = _display(path, root)
+    # Its name (in the project, its own name for a lone page) goes into the outputs, which are
+    # UTF-8; the folders above the project do not.
+    if not _utf8(name if root is not None and name != str(path) else path.name):
+        raise SourceError(f"{name.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')}: "
+                          "the file name is not UTF-8 text; rename the file")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise SourceError(f"{name}: unsupported source type {path.suffix or '(none)'!r} "
@@ -38,11 +53,13 @@ def read_file(path: Path, root: Path | None = None, base_url: str | None = None,
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise SourceError(f"{name}: {size} bytes is larger than the {MAX_BYTES} byte limit")
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise SourceError(f"{name}: file not found") from None
     except IsADirectoryError:
         raise SourceError(f"{name}: is a folder, not a file") from None
+    except NotRegularFile:
+        raise SourceError(f"{name}: not a regular file (a FIFO, socket or device)") from None
     except OSError as exc:
         raise SourceError(f"{name}: cannot read: {exc.strerror}") from None
     decoded = decode(data, name, html=reader.markup, encoding=encoding)
@@ -52,7 +69,7 @@ def read_file(path: Path, root: Path | None = None, base_url: str | None = None,
         diags.append(diagnostics.make("S001", f"invalid bytes replaced with U+FFFD (read as {decoded.encoding})",
                                       name))
     for note in decoded.notes:
-        diags.append(diagnostics.make("S015", note, name))
+        diags.append(diagnostics.make("S017", note, name))
     text, removed = scrub(text)
     if removed:
         diags.append(diagnostics.make("S010", f"{removed} control or non-character code point"

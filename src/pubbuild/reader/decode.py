@@ -13,7 +13,7 @@ declaration), found by beautifulsoup4's :class:`~bs4.dammit.EncodingDetector` an
   other) is repaired byte by byte (bs4's ``UnicodeDammit.detwingle`` for the
   unambiguous bytes, then cp1252 for the rest) rather than decoded as either.
 
-Each such correction is a diagnostic naming the file (``S015``).  Never raises on bad
+Each such correction is a diagnostic naming the file (``S017``).  Never raises on bad
 bytes: undecodable bytes become U+FFFD and the caller gets a flag so it can raise
 ``S001``.  Binary files are refused.  A declared charset is honoured only when it
 names a text encoding a browser would use (``<meta charset=base64>`` or ``utf-7`` is
@@ -41,7 +41,9 @@ _BOMS = [
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Declared encodings never honoured: WHATWG forbids UTF-7 (a known script-smuggling
 #: route), and a UTF-16/32 label on a page without a BOM is a lie browsers ignore.
-_REFUSED = ("utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+_REFUSED = ("utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
+            # Encodings of host names, not of pages: no browser reads a page in them.
+            "punycode", "idna")
 #: WHATWG's Encoding Standard: labels browsers read as a wider encoding than Python's codec
 #: of the same name (a page labelled ``iso-8859-1`` with curly quotes is windows-1252).
 _WHATWG = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
@@ -68,7 +70,7 @@ class Decoded:
     replaced: bool = False
     """Whether undecodable bytes were replaced with U+FFFD (``S001``)."""
     notes: list[str] = field(default_factory=list)
-    """Corrections made to what the source declared (each one ``S015``)."""
+    """Corrections made to what the source declared (each one ``S017``)."""
 
 
 def looks_binary(data: bytes) -> bool:
@@ -103,7 +105,7 @@ def decode(data: bytes, name: str, html: bool = True, encoding: str | None = Non
     multi = len(_UTF8_MULTI.findall(data))
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeError:  # punycode and idna fail with UnicodeError itself, not a decode error
         pass
     else:
         if declared is None or declared == "utf-8":
@@ -128,7 +130,10 @@ def decode(data: bytes, name: str, html: bool = True, encoding: str | None = Non
                 return Decoded(data.decode(detected), detected)
             except UnicodeDecodeError:
                 pass
-    text = data.decode(declared or "utf-8", errors="replace")
+    try:
+        text = data.decode(declared or "utf-8", errors="replace")
+    except UnicodeError:  # a codec that cannot replace (punycode): not this page's charset
+        return Decoded(data.decode("utf-8", errors="replace"), "utf-8", replaced=True)
     return Decoded(text, declared or "utf-8", replaced=True)
 
 

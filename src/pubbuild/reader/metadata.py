@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from .. import langtag
 from ..model import ArticleMeta
+from ..urlsafety import safe_source
 from .dom import HtmlElement, text_content
 
 _WS = re.compile(r"\s+")
@@ -379,6 +380,8 @@ def page_metadata(root: HtmlElement) -> ArticleMeta:
             canonical = link.get("href").strip()
             break
     meta.source_url = canonical or _first(tags, "og:url") or _text_of(ld.get("url"))
+    if meta.source_url and not safe_source(meta.source_url):
+        meta.source_url = None  # javascript:, a relative path or no URL at all: no address known
     html = root if root.tag == "html" else root.find(".//html")
     lang = None
     body = root.find(".//body")

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import nh3
 
+# URL schemes a link or image may use: one list (urlsafety) for the reader, the cache and the writer.
+from ..urlsafety import URL_SCHEMES
+
 #: Elements kept (their meaning is mapped by the reader's converter tables).
 TAGS = frozenset({
     "a", "abbr", "acronym", "address", "article", "aside", "b", "bdi", "bdo", "big", "blockquote",
@@ -53,9 +56,6 @@ ATTRIBUTES = {
     "pre": {"class"},
     "code": {"class"},
 }
-#: URL schemes a link or image may use; any other (``javascript:``, ``file:`` ...) is removed
-#: here and refused by the reader's link resolver (``Context.url``) alike.
-URL_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel", "data"})
 
 
 def sanitize(html: str) -> str:

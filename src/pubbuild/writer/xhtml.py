@@ -39,6 +39,7 @@ from ..model import (
     Text,
 )
 from ..textutil import plain_text
+from ..urlsafety import safe_link
 from .bidi import dir_attr
 
 
@@ -145,6 +146,8 @@ class XhtmlWriter:
         if self._link_depth:  # a link inside a link (HTML forbids it): its text only
             return self.inlines(node.children)
         href = node.href
+        if not safe_link(href):  # the last gate: whatever the model holds, no other scheme goes out
+            return self.inlines(node.children)
         if href.startswith("#"):
             href = "#" + self.anchor(href[1:])
         self._link_depth += 1
@@ -362,8 +365,10 @@ class XhtmlWriter:
             parts.append(self.time(m.published))
         if m.retrieved:
             parts.append(self.label("retrieved", date=self.time(m.retrieved)))
-        if m.source_url:
+        if m.source_url and safe_link(m.source_url):
             parts.append(f'<a href="{escape(url(m.source_url))}" class="source-url">{escape(m.source_url)}</a>')
+        elif m.source_url:
+            parts.append(f'<span class="source-url">{escape(m.source_url)}</span>')
         return self.label("source", details=self.label("separator").join(parts)) if parts else ""
 
     def link_list(self) -> str:
@@ -384,7 +389,10 @@ def host_of(address: str | None) -> str | None:
         return None
     from urllib.parse import urlparse
 
-    return urlparse(address).hostname
+    try:
+        return urlparse(address).hostname
+    except ValueError:  # "http://[..." from a page's canonical link: no host to show
+        return None
 
 
 def title_text(article: Article) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from ... import diagnostics
-from ...errors import BuildError
+from ...errors import BuildError, OutputError
 from ...facts import ContentFacts, count_content, plan_images, primary_language, where
 from ...labels import label, label_language
 from ...model import Article, Image, Matter, Part, Publication, Section
@@ -132,7 +132,7 @@ class EpubBackend(Backend):
             writer.process()
             writer.write()
         except OSError as exc:
-            raise BuildError(f"{target}: cannot write EPUB: {exc.strerror or exc}") from None
+            raise OutputError(f"{target}: cannot write EPUB: {exc.strerror or exc}") from None
 
     def reading_order(self, pub: Publication, images: ImagePackager, facts: ContentFacts,
                       cover_href: str) -> tuple[list, list, list]:

@@ -20,12 +20,11 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
-from lxml import etree
-
 from ... import diagnostics
 from ...imagesize import oversize
 from ...model import Image
 from ...remote import RemoteFetcher, RemoteRefused
+from ...svg import SvgProblem, SvgTooLarge, looks_like_svg, sanitize_svg
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,11 @@ CORE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
 
 
 class ImageProblem(Exception):
-    """An image cannot be packaged; the message says why."""
+    """An image cannot be packaged; the message says why (and ``code`` which diagnostic)."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(slots=True)
@@ -62,8 +65,7 @@ def sniff(data: bytes) -> str | None:
         return "image/gif"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in head:
+    if looks_like_svg(data):
         return "image/svg+xml"
     return None
 
@@ -94,117 +96,6 @@ def _convert_to_png(data: bytes) -> bytes:
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ImageProblem("not an image format pubbuild can read") from exc
     return out.getvalue()
-
-
-# ------------------------------------------------------------------ SVG
-
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-#: Static SVG elements kept; anything else (script, foreignObject, animation,
-#: unknown namespaces) is dropped with its content.
-SVG_ELEMENTS = frozenset({
-    "svg", "g", "defs", "symbol", "use", "title", "desc", "metadata", "switch", "path", "rect", "circle",
-    "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath", "linearGradient",
-    "radialGradient", "stop", "clipPath", "mask", "pattern", "marker", "filter", "feBlend",
-    "feColorMatrix", "feComponentTransfer", "feComposite", "feFlood", "feGaussianBlur", "feMerge",
-    "feMergeNode", "feMorphology", "feOffset", "feFuncR", "feFuncG", "feFuncB", "feFuncA", "image", "style",
-})
-#: Attributes dropped whatever their value (event handlers are caught by prefix).
-SVG_BAD_ATTRIBUTES = frozenset({"externalResourcesRequired"})
-
-
-def _safe_reference(value: str) -> bool:
-    """Only fragment references and embedded raster data stay inside the image."""
-    v = value.strip().lower()
-    return v.startswith(("#", "data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"))
-
-
-def _safe_css(css: str) -> bool:
-    """CSS that reaches nothing outside the file (no url() but fragments, no @import)."""
-    low = css.lower()
-    if "@import" in low or "expression(" in low or "javascript:" in low or "\\" in low:
-        return False
-    rest = low
-    while "url(" in rest:
-        rest = rest.split("url(", 1)[1]
-        if not rest.lstrip(" '\"").startswith("#"):
-            return False
-    return True
-
-
-def sanitize_svg(data: bytes) -> bytes:
-    """A static, self-contained copy of an SVG: an allowlist of elements, no scripts,
-    event handlers, animation, external references or entity expansion.
-
-    An allowlist rather than a blocklist because SVG keeps growing ways to run
-    code or load resources; what is not known to be inert goes.  The parser
-    resolves no entities and loads no DTD (no billion-laughs, no XXE).
-    """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ImageProblem(f"invalid SVG ({exc})") from None
-    if etree.QName(root).namespace != SVG_NS or etree.QName(root).localname != "svg":
-        raise ImageProblem("not an SVG document")
-    for link in list(root.iter(f"{{{SVG_NS}}}a")):
-        _unwrap(link)  # a link inside a picture goes nowhere useful in a book
-    _clean_svg_element(root)
-    etree.cleanup_namespaces(root)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def _drop(el) -> None:
-    """Remove ``el`` but not the text that follows it (lxml keeps that in ``tail``)."""
-    _append_text(el, el.tail)
-    el.getparent().remove(el)
-
-
-def _unwrap(el) -> None:
-    """Replace ``el`` by its content (text and children), in place."""
-    _append_text(el, el.text)
-    for child in list(el):
-        el.addprevious(child)
-    _drop(el)
-
-
-def _append_text(el, text: str | None) -> None:
-    """Add ``text`` just before ``el`` (to its previous sibling's tail or parent's text)."""
-    if not text:
-        return
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + text
-    else:
-        parent = el.getparent()
-        parent.text = (parent.text or "") + text
-
-
-def _clean_svg_attributes(el) -> None:
-    for name in list(el.attrib):
-        aq = etree.QName(name)
-        value = el.attrib[name]
-        if (aq.localname.lower().startswith("on") or aq.localname in SVG_BAD_ATTRIBUTES
-                or aq.namespace not in (None, XLINK_NS, XML_NS)
-                or (aq.localname == "href" and not _safe_reference(value))
-                or (("url(" in value.lower() or aq.localname == "style") and not _safe_css(value))):
-            del el.attrib[name]
-
-
-def _clean_svg_element(el) -> None:
-    _clean_svg_attributes(el)
-    for child in list(el):
-        if not isinstance(child.tag, str):  # unexpanded entity reference
-            _drop(child)
-            continue
-        q = etree.QName(child)
-        unsafe_style = q.localname == "style" and not _safe_css(child.text or "")
-        if q.namespace != SVG_NS or q.localname not in SVG_ELEMENTS or unsafe_style:
-            _drop(child)
-        else:
-            _clean_svg_element(child)
 
 
 # ------------------------------------------------------------------ packaging
@@ -256,7 +147,10 @@ class ImagePackager:
         if media is None:
             data, media = _convert_to_png(data), "image/png"
         if media == "image/svg+xml":
-            data = sanitize_svg(data)
+            try:
+                data = sanitize_svg(data)
+            except SvgProblem as exc:  # past the drawing limit: L005, as in the PDF
+                raise ImageProblem(str(exc), "L005" if isinstance(exc, SvgTooLarge) else None) from None
         animated = media in ("image/gif", "image/webp", "image/png") and _is_animated(data)
         stem = name_hint or hashlib.sha256(data).hexdigest()[:16]
         href = f"images/{stem}{CORE_TYPES[media]}"
@@ -277,7 +171,7 @@ class ImagePackager:
         except ImageProblem as exc:
             remote = image.local is None and image.src.lower().startswith(("http://", "https://"))
             label = image.src if not image.src.startswith("data:") else "embedded image"
-            code = "A002" if remote else "E001"
+            code = exc.code or ("A002" if remote else "E001")
             instead = ("it was decorative and is left out" if image.decorative
                        else "its text alternative is shown instead")
             self.diagnostics.append(diagnostics.make(code, f"image {label} {exc}; {instead}", where))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from ...errors import BuildError, ConfigurationError
+from ...errors import ConfigurationError, OutputError
 from ...facts import ContentFacts, count_content, new_plan, plan_images
 from ...model import Image, Publication
 from ...styles import project_stylesheet
@@ -333,7 +333,7 @@ class PdfBackend(Backend):
                                uncompressed_pdf=False,
                                finisher=finish)
         except OSError as exc:
-            raise BuildError(f"{target}: cannot write PDF: {exc}") from None
+            raise OutputError(f"{target}: cannot write PDF: {exc.strerror or exc}") from None
         finally:
             logging.getLogger("weasyprint").removeFilter(quiet)
         self.report = report
@@ -347,7 +347,7 @@ class PdfBackend(Backend):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(html, encoding="utf-8")
         except OSError as exc:
-            raise BuildError(f"{path}: cannot write HTML: {exc.strerror}") from None
+            raise OutputError(f"{path}: cannot write HTML: {exc.strerror or exc}") from None
 
 
 def _sided_css(geo: PageGeometry) -> str:

@@ -16,11 +16,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from ... import diagnostics
+from ... import diagnostics, svg
 from ...imagesize import oversize
 from ...paths import inside
 from ...remote import RemoteFetcher, RemoteRefused
 from ...resources import styles_dir
+from ...svg import looks_like_svg
 from .fonts import FONTS
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,9 @@ def make_fetcher(root: Path, allow_network: bool, diags: list):
         """Serves project files and data: URIs; refuses the rest."""
 
         def fetch(self, url, headers=None):
+            return bounded_svg(self.fetch_any(url, headers), url)
+
+        def fetch_any(self, url, headers=None):
             # URLFetcher keeps the request of a redirect it was handed in ``_request`` and
             # uses it on the next call when a fetch fails: never let one fetch reach the next.
             self._request = None
@@ -66,6 +70,8 @@ def make_fetcher(root: Path, allow_network: bool, diags: list):
                     raise refuse("S006", f"refused to read {url}: not a local file", url)
                 path = Path(url2pathname(parsed.path))
                 if any(inside(base, path) for base in allowed):
+                    if not path.is_file():  # a FIFO or a device would block the build or never end
+                        raise refuse("S006", f"refused to read {path}: not a regular file", url)
                     return super().fetch(url, headers)
                 raise refuse("S006", f"refused to read {path}: outside the project", url)
             if scheme in ("http", "https"):
@@ -81,6 +87,21 @@ def make_fetcher(root: Path, allow_network: bool, diags: list):
                                          "alternative is shown instead", url) from None
                 return URLFetcherResponse(got.url, got.data, {"Content-Type": got.content_type})
             raise refuse("S006", f"refused to read {url}: unsupported URL scheme {scheme!r}", url)
+
+    def bounded_svg(response, url: str):
+        """An SVG as both editions draw it (:func:`pubbuild.svg.bounded`): refused past the
+        drawing limit (``L005``, so WeasyPrint shows the text alternative), geometry repaired."""
+        data = response.read()
+        if hasattr(response, "close"):
+            response.close()
+        if looks_like_svg(data):
+            try:
+                data = svg.bounded(data)
+            except svg.SvgTooLarge as exc:
+                name = url if not url.startswith("data:") else "embedded SVG image"
+                raise refuse("L005", f"image {name[:200]} {exc}; its text alternative is shown "
+                                     "instead", url) from None
+        return URLFetcherResponse(response.url, data, response.headers)
 
     # Redirects are never followed here: only file: and data: URLs reach URLFetcher.
     return ProjectFetcher(timeout=10, allow_redirects=False)

@@ -44,7 +44,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from ...errors import BuildError
+from ...errors import BuildError, OutputError
 
 logger = logging.getLogger(__name__)
 
@@ -589,12 +589,17 @@ def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
         merged.finish()
         if finish is not None:
             finish(merged.pdf)
+        # Saved to memory, then written by Python: qpdf writing to a file that fails (a full
+        # disk, ``ulimit -f``) throws through pikepdf's stream callback and aborts the process
+        # (SIGABRT), leaving its own ``.pikepdf…`` temporary behind.
+        buffer = io.BytesIO()
+        merged.pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                        compress_streams=True, deterministic_id=True)
         try:
-            # pikepdf takes any binary stream; its annotation names only BinaryIO.
-            merged.pdf.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate,  # type: ignore[arg-type]
-                            compress_streams=True, deterministic_id=True)
+            with open(target, "wb") as out:
+                out.write(buffer.getbuffer())
         except OSError as exc:
-            raise BuildError(f"{target}: cannot write merged PDF: {exc}") from None
+            raise OutputError(f"{target}: cannot write merged PDF: {exc.strerror or exc}") from None
     finally:
         for pdf, source in zip(opened, parts):
             if pdf is not source:

@@ -48,7 +48,7 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ...errors import BuildError
+from ...errors import BuildError, OutputError
 from ...progress import NULL_PROGRESS, Progress
 from . import blocks, collector, fonts, tagging
 from .fetcher import make_fetcher
@@ -724,7 +724,7 @@ def write(backend, pub, target: Path, html: str, identifier: str, archival: bool
                        "one piece instead (--jobs 1)", exc)
         return False
     except OSError as exc:
-        raise BuildError(f"{target}: cannot write PDF: {exc}") from None
+        raise OutputError(f"{target}: cannot write PDF: {exc.strerror or exc}") from None
     finally:
         for bar in bars:  # closed whichever way the layout ended
             bar.close()

@@ -35,14 +35,25 @@ otherwise the copies are left alone.
 Ours are only the decorative ones (``alt=""``), which the tagging repairs turn
 into artifacts, and missing descriptions were already reported by the reader
 (A001): :class:`DecorativeImages` filters that warning out of the log.
+
+4. WeasyPrint names a raster image after a hash of its absolute URL.
+
+``get_image_from_uri`` gives each ``RasterImage`` the id ``md5(url)`` and the PDF
+resource is called ``i<id>`` (``weasyprint/images.py``, ``pdf/stream.py``, WeasyPrint
+70), so the same project in two folders gave two different PDFs, archival PDFs and
+deposits.  :func:`content_named_images` makes the id a digest of the image's bytes
+and its orientation instead: the same picture gets the same name anywhere, and two
+URLs holding the same picture share one image object, as one URL already did.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 
 import pydyf
+from weasyprint import images as _images
 from weasyprint.layout import inline as _inline
 from weasyprint.layout import leader as _leader
 from weasyprint.text.line_break import split_first_line
@@ -52,6 +63,7 @@ def install() -> None:
     """Put every patch in place (idempotent)."""
     cache_page_references()
     one_run_leaders()
+    content_named_images()
 
 
 # ------------------------------------------------------------------ 1. pydyf page_references
@@ -142,3 +154,34 @@ class DecorativeImages(logging.Filter):
 
 #: What WeasyPrint logs for an image without ``alt`` (the tripwire checks it still does).
 MISSING_ALT_WARNING = "has no required alt description"
+
+
+# ------------------------------------------------------------------ 4. image names
+
+_ORIGINAL_RASTER_INIT = _images.RasterImage.__init__
+
+
+def image_id(image_data: bytes, orientation: object) -> str:
+    """What a raster image is called: its bytes and how it is turned, never where it lay."""
+    return hashlib.sha256(bytes(image_data) + b"\0" + repr(orientation).encode()).hexdigest()[:32]
+
+
+def _content_named_init(self, pillow_image, image_id_, image_data, filename=None, cache=None,
+                        orientation="none", options=_images.DEFAULT_OPTIONS) -> None:
+    _ORIGINAL_RASTER_INIT(self, pillow_image, image_id(image_data, orientation), image_data,
+                          filename, cache, orientation, options)
+
+
+def content_named_images_installed() -> bool:
+    """Whether raster images are named by their content."""
+    return _images.RasterImage.__init__ is _content_named_init
+
+
+def content_named_images() -> None:
+    """Name every raster image by its content (idempotent)."""
+    _images.RasterImage.__init__ = _content_named_init
+
+
+def original_raster_init() -> object:
+    """WeasyPrint's own ``RasterImage.__init__`` (what :func:`content_named_images` wrapped)."""
+    return _ORIGINAL_RASTER_INIT
