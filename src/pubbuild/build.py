@@ -18,6 +18,7 @@ from . import backends, pipeline
 from .errors import ConfigurationError, SourceError
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
 from .model import Article, Creator, Publication
+from .passes import language
 from .pipeline import output_path
 from .progress import NULL_PROGRESS, Progress
 from .reader import READERS, read_file
@@ -144,7 +145,11 @@ def load_publication(target: Path | None) -> Publication:
 
 def _load(target: Path | None) -> tuple[Manifest, Publication]:
     manifest = load_manifest(target)
-    return manifest, assemble(manifest, read_articles(manifest))
+    articles = read_articles(manifest)
+    # No more text to identify in this build: the language model's 90 MB go before the
+    # backends run (a PDF layout's processes would each start with them counted in).
+    language.release()
+    return manifest, assemble(manifest, articles)
 
 
 def input_files(pub: Publication, manifest_path: Path | None) -> list[Path]:

@@ -255,10 +255,12 @@ def _init_worker(queue) -> None:
     queue.cancel_join_thread()
 
 
-def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context]) -> list[Rendered] | str:
+def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context],
+                 on_laid: Callable[[Rendered], None] | None = None,
+                 font_config=None) -> list[Rendered] | str:
     """Worker: lay out each ``(index, html, draw, child)`` of ``task`` in turn, reporting
     each layout as ``(index, Rendered without PDF)`` before drawing it (module level:
-    pickled by name).
+    pickled by name); in this process (one job), ``on_laid(layout)`` instead.
 
     The cyclic garbage collector stays off (:mod:`.collector`).  A document marked
     ``child`` is laid out in a child process forked from this worker
@@ -275,17 +277,20 @@ def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context]) -> lis
     The first document must be laid out here, not in a child: a WeasyPrint
     ``FontConfiguration`` copies each ``@font-face`` font into its folder the first
     time a layout meets it and skips fonts already there, so a font first met in a
-    child would be missing from every later child."""
+    child would be missing from every later child.  A ``font_config`` given (one job,
+    in the main process) has its fonts registered already (:func:`register_fonts`):
+    then the first document may go to a child too, and the caller releases it."""
     from weasyprint.text.fonts import FontConfiguration
 
     docs, ctx = task
-    font_config = FontConfiguration()
+    registered = font_config is not None
+    font_config = font_config or FontConfiguration()
     try:
         with collector.paused():
             results = []
             for index, html, draw, child in docs:
-                report = None if _LAID is None else (lambda laid, i=index: _LAID.put((i, laid)))
-                if child and results:  # never the first (see above)
+                report = on_laid if _LAID is None else (lambda laid, i=index: _LAID.put((i, laid)))
+                if child and (results or registered):  # never the first (see above)
                     results.append(in_child(_render_one, (html, ctx, font_config, draw), report))
                 else:
                     results.append(render(html, ctx, font_config=font_config, laid=report,
@@ -294,12 +299,32 @@ def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context]) -> lis
     except Unsupported as exc:
         return str(exc)
     finally:
-        release_fonts(font_config)
+        if not registered:
+            release_fonts(font_config)
 
 
 def _render_one(html: str, ctx: Context, font_config, draw: bool, send) -> Rendered:
     """One document in a child process: its layout handed over as soon as it is known."""
     return render(html, ctx, font_config=font_config, laid=send, draw=draw)
+
+
+def register_fonts(head: str, ctx: Context, font_config) -> None:
+    """Register the ``@font-face`` fonts of the document's ``head`` in ``font_config``
+    here, so that layouts in children forked from this process find them registered (a
+    child's own registration dies with it, and the font file it copied makes every later
+    registration a no-op; see :func:`_render_many`)."""
+    from weasyprint import CSS
+
+    sheets = re.findall(r"<style[^>]*>(.*?)</style>", head, re.DOTALL)
+    if sheets:
+        CSS(string="\n".join(sheets), base_url=ctx.base_url, font_config=font_config,
+            url_fetcher=make_fetcher(ctx.root, ctx.allow_network, []))
+
+
+def _render_contents(html: str, ctx: Context, finish, font_config, send) -> Rendered:
+    """The contents with its page numbers, drawn, in a child process (its layout is
+    thrown away with the child instead of staying in this process's memory)."""
+    return render(html, ctx, finish, font_config)
 
 
 def release_fonts(font_config) -> None:
@@ -362,20 +387,76 @@ class Outcome:
     """Where each page of the merged document begins (:mod:`pubbuild.backends.pagemap`)."""
 
 
+@dataclass(slots=True)
+class Pieces:
+    """The document cut into the documents laid out one by one (:func:`cut`)."""
+
+    doc: blocks.Split
+    """The whole document, cut at its top-level blocks (for the blank page's probe)."""
+    docs: list[str]
+    """The documents of phase 1: the lead part (if any), the contents with placeholder
+    numbers (laid out for its length, never drawn), then the body parts."""
+    front_html: str
+    """The contents as cut (``target-counter``), laid out again with the real numbers."""
+    at_front: int
+    """Index of the contents in :attr:`docs` (1 with a lead part, else 0)."""
+    groups: list[list[int]]
+    """Indexes of :attr:`docs` each process lays out, in order (one group per job)."""
+
+
 def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
            finish_front=None, diags: list | None = None,
            report: tagging.TaggingReport | None = None,
            progress: Progress = NULL_PROGRESS) -> Outcome:
-    """Lay ``html`` out in ``jobs`` processes and write one tagged PDF to ``target``.
+    """Lay ``html`` out in ``jobs`` processes and write one tagged PDF to ``target``:
+    :func:`cut`, :func:`lay_out`, :func:`merge`.
 
     ``finish_front(pdf)`` runs on the contents part's pydyf PDF, laid out in this
     process (a closure need not be picklable); its XMP goes into the merged
     file, which keeps the first part's catalog.  Raises
     :class:`Unsupported` when the document cannot be laid out in parts exactly.
     """
+    from weasyprint.text.fonts import FontConfiguration
+
     clock = time.perf_counter
     outcome = Outcome()
     start = clock()
+    pieces = cut(html, jobs)
+    outcome.timings["split"] = clock() - start
+    main_fonts = FontConfiguration()  # the contents (each layout of it) and the blank page
+    try:
+        register_fonts(pieces.doc.head, ctx, main_fonts)
+        ordered, blanks = lay_out(pieces, ctx, jobs, two_sided, finish_front, main_fonts,
+                                  outcome, progress)
+        start = clock()
+        merged = merge(pieces, ordered, blanks, ctx, target, main_fonts)
+        outcome.timings["merge"] = clock() - start
+    finally:
+        release_fonts(main_fonts)
+    outcome.page_map = _page_map(ordered, blanks)
+    outcome.cross_links = merged.cross_links
+    outcome.parts = [len(p.pages) for p in ordered]
+    outcome.blanks = len(blanks)
+    if diags is not None:
+        for r in ordered:
+            for d in r.diagnostics:
+                if d not in diags:
+                    diags.append(d)
+    if report is not None:
+        for r in ordered:
+            report.artifacts += r.report.artifacts
+            report.merged += r.report.merged
+            report.languages += r.report.languages
+            report.aligned = report.aligned and r.report.aligned
+            report.unresolved.extend(r.report.unresolved)
+    return outcome
+
+
+def cut(html: str, jobs: int) -> Pieces:
+    """Step 1: the documents to lay out, and which process lays out which.
+
+    With one job, a document small enough to be one body piece raises
+    :class:`Unsupported`: one layout of it is as cheap and bounded in memory."""
     doc = blocks.split(html)
     front_n = 0
     while front_n < len(doc.blocks) and blocks.classes(doc.blocks[front_n]) & FRONT:
@@ -387,8 +468,8 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
         front_n = max(front_n, toc[0] + 1)
     # Only the contents shows page numbers of other parts; what comes before it (cover,
     # title page, About, introduction) is an ordinary part laid out alongside the body.
-    cut = toc[0] if toc and toc[0] < front_n else 0
-    lead, front, body = doc.blocks[:cut], doc.blocks[cut:front_n], doc.blocks[front_n:]
+    cut_at = toc[0] if toc and toc[0] < front_n else 0
+    lead, front, body = doc.blocks[:cut_at], doc.blocks[cut_at:front_n], doc.blocks[front_n:]
     if len(body) < 2:
         raise Unsupported("fewer than two blocks after the front matter")
     # The lead part and the contents go to the workers too: the body is cut so that the
@@ -396,6 +477,8 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     before = ([sum(estimate_cost(b) for b in lead) + DOCUMENT_COST] if lead else []) + \
         [sum(estimate_cost(b) for b in front) * CONTENTS_WEIGHT + DOCUMENT_COST]
     runs, groups = _plan(body, jobs, before)
+    if jobs == 1 and len(runs) < 2:
+        raise Unsupported("one job and a body of one piece")
     title = _PUB_TITLE.search("".join(lead + front))
     title_css = (f'"{_css_string(htmllib.unescape(title.group(1)))}"' if title else None)
     htmls = [doc.document(lead)] if lead else []
@@ -412,65 +495,94 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
         # Strings the single render carries in from earlier pages (running heads).
         htmls.append(_carry(doc.document(body[run.start:run.stop]), carried))
     htmls = mark_cross_part_links(htmls)
-    lead_htmls = htmls[:1] if lead else []
-    front_html, body_htmls = htmls[len(lead_htmls)], htmls[len(lead_htmls) + 1:]
-    outcome.timings["split"] = clock() - start
-
-    # Phase 1, in the workers: the lead part, the body parts, and the contents once
-    # for its length (laid out, not drawn), balanced together.  Each worker reports
-    # every layout before drawing it, so the contents is laid out here with its page
-    # numbers while the workers still draw.
-    start = clock()
+    at_front = 1 if lead else 0
+    front_html = htmls[at_front]
     placeholder = _with_numbers(front_html, {k: 998 for k in _targets(front_html)})
-    docs = [*lead_htmls, placeholder, *body_htmls]
-    at_front = len(lead_htmls)
+    return Pieces(doc, [*htmls[:at_front], placeholder, *htmls[at_front + 1:]], front_html,
+                  at_front, groups)
+
+
+def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_front,
+            main_fonts, outcome: Outcome, progress: Progress = NULL_PROGRESS
+            ) -> tuple[list[Rendered], list[int]]:
+    """Step 2: every document laid out and drawn; the parts in order (the contents with
+    its final numbers) and where blank pages go.
+
+    Phase 1 in ``jobs`` worker processes: the lead part, the body parts, and the
+    contents once for its length (laid out, not drawn), balanced together.  Each
+    worker reports every layout before drawing it, so the contents is laid out here
+    with its page numbers (phase 2) while the workers still draw.  With one job,
+    phase 1 runs in this process, each body part in a child forked from it: one
+    process at a time, each holding one piece (``--jobs 1`` on a big pack)."""
+    clock = time.perf_counter
+    start = clock()
+    docs, at_front = pieces.docs, pieces.at_front
     # A step per part laid out (most of the time), then one when all are drawn, one merged.
     bar = progress("lay out PDF", len(docs) + 2)
-    # A worker lays out in its own process up to its first body part, which leaves every
-    # cache warm (fonts, shaping, Python's specialised code); each later document is laid
-    # out in a child forked from that state (see _render_many).
-    tasks = [([(i, docs[i], i != at_front, any(j > at_front for j in g if j < i))
-               for i in g], ctx) for g in groups]
-    from weasyprint.text.fonts import FontConfiguration
-
-    main_fonts = FontConfiguration()  # the contents (each layout of it) and the blank page
-    queue = pool_context().Queue()
-    with worker_pool(len(tasks), _init_worker, (queue,)) as pool:
-        futures = [pool.submit(_render_many, task) for task in tasks]
-        laid = _layouts(queue, futures, groups, len(docs), bar.advance)
+    if jobs == 1:
+        # Every document in a child of its own, forked from this process once its fonts
+        # are registered (register_fonts): this process keeps none of their layouts.
+        [group] = pieces.groups
+        task = ([(i, docs[i], i != at_front, True) for i in group], ctx)
+        results = [_render_many(task, on_laid=lambda laid: bar.advance(), font_config=main_fonts)]
+        if isinstance(results[0], str):
+            raise Unsupported(results[0])
+        laid = dict(zip(group, results[0]))
         outcome.timings["layout"] = clock() - start
-
-        # Phase 2, here: where each part lands in the merged document (blanks
-        # included), and the contents with those page numbers.
         begin = clock()
-        leads, measured = [laid[i] for i in range(at_front)], laid[at_front]
-        parts = [laid[i] for i in range(at_front + 1, len(docs))]
-        final, blanks = _lay_out_contents(front_html, ctx, leads, measured, parts, two_sided,
-                                          finish_front, main_fonts, outcome)
+        final, blanks = _phase_two(pieces, laid, ctx, two_sided, finish_front, main_fonts, outcome)
         outcome.timings["front"] = clock() - begin
-        results = [future.result() for future in futures]
+    else:
+        # A worker lays out in its own process up to its first body part, which leaves every
+        # cache warm (fonts, shaping, Python's specialised code); each later document is laid
+        # out in a child forked from that state (see _render_many).
+        tasks = [([(i, docs[i], i != at_front, any(j > at_front for j in g if j < i))
+                   for i in g], ctx) for g in pieces.groups]
+        queue = pool_context().Queue()
+        with worker_pool(len(tasks), _init_worker, (queue,)) as pool:
+            futures = [pool.submit(_render_many, task) for task in tasks]
+            laid = _layouts(queue, futures, pieces.groups, len(docs), bar.advance)
+            outcome.timings["layout"] = clock() - start
+            begin = clock()
+            final, blanks = _phase_two(pieces, laid, ctx, two_sided, finish_front, main_fonts,
+                                       outcome)
+            outcome.timings["front"] = clock() - begin
+            results = [future.result() for future in futures]
     for result in results:
         if isinstance(result, str):
             raise Unsupported(result)
     bar.advance()
     rendered: list[Rendered] = [None] * len(docs)  # type: ignore[list-item]
-    for group, result in zip(groups, results):
+    for group, result in zip(pieces.groups, results):
         for i, r in zip(group, result):
             rendered[i] = r
-    leads, parts = rendered[:at_front], rendered[at_front + 1:]
     outcome.worker_rss_kib = [max(r.rss_kib for r in group) for group in results]
     outcome.worker_cpu = [sum(r.cpu for r in group) for group in results]
     outcome.timings["body"] = clock() - start
+    bar.advance()
+    return [*rendered[:at_front], final, *rendered[at_front + 1:]], blanks
 
-    # Merge, then blanks and page numbers.
-    start = clock()
-    ordered = [*leads, final, *parts]
+
+def _phase_two(pieces: Pieces, laid: dict[int, Rendered], ctx: Context, two_sided: bool,
+               finish_front, main_fonts, outcome: Outcome) -> tuple[Rendered, list[int]]:
+    """Where each part lands in the merged document (blanks included), and the contents
+    with those page numbers."""
+    at_front = pieces.at_front
+    leads, measured = [laid[i] for i in range(at_front)], laid[at_front]
+    parts = [laid[i] for i in range(at_front + 1, len(pieces.docs))]
+    return _lay_out_contents(pieces.front_html, ctx, leads, measured, parts, two_sided,
+                             finish_front, main_fonts, outcome)
+
+
+def merge(pieces: Pieces, ordered: list[Rendered], blanks: list[int], ctx: Context,
+          target: Path, main_fonts):
+    """Step 3: the parts merged into ``target``, then blank pages and page numbers."""
     infos = [info for part in ordered for info in part.pages]
-    blank_pdf = _blank_page(doc, ctx, main_fonts) if blanks else None
+    blank_pdf = _blank_page(pieces.doc, ctx, main_fonts) if blanks else None
     # Each part is parsed once (QPDF reads a part's whole object stream on opening it,
     # ~70 ms for 200 pages); they hold no file, only memory.
     pdfs = [open_part(p.pdf) for p in ordered]
-    metadata = _metadata(pdfs[len(leads)]) if leads else None
+    metadata = _metadata(pdfs[pieces.at_front]) if pieces.at_front else None
 
     def finish(pdf) -> None:
         if metadata is not None:
@@ -488,42 +600,29 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
                             del page[key]
                     pdf.pages.insert(position, pikepdf.Page(page))
                     infos.insert(position, PageInfo(side="left", number=None))
-        stamps, font = [], None
-        for index, info in enumerate(infos):
-            if info.number is None:
-                stamps.append(None)
-                continue
-            if font is not None and info.font != font:
-                raise BuildError("page numbers in more than one font")
-            font = info.font
-            n = info.number
-            stamps.append(Stamp(str(index + 1), n.x, n.baseline, n.size, n.align))
-        if font is not None:
-            stamp_at(pdf, stamps, Path(font[0]), font[1])
+        _stamp_numbers(pdf, infos)
 
-    merged = merge_parts(pdfs, target, finish=finish)
-    while pdfs:  # freed here, so the merge timing counts it (QPDF takes ~0.1 s)
-        pdfs.pop().close()
-    outcome.page_map = _page_map(ordered, blanks)
-    outcome.cross_links = merged.cross_links
-    outcome.parts = [len(p.pages) for p in ordered]
-    outcome.blanks = len(blanks)
-    outcome.timings["merge"] = clock() - start
-    bar.advance()
-    if diags is not None:
-        for r in ordered:
-            for d in r.diagnostics:
-                if d not in diags:
-                    diags.append(d)
-    if report is not None:
-        for r in ordered:
-            report.artifacts += r.report.artifacts
-            report.merged += r.report.merged
-            report.languages += r.report.languages
-            report.aligned = report.aligned and r.report.aligned
-            report.unresolved.extend(r.report.unresolved)
-    release_fonts(main_fonts)
-    return outcome
+    try:
+        return merge_parts(pdfs, target, finish=finish)
+    finally:
+        while pdfs:  # freed here, so the merge timing counts it (QPDF takes ~0.1 s)
+            pdfs.pop().close()
+
+
+def _stamp_numbers(pdf, infos: list[PageInfo]) -> None:
+    """Each page's number where its margin box had it, as a pagination artifact."""
+    stamps, font = [], None
+    for index, info in enumerate(infos):
+        if info.number is None:
+            stamps.append(None)
+            continue
+        if font is not None and info.font != font:
+            raise BuildError("page numbers in more than one font")
+        font = info.font
+        n = info.number
+        stamps.append(Stamp(str(index + 1), n.x, n.baseline, n.size, n.align))
+    if font is not None:
+        stamp_at(pdf, stamps, Path(font[0]), font[1])
 
 
 def _layouts(queue, futures, groups: list[list[int]], count: int,
@@ -583,7 +682,8 @@ def _lay_out_contents(front_html: str, ctx: Context, leads: list[Rendered], meas
                  for name, index in part.anchors.items()}
         for name, index in laid_front.anchors.items():  # links inside the contents itself
             pages.setdefault(name, front_at + index)
-        final = render(_with_numbers(front_html, pages), ctx, finish_front, font_config)
+        final = in_child(_render_contents, (_with_numbers(front_html, pages), ctx,
+                                            finish_front, font_config))
         laid_front = final
         outcome.front_layouts += 1
         if len(final.pages) == front_pages:
