@@ -155,6 +155,9 @@ def make_parser() -> argparse.ArgumentParser:
     from .cli_project import add_commands  # build, check, deposit, init
 
     add_commands(sub, _common)
+    from .batch.cli import add_command as add_batch  # many publications on Dask
+
+    add_batch(sub, _common)
 
     p = sub.add_parser("explain", help="explain a diagnostic code",
                        description="Explain what a diagnostic code means and what to do about "
