@@ -115,6 +115,9 @@ def read_archives(paths: list[Path], work: Path) -> Contents:
         try:
             for name, stream in archive_streams(path):
                 for record in ArchiveIterator(stream):
+                    if record.format != "warc":  # warcio also reads ARC, and reads anything as one
+                        raise ConfigurationError(f"{name}: not a WARC file (its first record is no "
+                                                 "WARC record)")
                     counts["records"] += 1
                     if record.rec_type != "response" or record.http_headers is None:
                         continue
