@@ -61,7 +61,7 @@ def output_sha256(path: Path) -> str:
 def build_publication(job: Job, out_dir: str, formats: list[str],
                       source_date_epoch: str | None = None) -> dict:
     """Build ``job``'s ``formats`` into ``out_dir/<slug>/``; return its line of the report."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result: dict = {"input": job.label, "slug": job.slug, "status": "failed", "outputs": {},
                     "diagnostics": {}, "timings": {}, "worker": _worker_name()}
     if job.error is not None or job.slug is None:
@@ -102,6 +102,8 @@ def build_publication(job: Job, out_dir: str, formats: list[str],
         result["error"] = "\n".join(exc.lines())
     finally:
         result["timings"]["total"] = round(time.perf_counter() - started, 3)
+        # The worker's processor time: what the task costs, however loaded the machine is.
+        result["timings"]["cpu"] = round(time.process_time() - cpu, 3)
     return result
 
 
