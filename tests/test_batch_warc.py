@@ -34,7 +34,10 @@ PAGES = {
     f"{SITE}/2024/05/harbour.html": ("2024-05-01T08:00:00Z", _page(
         "Harbour plan approved", PARA + f'<figure><img src="{SITE}/img/map.png" alt="Map of the '
         f'harbour"><figcaption>The new quay.</figcaption></figure>'
-        '<p><img src="https://elsewhere.example/x.png" alt="A picture kept elsewhere"></p>' + PARA)),
+        '<p><img src="https://elsewhere.example/x.png" alt="A picture kept elsewhere"></p>'
+        # Untrusted: a file of this machine, by a relative path and by a file: URL.
+        '<p><img src="../../../../../../../../etc/passwd" alt="A local file">'
+        '<img src="file:///etc/passwd" alt="Another local file"></p>' + PARA)),
     # A site-relative image address the archive holds.
     f"{SITE}/2024/05/library.html": ("2024-05-02T09:30:00Z", _page(
         "Library reopens", PARA.replace("harbour", "library") + '<p><img src="/img/map.png" '
@@ -95,6 +98,7 @@ def test_warc_by_site_builds_the_articles_with_their_archived_images(archive, tm
     assert len(images) == 1 and PNG in [zipfile.ZipFile(folder / "news-example-org.epub").read(images[0])]
     assert b"Harbour plan approved" in text and b"Library reopens" in text
     assert b"Sections" not in text  # the navigation page is no article
+
     # Provenance: the archived URL, the capture date and the record id of each article.
     bag = folder / "news-example-org-deposit"
     meta = json.loads((bag / "data" / "metadata" / "metadata.json").read_text())
@@ -103,6 +107,11 @@ def test_warc_by_site_builds_the_articles_with_their_archived_images(archive, tm
     retrieved, record = provenance[f"{SITE}/2024/05/harbour.html"]
     assert retrieved == "2024-05-01T08:00:00Z" and record["date"] == retrieved
     assert record["record_id"].startswith("<urn:uuid:") and record["images_from_archive"] == 1
+    # Nothing outside the work folder was read: the one image is the archived one (above), and
+    # neither edition nor the bag's sources hold the local file.
+    assert b"root:x:0:0" not in text
+    assert not [p for p in bag.rglob("*") if p.name == "passwd"]
+    assert all(b"root:x:0:0" not in p.read_bytes() for p in (bag / "data" / "sources").rglob("*.*"))
     info = (bag / "bag-info.txt").read_text()
     assert info.count("Source-Record: <urn:uuid:") == 2 and f"{SITE}/2024/05/library.html" in info
     # The work folder of extracted records is gone; nothing half-written is left.
