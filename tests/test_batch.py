@@ -115,3 +115,22 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
                        "--scheduler", "tcp://127.0.0.1:9"])
     assert status == 2
     assert "cannot reach a Dask scheduler" in capsys.readouterr().err
+
+
+def _worker_memory_settings() -> tuple:
+    import dask
+
+    return tuple(dask.config.get(f"distributed.worker.memory.{k}")
+                 for k in ("target", "spill", "pause", "terminate"))
+
+
+def test_local_workers_have_the_memory_limit_and_are_never_paused():
+    from pubbuild.batch.cluster import DEFAULT_MEMORY_LIMIT, PROCESS_BOUND_MB, client
+
+    assert DEFAULT_MEMORY_LIMIT.endswith("MiB") and int(DEFAULT_MEMORY_LIMIT[:-3]) > PROCESS_BOUND_MB
+    with client(None, 1, "300MiB", 3) as c:
+        [worker] = c.scheduler_info()["workers"].values()
+        assert worker["memory_limit"] == 300 * 2**20
+        assert worker["nthreads"] == 1
+        # Set in the worker process itself, not only in this one.
+        assert list(c.run(_worker_memory_settings).values()) == [(False, False, False, 0.95)]

@@ -17,8 +17,9 @@ from ..errors import ConfigurationError
 #: Megabytes one pubbuild process may take at its peak (the speed issue's bound: the
 #: 100-article pack, on every path).  A task is one such process's work.
 PROCESS_BOUND_MB = 350
-#: What a Dask worker process holds before any task: the interpreter, distributed, pubbuild
-#: and WeasyPrint imported (measured by bench/batch_bench.py: about 150 MB).
+#: What a Dask worker process holds before and between tasks: the interpreter, distributed,
+#: pubbuild and WeasyPrint imported (bench/batch_bench.py measured 104 MB idle), and the fonts
+#: and caches a first build leaves loaded.
 WORKER_BASELINE_MB = 150
 #: The memory limit of a worker: the bound, the baseline, and room for the allocator's
 #: fragmentation between tasks.  Dask's nanny restarts a worker past 95 % of it.
@@ -58,11 +59,13 @@ def client(scheduler: str | None, workers: int, memory_limit: str,
         if scheduler:
             try:
                 # How long to try: Dask's distributed.comm.timeouts.connect (default 30 s).
-                with Client(scheduler) as c:
-                    yield c
+                connected = Client(scheduler)
             except (OSError, TimeoutError) as exc:
                 raise ConfigurationError(f"--scheduler {scheduler}: cannot reach a Dask scheduler "
                                          f"there ({exc})") from None
+            with connected as c:
+                _same_pubbuild(c)
+                yield c
             return
         try:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -72,3 +75,26 @@ def client(scheduler: str | None, workers: int, memory_limit: str,
             raise ConfigurationError(f"--memory-limit {memory_limit}: {exc}") from None
         with cluster, Client(cluster) as c:
             yield c
+
+
+def pubbuild_version() -> str:
+    """This process's pubbuild version (run on each worker by :func:`_same_pubbuild`)."""
+    from .. import __version__
+
+    return __version__
+
+
+def _same_pubbuild(c) -> None:
+    """Every worker of an existing cluster runs this pubbuild: outputs and the stamps that skip
+    them depend on its version."""
+    from .. import __version__
+
+    try:
+        found = c.run(pubbuild_version)
+    except Exception as exc:  # noqa: BLE001 - whatever a worker without pubbuild raises
+        raise ConfigurationError(f"the workers cannot run pubbuild ({type(exc).__name__}: {exc}); "
+                                 "install it on every worker machine") from None
+    other = {addr: v for addr, v in found.items() if v != __version__}
+    if other:
+        raise ConfigurationError(f"worker {min(other)} runs pubbuild {other[min(other)]}, this is "
+                                 f"pubbuild {__version__}: install the same version on every worker")
