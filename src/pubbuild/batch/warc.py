@@ -26,6 +26,7 @@ import yaml
 
 from .. import partfiles
 from ..errors import ConfigurationError
+from ..manifest import DATE_RE
 from .inputs import Job
 
 logger = logging.getLogger(__name__)
@@ -144,8 +145,9 @@ def read_archives(paths: list[Path], work: Path) -> Contents:
                     record_id = record.rec_headers.get_header("WARC-Record-ID") or url
                     rel = f"pages/{hashlib.sha256(record_id.encode()).hexdigest()[:24]}.html"
                     (work / rel).write_bytes(data)
+                    date = record.rec_headers.get_header("WARC-Date") or ""
                     contents.pages.append(Page(
-                        url=url, date=record.rec_headers.get_header("WARC-Date") or "",
+                        url=url, date=date if DATE_RE.match(date) else "",  # else no date at all
                         record_id=record_id, archive=name, file=rel,
                         digest=record.rec_headers.get_header("WARC-Payload-Digest")))
         except (ArchiveLoadFailed, OSError, EOFError, zipfile.BadZipFile) as exc:
@@ -226,7 +228,7 @@ def group(pages: list[Page], by: str, counts: dict) -> dict[str, list[Page]]:
         return {p.record_id: [p] for p in ordered}
     groups: dict[str, dict[str, Page]] = {}
     for page in ordered:
-        key = _host(page.url) if by == "site" else page.date[:10]
+        key = _host(page.url) if by == "site" else page.date[:10] or "undated"
         latest = groups.setdefault(key, {})
         if page.url in latest:
             counts["earlier_captures"] += 1
