@@ -121,7 +121,10 @@ def test_warc_by_site_builds_the_articles_with_their_archived_images(archive, tm
     # The same archive again: up to date.
     assert main(["batch", "--warc", str(archive), "--group-by", "site", "--out-dir", str(out),
                  "--format", "epub", "--format", "deposit", "--workers", "1"]) == 0
-    assert [p["status"] for p in _report(out)["publications"]] == ["skipped"]
+    again = _report(out)
+    assert [p["status"] for p in again["publications"]] == ["skipped"]
+    assert again["archives"]["not_article_urls"] == [f"{SITE}/sections"]
+    assert again["archives"]["articles"] == 2
 
 
 def test_wacz_one_publication_per_record(archive, tmp_path):

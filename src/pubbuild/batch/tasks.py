@@ -77,7 +77,8 @@ def build_publication(job: Job, out_dir: str, formats: list[str],
         if stamp is not None and stamp.get("key") == key and _unchanged(folder, stamp, names):
             result.update(status="skipped", outputs=stamp["outputs"],
                           diagnostics=stamp.get("diagnostics", {}), articles=stamp.get("articles"))
-            result["timings"]["total"] = round(time.perf_counter() - started, 3)
+            if job.warc:
+                result["not_articles"] = stamp.get("not_articles", [])
             return result
         (folder / STAMP).unlink(missing_ok=True)  # from here on the outputs are not those stamped
         with _environment(source_date_epoch), _Diagnostics() as found:
@@ -96,7 +97,8 @@ def build_publication(job: Job, out_dir: str, formats: list[str],
         _write_stamp(folder, {"format": STAMP_NAME, "version": STAMP_FORMAT, "key": key,
                               "pubbuild": __version__, "formats": sorted(formats),
                               "outputs": result["outputs"], "diagnostics": result["diagnostics"],
-                              "articles": result["articles"]})
+                              "articles": result["articles"],
+                              "not_articles": result.get("not_articles", [])})
         result["status"] = "built"
     except PubbuildError as exc:
         result["error"] = "\n".join(exc.lines())
