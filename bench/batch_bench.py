@@ -139,6 +139,22 @@ def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     return my - b * mx, b
 
 
+def fit2(x1: list[float], x2: list[float], ys: list[float]) -> tuple[float, float, float]:
+    """Least squares y = a + b x1 + c x2 (the normal equations, solved by Cramer's rule)."""
+    rows = [(1.0, u, v) for u, v in zip(x1, x2)]
+    m = [[sum(r[i] * r[j] for r in rows) for j in range(3)] for i in range(3)]
+    rhs = [sum(r[i] * y for r, y in zip(rows, ys)) for i in range(3)]
+
+    def det(a: list[list[float]]) -> float:
+        return (a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1])
+                - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+                + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]))
+
+    d = det(m)
+    return tuple(det([[rhs[i] if j == k else m[i][j] for j in range(3)] for i in range(3)]) / d
+                 for k in range(3))  # type: ignore[return-value]
+
+
 def pdf_pages(bag: Path) -> int:
     import pikepdf
 
@@ -198,6 +214,8 @@ def main() -> None:
         p0, p1 = fit(pages, secs)
         print(f"\ntask processor time (in the worker, last batch round): {a0:.2f} s + {a1:.2f} s per "
               f"article; {p0:.2f} s + {p1:.3f} s per PDF page; {sum(pages) / sum(arts):.1f} pages per article")
+        c0, c1, c2 = fit2(arts, pages, secs)
+        print(f"both at once: {c0:.2f} s + {c1:.3f} s per article + {c2:.3f} s per PDF page")
         print(f"mean task: {statistics.fmean(secs):.2f} s processor, {statistics.fmean(walls):.2f} s wall, "
               f"for {statistics.fmean(arts):.1f} articles; load {load()}")
 
