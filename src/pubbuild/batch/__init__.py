@@ -65,8 +65,8 @@ def run_batch(inputs: list[Path], out_dir: Path, chosen: list[str] | None = None
         if warc:
             from .warc import prepare
 
-            partfiles.sweep(out_dir, ".warc-work")  # left by a killed run
-            work = partfiles.new_folder(out_dir / ".warc-work")
+            partfiles.sweep(out_dir, "warc-work")  # left by a killed run
+            work = partfiles.new_folder(out_dir / "warc-work")
             found, report.archives = prepare(warc, work, group_by)
             todo += found
         _claim_slugs(todo)
