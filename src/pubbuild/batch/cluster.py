@@ -70,7 +70,10 @@ def client(scheduler: str | None, workers: int, memory_limit: str,
         try:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    memory_limit=memory_limit, host="127.0.0.1",
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   silence_logs=logging.ERROR,
+                                   # No dashboard; the scheduler's own HTTP server (health checks)
+                                   # on any free port, never 8787 which another cluster may hold.
+                                   scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
         except ValueError as exc:  # a memory limit Dask cannot parse
             raise ConfigurationError(f"--memory-limit {memory_limit}: {exc}") from None
         with cluster, Client(cluster) as c:
