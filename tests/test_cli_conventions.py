@@ -258,9 +258,9 @@ def test_output_options_mean_one_thing():
                     assert path == "pubbuild build" and "deprecated" in action.help, path
             if "--out-dir" in action.option_strings:
                 assert action.metavar == "DIR", path
-            # build and serve: the formats written (and previewed); normalize: the model's format
+            # build, batch and serve: the formats written (and previewed); normalize: the model's format
             if "--format" in action.option_strings and path not in ("pubbuild build", "pubbuild serve",
-                                                                    "pubbuild normalize"):
+                                                                    "pubbuild normalize", "pubbuild batch"):
                 assert "deprecated" in action.help, path
 
 

@@ -45,6 +45,8 @@ class DepositResult:
     """Number of payload files."""
     notes: list[str] = field(default_factory=list)
     """What an archivist should know (also written in the bag's README)."""
+    articles: int = 0
+    """Number of articles in the publication."""
 
 
 def default_target(pub: Publication) -> Path:
@@ -52,8 +54,11 @@ def default_target(pub: Publication) -> Path:
 
 
 def deposit(target: Path | None = None, output: Path | None = None, jobs: int | None = None,
-            progress: Progress = NULL_PROGRESS) -> DepositResult:
-    """Write and validate the deposit of the publication at ``target`` into ``output``."""
+            progress: Progress = NULL_PROGRESS,
+            provenance: dict[str, dict] | None = None) -> DepositResult:
+    """Write and validate the deposit of the publication at ``target`` into ``output``.
+    ``provenance`` (source file, relative to the project -> where it was captured: a web
+    archive's record id, URL and date) goes into metadata.json and bag-info.txt."""
     import bagit
 
     from .build import assemble, load_manifest
@@ -76,10 +81,10 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
         with partfiles.temporary(final, folder=True) as tmp:
             notes: list[str] = []
             try:
-                files = _payload(tmp, pub, manifest.path, progress, notes)
+                files = _payload(tmp, pub, manifest.path, progress, notes, provenance or {})
             except OutputError as exc:  # named inside the temporary folder: name the deposit
                 raise OutputError(str(exc).replace(str(tmp), str(final))) from None
-            bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub), checksums=CHECKSUMS)
+            bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub, provenance or {}), checksums=CHECKSUMS)
             _validate(bag, tmp)
             _refuse_existing(final)
             os.rename(tmp, final)
@@ -87,7 +92,7 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
         raise OutputError(f"{final}: cannot write the deposit: {exc.strerror or exc}") from None
     _validate(bagit.Bag(str(final)), final)
     logger.info("wrote deposit %s", final)
-    return DepositResult(final, files, notes)
+    return DepositResult(final, files, notes, len(pub.articles))
 
 
 def _refuse_existing(path: Path) -> None:
@@ -108,7 +113,7 @@ def _validate(bag, where: Path) -> None:
 
 
 def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progress,
-             notes: list[str]) -> int:
+             notes: list[str], provenance: dict[str, dict]) -> int:
     """Fill ``tmp`` with the payload (bagit moves it under ``data/``); return the file count."""
     edition = tmp / "publication"
     edition.mkdir()
@@ -130,7 +135,7 @@ def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progres
     (tmp / "metadata").mkdir()
     (tmp / "metadata" / "dublin-core.xml").write_bytes(dublin_core(pub, outputs))
     (tmp / "metadata" / "metadata.json").write_text(
-        json.dumps(metadata(pub, outputs, sources), ensure_ascii=False, indent=1) + "\n",
+        json.dumps(metadata(pub, outputs, sources, provenance), ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8")
     (tmp / "README.txt").write_text(readme(pub, outputs, sources, notes), encoding="utf-8")
     return sum(1 for p in tmp.rglob("*") if p.is_file())
@@ -193,8 +198,10 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def metadata(pub: Publication, outputs: dict[str, Path], originals: dict[str, Path]) -> dict:
-    """Descriptive metadata as JSON: the publication, its parts and articles, its files."""
+def metadata(pub: Publication, outputs: dict[str, Path], originals: dict[str, Path],
+             provenance: dict[str, dict] | None = None) -> dict:
+    """Descriptive metadata as JSON: the publication, its parts and articles (with where each
+    source was captured, when ``provenance`` says), its files."""
     meta = dataclasses.asdict(pub.meta)
     meta["cover"] = str(pub.meta.cover.relative_to(pub.root)) if pub.meta.cover else None
     articles = []
@@ -203,6 +210,8 @@ def metadata(pub: Publication, outputs: dict[str, Path], originals: dict[str, Pa
         articles.append({"slug": a.slug, "source_file": rel, **dataclasses.asdict(a.meta),
                          "normalised": [f"sources/normalised/{a.slug}.html",
                                         f"sources/normalised/{a.slug}.json"]})
+        if provenance and rel in provenance:
+            articles[-1]["provenance"] = provenance[rel]
     return {
         "publication": meta,
         "parts": [{"title": p.title, "articles": [a.slug for a in p.articles]} for p in pub.parts],
@@ -215,7 +224,7 @@ def metadata(pub: Publication, outputs: dict[str, Path], originals: dict[str, Pa
     }
 
 
-def _bag_info(pub: Publication) -> dict[str, str]:
+def _bag_info(pub: Publication, provenance: dict[str, dict] | None = None) -> dict[str, str | list[str]]:
     import bagit
 
     m = pub.meta
@@ -232,6 +241,10 @@ def _bag_info(pub: Publication) -> dict[str, str]:
     names = [c.name for c in m.creators]
     if names:
         info["Contact-Name"] = ", ".join(names)
+    used = {a.source.resolve().relative_to(pub.root.resolve()).as_posix() for a in pub.articles if a.source}
+    records = [p for rel, p in sorted((provenance or {}).items()) if rel in used]
+    if records:  # one line per captured page: record id, address, capture date (a repeated tag)
+        info["Source-Record"] = [f"{p['record_id']} {p['url']} {p['date']}" for p in records]
     return info
 
 

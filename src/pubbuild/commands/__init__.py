@@ -6,10 +6,10 @@ order.  Like :mod:`pubbuild.cli`, these modules may print; the library never doe
 
 from __future__ import annotations
 
-from . import build, check, deposit, explain, init, normalize, one_format, schema, serve
+from . import batch, build, check, deposit, explain, init, normalize, one_format, schema, serve
 
 #: Each command module, in the order ``pubbuild --help`` lists them (``one_format`` adds one command
 #: per registered backend: ``epub``, ``pdf``).
-COMMANDS = (one_format, normalize, serve, build, check, deposit, init, explain, schema)
+COMMANDS = (one_format, normalize, serve, build, check, deposit, batch, init, explain, schema)
 
 __all__ = ["COMMANDS"]

@@ -1,0 +1,136 @@
+"""``pubbuild batch`` on a real Dask LocalCluster: many tiny publications, one broken; the
+report; resuming; inputs as folders, manifests and lists; bad command lines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from batchutil import tiny_project, tree
+
+from pubbuild.cli import main
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> Path:
+    """Twelve one-article projects, the seventh broken (its article holds no text)."""
+    base = tmp_path_factory.mktemp("projects")
+    for n in range(1, 13):
+        tiny_project(base / f"p{n:02d}", n, broken=n == 7)
+    return base
+
+
+def _report(out: Path) -> dict:
+    return json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+
+
+def test_local_cluster_batch_resumes_and_isolates_the_broken_one(projects, tmp_path, capsys):
+    out = tmp_path / "out"
+    # A list file naming some projects (one as its manifest), the rest given directly.
+    listing = projects / "list.txt"
+    listing.write_text("# packs\np01\n\np02/pubbuild.yaml\np03\n", encoding="utf-8")
+    inputs = [str(listing)] + [str(projects / f"p{n:02d}") for n in range(4, 13)]
+    status = main(["batch", *inputs, "--out-dir", str(out), "--format", "epub", "--workers", "2"])
+    assert status == 1  # one failed
+    report = _report(out)
+    assert report["counts"] == {"built": 11, "skipped": 0, "failed": 1}
+    assert report["workers"] == 2
+    assert [p["slug"] for p in report["publications"]] == [f"pack-{n:02d}" for n in range(1, 13)]
+    broken = report["publications"][6]
+    assert broken["status"] == "failed" and "sources/article.html" in broken["error"]
+    assert "no text" in broken["error"]
+    assert broken["outputs"] == {}
+    assert not (out / "pack-07" / "pack-07.epub").exists()
+    assert "sources/article.html" in capsys.readouterr().err
+    for pub in report["publications"]:
+        if pub["status"] != "built":
+            continue
+        assert set(pub["outputs"]) == {"epub"}
+        epub = out / pub["outputs"]["epub"]["file"]
+        assert hashlib.sha256(epub.read_bytes()).hexdigest() == pub["outputs"]["epub"]["sha256"]
+        assert zipfile.ZipFile(epub).read("mimetype") == b"application/epub+zip"
+        assert pub["articles"] == 1 and pub["timings"]["total"] > 0
+        assert set(pub["diagnostics"]) == {"error", "warning", "info", "codes"}
+        assert pub["worker"].startswith("tcp://127.0.0.1:")
+    assert not [p for p in out.rglob("*.part")]
+    first = tree(out)
+
+    # Nothing changed: every good one is skipped, its outputs untouched.
+    assert main(["batch", *inputs, "--out-dir", str(out), "--format", "epub", "--workers", "2"]) == 1
+    report = _report(out)
+    assert report["counts"] == {"built": 0, "skipped": 11, "failed": 1}
+    assert tree(out) == first
+
+    # One source changed, and one option: only what they concern is built again.
+    page = projects / "p03" / "sources" / "article.html"
+    page.write_text(page.read_text().replace("A second paragraph", "Another paragraph"))
+    assert main(["batch", *inputs, "--out-dir", str(out), "--format", "epub", "--workers", "2"]) == 1
+    statuses = {p["slug"]: p["status"] for p in _report(out)["publications"]}
+    assert statuses["pack-03"] == "built"
+    assert [s for slug, s in statuses.items() if slug not in ("pack-03", "pack-07")] == ["skipped"] * 10
+
+
+def test_same_slug_twice_fails_the_later_input(tmp_path):
+    tiny_project(tmp_path / "a", 1)
+    tiny_project(tmp_path / "b", 1)  # the same slug, pack-01
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "a"), str(tmp_path / "b"), "--out-dir", str(out),
+                 "--format", "epub", "--workers", "1"]) == 1
+    first, second = _report(out)["publications"]
+    assert first["status"] == "built"
+    assert second["status"] == "failed" and "already that of" in second["error"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["batch", "--out-dir", "{tmp}/out"], "nothing to build"),
+    (["batch", "{tmp}/missing", "--out-dir", "{tmp}/out"], "no such file or folder"),
+    (["batch", "{tmp}", "--out-dir", "{tmp}/out"], "without pubbuild.yaml"),
+    (["batch", "--warc", "{tmp}/none.warc.gz", "--out-dir", "{tmp}/out"], "no such web archive"),
+    (["batch", "{tmp}", "--out-dir", "{tmp}/out", "--group-by", "site"], "--warc"),
+    (["batch", "{tmp}", "--out-dir", "{tmp}/out", "--scheduler", "tcp://127.0.0.1:1",
+      "--workers", "2"], "--scheduler"),
+])
+def test_bad_command_lines_exit_2_and_write_nothing(tmp_path, capsys, argv, message):
+    status = main([a.replace("{tmp}", str(tmp_path)) for a in argv])
+    assert status == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_format_is_a_usage_error(tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["batch", str(tmp_path), "--out-dir", str(tmp_path / "o"), "--format", "docx"])
+    assert exc.value.code == 2
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
+    import dask
+
+    tiny_project(tmp_path / "a", 1)
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        status = main(["batch", str(tmp_path / "a"), "--out-dir", str(tmp_path / "out"),
+                       "--scheduler", "tcp://127.0.0.1:9"])
+    assert status == 2
+    assert "cannot reach a Dask scheduler" in capsys.readouterr().err
+
+
+def _worker_memory_settings() -> tuple:
+    import dask
+
+    return tuple(dask.config.get(f"distributed.worker.memory.{k}")
+                 for k in ("target", "spill", "pause", "terminate"))
+
+
+def test_local_workers_have_the_memory_limit_and_are_never_paused():
+    from pubbuild.batch.cluster import DEFAULT_MEMORY_LIMIT, PROCESS_BOUND_MB, client
+
+    assert DEFAULT_MEMORY_LIMIT.endswith("MiB") and int(DEFAULT_MEMORY_LIMIT[:-3]) > PROCESS_BOUND_MB
+    with client(None, 1, "300MiB", 3) as c:
+        [worker] = c.scheduler_info()["workers"].values()
+        assert worker["memory_limit"] == 300 * 2**20
+        assert worker["nthreads"] == 1
+        # Set in the worker process itself, not only in this one.
+        assert list(c.run(_worker_memory_settings).values()) == [(False, False, False, 0.95)]
