@@ -66,9 +66,9 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from ..batch import run_batch
     from ..errors import ConfigurationError
     from ..progress import for_terminal
-    from ..batch import run_batch
 
     if args.scheduler and (args.workers or args.memory_limit):
         raise ConfigurationError("--workers and --memory-limit shape the local cluster; with "
