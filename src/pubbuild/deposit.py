@@ -228,7 +228,7 @@ def _bag_info(pub: Publication, provenance: dict[str, dict] | None = None) -> di
     import bagit
 
     m = pub.meta
-    info = {
+    info: dict[str, str | list[str]] = {
         "External-Identifier": m.identifier,
         "External-Description": m.title + (f": {m.subtitle}" if m.subtitle else "")
         + f" ({len(pub.articles)} articles; EPUB 3, PDF, original and normalised sources)",

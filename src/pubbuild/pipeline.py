@@ -105,7 +105,7 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
 
 
 def decide_images(pub: Publication, options: backends.BuildOptions | None,
-                  diags: list | None) -> ImagePlan:
+                  diags: list[Diagnostic] | None) -> ImagePlan:
     """Which images go into every edition of this build, and the accessibility statement
     written from the count over them (:mod:`pubbuild.facts`): both editions then show,
     report and state the same."""

@@ -198,9 +198,10 @@ def _inline(ref: str | None, base: Path, root: Path, refuse):
     media = MEDIA_TYPES.get(target.suffix.lower()) or mimetypes.guess_type(target.name)[0]
     media = media or "application/octet-stream"
     if media == "image/svg+xml" or looks_like_svg(data):
-        data = _checked_svg(data, f"url({ref})", refuse)
-        if data is None:
+        checked = _checked_svg(data, f"url({ref})", refuse)
+        if checked is None:
             return dropped
+        data = checked
     return _data_token(media, data)
 
 

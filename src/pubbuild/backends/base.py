@@ -17,12 +17,15 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from ..diagnostics import Diagnostic, Finding
 from ..model import Publication
 from ..progress import NULL_PROGRESS, Progress
 from .pagemap import PageBreak
+
+if TYPE_CHECKING:
+    from ..facts import ImagePlan
 
 
 def default_process_count() -> int:
@@ -149,7 +152,7 @@ class Backend:
         from a paginated backend that ran before (None: no such edition in this build)."""
         self.diagnostics: list[Diagnostic] = []
         """Diagnostics raised while rendering."""
-        self.image_plan = None
+        self.image_plan: ImagePlan | None = None
         """The images of the publication, decided once for every edition of a build
         (:class:`pubbuild.facts.ImagePlan`, set by the pipeline; None: the backend decides
         itself, the same way).  Its diagnostics are the pipeline's to report."""

@@ -142,6 +142,8 @@ def _count_pages(report: BatchReport) -> None:
     """Move what the tasks found about the archives' pages (pages with no article; groups with
     none) from the publications' results into the archives' account."""
     archives = report.archives
+    if archives is None:
+        return
     kept = []
     for pub in report.publications:
         archives["not_article_urls"] += pub.pop("not_articles", None) or []

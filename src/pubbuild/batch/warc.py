@@ -174,7 +174,7 @@ def _point_images(page: Page, work: Path, images: dict[str, str]) -> None:
     from ..reader.decode import decode
 
     path = work / page.file
-    text, _ = decode(path.read_bytes(), page.url)
+    text = decode(path.read_bytes(), page.url).text
     try:
         doc = html.document_fromstring(text, parser=html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):

@@ -22,9 +22,9 @@ def run(article: Article, ctx: object) -> None:
 
 
 def _tables(blocks: list[Block], notes: list[Note]) -> list[Table]:
-    found = [b for b in walk_blocks(blocks) if isinstance(b, Table)]  # type: ignore[no-untyped-call]
+    found = [b for b in walk_blocks(blocks) if isinstance(b, Table)]
     for note in notes:
-        found += [b for b in walk_blocks(note.children) if isinstance(b, Table)]  # type: ignore[no-untyped-call]
+        found += [b for b in walk_blocks(note.children) if isinstance(b, Table)]
     return found
 
 

@@ -205,6 +205,8 @@ class PdfBackend(Backend):
         if image.local is not None:
             return image.local.as_uri()
         item = plan.packager.by_href(href)
+        if item is None:  # decided but not packaged: nothing to show, as in the EPUB
+            return None
         return f"data:{item.media_type};base64,{base64.b64encode(item.data).decode()}"
 
     def document(self, pub: Publication, geo: PageGeometry) -> PrintDocument:

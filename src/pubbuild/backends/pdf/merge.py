@@ -596,8 +596,11 @@ def merge_parts(parts: Sequence[PartSource], target: Path | io.BufferedIOBase,
         merged.pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                         compress_streams=True, deterministic_id=True)
         try:
-            with open(target, "wb") as out:
-                out.write(buffer.getbuffer())
+            if isinstance(target, Path):
+                with open(target, "wb") as out:
+                    out.write(buffer.getbuffer())
+            else:  # a stream the caller opened
+                target.write(buffer.getbuffer())
         except OSError as exc:
             raise OutputError(f"{target}: cannot write merged PDF: {exc.strerror or exc}") from None
     finally:
