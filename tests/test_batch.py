@@ -134,3 +134,18 @@ def test_local_workers_have_the_memory_limit_and_are_never_paused():
         assert worker["nthreads"] == 1
         # Set in the worker process itself, not only in this one.
         assert list(c.run(_worker_memory_settings).values()) == [(False, False, False, 0.95)]
+
+
+def test_a_task_whose_worker_dies_past_the_memory_limit_fails_alone(tmp_path, capsys):
+    """A limit below what a build takes: the nanny kills the worker under the task, Dask runs it
+    again (--retries 1), the worker dies again, and the publication is failed with a message
+    that names the limit; nothing half-written is left."""
+    tiny_project(tmp_path / "a", 1)
+    out = tmp_path / "out"
+    status = main(["batch", str(tmp_path / "a"), "--out-dir", str(out), "--format", "pdf",
+                   "--workers", "1", "--memory-limit", "140MiB", "--retries", "1"])
+    assert status == 1
+    [pub] = _report(out)["publications"]
+    assert pub["status"] == "failed" and "--memory-limit" in pub["error"]
+    assert "--memory-limit" in capsys.readouterr().err
+    assert not (out / "pack-01" / "pack-01.pdf").exists()
