@@ -134,3 +134,37 @@ def test_local_workers_have_the_memory_limit_and_are_never_paused():
         assert worker["nthreads"] == 1
         # Set in the worker process itself, not only in this one.
         assert list(c.run(_worker_memory_settings).values()) == [(False, False, False, 0.95)]
+
+
+def test_a_task_whose_worker_dies_past_the_memory_limit_fails_alone(tmp_path, capsys):
+    """A limit below what a build takes: the nanny kills the worker under the task, Dask runs it
+    again (--retries 1), the worker dies again, and the publication is failed with a message
+    that names the limit; nothing half-written is left."""
+    tiny_project(tmp_path / "a", 1)
+    out = tmp_path / "out"
+    status = main(["batch", str(tmp_path / "a"), "--out-dir", str(out), "--format", "pdf",
+                   "--workers", "1", "--memory-limit", "140MiB", "--retries", "1"])
+    assert status == 1
+    [pub] = _report(out)["publications"]
+    assert pub["status"] == "failed" and "--memory-limit" in pub["error"]
+    assert "--memory-limit" in capsys.readouterr().err
+    assert not (out / "pack-01" / "pack-01.pdf").exists()
+
+
+def test_a_project_moved_to_another_folder_is_still_up_to_date(tmp_path):
+    """The stamp's key is made of the project's contents, not its place: the same project in
+    another folder (or on another machine) is skipped."""
+    tiny_project(tmp_path / "here", 3)
+    out = tmp_path / "out"
+    argv = ["--out-dir", str(out), "--format", "epub", "--workers", "1"]
+    assert main(["batch", str(tmp_path / "here"), *argv]) == 0
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "here").rename(tmp_path / "elsewhere" / "there")
+    assert main(["batch", str(tmp_path / "elsewhere" / "there"), *argv]) == 0
+    [pub] = _report(out)["publications"]
+    assert pub["status"] == "skipped"
+    # ... and any change to what it holds is not.
+    (tmp_path / "elsewhere" / "there" / "styles").mkdir()
+    (tmp_path / "elsewhere" / "there" / "styles" / "epub.css").write_text("p { margin: 0 }\n")
+    assert main(["batch", str(tmp_path / "elsewhere" / "there"), *argv]) == 0
+    assert _report(out)["publications"][0]["status"] == "built"

@@ -110,7 +110,7 @@ def _run(todo: list[Job], out_dir: Path, chosen: list[str], workers: int, schedu
         else:
             runnable.append(n)
     if runnable:
-        with client(scheduler, workers, memory_limit, retries + 1) as c:
+        with client(scheduler, workers, memory_limit, retries) as c:
             report.workers = len(c.scheduler_info().get("workers", {}))
             futures = {c.submit(build_publication, todo[n], str(out_dir), chosen, epoch,
                                 retries=retries, pure=False): n for n in runnable}

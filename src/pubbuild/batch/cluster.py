@@ -49,8 +49,8 @@ def client(scheduler: str | None, workers: int, memory_limit: str,
            allowed_failures: int) -> Iterator:
     """A :class:`distributed.Client` on the scheduler at ``scheduler``, or on a new local cluster
     of ``workers`` processes limited to ``memory_limit`` each.  ``allowed_failures``: how many
-    workers may die running one task before it fails (Dask's ``allowed-failures``; on an
-    existing cluster its scheduler's own setting rules)."""
+    times a task runs again after its worker died before it fails (Dask's ``allowed-failures``;
+    on an existing cluster its scheduler's own setting rules)."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -70,7 +70,8 @@ def client(scheduler: str | None, workers: int, memory_limit: str,
         try:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    memory_limit=memory_limit, host="127.0.0.1",
-                                   silence_logs=logging.ERROR,
+                                   # what fails is said once, in the report and by the CLI
+                                   silence_logs=logging.CRITICAL,
                                    # No dashboard; the scheduler's own HTTP server (health checks)
                                    # on any free port, never 8787 which another cluster may hold.
                                    scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
