@@ -29,17 +29,18 @@ class NotRegularFile(OSError):
 def read_regular(path: Path) -> bytes:
     """The bytes of ``path``, which must be a regular file (else :class:`NotRegularFile`).
 
-    Opened without blocking and checked on the open descriptor: opening a FIFO for
-    reading otherwise waits for a writer, before any check after ``open`` could run."""
+    Checked on a descriptor opened without blocking: opening a FIFO for reading otherwise
+    waits for a writer, before any check after ``open`` could run."""
     import os
     import stat
 
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with open(fd, "rb") as fh:
+    try:
         mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(21, "Is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            raise NotRegularFile(f"{path}: not a regular file (a FIFO, socket or device)")
-        # O_NONBLOCK means nothing to a regular file's reads: no need to clear it.
-        return fh.read()
+    finally:
+        os.close(fd)
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(f"{path}: not a regular file (a FIFO, socket or device)")
+    return path.read_bytes()

@@ -34,6 +34,7 @@ from .modeljson import InvalidModel
 from .paths import inside
 from .progress import NULL_PROGRESS, Progress
 from .reader.decode import XML_INVALID
+from .reader.html import MAX_DEPTH
 from .textutil import images, model_nodes
 from .urlsafety import safe_image, safe_link, safe_source
 
@@ -176,7 +177,7 @@ class ArticleCache:
 #: How deeply an entry's JSON may nest.  The reader flattens elements nested deeper than
 #: ``reader.html.MAX_DEPTH`` (100), and each element is at most two levels of JSON (the node
 #: and its list of children): its deepest models measure 208; the rest is headroom.
-MAX_ENTRY_DEPTH = 2 * 100 + 56
+MAX_ENTRY_DEPTH = 2 * MAX_DEPTH + 56
 
 
 def check_entry_data(data: object) -> None:

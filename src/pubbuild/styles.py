@@ -184,7 +184,7 @@ def _inline(ref: str | None, base: Path, root: Path, refuse):
         refuse("S013", f"url({ref}) refused: outside the project")
         return dropped
     try:
-        if not target.is_file():  # a FIFO would block the build, a device never end
+        if target.exists() and not target.is_file():  # a FIFO would block the build, a device never end
             refuse("S014", f"url({ref}) left out: not a regular file")
             return dropped
         size = target.stat().st_size
