@@ -34,7 +34,7 @@ from .modeljson import InvalidModel
 from .paths import inside
 from .progress import NULL_PROGRESS, Progress
 from .reader.decode import XML_INVALID
-from .reader.html import MAX_DEPTH
+from .reader.convert import MAX_DEPTH
 from .textutil import images, model_nodes
 from .urlsafety import safe_image, safe_link, safe_source
 
