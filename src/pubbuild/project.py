@@ -33,8 +33,8 @@ from .model import Article, Image, Link, Publication
 from .modeljson import InvalidModel
 from .paths import inside
 from .progress import NULL_PROGRESS, Progress
-from .reader.decode import XML_INVALID
 from .reader.convert import MAX_DEPTH
+from .reader.decode import XML_INVALID
 from .textutil import images, model_nodes
 from .urlsafety import safe_image, safe_link, safe_source
 
