@@ -175,7 +175,7 @@ class ArticleCache:
 
 
 #: How deeply an entry's JSON may nest.  The reader flattens elements nested deeper than
-#: ``reader.html.MAX_DEPTH`` (100), and each element is at most two levels of JSON (the node
+#: ``reader.convert.MAX_DEPTH`` (100), and each element is at most two levels of JSON (the node
 #: and its list of children): its deepest models measure 208; the rest is headroom.
 MAX_ENTRY_DEPTH = 2 * MAX_DEPTH + 56
 

@@ -6,8 +6,8 @@ gigabytes, and no reader is served by them.  This pass cuts the title (``L002``)
 and the text (``L004``) to a limit, keeping the beginning, and keeps notes past a
 limit as plain text (``L003``), saying so, so the build goes on with an output of
 bounded size.  It runs last, on the numbered notes.  The source's size
-(``reader.MAX_BYTES``), the page (``reader.html.MAX_CHARS``) and table rows
-(``reader.html.MAX_TABLE_ROWS``, ``L001``) are bounded in the reader, before they
+(``reader.MAX_BYTES``), the page (``reader.stages.parse.MAX_CHARS``) and table rows
+(``reader.convert.MAX_TABLE_ROWS``, ``L001``) are bounded in the reader, before they
 cost anything; the cells of a table here (``L006``): 2,000 rows of 100 cells cost the
 PDF 214 s and 5.3 GB, one row of 20,000 cells 56 s and 2.1 GB.
 """

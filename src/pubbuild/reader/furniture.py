@@ -125,6 +125,7 @@ def clean(article: HtmlElement) -> None:
     _controls(article)
     _edit_controls(article)
     _contents_boxes(article)
+    _profile_boxes(article)
     _breadcrumbs(article)
     _other_articles(article)
     _comment_sections(article)
@@ -228,6 +229,31 @@ def _contents_boxes(article: HtmlElement) -> None:
             grand = parent.getparent()
             _remove(parent)
             parent = grand
+
+
+#: Classes of a box about the author ("author-box", "bio", "profile", "about the author").
+PROFILE = re.compile(r"author[-_ ]?(?:box|bio|info|profile|card|details|about|block|wrap)|about[-_ ]?(?:the[-_ ]?)?"
+                     r"author|(?:^|[\s_-])bio(?:graphy)?(?:[\s_-]|$)|profile[-_ ]?(?:box|card)|user[-_ ]?profile",
+                     re.IGNORECASE)
+#: A profile box is short: a photo and a few lines about the person.
+PROFILE_CHARS = 500
+
+
+def _profile_boxes(article: HtmlElement) -> None:
+    """A box about the author (a photo and a few lines on who they are) is the site's, not the
+    article's.  The feature: a block whose class or id names an author box, bio or profile,
+    holding a picture, no heading and under :data:`PROFILE_CHARS` characters, a small part of
+    the article."""
+    total = readable_chars(article)
+    for el in list(article.iter("div", "section", "aside")):
+        if el is article or el.getparent() is None:
+            continue
+        if not PROFILE.search(f"{el.get('class') or ''} {el.get('id') or ''}") or el.find(".//img") is None \
+                or next(el.iter("h1", "h2", "h3"), None) is not None:
+            continue  # (a post of its own has a heading; a box about its author has none)
+        chars = readable_chars(el)
+        if chars < PROFILE_CHARS and chars < 0.3 * total:
+            _remove(el)
 
 
 def _letters(el: HtmlElement) -> int:

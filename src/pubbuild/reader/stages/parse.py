@@ -50,7 +50,7 @@ def parse(text: str, ctx: Context | None = None) -> HtmlElement:
             if ctx is not None:
                 ctx.diag("S009", f"page longer than {MAX_CHARS:,} characters; only the first "
                                  f"{MAX_CHARS:,} were read")
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,  # type: ignore[call-arg]
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,  # type: ignore[call-arg,unused-ignore]
                               default_doctype=False)
     root = fromstring(text, parser)
     if any("depth" in str(e.message).lower() for e in parser.error_log):
