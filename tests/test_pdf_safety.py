@@ -8,6 +8,7 @@ import os
 import socket
 from pathlib import Path
 
+import PIL.Image
 import pikepdf
 import pytest
 
@@ -71,11 +72,32 @@ def test_project_files_and_data_uris_are_served(tmp_path):
     root = tmp_path / "project"
     root.mkdir()
     (root / "dot.png").write_bytes(PNG)
-    data = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    other = io.BytesIO()
+    PIL.Image.new("RGB", (2, 1), (0, 0, 255)).save(other, "PNG")  # not the same picture as PNG
+    data = "data:image/png;base64," + base64.b64encode(other.getvalue()).decode()
     pdf, diags = render(tmp_path, f'<img src="dot.png" alt="a"><img src="{data}" alt="b">')
     assert diags == []
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         assert len(doc.pages[0].Resources.XObject) == 2
+
+
+def test_the_same_picture_twice_is_one_resource(tmp_path):
+    """Images are named by their content (issue 23): a project file and a ``data:`` URL of
+    the same bytes are one XObject, drawn twice."""
+    from pubbuild.backends.pdf import workarounds
+
+    workarounds.content_named_images()  # as every build installs it (render() calls WeasyPrint bare)
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "dot.png").write_bytes(PNG)
+    data = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    pdf, diags = render(tmp_path, f'<img src="dot.png" alt="a"><img src="{data}" alt="b">')
+    assert diags == []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        assert len(page.Resources.XObject) == 1
+        drawn = [op for _, op in pikepdf.parse_content_stream(page) if str(op) == "Do"]
+        assert len(drawn) == 2
 
 
 def test_network_is_never_reached_without_allow_network(tmp_path, monkeypatch):
