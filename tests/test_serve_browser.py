@@ -25,6 +25,21 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-
          "--disable-component-update", "--no-first-run"]
 
 
+def _evaluate_settled(page, expression: str, tries: int = 5):
+    """``expression`` evaluated once the page has stopped navigating: a reload can start again
+    (one per output the build finishes) just as the text it brought has appeared."""
+    from playwright.sync_api import Error
+
+    for attempt in range(tries):
+        page.wait_for_load_state("load")
+        try:
+            return page.evaluate(expression)
+        except Error as exc:
+            if "Execution context was destroyed" not in str(exc) or attempt == tries - 1:
+                raise
+    return None
+
+
 def _text_appears(page, text: str, timeout_ms: int = 90_000) -> None:
     # A locator, not wait_for_function: the preview's Content-Security-Policy (script-src 'self')
     # rightly forbids the page's own world to evaluate strings, and the test keeps it in force.
@@ -56,7 +71,7 @@ def test_an_edited_source_shows_in_the_open_page_without_a_reload(tmp_path):
 
                 source.write_text(source.read_text().replace("northern light", "southern beacon"))
                 _text_appears(page, "southern beacon worked in pairs")
-                assert page.evaluate("window.notReloaded === undefined")  # the page reloaded itself
+                assert _evaluate_settled(page, "window.notReloaded === undefined")  # the page reloaded itself
                 assert "northern light" not in page.locator("body").inner_text()
 
                 good = manifest.read_text()
