@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urljoin, urlparse
 
 from lxml import etree
@@ -129,7 +130,9 @@ def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
     if kind:
         if not _has_text(kids) and not any(isinstance(k, (InlineImage, LineBreak)) for k in kids):
             return kids  # an empty <strong></strong> means nothing
-        return [Styled(kind, kids, title=node.get("title") if name in ("abbr", "acronym", "dfn") else None,
+        # STYLED's values are Styled's kinds (a dict of str to str, as mypy sees it)
+        title = node.get("title") if name in ("abbr", "acronym", "dfn") else None
+        return [Styled(kind, kids, title=title,  # type: ignore[arg-type]
                        lang=lang, datetime=node.get("datetime") if name == "time" else None)]
     if lang or (node.get("dir") in ("rtl", "ltr") and name == "bdo"):
         return [Span(kids, lang=lang, dir=node.get("dir"))]
@@ -263,6 +266,10 @@ def web_url(address: str) -> str:
     return address.replace("\\", "/")
 
 
+#: A cell's ``align`` attribute -> the model's alignment.
+_ALIGNS: dict[str, Literal["left", "right", "center"]] = {"left": "left", "right": "right", "center": "center"}
+
+
 def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Context) -> None:
     """A relative or ``file:`` address of a saved page, resolved as a browser would: a
     file saved beside the page (inside the project) is local; otherwise the address is
@@ -273,10 +280,12 @@ def _resolve_in_project(image: Image, src: str, parsed, el: HtmlElement, ctx: Co
     from ..paths import inside
 
     # Without a project (``pubbuild normalize FILE``) the source's own folder bounds it.
-    boundary = ctx.root if ctx.root is not None else ctx.source.parent
+    # Text with no file behind it (a string handed to the reader) has no folder to look in.
+    folder = ctx.source.parent if ctx.source is not None else None
+    boundary = ctx.root if ctx.root is not None else folder
     site_relative = parsed.scheme == "" and parsed.path.startswith("/")
-    if not site_relative:
-        local = Path(parsed.path) if parsed.scheme == "file" else (ctx.source.parent / parsed.path)
+    if not site_relative and boundary is not None and folder is not None:
+        local = Path(parsed.path) if parsed.scheme == "file" else (folder / parsed.path)
         if inside(boundary, local) and _is_file(local):
             if problem := oversize(local):
                 ctx.diag("S011", f"image {src[:120]!r} {problem}; its text alternative stands in", el)
@@ -599,7 +608,7 @@ def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
             align = (td.get("align") or "").strip().lower()
             row.cells.append(Cell(content, header=_tag(td) == "th", scope=scope,
                                   colspan=_span(td.get("colspan")), rowspan=_span(td.get("rowspan")),
-                                  align=align if align in ("left", "right", "center") else None))
+                                  align=_ALIGNS.get(align)))
         if not row.cells:
             continue
         section = _tag(tr.getparent()) if tr.getparent() is not None else "tbody"

@@ -340,7 +340,7 @@ class Extractor:
             text = inner_text(el)
             if len(text) < 25:
                 continue
-            ancestors = []
+            ancestors: list[HtmlElement] = []
             node = parent
             while node is not None and len(ancestors) < 5:
                 ancestors.append(node)

@@ -245,7 +245,7 @@ def without_site(title: str, site: str | None, url: str | None) -> str:
 
     def is_site(part: str) -> bool:
         key = _key(part)
-        return bool(key) and (key in names or (len(key) >= 3 and host and
+        return bool(key) and (key in names or (len(key) >= 3 and bool(host) and
                                                (key in host or host.split(".")[0] == key)))
 
     seps = _SUFFIX_SEPARATORS.findall(title)

@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 
 from .. import diagnostics
-from ..model import Article, ArticleMeta, Paragraph, Text
+from ..model import Article, ArticleMeta, Block, Paragraph, Text
 from .html import read_html
 
 
@@ -32,7 +32,7 @@ def read_text(text: str, source: Path | None, root: Path | None, diags: list,
     if dropped:
         diags.append(diagnostics.make("S003", f"page furniture removed: {dropped} line{'s' * (dropped != 1)} "
                                       "(comment section, comment form, sharing prompts)", _name(source, root)))
-    blocks = []
+    blocks: list[Block] = []
     for first, chunk in chunks:
         lines = [(first + n, ln.strip()) for n, ln in enumerate(chunk.split("\n")) if ln.strip()]
         if len(lines) > 1 and all(_own_line(ln) for _, ln in lines):
@@ -89,7 +89,7 @@ def _own_line(line: str) -> bool:
     if line.endswith(":") and len(line) <= 120:
         return True
     term = TERM.match(line)
-    return bool(term) and len(term.group(1).split()) <= 8 and len(line) > len(term.group(0)) + 10
+    return term is not None and len(term.group(1).split()) <= 8 and len(line) > len(term.group(0)) + 10
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
