@@ -168,9 +168,12 @@ def _tag_passages(article: Article, main_script: str | None, ctx) -> None:
         text = plain_text(block.children)
         # ASCII is Latin: most paragraphs need no look at their script (nor their inlines).
         mixed = not (main_script == "LATIN" and text.isascii())
-        other = mixed and len(text) >= SCRIPT_CHARS and script(text) not in (main_script, None)
+        # What already says its language ("Thai: <span lang=th>...</span>") is not the
+        # paragraph's: only the rest tells the paragraph's script.
+        own = _untagged_text(block.children) if mixed else text
+        other = mixed and len(own) >= SCRIPT_CHARS and script(own) not in (main_script, None)
         if other and not block.lang:
-            candidates.append((block, text, True))
+            candidates.append((block, own, True))
         elif len(text) >= PASSAGE_CHARS:
             candidates.append((block, text, False))
         if mixed and not other:
@@ -205,6 +208,18 @@ def _detect_same(candidates: list[tuple[Paragraph, str, bool]], main: str
     found_undeclared = iter(_two_stage(undeclared, main))
     return [next(found_declared) if block.lang else next(found_undeclared)
             for block, _, other in candidates if not other]
+
+
+def _untagged_text(nodes) -> str:
+    """The text of inline ``nodes`` outside the passages that carry their own ``lang``."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, (Styled, Span)):
+            if not node.lang:
+                out.append(_untagged_text(node.children))
+        else:
+            out.append(plain_text([node]))
+    return "".join(out)
 
 
 def _two_stage(texts: list[str], main: str) -> list[tuple[str | None, float]]:
