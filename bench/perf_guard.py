@@ -50,6 +50,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -150,6 +151,9 @@ def news_pages(corpus: Path, count: int) -> list[Path]:
 @dataclass
 class Run:
     wall: float
+    cpu: float
+    """User + system CPU seconds of the process and every process it waited for (its pool
+    workers and forked layouts): on a loaded machine the steadier figure."""
     main_kib: int
     others_kib: int
     tree_kib: int
@@ -218,7 +222,8 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> Run:
     # wait4's ru_maxrss is the highest peak of the process and the children it waited
     # for: exact where sampling may miss a child's last 20 ms.
     tree = max(usage.ru_maxrss, main, others)
-    return Run(wall, main, others, tree, load)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, main, others, tree, load)
 
 
 def digest(path: Path) -> str:
@@ -328,28 +333,33 @@ def report(subjects: list[Subject], alt_runs: dict[str, list[Run]], paths: list[
     loads += [r.load for rs in alt_runs.values() for r in rs]
     print(f"\n{os.cpu_count()} cores; 1-minute load average at the starts of the runs "
           f"{min(loads):.2f}..{max(loads):.2f}; medians of {len(base.runs[paths[0]])} rounds")
-    header = "| path | ref | wall s (runs) | peak MB main | peak MB others | × " + base.ref + \
-             " | × alternative | output |"
+    header = "| path | ref | wall s (runs) | CPU s | peak MB main | peak MB others | × " + \
+             base.ref + " wall, CPU | × alternative wall, CPU | output |"
     print(header)
     print("|" + " --- |" * (header.count("|") - 1))
     for path in paths:
         alt = ALTERNATIVES[path]
         alt_median = statistics.median(r.wall for r in alt_runs[alt]) if alt in alt_runs else None
+        alt_cpu = statistics.median(r.cpu for r in alt_runs[alt]) if alt in alt_runs else None
         base_median = statistics.median(r.wall for r in base.runs[path])
+        base_cpu = statistics.median(r.cpu for r in base.runs[path])
         for subject in subjects:
             runs = subject.runs[path]
             median = statistics.median(r.wall for r in runs)
+            cpu = statistics.median(r.cpu for r in runs)
             walls = ", ".join(f"{r.wall:.2f}" for r in runs)
             others = max(r.others_kib for r in runs)
             same = "same" if runs[-1].digest == base.runs[path][-1].digest else "differs"
-            alt_ratio = f"{median / alt_median:.2f} ({alt})" if alt_median else "-"
-            print(f"| {path} | {subject.ref} | {median:.2f} ({walls}) | "
+            alt_ratio = (f"{median / alt_median:.2f}, {cpu / alt_cpu:.2f} ({alt})"
+                         if alt_median and alt_cpu else "-")
+            print(f"| {path} | {subject.ref} | {median:.2f} ({walls}) | {cpu:.2f} | "
                   f"{_mb(max(r.main_kib for r in runs))} | {_mb(others)} | "
-                  f"{median / base_median:.2f} | {alt_ratio} | {runs[-1].digest} {same} |")
+                  f"{median / base_median:.2f}, {cpu / base_cpu:.2f} | {alt_ratio} | "
+                  f"{runs[-1].digest} {same} |")
     for name, runs in alt_runs.items():
         median = statistics.median(r.wall for r in runs)
         print(f"| {name} | (installed) | {median:.2f} ({', '.join(f'{r.wall:.2f}' for r in runs)}) | "
-              f"{_mb(max(r.main_kib for r in runs))} | {_mb(max(r.others_kib for r in runs))} | "
+              f"{statistics.median(r.cpu for r in runs):.2f} | {_mb(max(r.main_kib for r in runs))} | {_mb(max(r.others_kib for r in runs))} | "
               "- | - | - |")
 
 
@@ -366,6 +376,8 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus"
                         if (REPO.parent / "shared" / "corpus").is_dir() else Path("/work/shared/corpus"))
     args = parser.parse_args()
+    # A TERM (a time limit) still removes the checked-out trees (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     refs = args.refs or [default_base(), WORKTREE]
     with tempfile.TemporaryDirectory(prefix="perf-guard-") as tmp:
         work = Path(tmp)
@@ -402,7 +414,7 @@ def main() -> int:
                     else:
                         run = subject.measure(path, pages)
                         label = f"{path} @ {subject.ref}"
-                    print(f"  round {round_ + 1}: {label:28s} {run.wall:7.2f} s  main "
+                    print(f"  round {round_ + 1}: {label:28s} {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  main "
                           f"{_mb(run.main_kib)} MB, others {_mb(run.others_kib)} MB, "
                           f"load {run.load:.2f}", flush=True)
             report(subjects, alt_runs, args.paths)

@@ -75,3 +75,10 @@ def test_a_long_passage_in_another_language_of_the_same_script_is_tagged(tmp_pat
                                            ("12 345", None)])
 def test_script(text, expected):
     assert language.script(text) == expected
+
+
+def test_a_passage_already_tagged_does_not_make_its_paragraph_another_language(tmp_path):
+    article = _read(tmp_path, '<ul><li>Thai: <span lang="th">ห้องสมุดเปิดทุกวันตลอดทั้งปี</span></li></ul>'
+                              '<p>Korean: <span lang="ko">도서관은 매일 문을 엽니다 모두에게</span></p>')
+    paragraphs = [b for b in article.blocks if isinstance(b, Paragraph)]
+    assert all(p.lang is None for p in paragraphs)

@@ -56,6 +56,11 @@ PASSAGE_CONFIDENCE = 0.99
 #: and Dragnet pages every passage tagged from its whole text (up to 1,500 characters)
 #: is tagged from its first 400 too, at a quarter of the cost.
 PASSAGE_SAMPLE = 400
+#: A same-script passage is first read from this many characters; when that reads as the
+#: article's language with :data:`PROBE_CONFIDENCE`, it is not read further (on the guard
+#: pack, 1,880 of its 1,887 passages; none of those is tagged when read in full).
+PROBE_CHARS = 120
+PROBE_CONFIDENCE = 0.50
 #: A passage (paragraph or inline quotation) in another script than its article is
 #: identified from this many characters: a short quotation is still a passage.
 SCRIPT_CHARS = 12
@@ -135,10 +140,10 @@ def script(text: str, letters: int = 400) -> str | None:
     """The script most of the first ``letters`` letters of ``text`` are written in
     (``LATIN``, ``ARABIC``, ``CJK`` ...), or None for a text without letters."""
     sample = text[:letters * 2]
+    if _NON_LATIN.search(sample) is None:  # the common case, at C speed
+        return "LATIN" if _LETTER.search(sample) else None
     found = _LETTER.findall(sample)
-    if not found:
-        return None
-    others = _NON_LATIN.findall(sample)  # regular expressions: C speed for the common case
+    others = _NON_LATIN.findall(sample)
     if len(others) * 2 <= len(found):
         return "LATIN"
     return Counter(map(_char_script, others)).most_common(1)[0][0]
@@ -171,14 +176,17 @@ def _tag_passages(article: Article, main_script: str | None, ctx) -> None:
         text = plain_text(block.children)
         # ASCII is Latin: most paragraphs need no look at their script (nor their inlines).
         mixed = not (main_script == "LATIN" and text.isascii())
-        other = mixed and len(text) >= SCRIPT_CHARS and script(text) not in (main_script, None)
+        # What already says its language ("Thai: <span lang=th>...</span>") is not the
+        # paragraph's: only the rest tells the paragraph's script.
+        own = _untagged_text(block.children) if mixed else text
+        other = mixed and len(own) >= SCRIPT_CHARS and script(own) not in (main_script, None)
         if other and not block.lang:
-            candidates.append((block, text, True))
+            candidates.append((block, own, True))
         elif len(text) >= PASSAGE_CHARS:
             candidates.append((block, text, False))
         if mixed and not other:
             _tag_inlines(block, main, main_script, ctx)
-    same_found = iter(_detect_same(candidates))
+    same_found = iter(_detect_same(candidates, main))
     other_found = iter(detect_many((text for _, text, other in candidates if other),
                                    min_chars=SCRIPT_CHARS))
     for block, text, other in candidates:
@@ -198,15 +206,41 @@ def _tag_passages(article: Article, main_script: str | None, ctx) -> None:
         block.lang = lang if lang != main else None
 
 
-def _detect_same(candidates: list[tuple[Paragraph, str, bool]]) -> list[tuple[str | None, float]]:
+def _detect_same(candidates: list[tuple[Paragraph, str, bool]], main: str
+                 ) -> list[tuple[str | None, float]]:
     """Same-script passages: a declared language is verified on the whole text (as the
     article's is); an undeclared passage is read from its first characters."""
     declared = [text for block, text, other in candidates if not other and block.lang]
     undeclared = [text for block, text, other in candidates if not other and not block.lang]
     found_declared = iter(detect_many(declared))
-    found_undeclared = iter(detect_many(undeclared, PASSAGE_SAMPLE))
+    found_undeclared = iter(_two_stage(undeclared, main))
     return [next(found_declared) if block.lang else next(found_undeclared)
             for block, _, other in candidates if not other]
+
+
+def _untagged_text(nodes) -> str:
+    """The text of inline ``nodes`` outside the passages that carry their own ``lang``."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, (Styled, Span)):
+            if not node.lang:
+                out.append(_untagged_text(node.children))
+        else:
+            out.append(plain_text([node]))
+    return "".join(out)
+
+
+def _two_stage(texts: list[str], main: str) -> list[tuple[str | None, float]]:
+    """Undeclared passages in the article's script: the first :data:`PROBE_CHARS` first;
+    one that opens in the article's language (the answer for nearly all) is not wholly
+    another language, and is not read further.  The others are read from their first
+    :data:`PASSAGE_SAMPLE` characters."""
+    probes = detect_many(texts, PROBE_CHARS)
+    rest = [text for text, (lang, confidence) in zip(texts, probes)
+            if not (lang == main and confidence >= PROBE_CONFIDENCE)]
+    found = iter(detect_many(rest, PASSAGE_SAMPLE))
+    return [(lang, confidence) if lang == main and confidence >= PROBE_CONFIDENCE else next(found)
+            for lang, confidence in probes]
 
 
 def _tag_other_script(block: Paragraph, text: str, lang: str | None, confidence: float,

@@ -292,7 +292,9 @@ class PdfBackend(Backend):
         jobs = self.print_options.jobs or default_process_count()
         # Both paths lay out without the cyclic garbage collector (backends/pdf/collector.py).
         with collector.paused():
-            if jobs > 1 and parallel_layout.write(self, pub, target, html, identifier, archival, jobs):
+            # With one job too: a pack bigger than one piece is laid out piece after
+            # piece, so that no process holds the layout of the whole (parallel_layout.cut).
+            if parallel_layout.write(self, pub, target, html, identifier, archival, jobs):
                 return
             with _pages_reported(self.progress("lay out PDF (pages)", 0)):
                 self._lay_out(pub, target, html, identifier, archival, sources)
