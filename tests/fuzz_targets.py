@@ -372,6 +372,7 @@ def fuzz(targets: list[str], seeds, work: Path, seconds: float, epub_every: int 
                 continue
             if outcome == "ok":
                 tally.successes += 1
+                tally.epubs += target == "html" and seed % epub_every == 0
                 tally.by_target[target]["ok"] += 1
             else:
                 tally.documented += 1

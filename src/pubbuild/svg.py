@@ -68,13 +68,18 @@ def drawn_elements(root: etree._Element, limit: int = MAX_DRAWN_ELEMENTS) -> int
 
     Each element's count is worked out once, children first, with an explicit stack
     (no recursion: a chain of a thousand ``<use>`` is no deeper than one)."""
-    ids = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    # An id given twice: renderers differ on which one a <use> takes, so it counts as taking
+    # them all (a cycle through either, or the larger copy, cannot slip through).
+    ids: dict[str, list[etree._Element]] = {}
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.get("id"):
+            ids.setdefault(el.get("id"), []).append(el)
 
-    def target(el) -> etree._Element | None:
+    def targets(el) -> list[etree._Element]:
         if not isinstance(el.tag, str) or etree.QName(el).localname != "use":
-            return None
+            return []
         ref = next((el.get(h) for h in _HREFS if el.get(h)), "").strip()
-        return ids.get(ref[1:]) if ref.startswith("#") else None
+        return ids.get(ref[1:], []) if ref.startswith("#") else []
 
     def drawn(el) -> bool:
         return not isinstance(el.tag, str) or etree.QName(el).localname not in NOT_RENDERED
@@ -86,12 +91,11 @@ def drawn_elements(root: etree._Element, limit: int = MAX_DRAWN_ELEMENTS) -> int
         el, done = stack.pop()
         if el in counts:
             continue
-        ref = target(el)
         children = [c for c in el if isinstance(c.tag, str)]
         # What a container of definitions holds is drawn only through a <use> (counted there):
         # the container itself counts one.
         shown = [c for c in children if drawn(c)]
-        parts = shown + ([ref] if ref is not None else [])
+        parts = shown + targets(el)
         if not done:
             if el in open_:
                 raise SvgTooLarge("a <use> refers to itself")

@@ -40,3 +40,23 @@ def test_a_cache_entry_whose_node_type_is_no_name_is_a_miss(tmp_path):
         entry.write_text(json.dumps(data))
     result = build_all(manifest, formats=["epub"])
     assert result.stats.hits == []
+
+
+def test_a_passage_with_its_own_direction_gets_one_dir(tmp_path):
+    """Found by the fuzz run (its page target): ``<span lang="ar" dir="auto">`` was written
+    with the language's ``dir`` and its own, two ``dir`` attributes, which is no XML."""
+    import zipfile
+
+    from lxml import etree
+
+    from pubbuild.cli import main
+
+    (tmp_path / "a.html").write_text(
+        '<html lang="en"><head><title>T</title></head><body><article><h1>T</h1><p>A paragraph long enough '
+        'to be the text of an article, with <span lang="ar" dir="auto">\u0645\u0631\u062d\u0628\u0627</span>.'
+        "</p></article></body></html>")
+    assert main(["-q", "epub", str(tmp_path / "a.html"), "-o", str(tmp_path / "a.epub")]) == 0
+    with zipfile.ZipFile(tmp_path / "a.epub") as z:
+        for name in z.namelist():
+            if name.endswith(".xhtml"):
+                etree.fromstring(z.read(name))

@@ -50,8 +50,10 @@ def _confine(tmp_path: Path, css: str) -> tuple[str, list]:
     f'p {{ background: url(data:image/svg+xml;base64,{base64.b64encode(EVIL_SVG.encode()).decode()}); }}',
     f'p {{ background: url("data:text/html,<script>fetch(\'http://{MARK}\')</script>"); }}',
     "p { background: url(evil.svg); }",
+    # Found by the fuzz run: what follows a kept data: address inside url() went unchecked.
+    f'p {{ background: url("data:image/png;base64,AAAA" url("http://{MARK}/x")); }}',
 ], ids=["image-set", "webkit-image-set", "image-set-url", "image-string", "data-svg", "data-svg-base64",
-        "data-html", "project-svg"])
+        "data-html", "project-svg", "nested-in-url"])
 def test_no_reference_outside_the_project_passes(tmp_path, css):
     (tmp_path / "evil.svg").write_text(EVIL_SVG)
     (tmp_path / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n")

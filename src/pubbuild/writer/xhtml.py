@@ -139,7 +139,10 @@ class XhtmlWriter:
         return f"<{node.kind}{extra}>{self.inlines(node.children)}</{node.kind}>"
 
     def render_span(self, node: Span) -> str:
-        lang = lang_attrs(node.lang, self.xml) + attr("dir", node.dir) if node.dir else self.lang_attrs(node.lang)
+        # The span's own dir wins: the language's direction is then not written a second time
+        # (context = its own language gives no dir; two dir attributes are no XML).
+        lang = (lang_attrs(node.lang, self.xml, context=node.lang) + attr("dir", node.dir) if node.dir
+                else self.lang_attrs(node.lang))
         return f"<span{lang}>{self.inlines(node.children)}</span>"
 
     def render_link(self, node: Link) -> str:
