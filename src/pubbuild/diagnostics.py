@@ -66,8 +66,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "A007": ("warning", "no font covers a script of the article; add one under `fonts:`"),
     "S013": ("warning", "project stylesheet reference refused (outside the project, network or @import)"),
     "S014": ("warning", "file named by a project stylesheet not found or too large; left out"),
-    "S017": ("warning", "source's declared character encoding contradicted by its bytes; corrected"),
     "S015": ("warning", "project stylesheet rule nested too deeply or chaining too many parts; left out"),
+    "S017": ("warning", "source's declared character encoding contradicted by its bytes; corrected"),
 }
 
 
