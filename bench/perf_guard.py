@@ -242,6 +242,9 @@ class Subject:
     ref: str
     tree: Path
     pack: Path
+    """The pack, the same folder for every ref: the PDF names images after their path, so
+    only builds in one place can be compared byte for byte."""
+    out: Path
     runs: dict[str, list[Run]] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
@@ -262,10 +265,10 @@ class Subject:
     def measure(self, path: str, pages: list[Path]) -> Run:
         shutil.rmtree(self.pack / "build", ignore_errors=True)  # no article cache
         suffix = {"pdf1": ".pdf", "pdf2": ".pdf", "epub": ".epub", "normalize": ""}[path]
-        out = self.pack / "out" / f"{path}{suffix}"
+        out = self.out / f"{path}{suffix}"
         if out.is_dir():
             shutil.rmtree(out)
-        out.parent.mkdir(exist_ok=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
         run = run_once(self.command(path, out, pages), self.pack, self.env())
         run.digest = digest(out)
         self.runs.setdefault(path, []).append(run)
@@ -388,9 +391,7 @@ def main() -> int:
         try:
             for n, ref in enumerate(refs):
                 tree = checkout(ref, work / f"tree{n}")
-                copy = work / f"pack{n}"
-                shutil.copytree(pack, copy)
-                subjects.append(Subject(ref, tree, copy))
+                subjects.append(Subject(ref, tree, pack, work / f"out{n}"))
             wanted = [] if args.no_alternatives else sorted({ALTERNATIVES[p] for p in args.paths})
             if "weasyprint" in wanted:  # the HTML the work tree lays out, for bare WeasyPrint
                 head = subjects[-1]
