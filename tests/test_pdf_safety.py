@@ -68,7 +68,12 @@ def test_project_files_and_data_uris_are_served(tmp_path):
     root = tmp_path / "project"
     root.mkdir()
     (root / "dot.png").write_bytes(PNG)
-    data = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    # Another picture: the PDF names images by content, so the same one would be stored once.
+    from PIL import Image
+
+    other = io.BytesIO()
+    Image.new("RGB", (2, 1), (200, 30, 60)).save(other, format="PNG")
+    data = "data:image/png;base64," + base64.b64encode(other.getvalue()).decode()
     pdf, diags = render(tmp_path, f'<img src="dot.png" alt="a"><img src="{data}" alt="b">')
     assert diags == []
     with pikepdf.open(io.BytesIO(pdf)) as doc:
