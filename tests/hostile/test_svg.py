@@ -60,8 +60,8 @@ def test_a_use_bomb_is_counted_without_being_expanded():
     b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>',
     b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>',
     # An id given twice: a renderer taking the second one loops.
-    b'<svg xmlns="http://www.w3.org/2000/svg"><defs><rect id="a"/><g id="a"><use href="#a"/></g></defs>'
-    b'<use href="#a"/></svg>',
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><defs><rect id="a"/><g id="a"><use href="#a"/></g></defs>'
+     b'<use href="#a"/></svg>'),
 ], ids=["itself", "through-another", "its-parent", "duplicate-id"])
 def test_a_use_that_leads_back_to_itself_is_refused(drawing):
     with pytest.raises(svg.SvgTooLarge, match="itself"):
