@@ -8,8 +8,8 @@ import os
 import socket
 from pathlib import Path
 
-import PIL.Image
 import pikepdf
+import PIL.Image
 import pytest
 
 from pubbuild.backends.pdf.fetcher import make_fetcher
