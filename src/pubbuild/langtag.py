@@ -20,6 +20,7 @@ Babel (a dependency) parses CLDR locale identifiers, not BCP 47: it refuses well
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SEP = "[-_]"
@@ -93,3 +94,22 @@ def registered(tag: str) -> tuple[str, str | None]:
     if preferred.lower() == tag.lower():
         return tag, None
     return preferred, f"{tag!r} is deprecated or not the registry's preferred form; {preferred!r} is used"
+
+
+@functools.lru_cache(maxsize=4096)
+def from_source(text: str | None) -> str | None:
+    """A language an article's own markup or metadata gives (``<html lang>``, an element's
+    ``lang``, ``og:locale``, front matter) as the tag to write: well-formed and registered, in
+    the registry's preferred form (``iw`` -> ``he``); None for anything else.  A page's
+    ``lang="qq"`` marks nothing, so it must not reach ``xml:lang``, ``/Lang`` or hyphenation,
+    nor be stated as a language the text is marked in; the reader then treats the text as
+    unmarked (and says so where the publication's language is unknown: ``A004``).  The
+    manifest, which a person writes, gets an error instead (:func:`registered`)."""
+    tag = normalise(text)
+    if tag is None:
+        return None
+    try:
+        preferred, _ = registered(tag)
+    except UnknownLanguage:
+        return None
+    return preferred

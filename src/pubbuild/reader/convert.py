@@ -746,7 +746,7 @@ BLOCK_CONVERTERS_BLOCKISH = frozenset({"p", "div", "ul", "ol", "table", "blockqu
 
 def _lang(el: HtmlElement) -> str | None:
     value = el.get("lang") or el.get("xml:lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang")
-    return langtag.normalise(value)
+    return langtag.from_source(value)
 
 
 def _set_lang(nodes: list[Block], lang: str) -> None:

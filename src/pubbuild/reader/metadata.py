@@ -46,7 +46,7 @@ def clean(text: str | None) -> str:
 def language_tag(value: str | None) -> str | None:
     """A BCP 47 tag from ``en_US``/``en-us``/``EN`` (the first of a list, as
     Content-Language gives); None when it is not one."""
-    return langtag.normalise(clean(value).split(",")[0])
+    return langtag.from_source(clean(value).split(",")[0])
 
 
 def iso_date(value: str | None) -> str | None:

@@ -202,7 +202,7 @@ def _front_matter(text: str, name: str | None, diags: list) -> ArticleMeta:
             names = value if isinstance(value, list) else [value]
             meta.authors = [str(n).strip() for n in names if str(n).strip()]
         elif field_name == "language":
-            meta.language = langtag.normalise(str(value))
+            meta.language = langtag.from_source(str(value))
         elif isinstance(value, (str, int, float)):
             setattr(meta, field_name, str(value).strip() or None)
     return meta
