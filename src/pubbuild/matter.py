@@ -28,6 +28,7 @@ from .labels import date as format_date
 from .labels import label, label_language, names
 from .model import (
     Article,
+    Block,
     Heading,
     Link,
     List,
@@ -45,7 +46,7 @@ ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
               "translator": "Translated", "contributor": "With contributions"}
 
 
-def markdown_blocks(text: str, root: Path | None = None) -> list:
+def markdown_blocks(text: str, root: Path | None = None) -> list[Block]:
     """Editor-written Markdown (introductions, notes) as normalised model blocks."""
     from .passes import PASSES, run_passes
     from .reader.text import read_markdown
@@ -68,8 +69,9 @@ def add_pack_matter(pub: Publication, manifest) -> Publication:
     Every piece of the editor's Markdown is read here, once; backends get blocks."""
     parts = getattr(manifest, "parts", [])
     for article in pub.articles:
-        if (article.meta.editor_note or "").strip():
-            article.editor_note_blocks = markdown_blocks(article.meta.editor_note, pub.root)
+        note = article.meta.editor_note
+        if note and note.strip():
+            article.editor_note_blocks = markdown_blocks(note, pub.root)
     reserve_stems(pub.articles, RESERVED_STEMS | {f"part-{n}" for n in range(1, len(parts) + 1)})
     pub.parts = [
         Part(spec.title, markdown_blocks(spec.introduction, pub.root) if spec.introduction else [],
@@ -87,7 +89,7 @@ def add_pack_matter(pub: Publication, manifest) -> Publication:
     return pub
 
 
-def _tag_english(blocks: list) -> None:
+def _tag_english(blocks: list[Block]) -> None:
     """Mark the generated prose (about, accessibility, colophon: written in English
     only so far) as English inside a book in another language, so that speech and
     braille read it with English rules; their headings are translated labels."""
@@ -139,10 +141,6 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _day(value: str | None) -> str | None:
-    return value[:10] if value else None
-
-
 def sources_of(pub: Publication) -> list[str]:
     """Distinct publishing sites or publishers of the articles, in order of first use."""
     seen: dict[str, None] = {}
@@ -159,7 +157,7 @@ def sources_of(pub: Publication) -> list[str]:
 def about_page(pub: Publication) -> Matter:
     """Who compiled the pack, when, how many articles from which sources."""
     m = pub.meta
-    blocks: list = []
+    blocks: list[Block] = []
     by_role: dict[str, list[str]] = {}
     for creator in m.creators:
         by_role.setdefault(creator.role, []).append(creator.name)
@@ -168,7 +166,7 @@ def about_page(pub: Publication) -> Matter:
     if m.publisher:
         blocks.append(_p(f"Published by {m.publisher}."))
     if m.date:
-        blocks.append(_p("Date: ", Styled("time", [Text(_day(m.date))], datetime=m.date), "."))
+        blocks.append(_p("Date: ", Styled("time", [Text(m.date[:10])], datetime=m.date), "."))
     n = len(pub.articles)
     count = f"This pack holds {_plural(n, 'article')}"
     if pub.parts:
@@ -204,7 +202,7 @@ def accessibility_page(pub: Publication, facts: ContentFacts | None = None) -> M
            "assistive technology their structure: a table of contents, a heading for each article"
            + (f" and {_plural(facts.sections, 'section heading')} inside the articles"
               if facts.sections else "") + ". The reading order follows the original sources.")
-    blocks: list = [_p(f"This pack holds {_plural(facts.articles, 'article')}. {nav}")]
+    blocks: list[Block] = [_p(f"This pack holds {_plural(facts.articles, 'article')}. {nav}")]
     blocks += [_p(sentence) for sentence in statement(pub, facts)]
     if pub.meta.certifier:
         blocks.append(_p(f"Accessibility conformance is assessed by {pub.meta.certifier}."))
@@ -237,9 +235,10 @@ def source_entry(article: Article, lang: str) -> ListItem:
     def day(value: str | None) -> list:
         return [Styled("time", [Text(format_date(value, lang))], datetime=value)] if value else unknown
 
+    # A front matter's ``source: Wikipedia`` is an address without a host: no site to name.
+    site = m.site_name or host_of(m.source_url)
     fields: list[tuple[str, list]] = [
-        ("publisher_or_site", [Text(m.site_name or host_of(m.source_url))]
-         if (m.site_name or m.source_url) else unknown),
+        ("publisher_or_site", [Text(site)] if site else unknown),
         ("url", [Link(m.source_url, [Text(m.source_url)])] if m.source_url else unknown),
         ("published_field", day(m.published)),
         ("retrieved_field", day(m.retrieved)),
@@ -251,7 +250,7 @@ def source_entry(article: Article, lang: str) -> ListItem:
 def sources_page(pub: Publication) -> Matter:
     """The list of sources: title, author, site, URL, published and retrieved dates."""
     lang = pub.meta.language
-    blocks = [_p(label("sources_intro", lang)),
+    blocks: list[Block] = [_p(label("sources_intro", lang)),
               List([source_entry(a, lang) for a in pub.articles], ordered=True)]
     return Matter("sources", label("sources", lang), blocks, "bibliography", "doc-bibliography")
 
@@ -260,7 +259,7 @@ def colophon_page(pub: Publication) -> Matter:
     """How, from what and when this edition was made."""
     m = pub.meta
     files = [a.source.name for a in pub.articles if a.source is not None]
-    blocks = [
+    blocks: list[Block] = [
         _p(f"{m.title} was made with pubbuild {__version__} from {_plural(len(files), 'source file')}, "
            "normalised into one document model and rendered as EPUB 3 and tagged PDF from it."),
         _p("Identifier: ", Styled("code", [Text(m.identifier)]), "."),

@@ -30,11 +30,12 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from lxml import etree
@@ -59,8 +60,16 @@ WATCH_TICK_MS = 500
 #: Where the preview's own endpoints live; no EPUB member name starts with it.
 PREFIX = "/__pubbuild/"
 
+
+class Built(Protocol):
+    """What the preview reads of a build's result (a :class:`pubbuild.project.BuildResult`)."""
+
+    @property
+    def outputs(self) -> Mapping[str, Path]: ...
+
+
 #: A build: the folder to write the outputs into -> the build's result (:func:`pack_builder`).
-Builder = Callable[[Path], object]
+Builder = Callable[[Path], Built]
 
 
 def pack_builder(target: Path | None, options: backends.BuildOptions | None = None,
@@ -414,6 +423,9 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False  # a browser waiting for the next build must not hold up the stop
+    # What socketserver sets from getsockname(): an AF_INET(6) host is always a str here
+    # (typeshed's type is that of an address one may bind to, bytes included).
+    server_address: tuple[str, int] | tuple[str, int, int, int]
 
     def __init__(self, preview: Preview, host: str, port: int) -> None:
         self.preview = preview
@@ -493,7 +505,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         # socketserver puts this on the connection: a silent client is dropped, its thread ends.
-        self.timeout = IDLE_SECONDS
+        # typeshed declares ``timeout`` a class variable, but StreamRequestHandler.setup reads
+        # it through ``self``; set here, IDLE_SECONDS is read per connection (tests shorten it).
+        self.timeout = IDLE_SECONDS  # type: ignore[misc]
         super().setup()
 
     def log_message(self, format: str, *args) -> None:

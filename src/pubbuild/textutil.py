@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import fields, is_dataclass
+from typing import TYPE_CHECKING
 
 from .model import (
     Block,
@@ -29,6 +30,9 @@ from .model import (
     Table,
     Text,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 def plain_text(nodes: Iterable[Inline]) -> str:
@@ -154,7 +158,7 @@ __all__ = [
 ]
 
 
-def model_nodes(root: object) -> Iterator[object]:
+def model_nodes(root: object) -> Iterator[DataclassInstance]:
     """Every model node under ``root`` (itself included), whatever field holds it: a
     stack, not recursion, so a model of any depth is walked."""
     stack: list[object] = [root]

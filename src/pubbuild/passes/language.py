@@ -42,9 +42,11 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from typing import Protocol
 
-from ..model import Article, Paragraph, Span, Styled
+from ..model import Article, Inline, Paragraph, Span, Styled
 from ..textutil import block_text, plain_text, walk_blocks
+from .context import PassContext
 
 MIN_CHARS = 40
 MIN_CONFIDENCE = 0.80
@@ -75,10 +77,18 @@ RTL_SCRIPTS = frozenset({"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "SAMARIT
 _SAME_SCRIPT = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HALFWIDTH": "CJK"}
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f\u1e00-\u1eff]")
-_identifier = None
 
 
-def _model():
+class _Identifier(Protocol):
+    """What is used of py3langid's ``LanguageIdentifier`` (the package ships no types)."""
+
+    def classify(self, text: str) -> tuple[str, float]: ...
+
+
+_identifier: _Identifier | None = None
+
+
+def _model() -> _Identifier:
     """py3langid's identifier, loaded on first use (0.4 s), then kept for the process."""
     global _identifier
     if _identifier is None:
@@ -153,7 +163,7 @@ def primary(lang: str | None) -> str:
     return (lang or "").split("-")[0].lower()
 
 
-def _check_declared(article: Article, text: str, ctx) -> None:
+def _check_declared(article: Article, text: str, ctx: PassContext) -> None:
     declared = article.meta.language
     if len(" ".join(text.split())) < CHECK_CHARS:
         return
@@ -165,7 +175,7 @@ def _check_declared(article: Article, text: str, ctx) -> None:
                          "to decide otherwise)")
 
 
-def _tag_passages(article: Article, main_script: str | None, ctx) -> None:
+def _tag_passages(article: Article, main_script: str | None, ctx: PassContext) -> None:
     """Paragraphs: verify a declared language; identify one in another script or long
     enough to be another language in the article's script."""
     main = primary(article.meta.language)
@@ -218,7 +228,7 @@ def _detect_same(candidates: list[tuple[Paragraph, str, bool]], main: str
             for block, _, other in candidates if not other]
 
 
-def _untagged_text(nodes) -> str:
+def _untagged_text(nodes: Iterable[Inline]) -> str:
     """The text of inline ``nodes`` outside the passages that carry their own ``lang``."""
     out: list[str] = []
     for node in nodes:
@@ -244,7 +254,7 @@ def _two_stage(texts: list[str], main: str) -> list[tuple[str | None, float]]:
 
 
 def _tag_other_script(block: Paragraph, text: str, lang: str | None, confidence: float,
-                      main: str, ctx) -> None:
+                      main: str, ctx: PassContext) -> None:
     """A paragraph in another script: its language when sure, its direction anyway."""
     if lang and confidence >= SCRIPT_CONFIDENCE and lang != main:
         block.lang = lang
@@ -253,7 +263,7 @@ def _tag_other_script(block: Paragraph, text: str, lang: str | None, confidence:
         block.children = [Span(children=block.children, dir="rtl")]
 
 
-def _tag_inlines(block: Paragraph, main: str, main_script: str | None, ctx) -> None:
+def _tag_inlines(block: Paragraph, main: str, main_script: str | None, ctx: PassContext) -> None:
     """Quotations, emphasis and spans inside a paragraph written in another script than
     the article (``<q>`` around a line of Arabic) get their language and direction."""
     runs: list[Styled | Span] = []
@@ -271,7 +281,7 @@ def _tag_inlines(block: Paragraph, main: str, main_script: str | None, ctx) -> N
             node.dir = "rtl"
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     text = block_text(article.blocks, " ")
     if article.meta.language:
         _check_declared(article, text, ctx)

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import fields
 
 from ..diagnostics import Diagnostic
-from ..model import Article, Paragraph, Row, Section, Styled, Table, Text
+from ..model import Article, Block, Paragraph, Row, Section, Styled, Table, Text
 from ..reader.decode import scrub
 from ..textutil import block_text, model_nodes, plain_text, walk_blocks
+from .context import PassContext
 from .notes import _refs
 
 #: Longest title or subtitle kept, in characters (a long headline is ~120).
@@ -39,7 +40,7 @@ MAX_COLUMNS = 100
 MAX_CELLS = 20_000
 
 
-def run(article: Article, ctx) -> None:
+def run(article: Article, ctx: PassContext) -> None:
     _scrub_strings(article, ctx)
     _titles(article, ctx)
     # Notes past the limit become text first, so that the text limit counts them too (cut
@@ -64,7 +65,7 @@ def shorten(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip() + "\u2026"
 
 
-def _titles(article: Article, ctx) -> None:
+def _titles(article: Article, ctx: PassContext) -> None:
     meta = article.meta
     for name in ("title", "subtitle"):
         value = getattr(meta, name)
@@ -73,7 +74,7 @@ def _titles(article: Article, ctx) -> None:
             ctx.diag("L002", f"{name} of {len(value):,} characters shortened to {MAX_TITLE}")
 
 
-def _cut(blocks: list, budget: int) -> tuple[list, int, object]:
+def _cut(blocks: list[Block], budget: int) -> tuple[list[Block], int, Block | None]:
     """The blocks whose text fits in ``budget`` characters, the budget left (negative
     when something was cut) and the block where the text was cut.  Sections are entered,
     so one huge section is cut inside."""
@@ -101,7 +102,7 @@ def _drop_orphan_notes(article: Article) -> None:
         note.ref_ids = [r for r in note.ref_ids if r in present[note.id]]
 
 
-def _unlink_notes(article: Article, ctx) -> None:
+def _unlink_notes(article: Article, ctx: PassContext) -> None:
     """Notes past :data:`MAX_NOTES` become numbered paragraphs after the text and their
     references plain superscript numbers: nothing is lost, but only the first notes
     cost the layout a link pair each."""
@@ -122,7 +123,7 @@ def _unlink_notes(article: Article, ctx) -> None:
                      f"{len(rest):,} kept as plain text after the article", node=rest[0])
 
 
-def _bound_table(table: Table, ctx) -> bool:
+def _bound_table(table: Table, ctx: PassContext) -> bool:
     """Rows cut to :data:`MAX_COLUMNS` columns (a span reaching past them shortened) and
     the table to :data:`MAX_CELLS` cells, head rows first; said once per table (``L006``).
     Whether anything was cut."""
@@ -158,7 +159,7 @@ def _narrow(row: Row) -> bool:
     return False
 
 
-def _scrub_strings(article: Article, ctx) -> None:
+def _scrub_strings(article: Article, ctx: PassContext) -> None:
     """Characters XML cannot carry out of every string of the model (``S010``).  The page's
     text was cleaned when decoded, but metadata decoded again after that (JSON-LD's
     ``"\\u0000"`` and ``"\\ud800"`` escapes) was not, and stopped the writers."""

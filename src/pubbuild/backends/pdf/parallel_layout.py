@@ -43,7 +43,7 @@ import re
 import resource
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -287,7 +287,7 @@ def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context],
     font_config = font_config or FontConfiguration()
     try:
         with collector.paused():
-            results = []
+            results: list[Rendered] = []
             for index, html, draw, child in docs:
                 report = on_laid if _LAID is None else (lambda laid, i=index: _LAID.put((i, laid)))
                 if child and (results or registered):  # never the first (see above)
@@ -548,16 +548,18 @@ def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_fro
                                        outcome)
             outcome.timings["front"] = clock() - begin
             results = [future.result() for future in futures]
+    done: list[list[Rendered]] = []
     for result in results:
         if isinstance(result, str):
             raise Unsupported(result)
+        done.append(result)
     bar.advance()
-    rendered: list[Rendered] = [None] * len(docs)  # type: ignore[list-item]
-    for group, result in zip(pieces.groups, results):
+    rendered: list[Rendered] = [None] * len(docs)  # type: ignore[list-item]  # each filled below
+    for group, result in zip(pieces.groups, done):
         for i, r in zip(group, result):
             rendered[i] = r
-    outcome.worker_rss_kib = [max(r.rss_kib for r in group) for group in results]
-    outcome.worker_cpu = [sum(r.cpu for r in group) for group in results]
+    outcome.worker_rss_kib = [max(r.rss_kib for r in group) for group in done]
+    outcome.worker_cpu = [sum(r.cpu for r in group) for group in done]
     outcome.timings["body"] = clock() - start
     bar.advance()
     return [*rendered[:at_front], final, *rendered[at_front + 1:]], blanks
@@ -611,7 +613,8 @@ def merge(pieces: Pieces, ordered: list[Rendered], blanks: list[int], ctx: Conte
 
 def _stamp_numbers(pdf, infos: list[PageInfo]) -> None:
     """Each page's number where its margin box had it, as a pagination artifact."""
-    stamps, font = [], None
+    stamps: list[Stamp | None] = []
+    font: tuple[str, str] | None = None
     for index, info in enumerate(infos):
         if info.number is None:
             stamps.append(None)
@@ -697,7 +700,7 @@ def _runs(body: list[str], jobs: int) -> list[range]:
     return _plan(body, jobs)[0]
 
 
-def _plan(body: list[str], jobs: int, before: list[float] | tuple = ()
+def _plan(body: Sequence[str], jobs: int, before: list[float] | tuple = ()
           ) -> tuple[list[range], list[list[int]]]:
     """Runs of body blocks, and which documents each worker lays out.
 
