@@ -19,24 +19,24 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, backends, diagnostics, modeljson, partfiles, pipeline
-from .build import (
+from .. import __version__, backends, diagnostics, modeljson, partfiles, pipeline
+from ..errors import PubbuildError, SourceError
+from ..model import Article, Image, Link, Publication
+from ..modeljson import InvalidModel
+from ..paths import inside
+from ..progress import NULL_PROGRESS, Progress
+from ..reader.convert import MAX_DEPTH
+from ..reader.decode import XML_INVALID
+from ..textutil import images, model_nodes
+from ..urlsafety import safe_image, safe_link, safe_source
+from .manifest import Manifest
+from .publication import (
     assemble,
     input_files,
     load_manifest,
     read_articles,
     refuse_replacing_inputs,
 )
-from .errors import PubbuildError, SourceError
-from .manifest import Manifest
-from .model import Article, Image, Link, Publication
-from .modeljson import InvalidModel
-from .paths import inside
-from .progress import NULL_PROGRESS, Progress
-from .reader.convert import MAX_DEPTH
-from .reader.decode import XML_INVALID
-from .textutil import images, model_nodes
-from .urlsafety import safe_image, safe_link, safe_source
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 CACHE_FORMAT = 3
 #: What every entry says it is, so that a foreign JSON file is never taken for one.
 CACHE_NAME = "pubbuild-article-cache"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the pubbuild package, not assemble/
 #: Code whose changes invalidate normalised articles (readers, passes, the model).
 NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py", "langtag.py", "imagesize.py",
                    "paths.py", "urlsafety.py")
@@ -82,7 +82,7 @@ class BuildResult:
 
 def _normaliser_fingerprint() -> str:
     """Hash of the normaliser's code and pass list: a change to either empties the cache."""
-    from .passes import PASSES
+    from ..passes import PASSES
 
     digest = hashlib.sha256(__version__.encode())
     digest.update(",".join(PASSES.enabled_names()).encode())
@@ -245,7 +245,7 @@ def _normalise_one(source: str, root: str, url: str | None = None,
                    encoding: str | None = None) -> Article | tuple[str, str, list[str]]:
     """Worker: read and normalise one source; a user error comes back as data
     (exception pickling would lose its list of problems)."""
-    from .reader import read_file
+    from ..reader import read_file
 
     try:
         return read_file(Path(source), Path(root), base_url=url, encoding=encoding)
@@ -325,7 +325,7 @@ def _copy(article: Article) -> Article:
 
 def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, tuple[str | None, str | None]]):
     """(source, Article or error tuple) for each source, in the order given."""
-    from . import reader  # noqa: F401 - imported once here, inherited by forked workers
+    from .. import reader  # noqa: F401 - imported once here, inherited by forked workers
 
     if jobs <= 1:
         for source in sources:

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import __version__
-from .facts import ContentFacts, count_content, statement
-from .labels import date as format_date
-from .labels import label, label_language, names
-from .model import (
+from .. import __version__
+from ..facts import ContentFacts, count_content, statement
+from ..labels import date as format_date
+from ..labels import label, label_language, names
+from ..model import (
     Article,
     Heading,
     Link,
@@ -39,7 +39,7 @@ from .model import (
     Styled,
     Text,
 )
-from .writer.xhtml import host_of
+from ..writer.xhtml import host_of
 
 ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
               "translator": "Translated", "contributor": "With contributions"}
@@ -47,8 +47,8 @@ ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
 
 def markdown_blocks(text: str, root: Path | None = None) -> list:
     """Editor-written Markdown (introductions, notes) as normalised model blocks."""
-    from .passes import PASSES, run_passes
-    from .reader.text import read_markdown
+    from ..passes import PASSES, run_passes
+    from ..reader.text import read_markdown
 
     diags: list = []
     article = read_markdown(text, None, root, diags)

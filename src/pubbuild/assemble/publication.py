@@ -14,14 +14,14 @@ import os
 import re
 from pathlib import Path
 
-from . import backends, pipeline
-from .errors import ConfigurationError, SourceError
+from .. import backends, pipeline
+from ..errors import ConfigurationError, SourceError
+from ..model import Article, Creator, Publication
+from ..passes import language
+from ..pipeline import output_path
+from ..progress import NULL_PROGRESS, Progress
+from ..reader import READERS, read_file
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
-from .model import Article, Creator, Publication
-from .passes import language
-from .pipeline import output_path
-from .progress import NULL_PROGRESS, Progress
-from .reader import READERS, read_file
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def _load(target: Path | None) -> tuple[Manifest, Publication]:
 
 def input_files(pub: Publication, manifest_path: Path | None) -> list[Path]:
     """The project files a build reads: the manifest, sources, local images and the cover."""
-    from .textutil import images
+    from ..textutil import images
 
     files = [manifest_path] if manifest_path is not None else []
     files += [a.source for a in pub.articles if a.source is not None]
