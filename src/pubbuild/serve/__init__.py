@@ -39,8 +39,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from lxml import etree
 
-from . import backends, partfiles
-from .errors import ConfigurationError, OutputError, PubbuildError
+from .. import backends, partfiles
+from ..errors import ConfigurationError, OutputError, PubbuildError
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def pack_builder(target: Path | None, options: backends.BuildOptions | None = No
                  cache: bool = True) -> Builder:
     """The build ``pubbuild build`` runs, writing into the folder it is given.  The one
     place this module touches the build code, so that it can follow it when it moves."""
-    from .assemble.cache import build_all
+    from ..assemble.cache import build_all
 
     def build(out_dir: Path):
         return build_all(target, out_dir, options, jobs=jobs, formats=formats, cache=cache)
@@ -686,7 +686,7 @@ def watch_filter(ignored: list[Path]):
 def project_root(target: Path | None) -> Path:
     """The folder a build of ``target`` reads from (as :func:`pubbuild.build.load_manifest`
     finds it), known even while the manifest itself is broken: that error shows in the page."""
-    from .reader import READERS
+    from ..reader import READERS
 
     path = target or Path("pubbuild.yaml")
     if path.is_dir():
