@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -43,6 +44,11 @@ from .. import backends, partfiles
 from ..errors import ConfigurationError, OutputError, PubbuildError
 
 logger = logging.getLogger(__name__)
+
+
+def _package_text(name: str) -> str:
+    """A text file shipped beside this module (``pubbuild/serve/``, package data)."""
+    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
 
 #: How long a browser's wait for the next build is held open before it asks again.
 WAIT_SECONDS = 25.0
@@ -334,56 +340,10 @@ def copy_outputs(outputs: Iterable[Path], folder: Path) -> None:
 
 # ------------------------------------------------------------------ HTTP
 
-RELOAD_JS = r"""// pubbuild serve: reloads this page when a newer build is in; shows a failed build's error.
-(() => {
-  const me = document.currentScript;
-  // A page shows an EPUB build, the PDF page a PDF build: each reloads when its own is newer.
-  const watched = me.dataset.watch === "pdf" ? "pdf_build" : "build";
-  const shown = Number(me.dataset.build);
-  const NS = "http://www.w3.org/1999/xhtml";
-  const box = document.createElementNS(NS, "div");
-  box.setAttribute("role", "status");
-  box.id = "pubbuild-preview-status";
-  Object.assign(box.style, {position: "fixed", right: "0.5em", bottom: "0.5em", zIndex: 2147483647,
-    maxWidth: "40em", padding: "0.4em 0.7em", font: "14px/1.4 sans-serif", background: "#fff",
-    color: "#222", border: "1px solid #888", borderRadius: "4px", whiteSpace: "pre-wrap"});
-  const home = document.createElementNS(NS, "a");
-  home.href = "/";
-  home.textContent = "Preview contents";
-  const text = document.createElementNS(NS, "span");
-  box.append(home, text);
-  document.body.append(box);
-  function show(state) {
-    if (state.error) {
-      text.textContent = "\nThe last build failed (still showing build " + state.build + "):\n" +
-        state.error.join("\n");
-      box.style.borderColor = "#b00";
-    } else {
-      text.textContent = state.building ? " · rebuilding…" : "";
-      box.style.borderColor = "#888";
-    }
-  }
-  const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-  (async () => {
-    let since = null;
-    for (;;) {
-      let state;
-      try {
-        const answer = await fetch("/__pubbuild/events" + (since === null ? "" : "?since=" + since),
-                                   {cache: "no-store"});
-        state = await answer.json();
-      } catch (e) {
-        text.textContent = " · the preview server does not answer";
-        await sleep(2000);
-        continue;
-      }
-      if (state[watched] !== shown) { location.reload(); return; }
-      show(state);
-      since = state.generation;
-    }
-  })();
-})();
-"""
+#: The script every served page loads (``/__pubbuild/reload.js``): it reloads the page when a
+#: newer build is in and shows a failed build's error.  Package data, so that it is edited as
+#: JavaScript; read once, at import.
+RELOAD_JS = _package_text("reload.js")
 
 #: The EPUB's pages may load only what the build holds; the generated pages likewise.
 PAGE_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -586,10 +546,9 @@ def inject(page: bytes, build: int) -> bytes:
 
 # ------------------------------------------------------------------ generated pages
 
-_STYLE = ("body{font:16px/1.5 system-ui,sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
-          ".failed{border:2px solid #b00;padding:.5em 1em;white-space:pre-wrap}"
-          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}"
-          ".error{color:#b00}.warning{color:#850}")
+#: The generated pages' style sheet (package data, one rule a line), inlined into each page
+#: without its line breaks.
+_STYLE = "".join(_package_text("page.css").splitlines())
 
 
 def _document(title: str, body: str, state: State, pdf: bool = False) -> str:
