@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pubbuild.assemble.cache import build_all, normalise_articles
+from pubbuild.assemble.build import build_all
+from pubbuild.assemble.cache import normalise_articles
 
 
 def main() -> None:

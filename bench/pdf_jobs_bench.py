@@ -122,7 +122,7 @@ def main() -> int:
     from pdf_bench import make_project
 
     from pubbuild import backends
-    from pubbuild.assemble.publication import build
+    from pubbuild.assemble.build import build
 
     print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()}")
     for count in args.articles:

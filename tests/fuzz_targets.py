@@ -122,7 +122,7 @@ def check_svg(data: bytes, work: Path, pdf: bool) -> str:
 
 
 def _pdf_with_image(work: Path, data: bytes) -> None:
-    from pubbuild.assemble.publication import build
+    from pubbuild.assemble.build import build
     from pubbuild.backends import BuildOptions
 
     (work / "drawing.svg").write_bytes(data)
@@ -271,7 +271,7 @@ def cache_case(seed: int, entry: dict) -> str:
 
 def cache_entry(work: Path) -> tuple[Path, dict]:
     """A real entry, from building a small project once: (its file, its data)."""
-    from pubbuild.assemble.cache import build_all
+    from pubbuild.assemble.build import build_all
 
     project = work / "cache-project"
     if not (project / "pubbuild.yaml").exists():

@@ -509,7 +509,7 @@ def test_offsets_survive_characters_that_fold_to_two():
 def test_pack_build_hands_the_page_map_to_the_epub(tmp_path, monkeypatch):
     """`pubbuild build` lays out the paginated format first and passes its page map on,
     whatever order the formats are asked in."""
-    from pubbuild.assemble.cache import build_all
+    from pubbuild.assemble.build import build_all
 
     class LaidOut(backends.Backend):
         name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True
@@ -552,7 +552,7 @@ def test_check_rebuilding_the_epub_keeps_the_print_page_numbers(tmp_path, monkey
     """`pubbuild check` rebuilds a stale EPUB from the page map recorded with the
     up-to-date print edition, rather than dropping its page numbers."""
     from pubbuild import check as check_module
-    from pubbuild.assemble.cache import build_all
+    from pubbuild.assemble.build import build_all
     from pubbuild.pipeline import recorded_page_map
 
     class LaidOut(backends.Backend):

@@ -11,7 +11,7 @@ import pytest
 from conftest import assert_epubcheck_clean
 from packutil import copy_root
 
-from pubbuild.assemble.cache import build_all
+from pubbuild.assemble.build import build_all
 from pubbuild.assemble.manifest import load
 from pubbuild.assemble.publication import load_publication
 from pubbuild.cli import main

@@ -16,7 +16,7 @@ import pytest
 from packutil import copy_root
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements
 
-from pubbuild.assemble.cache import build_all
+from pubbuild.assemble.build import build_all
 from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.pagemap import PageBreak, counted
 from pubbuild.cli import main

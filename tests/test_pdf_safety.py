@@ -12,7 +12,7 @@ import pikepdf
 import PIL.Image
 import pytest
 
-from pubbuild.assemble.publication import build
+from pubbuild.assemble.build import build
 from pubbuild.backends.pdf.fetcher import make_fetcher
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.

@@ -12,7 +12,7 @@ import pytest
 from conftest import assert_epubcheck_clean
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements, unreachable_marked_content
 
-from pubbuild.assemble.publication import build
+from pubbuild.assemble.build import build
 from pubbuild.backends import BuildOptions
 from pubbuild.backends.pdf.document import PdfXhtmlWriter
 from pubbuild.model import Article, ArticleMeta

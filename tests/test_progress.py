@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from packutil import copy_root
 
-from pubbuild.assemble.cache import build_all
+from pubbuild.assemble.build import build_all
 from pubbuild.backends import BuildOptions
 from pubbuild.cli import main
 from pubbuild.progress import BarSafeHandler, for_terminal

@@ -20,7 +20,8 @@ from lxml import etree
 from packutil import copy_root
 from pdfglyphs import notdef_uses
 
-from pubbuild.assemble.publication import build, load_publication
+from pubbuild.assemble.build import build
+from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.pdf import fonts, glyphs
 from pubbuild.backends.pdf.backend import PdfBackend
 from pubbuild.cli import main

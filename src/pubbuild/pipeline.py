@@ -1,7 +1,7 @@
 """The one loop over the backends: render every backend over one publication.
 
 Every command that writes an output comes here (``epub``/``pdf`` through
-:func:`pubbuild.assemble.publication.build`, ``build``, ``check``, ``deposit``); nothing else
+:func:`pubbuild.assemble.build.build`, ``build``, ``check``, ``deposit``); nothing else
 renders.  Recipe (:func:`render`): order the backends, paginated ones first
 (:attr:`~pubbuild.backends.Backend.paginated`) -> for each, keep an output that is
 up to date (``check``) or write a new one atomically (temporary file, renamed into

@@ -18,7 +18,8 @@ import pytest
 from packutil import copy_root
 
 from pubbuild import modeljson
-from pubbuild.assemble.cache import ArticleCache, build_all
+from pubbuild.assemble.build import build_all
+from pubbuild.assemble.cache import ArticleCache
 from pubbuild.model import Article
 
 SECRET = "outside-the-project-7f3a"

@@ -74,7 +74,7 @@ def pack_builder(target: Path | None, options: backends.BuildOptions | None = No
                  cache: bool = True) -> Builder:
     """The build ``pubbuild build`` runs, writing into the folder it is given.  The one
     place this module touches the build code, so that it can follow it when it moves."""
-    from ..assemble.cache import build_all
+    from ..assemble.build import build_all
 
     def build(out_dir: Path):
         return build_all(target, out_dir, options, jobs=jobs, formats=formats, cache=cache)
