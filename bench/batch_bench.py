@@ -122,8 +122,6 @@ def idle_worker_mb() -> float:
     def imported() -> int:
         import weasyprint  # noqa: F401
 
-        import pubbuild.deposit
-        import pubbuild.project  # noqa: F401
 
         return psutil.Process().memory_info().rss
 

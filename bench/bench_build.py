@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pubbuild.project import build_all, normalise_articles
+from pubbuild.assemble.build import build_all
+from pubbuild.assemble.cache import normalise_articles
 
 
 def main() -> None:
@@ -35,7 +36,7 @@ def main() -> None:
         shutil.copytree(args.manifest.resolve().parent, project,
                         ignore=shutil.ignore_patterns("build", ".git", ".venv", "tests", "src"))
         manifest = project / args.manifest.name
-        from pubbuild.build import load_manifest
+        from pubbuild.assemble.publication import load_manifest
 
         loaded = load_manifest(manifest)
         if args.cache_only:
@@ -74,7 +75,7 @@ def cache_load(project: Path, loaded, runs: int) -> None:
     unpickle, check the dependencies), of the same articles."""
     import pickle
 
-    from pubbuild.project import ArticleCache, _dependencies
+    from pubbuild.assemble.cache import ArticleCache, _dependencies
 
     store = ArticleCache(project)
     keys = [store.key(s.source, project, s.overrides) for s in loaded.articles]

@@ -7,7 +7,7 @@ clear error).  Too slow for the test suite (some 644 pages), so it is a bench:
     nice -n 10 python bench/corpus_epubcheck.py [--data-root ../shared/corpus]
         [--family readability ...] [--limit N] [--jobs 1] [--report out.json]
 
-Books are built in-process (``pubbuild.build.build``, as ``pubbuild epub page.html -o
+Books are built in-process (``pubbuild.assemble.build.build``, as ``pubbuild epub page.html -o
 ...`` does) with a fixed SOURCE_DATE_EPOCH, so an unchanged book is byte-identical
 from run to run.  EPUBCheck then runs once, in ONE JVM, over every book whose verdict
 is not already cached: ``EpubCheckBatch.java`` beside this file calls EPUBCheck's own
@@ -58,7 +58,7 @@ def pages(data_root: Path, families: list[str]) -> list[tuple[str, Path]]:
 def build_one(page: Path, target: Path) -> tuple[str, str]:
     """('ok'|'refused'|'crashed', detail) for building ``page`` into ``target``."""
     from pubbuild import backends
-    from pubbuild.build import build
+    from pubbuild.assemble.build import build
     from pubbuild.errors import PubbuildError
 
     try:

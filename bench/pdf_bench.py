@@ -97,7 +97,8 @@ def main() -> int:
     from weasyprint.text.fonts import FontConfiguration
 
     from pubbuild import backends
-    from pubbuild.build import build, load_publication
+    from pubbuild.assemble.build import build
+    from pubbuild.assemble.publication import load_publication
 
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory() as tmp:

@@ -46,7 +46,7 @@ def one(mode: str, manifest: Path, jobs: int, out: Path) -> dict:
     import weasyprint  # noqa: F401  (imported before timing, as in the CLI)
 
     from pubbuild import backends
-    from pubbuild.build import load_publication
+    from pubbuild.assemble.publication import load_publication
 
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     html = manifest.parent / "laid-out.html"
@@ -122,7 +122,7 @@ def main() -> int:
     from pdf_bench import make_project
 
     from pubbuild import backends
-    from pubbuild.build import build
+    from pubbuild.assemble.build import build
 
     print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()}")
     for count in args.articles:

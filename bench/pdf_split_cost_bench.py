@@ -78,7 +78,7 @@ def main() -> int:
     from pdf_bench import make_project
 
     from pubbuild import backends
-    from pubbuild.build import build
+    from pubbuild.assemble.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

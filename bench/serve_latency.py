@@ -53,7 +53,7 @@ def main() -> None:
         shutil.copytree(args.manifest.resolve().parent, project,
                         ignore=shutil.ignore_patterns("build", ".git", ".venv", "tests", "src", "bench"))
         manifest = project / args.manifest.name
-        from pubbuild.build import load_manifest
+        from pubbuild.assemble.publication import load_manifest
         from pubbuild.serve import pack_stages
 
         source = load_manifest(manifest).articles[0].source

@@ -11,7 +11,7 @@ that nothing raised:
 - ``css``: :func:`pubbuild.styles.confine`; every ``url()`` left must be a fragment or a
   ``data:`` picture or font, every SVG inside one self-contained.
 - ``cache``: an entry written by a real build, damaged, then loaded by
-  :class:`pubbuild.project.ArticleCache`; it is a hit or a miss, never an error, and a
+  :class:`pubbuild.assemble.cache.ArticleCache`; it is a hit or a miss, never an error, and a
   hit renders to XHTML with no link outside the allow-list.
 
 The allowed outcomes are success and the documented errors (``PubbuildError``, and
@@ -122,8 +122,8 @@ def check_svg(data: bytes, work: Path, pdf: bool) -> str:
 
 
 def _pdf_with_image(work: Path, data: bytes) -> None:
+    from pubbuild.assemble.build import build
     from pubbuild.backends import BuildOptions
-    from pubbuild.build import build
 
     (work / "drawing.svg").write_bytes(data)
     page = work / "drawing.html"
@@ -271,7 +271,7 @@ def cache_case(seed: int, entry: dict) -> str:
 
 def cache_entry(work: Path) -> tuple[Path, dict]:
     """A real entry, from building a small project once: (its file, its data)."""
-    from pubbuild.project import build_all
+    from pubbuild.assemble.build import build_all
 
     project = work / "cache-project"
     if not (project / "pubbuild.yaml").exists():
@@ -291,8 +291,8 @@ def cache_entry(work: Path) -> tuple[Path, dict]:
 def check_cache(seed: int, work: Path, entry: tuple[Path, dict]) -> str:
     from lxml import etree
 
+    from pubbuild.assemble.cache import ArticleCache
     from pubbuild.backends.epub.backend import xhtml_document
-    from pubbuild.project import ArticleCache
     from pubbuild.urlsafety import safe_link
     from pubbuild.writer.xhtml import XhtmlWriter
 

@@ -235,7 +235,7 @@ def run_one(seed: int, work: Path, epub: bool) -> str:
     """Push the input for ``seed`` through the normaliser (and the EPUB backend).
 
     Returns ``"ok"`` or ``"documented: <message>"``; anything else propagates."""
-    from pubbuild.build import build
+    from pubbuild.assemble.build import build
     from pubbuild.errors import PubbuildError
     from pubbuild.normalize import render
     from pubbuild.reader import read_file

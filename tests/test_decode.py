@@ -69,8 +69,8 @@ def test_an_unknown_manifest_encoding_is_a_clear_error(tmp_path):
 
 
 def test_the_manifest_names_an_articles_encoding(tmp_path):
-    from pubbuild.build import read_articles
-    from pubbuild.manifest import load
+    from pubbuild.assemble.manifest import load
+    from pubbuild.assemble.publication import read_articles
 
     (tmp_path / "a.html").write_bytes(page("utf-8", "Привет, мир: архив открыт.").encode("koi8-r"))
     (tmp_path / "pubbuild.yaml").write_text("title: T\nlanguage: ru\narticles:\n"
@@ -80,8 +80,8 @@ def test_the_manifest_names_an_articles_encoding(tmp_path):
 
 
 def test_a_manifest_encoding_that_is_no_encoding_is_refused(tmp_path):
+    from pubbuild.assemble.manifest import load
     from pubbuild.errors import ConfigurationError
-    from pubbuild.manifest import load
 
     (tmp_path / "a.html").write_text("<p>Words.</p>")
     (tmp_path / "pubbuild.yaml").write_text("title: T\nlanguage: en\narticles:\n"

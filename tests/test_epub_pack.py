@@ -18,12 +18,12 @@ from lxml import etree
 from packutil import copy_root
 
 from pubbuild import backends
+from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.epub.backend import EpubBackend
 from pubbuild.backends.epub.page_markers import apply_page_map, fold, locate
 from pubbuild.backends.pagemap import PageBreak
 from pubbuild.backends.pagemap import counted as counts
 from pubbuild.backends.pdf.page_map import page_breaks
-from pubbuild.build import load_publication
 from pubbuild.cli import main
 from pubbuild.writer.shared_sections import (
     INTRODUCTION_ID,
@@ -509,7 +509,7 @@ def test_offsets_survive_characters_that_fold_to_two():
 def test_pack_build_hands_the_page_map_to_the_epub(tmp_path, monkeypatch):
     """`pubbuild build` lays out the paginated format first and passes its page map on,
     whatever order the formats are asked in."""
-    from pubbuild.project import build_all
+    from pubbuild.assemble.build import build_all
 
     class LaidOut(backends.Backend):
         name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True
@@ -552,8 +552,8 @@ def test_check_rebuilding_the_epub_keeps_the_print_page_numbers(tmp_path, monkey
     """`pubbuild check` rebuilds a stale EPUB from the page map recorded with the
     up-to-date print edition, rather than dropping its page numbers."""
     from pubbuild import check as check_module
+    from pubbuild.assemble.build import build_all
     from pubbuild.pipeline import recorded_page_map
-    from pubbuild.project import build_all
 
     class LaidOut(backends.Backend):
         name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True

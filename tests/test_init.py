@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import assert_epubcheck_clean
 
+from pubbuild.assemble.manifest import load
 from pubbuild.cli import main
-from pubbuild.manifest import load
 
 #: Builds projects and runs `pubbuild check` on them: left out of `make test-fast`.
 pytestmark = pytest.mark.slow

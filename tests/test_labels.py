@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from conftest import assert_epubcheck_clean
 
-from pubbuild.build import build
+from pubbuild.assemble.build import build
 from pubbuild.labels import BASE, date, label, label_language, names, tables
 
 REQUIRED = ["en", "de", "fr", "es", "it", "pt", "ru", "uk", "hy", "ar", "he"]

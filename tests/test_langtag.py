@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from pubbuild import langtag
+from pubbuild.assemble.manifest import json_schema, load
 from pubbuild.errors import ConfigurationError
-from pubbuild.manifest import json_schema, load
 from pubbuild.reader.html import read_html
 from pubbuild.reader.metadata import language_tag
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pubbuild.assemble.manifest import load
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
-from pubbuild.manifest import load
 
 ARTICLE = "<html lang='en'><head><title>T</title></head><body><article><h1>T</h1><p>Body text.</p></article></body></html>"
 

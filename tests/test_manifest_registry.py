@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pubbuild.build import load_publication
+from pubbuild.assemble.manifest import load
+from pubbuild.assemble.publication import load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
-from pubbuild.manifest import load
 
 ARTICLE = ("<html lang='en'><head><title>T</title></head><body><article><h1>T</h1>"
            "<p>Body text of an article that is long enough to be one.</p></article></body></html>")

@@ -8,8 +8,14 @@ import pytest
 import yaml
 from conftest import ROOT, ROOTS
 
+from pubbuild.assemble.manifest import (
+    ARTICLE_SCHEMA,
+    PUBLICATION_SCHEMA,
+    json_schema,
+    load,
+    publication_schema,
+)
 from pubbuild.errors import ConfigurationError
-from pubbuild.manifest import ARTICLE_SCHEMA, PUBLICATION_SCHEMA, json_schema, load, publication_schema
 
 
 class _LanguageServerLoader(yaml.SafeLoader):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.epub.backend import EpubBackend
 from pubbuild.backends.pdf.pack_pages import editor_note_html
-from pubbuild.build import load_publication
 from pubbuild.reader import text as text_reader
 from pubbuild.textutil import block_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pubbuild.build import load_publication
+from pubbuild.assemble.publication import load_publication
 from pubbuild.model import Text
 from pubbuild.textutil import model_nodes
 

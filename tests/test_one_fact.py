@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from pubbuild import facts, textutil
+from pubbuild.assemble.manifest import slugify
+from pubbuild.assemble.matter import accessibility_page
 from pubbuild.backends.epub.accessibility import accessibility_summary
-from pubbuild.manifest import slugify
-from pubbuild.matter import accessibility_page
 from pubbuild.model import (
     Article,
     ArticleMeta,

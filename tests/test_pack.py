@@ -11,12 +11,12 @@ import pytest
 from conftest import assert_epubcheck_clean
 from packutil import copy_root
 
-from pubbuild.build import load_publication
+from pubbuild.assemble.build import build_all
+from pubbuild.assemble.manifest import load
+from pubbuild.assemble.publication import load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
-from pubbuild.manifest import load
 from pubbuild.progress import for_terminal
-from pubbuild.project import build_all
 from pubbuild.textutil import block_text
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.

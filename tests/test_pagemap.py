@@ -230,8 +230,8 @@ def test_sample_epub_with_pdf_page_breaks_stays_valid(sample_build, tmp_path):
     from weasyprint import CSS as Css
     from weasyprint import HTML
 
+    from pubbuild.assemble.publication import load_publication
     from pubbuild.backends.pdf.backend import STYLES, PdfBackend, make_fetcher
-    from pubbuild.build import load_publication
 
     cwd = os.getcwd()
     os.chdir(ROOT)

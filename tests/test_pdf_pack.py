@@ -16,12 +16,12 @@ import pytest
 from packutil import copy_root
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements
 
+from pubbuild.assemble.build import build_all
+from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.pagemap import PageBreak, counted
-from pubbuild.build import load_publication
 from pubbuild.cli import main
 from pubbuild.model import Publication
 from pubbuild.pipeline import recorded_page_map
-from pubbuild.project import build_all
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.
 pytestmark = pytest.mark.slow

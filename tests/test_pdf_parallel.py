@@ -290,8 +290,8 @@ def test_each_part_is_tagged_and_knows_where_its_numbers_go(tmp_path):
 @pytest.mark.parametrize("two_sided", [False, True])
 def test_parallel_page_map_matches_single(two_sided, monkeypatch):
     """The EPUB's print page numbers come from the page map: both paths give the same one."""
+    from pubbuild.assemble.publication import load_publication
     from pubbuild.backends import BuildOptions, get
-    from pubbuild.build import load_publication
 
     monkeypatch.chdir(ROOT)
     pub = load_publication(ROOT / "pubbuild.yaml")
@@ -312,8 +312,8 @@ def test_a_killed_worker_falls_back_to_one_layout(tmp_path, monkeypatch, caplog,
     import logging
     import os
 
+    from pubbuild.assemble.publication import load_publication
     from pubbuild.backends import BuildOptions, get
-    from pubbuild.build import load_publication
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(parallel, "PART_COST", 50.0)  # a document per article: children too
@@ -346,8 +346,8 @@ def test_layout_runs_without_the_cyclic_collector(tmp_path, monkeypatch, jobs):
 
     import weasyprint
 
+    from pubbuild.assemble.publication import load_publication
     from pubbuild.backends import BuildOptions, get
-    from pubbuild.build import load_publication
 
     monkeypatch.chdir(ROOT)
     real, log = weasyprint.HTML.render, tmp_path / "gc.txt"
@@ -369,8 +369,8 @@ def test_layout_runs_without_the_cyclic_collector(tmp_path, monkeypatch, jobs):
 
 def test_archival_is_laid_out_in_one_piece(tmp_path, monkeypatch):
     """PDF/A-3 keeps its attachments in the catalog, which the merge does not carry."""
+    from pubbuild.assemble.publication import load_publication
     from pubbuild.backends import BuildOptions, get
-    from pubbuild.build import load_publication
 
     monkeypatch.chdir(ROOT)
     backend = get("pdf")(BuildOptions(extra={"jobs": 2, "archival": True}))

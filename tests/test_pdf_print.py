@@ -10,8 +10,9 @@ import pytest
 import yaml
 from pdfcheck import pdfua_errors, struct_elements, unreachable_marked_content
 
+from pubbuild.assemble.build import build
+from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.pdf import fonts, geometry
-from pubbuild.build import build, load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
 

@@ -12,8 +12,8 @@ import pikepdf
 import PIL.Image
 import pytest
 
+from pubbuild.assemble.build import build
 from pubbuild.backends.pdf.fetcher import make_fetcher
-from pubbuild.build import build
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.
 pytestmark = pytest.mark.slow

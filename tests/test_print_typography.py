@@ -12,9 +12,9 @@ import pytest
 from conftest import assert_epubcheck_clean
 from pdfcheck import pdfua_errors, qpdf_check, struct_elements, unreachable_marked_content
 
+from pubbuild.assemble.build import build
 from pubbuild.backends import BuildOptions
 from pubbuild.backends.pdf.document import PdfXhtmlWriter
-from pubbuild.build import build
 from pubbuild.model import Article, ArticleMeta
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.
@@ -144,8 +144,8 @@ def test_footnotes_put_the_address_at_the_page_foot(footnoted):
 
 
 def test_manifest_rejects_an_unknown_link_mode(tmp_path):
+    from pubbuild.assemble.manifest import load
     from pubbuild.errors import ConfigurationError
-    from pubbuild.manifest import load
 
     with pytest.raises(ConfigurationError) as err:
         load(_project(tmp_path, "pdf:\n  link_addresses: inline\n"))

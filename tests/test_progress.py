@@ -12,10 +12,10 @@ import pikepdf
 import pytest
 from packutil import copy_root
 
+from pubbuild.assemble.build import build_all
 from pubbuild.backends import BuildOptions
 from pubbuild.cli import main
 from pubbuild.progress import BarSafeHandler, for_terminal
-from pubbuild.project import build_all
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.
 pytestmark = pytest.mark.slow

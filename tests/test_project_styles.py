@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from conftest import ROOT, assert_epubcheck_clean
 
-from pubbuild.build import build
+from pubbuild.assemble.build import build
 from pubbuild.cli import main
 from pubbuild.resources import styles_dir
 from pubbuild.styles import confine, project_stylesheet

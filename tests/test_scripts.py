@@ -20,9 +20,10 @@ from lxml import etree
 from packutil import copy_root
 from pdfglyphs import notdef_uses
 
+from pubbuild.assemble.build import build
+from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.pdf import fonts, glyphs
 from pubbuild.backends.pdf.backend import PdfBackend
-from pubbuild.build import build, load_publication
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
 

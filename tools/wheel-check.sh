@@ -28,6 +28,8 @@ mkdir "$project"
 cp -rL "$HERE/pubbuild.yaml" "$HERE/sources" "$HERE/styles" "$project/"  # -L: styles/ links to the package data
 cd "$project"  # nothing of the checkout is on the path from here on
 pb="$WORK/venv/bin/pubbuild"
+# The live preview reads its page script and styles (serve/*.js, *.css) from the package at import.
+"$WORK/venv/bin/python" -c 'import pubbuild.serve as s; assert s.RELOAD_JS and s._STYLE'
 slug=south-caucasus-and-beyond
 "$pb" -q build pubbuild.yaml
 test -s "build/$slug.epub" && test -s "build/$slug.pdf"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import backends, pipeline
-from .build import input_files
+from .assemble.publication import input_files
 from .diagnostics import Finding, group
 from .pipeline import output_path
 from .progress import NULL_PROGRESS, Progress
@@ -131,9 +131,9 @@ def up_to_date(output: Path, inputs: list[Path]) -> bool:
 def check(target: Path | None = None, jobs: int | None = None,
           progress: Progress = NULL_PROGRESS) -> CheckReport:
     """Check the publication at ``target``; builds only outputs that are not up to date."""
-    from .build import assemble, load_manifest
+    from .assemble.cache import normalise_articles
+    from .assemble.publication import assemble, load_manifest
     from .pipeline import recorded_diagnostics
-    from .project import normalise_articles
 
     manifest = load_manifest(target)
     articles, _ = normalise_articles(manifest, jobs, True, progress)

@@ -61,8 +61,8 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
     archive's record id, URL and date) goes into metadata.json and bag-info.txt."""
     import bagit
 
-    from .build import assemble, load_manifest
-    from .project import normalise_articles
+    from .assemble.cache import normalise_articles
+    from .assemble.publication import assemble, load_manifest
 
     manifest = load_manifest(target)
     if manifest.path is None:

@@ -1,7 +1,7 @@
 """What a publication contains that matters to a reader who cannot see it, counted once.
 
 Every statement a publication makes about itself speaks from one :class:`ContentFacts`:
-the in-book *Accessibility* page (:mod:`pubbuild.matter`, in both editions), the EPUB's
+the in-book *Accessibility* page (:mod:`pubbuild.assemble.matter`, in both editions), the EPUB's
 schema.org metadata and summary (:mod:`pubbuild.backends.epub.accessibility`) and the
 PDF's XMP (:mod:`pubbuild.backends.pdf.xmp`).  The sentences about the content come from
 :func:`statement` alone, so the three cannot say different things.

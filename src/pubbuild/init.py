@@ -12,8 +12,8 @@ import datetime as _dt
 import logging
 from pathlib import Path
 
+from .assemble.manifest import slugify
 from .errors import ConfigurationError
-from .manifest import slugify
 
 logger = logging.getLogger(__name__)
 

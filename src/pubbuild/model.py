@@ -398,7 +398,7 @@ class Article:
     """:class:`pubbuild.diagnostics.Diagnostic` raised while reading it."""
     editor_note_blocks: list[Block] = field(default_factory=list)
     """The editor's note (``meta.editor_note``, Markdown) as blocks: parsed once, when the
-    publication is assembled (:func:`pubbuild.matter.add_pack_matter`), not per backend."""
+    publication is assembled (:func:`pubbuild.assemble.matter.add_pack_matter`), not per backend."""
 
 
 @dataclass(slots=True)
@@ -452,7 +452,7 @@ class Publication:
     introduction: list[Block] = field(default_factory=list)
     """The editor's introduction to the whole publication (from Markdown)."""
     front_matter: list[Matter] = field(default_factory=list)
-    """Generated sections before the articles, in order (see :mod:`pubbuild.matter`);
+    """Generated sections before the articles, in order (see :mod:`pubbuild.assemble.matter`);
     the cover, title page and table of contents stay the backends' own."""
     back_matter: list[Matter] = field(default_factory=list)
     """Generated sections after the articles, in order (list of sources, colophon)."""

@@ -1,6 +1,6 @@
 """The document model as plain JSON data, and back, checked against the model's types.
 
-The article cache (:mod:`pubbuild.project`) stores normalised articles with this
+The article cache (:mod:`pubbuild.assemble.cache`) stores normalised articles with this
 codec instead of pickle: a project folder received from someone else may carry
 a crafted cache, and loading it must never run code or smuggle a file from
 outside the project into a build.  So decoding is strict: every node names its

@@ -70,7 +70,7 @@ def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
     if not files:
         raise SourceError("no article files found in " + ", ".join(map(str, paths)))
     if out_dir is not None:
-        from .build import refuse_replacing_inputs
+        from .assemble.publication import refuse_replacing_inputs
 
         refuse_replacing_inputs([out_dir / f"{p.stem}.{fmt}" for p in files], files)
         out_dir.mkdir(parents=True, exist_ok=True)

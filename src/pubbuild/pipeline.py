@@ -1,7 +1,7 @@
 """The one loop over the backends: render every backend over one publication.
 
 Every command that writes an output comes here (``epub``/``pdf`` through
-:func:`pubbuild.build.build`, ``build``, ``check``, ``deposit``); nothing else
+:func:`pubbuild.assemble.build.build`, ``build``, ``check``, ``deposit``); nothing else
 renders.  Recipe (:func:`render`): order the backends, paginated ones first
 (:attr:`~pubbuild.backends.Backend.paginated`) -> for each, keep an output that is
 up to date (``check``) or write a new one atomically (temporary file, renamed into
@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from . import backends, partfiles
+from .assemble.matter import refresh_accessibility_page
 from .backends.pagemap import PageBreak
 from .diagnostics import Diagnostic
 from .errors import OutputError
 from .facts import ImagePlan, count_content, plan_images
-from .matter import refresh_accessibility_page
 from .model import Publication
 from .progress import NULL_PROGRESS, Progress
 

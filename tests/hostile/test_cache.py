@@ -18,8 +18,9 @@ import pytest
 from packutil import copy_root
 
 from pubbuild import modeljson
+from pubbuild.assemble.build import build_all
+from pubbuild.assemble.cache import ArticleCache
 from pubbuild.model import Article
-from pubbuild.project import ArticleCache, build_all
 
 SECRET = "outside-the-project-7f3a"
 

@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 from packutil import copy_root
 
-from pubbuild.project import build_all
+from pubbuild.assemble.build import build_all
 
 #: What may never reach an output, in any case or spacing a browser still takes for it.
 DANGEROUS = ("javascript:", "vbscript:", "data:text/html", "file:")

@@ -10,7 +10,7 @@ import pytest
 from fuzz_targets import TARGETS, fuzz
 from packutil import copy_root
 
-from pubbuild.project import build_all
+from pubbuild.assemble.build import build_all
 from pubbuild.styles import confine
 
 

@@ -33,7 +33,13 @@ def test_the_wheel_ships_styles_fonts_and_licences(tmp_path):
               "pubbuild/data/fonts/README.md", "pubbuild/data/fonts/noto/OFL.txt",
               "pubbuild/data/fonts/dejavu/LICENSE.txt"}
     wanted |= {f"pubbuild/data/fonts/{face.file}" for face in FACES}
-    assert wanted - names == set()
+    # Every file of the package, whatever reads it (the preview's script and page styles in
+    # serve/, py.typed, a data file added later): one the package-data globs miss fails here.
+    package = tree / "src" / "pubbuild"
+    shipped = {f"pubbuild/{p.relative_to(package).as_posix()}" for p in package.rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    assert {"pubbuild/serve/reload.js", "pubbuild/serve/page.css", "pubbuild/py.typed"} <= shipped
+    assert (wanted | shipped) - names == set()
 
 
 def test_resources_come_from_the_package_not_the_checkout():

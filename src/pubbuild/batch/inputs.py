@@ -90,7 +90,7 @@ def _manifests(path: Path, problems: list[str], listed_in: Path | None) -> list[
 def jobs(manifests: dict[Path, str]) -> list[Job]:
     """A job per manifest (-> its label), its slug from the manifest; a manifest that does not
     load gets a job that fails with the reason."""
-    from ..build import load_manifest
+    from ..assemble.publication import load_manifest
 
     out: list[Job] = []
     for manifest, label in manifests.items():

@@ -5,7 +5,7 @@ be worth scheduling, and a publication's outputs (EPUB, PDF, deposit) share its 
 Recipe (:func:`build_publication`): hash what the outputs depend on -> keep the outputs when
 the stamp beside them says they were made from the same inputs, options and pubbuild
 version (``skipped``) -> else remove the stamp, build EPUB and PDF with
-:func:`pubbuild.project.build_all` and the deposit with :func:`pubbuild.deposit.deposit`
+:func:`pubbuild.assemble.build.build_all` and the deposit with :func:`pubbuild.deposit.deposit`
 (each written under a temporary name and renamed into place) -> write the stamp.
 
 A user error (a manifest, a source) comes back as a ``failed`` result, never an exception: it
@@ -113,7 +113,7 @@ def _build(job: Job, folder: Path, formats: list[str], names: dict[str, str],
            timings: dict[str, float]) -> int:
     """Write the outputs; return the number of articles."""
     from .. import backends
-    from ..project import build_all
+    from ..assemble.build import build_all
 
     folder.mkdir(parents=True, exist_ok=True)
     articles = 0

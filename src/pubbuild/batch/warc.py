@@ -25,8 +25,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import yaml
 
 from .. import partfiles
+from ..assemble.manifest import DATE_RE
 from ..errors import ConfigurationError
-from ..manifest import DATE_RE
 from .inputs import Job
 
 logger = logging.getLogger(__name__)
@@ -244,8 +244,8 @@ def _host(url: str) -> str:
 def prepare(paths: list[Path], work: Path, by: str) -> tuple[list[Job], dict]:
     """A job per publication of the archives at ``paths``, its project in ``work``; and the
     report's account of the archives."""
+    from ..assemble.manifest import slugify
     from ..langtag import normalise
-    from ..manifest import slugify
 
     if by not in GROUPS:
         raise ConfigurationError(f"--group-by must be one of {', '.join(GROUPS)}, got {by!r}")
@@ -302,9 +302,9 @@ def keep_articles(manifest_path: Path) -> tuple[list[str], int]:
     """Leave out of the manifest the pages in which the reader finds no article; return them
     (relative to the project) and the number of articles left.  Each page is read once:
     what is read goes into the article cache, from which the build takes it."""
-    from ..build import load_manifest
+    from ..assemble.cache import ArticleCache
+    from ..assemble.publication import load_manifest
     from ..errors import SourceError
-    from ..project import ArticleCache
     from ..reader import read_file
 
     manifest = load_manifest(manifest_path)

@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..project import build_all
+    from ..assemble.build import build_all
 
     options = backends.build_options(args)
     result = build_all(args.target, args.out_dir, options, jobs=args.jobs, formats=args.formats,

@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build import build
+    from ..assemble.build import build
     from ..errors import ConfigurationError
     from ..progress import for_terminal
     from ..stdio import STDIN, refuse_from_with_file, save_stdin, to_stdout

@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ..manifest import json_schema
+    from ..assemble.manifest import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output == Path("-"):

@@ -3,7 +3,7 @@
 Sources are tried from the most to the least deliberate: JSON-LD (written for
 machines), then Open Graph / Dublin Core / ``name`` meta tags, then what the
 page shows (``<time>``, ``rel=author``, byline classes).  The manifest
-overrides everything here (see :mod:`pubbuild.build`).
+overrides everything here (see :mod:`pubbuild.assemble.publication`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""``pubbuild build``: every format in one run, each article normalised once.
+"""The article cache and the normalisation stage: every article of a manifest normalised once.
 
-Recipe (:func:`build_all`): load the manifest -> normalise the articles (from
-the cache when unchanged, the rest in parallel) -> assemble the publication ->
-run every registered backend over the same publication (:func:`pubbuild.pipeline.render`,
-which runs paginated backends first and hands their page map on).
+:func:`normalise_articles` takes an article from the cache when neither its source (nor
+what it depends on) nor the normaliser's code changed, and normalises the rest in parallel
+(forked workers); :class:`ArticleCache` keeps each one as checked JSON data
+(:mod:`pubbuild.modeljson`) under ``build/.cache``.  :func:`pubbuild.assemble.build.build_all`
+runs it before assembling the publication.
 """
 
 from __future__ import annotations
@@ -14,29 +15,24 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, backends, diagnostics, modeljson, partfiles, pipeline
-from .build import (
-    assemble,
-    input_files,
-    load_manifest,
-    read_articles,
-    refuse_replacing_inputs,
-)
-from .errors import PubbuildError, SourceError
+from .. import __version__, backends, diagnostics, modeljson, partfiles
+from ..errors import PubbuildError, SourceError
+from ..model import Article, Image, Link
+from ..modeljson import InvalidModel
+from ..paths import inside
+from ..progress import NULL_PROGRESS, Progress
+from ..reader.convert import MAX_DEPTH
+from ..reader.decode import XML_INVALID
+from ..textutil import images, model_nodes
+from ..urlsafety import safe_image, safe_link, safe_source
 from .manifest import Manifest
-from .model import Article, Image, Link, Publication
-from .modeljson import InvalidModel
-from .paths import inside
-from .progress import NULL_PROGRESS, Progress
-from .reader.convert import MAX_DEPTH
-from .reader.decode import XML_INVALID
-from .textutil import images, model_nodes
-from .urlsafety import safe_image, safe_link, safe_source
+from .publication import (
+    read_articles,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +41,7 @@ logger = logging.getLogger(__name__)
 CACHE_FORMAT = 3
 #: What every entry says it is, so that a foreign JSON file is never taken for one.
 CACHE_NAME = "pubbuild-article-cache"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the pubbuild package, not assemble/
 #: Code whose changes invalidate normalised articles (readers, passes, the model).
 NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py", "langtag.py", "imagesize.py",
                    "paths.py", "urlsafety.py")
@@ -61,28 +57,12 @@ class CacheStats:
     """Sources read and normalised in this run."""
 
 
-@dataclass(slots=True)
-class BuildResult:
-    """The outcome of :func:`build_all`."""
-
-    outputs: dict[str, Path]
-    """Backend name -> file written."""
-    publication: Publication
-    """The publication every backend rendered."""
-    diagnostics: list
-    """Article and backend diagnostics."""
-    stats: CacheStats
-    """Cache hits and misses of the normalisation stage."""
-    page_map: list | None = None
-    """Where each page of the paginated edition begins, as handed to the other backends."""
-
-
 # ------------------------------------------------------------------ cache
 
 
 def _normaliser_fingerprint() -> str:
     """Hash of the normaliser's code and pass list: a change to either empties the cache."""
-    from .passes import PASSES
+    from ..passes import PASSES
 
     digest = hashlib.sha256(__version__.encode())
     digest.update(",".join(PASSES.enabled_names()).encode())
@@ -245,7 +225,7 @@ def _normalise_one(source: str, root: str, url: str | None = None,
                    encoding: str | None = None) -> Article | tuple[str, str, list[str]]:
     """Worker: read and normalise one source; a user error comes back as data
     (exception pickling would lose its list of problems)."""
-    from .reader import read_file
+    from ..reader import read_file
 
     try:
         return read_file(Path(source), Path(root), base_url=url, encoding=encoding)
@@ -325,7 +305,7 @@ def _copy(article: Article) -> Article:
 
 def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, tuple[str | None, str | None]]):
     """(source, Article or error tuple) for each source, in the order given."""
-    from . import reader  # noqa: F401 - imported once here, inherited by forked workers
+    from .. import reader  # noqa: F401 - imported once here, inherited by forked workers
 
     if jobs <= 1:
         for source in sources:
@@ -341,29 +321,3 @@ def _run(sources: list[Path], root: Path, jobs: int, urls: dict[Path, tuple[str 
             # early: the articles not begun are dropped instead of normalised for nothing.
             pool.shutdown(cancel_futures=True)
             raise
-
-
-# ------------------------------------------------------------------ build
-
-
-def build_all(target: Path | None = None, out_dir: Path | None = None,
-              options: backends.BuildOptions | None = None, jobs: int | None = None,
-              formats: list[str] | None = None, cache: bool = True,
-              progress: Progress = NULL_PROGRESS,
-              on_publication: Callable[[Publication], None] | None = None) -> BuildResult:
-    """Build every format (or ``formats``) of the publication at ``target``."""
-    manifest = load_manifest(target)
-    articles, stats = normalise_articles(manifest, jobs, cache, progress)
-    pub = assemble(manifest, articles)
-    if on_publication is not None:
-        on_publication(pub)
-    diags = [d for a in pub.articles for d in a.diagnostics]
-
-    def where(cls: type[backends.Backend]) -> Path:
-        return pipeline.output_path(pub, cls, None if out_dir is None else out_dir / f"{pub.slug}{cls.suffix}")
-
-    refuse_replacing_inputs([where(cls) for cls in pipeline.ordered(formats)],
-                            input_files(pub, manifest.path))
-    done = pipeline.render(pub, formats, options, where, diags=diags, progress=progress)
-    page_map = next((r.backend.page_map for r in done if r.backend and r.backend.page_map), None)
-    return BuildResult({r.name: r.path for r in done}, pub, diags, stats, page_map)

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import __version__
-from .facts import ContentFacts, count_content, statement
-from .labels import date as format_date
-from .labels import label, label_language, names
-from .model import (
+from .. import __version__
+from ..facts import ContentFacts, count_content, statement
+from ..labels import date as format_date
+from ..labels import label, label_language, names
+from ..model import (
     Article,
     Block,
     Heading,
@@ -40,7 +40,7 @@ from .model import (
     Styled,
     Text,
 )
-from .writer.xhtml import host_of
+from ..writer.xhtml import host_of
 
 ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
               "translator": "Translated", "contributor": "With contributions"}
@@ -48,8 +48,8 @@ ROLE_WORDS = {"author": "Written", "editor": "Edited", "compiler": "Compiled",
 
 def markdown_blocks(text: str, root: Path | None = None) -> list[Block]:
     """Editor-written Markdown (introductions, notes) as normalised model blocks."""
-    from .passes import PASSES, run_passes
-    from .reader.text import read_markdown
+    from ..passes import PASSES, run_passes
+    from ..reader.text import read_markdown
 
     diags: list = []
     article = read_markdown(text, None, root, diags)
@@ -65,7 +65,7 @@ def markdown_blocks(text: str, root: Path | None = None) -> list[Block]:
 
 def add_pack_matter(pub: Publication, manifest) -> Publication:
     """Fill ``parts``, ``introduction``, the articles' editor's notes and the generated
-    front and back matter of ``pub`` from its manifest (a :class:`pubbuild.manifest.Manifest`).
+    front and back matter of ``pub`` from its manifest (a :class:`pubbuild.assemble.manifest.Manifest`).
     Every piece of the editor's Markdown is read here, once; backends get blocks."""
     parts = getattr(manifest, "parts", [])
     for article in pub.articles:

@@ -20,12 +20,12 @@ from typing import Any
 
 import yaml
 
-from . import diagnostics, langtag
-from .diagnostics import Diagnostic
-from .errors import ConfigurationError
-from .imagesize import oversize
-from .model import Creator, ProjectFont, PublicationMeta
-from .paths import NotRegularFile, inside, read_regular
+from .. import diagnostics, langtag
+from ..diagnostics import Diagnostic
+from ..errors import ConfigurationError
+from ..imagesize import oversize
+from ..model import Creator, ProjectFont, PublicationMeta
+from ..paths import NotRegularFile, inside, read_regular
 
 DATE_RE = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
@@ -84,7 +84,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 
 
 def _title(value: Any) -> str:
-    from .passes.limits import MAX_TITLE
+    from ..passes.limits import MAX_TITLE
 
     text = _text(value)
     if len(text) > MAX_TITLE:
@@ -95,7 +95,7 @@ def _title(value: Any) -> str:
 def _prose(value: Any) -> str:
     """An editor's note or introduction: text of bounded length (a megabyte of it cost the
     PDF minutes; nothing to cut at, as it is the editor's own, so it is an error)."""
-    from .passes.limits import MAX_PROSE
+    from ..passes.limits import MAX_PROSE
 
     text = _text(value)
     if len(text) > MAX_PROSE:
@@ -145,7 +145,7 @@ def _language(value: Any) -> str:
 
 
 def _encoding(value: Any) -> str:
-    from .reader.decode import lookup
+    from ..reader.decode import lookup
 
     text = _text(value)
     if lookup(text) is None:
@@ -264,7 +264,7 @@ def _as_is(value: Any) -> Any:
 def _backend_sections() -> dict[str, Any]:
     """Section name -> the backend that declared it.  The hook through which each backend
     has its own keys checked here (the ``pdf:`` mapping), without the manifest knowing them."""
-    from .backends import settings_sections
+    from ..backends import settings_sections
 
     return settings_sections()
 
@@ -587,7 +587,7 @@ class _Collector:
 
 def slugify(text: str, fallback: str = "publication") -> str:
     """A lower-case ASCII file-name stem from a title."""
-    from .textutil import slug
+    from ..textutil import slug
 
     return slug(text, 60) or fallback
 
@@ -777,7 +777,7 @@ def _pattern(regex: re.Pattern, full: bool = False) -> str:
 def _converter_json() -> dict[Callable, dict]:
     """The JSON Schema of what each converter accepts (dates and lengths are strings: JSON has
     no date type, and a YAML language server reads an unquoted date as a string)."""
-    from .passes.limits import MAX_PROSE, MAX_TITLE
+    from ..passes.limits import MAX_PROSE, MAX_TITLE
 
     creator = {"type": "object", "properties": {"name": _text_json(), "role": {"enum": list(ROLES)}},
                "required": ["name"], "additionalProperties": False}

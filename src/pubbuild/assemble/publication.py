@@ -1,9 +1,10 @@
-"""The whole build in one short function: manifest -> read -> passes -> backend.
+"""From a manifest to one publication: manifest -> read -> passes -> assembled ``Publication``.
 
-:func:`build` is what ``pubbuild epub`` and ``pubbuild pdf`` run.  Outputs are
-written to a temporary file beside the target and renamed into place only
-when the backend succeeded, so a failed build never leaves a partial or
-stale file under the final name.
+:func:`load_manifest` finds the manifest (or makes a one-article one), :func:`read_articles`
+reads and normalises each article with the manifest's overrides, :func:`assemble` fills in
+the publication's metadata and its generated matter (:mod:`.matter`).  The build that renders
+it is :mod:`pubbuild.assemble.build`; :func:`refuse_replacing_inputs` is its guard that an
+output never replaces an input.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ import os
 import re
 from pathlib import Path
 
-from . import backends, pipeline
-from .errors import ConfigurationError, SourceError
+from ..errors import ConfigurationError, SourceError
+from ..model import Article, Creator, Publication
+from ..passes import language
+from ..reader import READERS, read_file
 from .manifest import Manifest, derive_identifier, load, single_article, slugify
-from .model import Article, Creator, Publication
-from .passes import language
-from .pipeline import output_path
-from .progress import NULL_PROGRESS, Progress
-from .reader import READERS, read_file
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +138,11 @@ def _date_only(value: str | None) -> str | None:
 
 def load_publication(target: Path | None) -> Publication:
     """Manifest (or article) to a normalised publication."""
-    return _load(target)[1]
+    return load_project(target)[1]
 
 
-def _load(target: Path | None) -> tuple[Manifest, Publication]:
+def load_project(target: Path | None) -> tuple[Manifest, Publication]:
+    """The manifest (or one-article manifest) at ``target`` and its assembled publication."""
     manifest = load_manifest(target)
     articles = read_articles(manifest)
     # No more text to identify in this build: the language model's 90 MB go before the
@@ -154,7 +153,7 @@ def _load(target: Path | None) -> tuple[Manifest, Publication]:
 
 def input_files(pub: Publication, manifest_path: Path | None) -> list[Path]:
     """The project files a build reads: the manifest, sources, local images and the cover."""
-    from .textutil import images
+    from ..textutil import images
 
     files = [manifest_path] if manifest_path is not None else []
     files += [a.source for a in pub.articles if a.source is not None]
@@ -177,17 +176,3 @@ def refuse_replacing_inputs(outputs: list[Path], inputs: list[Path]) -> None:
             problems.append(f"{out}: is an input of this build ({hit}); an output never replaces an input")
     if problems:
         raise ConfigurationError(problems[0], problems)
-
-
-def build(fmt: str, target: Path | None = None, output: Path | None = None,
-          options: backends.BuildOptions | None = None,
-          progress: Progress = NULL_PROGRESS) -> tuple[Path, Publication, list]:
-    """Build one format; return the output path, the publication and the diagnostics."""
-    backend_cls = backends.get(fmt)
-    manifest, pub = _load(target)
-    path = output_path(pub, backend_cls, output)
-    refuse_replacing_inputs([path], input_files(pub, manifest.path))
-    diags = [d for a in pub.articles for d in a.diagnostics]
-    pipeline.render(pub, [fmt], options, lambda cls: path, diags=diags, record=False,
-                    progress=progress)
-    return path, pub, diags

@@ -34,16 +34,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from lxml import etree
 
-from . import backends, partfiles
-from .errors import ConfigurationError, OutputError, PubbuildError
+from .. import backends, partfiles
+from ..errors import ConfigurationError, OutputError, PubbuildError
 
 logger = logging.getLogger(__name__)
+
+
+def _package_text(name: str) -> str:
+    """A text file shipped beside this module (``pubbuild/serve/``, package data)."""
+    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
 
 #: How long a browser's wait for the next build is held open before it asks again.
 WAIT_SECONDS = 25.0
@@ -62,7 +68,7 @@ PREFIX = "/__pubbuild/"
 
 
 class Built(Protocol):
-    """What the preview reads of a build's result (a :class:`pubbuild.project.BuildResult`)."""
+    """What the preview reads of a build's result (a :class:`pubbuild.assemble.build.BuildResult`)."""
 
     @property
     def outputs(self) -> Mapping[str, Path]: ...
@@ -77,7 +83,7 @@ def pack_builder(target: Path | None, options: backends.BuildOptions | None = No
                  cache: bool = True) -> Builder:
     """The build ``pubbuild build`` runs, writing into the folder it is given.  The one
     place this module touches the build code, so that it can follow it when it moves."""
-    from .project import build_all
+    from ..assemble.build import build_all
 
     def build(out_dir: Path):
         return build_all(target, out_dir, options, jobs=jobs, formats=formats, cache=cache)
@@ -138,7 +144,7 @@ class Snapshot:
 
 
 def snapshot_of(number: int, result, root: Path, seconds: float, folder: Path) -> Snapshot:
-    """What a :class:`pubbuild.project.BuildResult` shows in the preview."""
+    """What a :class:`pubbuild.assemble.build.BuildResult` shows in the preview."""
     pub = result.publication
     snap = Snapshot(number, pub.meta.title or pub.slug, seconds=seconds, folder=folder)
     epub, pdf = result.outputs.get("epub"), result.outputs.get("pdf")
@@ -343,56 +349,10 @@ def copy_outputs(outputs: Iterable[Path], folder: Path) -> None:
 
 # ------------------------------------------------------------------ HTTP
 
-RELOAD_JS = r"""// pubbuild serve: reloads this page when a newer build is in; shows a failed build's error.
-(() => {
-  const me = document.currentScript;
-  // A page shows an EPUB build, the PDF page a PDF build: each reloads when its own is newer.
-  const watched = me.dataset.watch === "pdf" ? "pdf_build" : "build";
-  const shown = Number(me.dataset.build);
-  const NS = "http://www.w3.org/1999/xhtml";
-  const box = document.createElementNS(NS, "div");
-  box.setAttribute("role", "status");
-  box.id = "pubbuild-preview-status";
-  Object.assign(box.style, {position: "fixed", right: "0.5em", bottom: "0.5em", zIndex: 2147483647,
-    maxWidth: "40em", padding: "0.4em 0.7em", font: "14px/1.4 sans-serif", background: "#fff",
-    color: "#222", border: "1px solid #888", borderRadius: "4px", whiteSpace: "pre-wrap"});
-  const home = document.createElementNS(NS, "a");
-  home.href = "/";
-  home.textContent = "Preview contents";
-  const text = document.createElementNS(NS, "span");
-  box.append(home, text);
-  document.body.append(box);
-  function show(state) {
-    if (state.error) {
-      text.textContent = "\nThe last build failed (still showing build " + state.build + "):\n" +
-        state.error.join("\n");
-      box.style.borderColor = "#b00";
-    } else {
-      text.textContent = state.building ? " · rebuilding…" : "";
-      box.style.borderColor = "#888";
-    }
-  }
-  const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-  (async () => {
-    let since = null;
-    for (;;) {
-      let state;
-      try {
-        const answer = await fetch("/__pubbuild/events" + (since === null ? "" : "?since=" + since),
-                                   {cache: "no-store"});
-        state = await answer.json();
-      } catch (e) {
-        text.textContent = " · the preview server does not answer";
-        await sleep(2000);
-        continue;
-      }
-      if (state[watched] !== shown) { location.reload(); return; }
-      show(state);
-      since = state.generation;
-    }
-  })();
-})();
-"""
+#: The script every served page loads (``/__pubbuild/reload.js``): it reloads the page when a
+#: newer build is in and shows a failed build's error.  Package data, so that it is edited as
+#: JavaScript; read once, at import.
+RELOAD_JS = _package_text("reload.js")
 
 #: The EPUB's pages may load only what the build holds; the generated pages likewise.
 PAGE_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -600,10 +560,9 @@ def inject(page: bytes, build: int) -> bytes:
 
 # ------------------------------------------------------------------ generated pages
 
-_STYLE = ("body{font:16px/1.5 system-ui,sans-serif;max-width:60em;margin:1em auto;padding:0 1em}"
-          ".failed{border:2px solid #b00;padding:.5em 1em;white-space:pre-wrap}"
-          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}"
-          ".error{color:#b00}.warning{color:#850}")
+#: The generated pages' style sheet (package data, one rule a line), inlined into each page
+#: without its line breaks.
+_STYLE = "".join(_package_text("page.css").splitlines())
 
 
 def _document(title: str, body: str, state: State, pdf: bool = False) -> str:
@@ -698,9 +657,9 @@ def watch_filter(ignored: list[Path]):
 
 
 def project_root(target: Path | None) -> Path:
-    """The folder a build of ``target`` reads from (as :func:`pubbuild.build.load_manifest`
+    """The folder a build of ``target`` reads from (as :func:`pubbuild.assemble.publication.load_manifest`
     finds it), known even while the manifest itself is broken: that error shows in the page."""
-    from .reader import READERS
+    from ..reader import READERS
 
     path = target or Path("pubbuild.yaml")
     if path.is_dir():
