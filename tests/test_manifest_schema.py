@@ -89,3 +89,56 @@ def test_a_right_manifest_is_accepted_by_both(tmp_path):
     (tmp_path / "pubbuild.yaml").write_text(text)
     assert _errors(text) == []
     load(tmp_path / "pubbuild.yaml")
+
+
+def _options():
+    """Every option of every table the loader checks against, with its key path."""
+    from pubbuild.assemble.manifest import Section
+
+    def walk(schema, prefix):
+        for key, option in schema.items():
+            yield f"{prefix}{key}", option
+            if isinstance(option, Section):
+                yield from walk(option.fields(), f"{prefix}{key}.")
+
+    return list(walk(publication_schema(), ""))
+
+
+# One value each option type takes and one it refuses, both as YAML gives them.
+_SAMPLES = {
+    "Text": ("Kars", ["a"]), "PathOption": ("a.html", []), "Title": (1984, ""),
+    "Prose": ("An *introduction*.", {}), "TextList": ("one", {"a": 1}), "Date": ("2024-03-14", "soon"),
+    "Language": ("hy-AM", "not a tag"), "Languages": (["en", "hy"], [1]),
+    "Encoding": ("windows-1252", []), "Url": ("https://example.org/a", "ftp://x"),
+    "Slug": ("the-pack", "../x"), "Creators": ([{"name": "Ann", "role": "editor"}], [{"role": "editor"}]),
+    "Bool": (True, "yes"), "Choice": (None, "heavy"), "Checked": (None, None),
+}
+
+
+def test_each_option_owns_a_check_and_a_schema_that_agree():
+    """Every key is an option class with both halves; what its check takes, its schema takes,
+    and what its check refuses for a wrong type, its schema refuses."""
+    from pubbuild.assemble.manifest import Choice, Entries, Option, Section, _Problem
+
+    names = set()
+    for key, option in _options():
+        assert isinstance(option, Option), key
+        fragment = option.json_schema()
+        jsonschema.Draft202012Validator.check_schema(fragment)
+        if isinstance(option, Section):
+            continue
+        name = type(option).__name__
+        names.add(name)
+        good, bad = _SAMPLES[name]
+        if isinstance(option, Choice):
+            good = option.allowed[0]
+        if good is not None:
+            option.validate(good)
+            assert jsonschema.Draft202012Validator(fragment).is_valid(good), key
+        if bad is not None:
+            with pytest.raises(_Problem):
+                option.validate(bad)
+            assert not jsonschema.Draft202012Validator(fragment).is_valid(bad), key
+    assert names >= {"Text", "Title", "Prose", "TextList", "Date", "Language", "Languages", "Url",
+                     "Slug", "Creators", "Bool", "Choice", "Checked", "Encoding", "PathOption"}
+    assert any(isinstance(o, Entries) for _, o in _options())

@@ -1,9 +1,11 @@
 """The manifest (``pubbuild.yaml``): a declarative schema, a loader that reports
 every problem at once with its key and line, and the resulting :class:`Manifest`.
 
-The schema is data: each option is an :class:`Option` with a type, a default and
-a docstring (the README's manifest reference lists the same).  Loading
-collects all problems, then raises one :class:`ConfigurationError`.
+The schema is data: each key is an :class:`Option`, a small class of its type (:class:`Text`,
+:class:`Date`, :class:`Language` ...) that owns its check and its JSON Schema fragment, as
+MkDocs' ``config_options`` do, with the key's docstring and default (the README's manifest
+reference lists the same).  Loading collects all problems, then raises one
+:class:`ConfigurationError`.
 """
 
 from __future__ import annotations
@@ -48,26 +50,39 @@ class _Replaced(Exception):
 # ------------------------------------------------------------------ schema
 
 
-@dataclass(slots=True)
 class Option:
-    """One manifest key."""
+    """One manifest key, as MkDocs' ``config_options``: what it means, how a value is checked
+    and converted (:meth:`validate`) and what the JSON Schema says it may be
+    (:meth:`json_schema`), in one place.  Subclasses are the option types."""
 
-    kind: str
+    kind: str = "text"
     """Type name shown in the reference (``text``, ``date``, ``list of text`` ...)."""
-    doc: str
-    """What the key means."""
-    convert: Callable[[Any], Any]
-    """Checks a loaded value and returns its normalised form, raising _Problem."""
-    required: bool = False
-    """True when the key must be present."""
-    default: Any = None
-    """Value when absent."""
-    fields: Callable[[], dict[str, Option]] | None = None
-    """For a mapping, or a list of mappings: the schema of its keys (checked by the loader's
-    own pass over that section; described by :func:`json_schema`)."""
+
+    def __init__(self, doc: str, *, required: bool = False, default: Any = None,
+                 kind: str | None = None) -> None:
+        self.doc = doc
+        """What the key means."""
+        self.required = required
+        """True when the key must be present."""
+        self.default = default
+        """Value when absent."""
+        if kind is not None:
+            self.kind = kind
+
+    def validate(self, value: Any) -> Any:
+        """Check a loaded value and return its normalised form, raising ``_Problem`` (or
+        ``_Replaced`` for a value usable in another form)."""
+        raise NotImplementedError
+
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of the values :meth:`validate` accepts (dates and lengths are strings:
+        JSON has no date type, and a YAML language server reads an unquoted date as a string).
+        The key's description and default are added by the section that holds it."""
+        raise NotImplementedError
 
 
 def _text(value: Any) -> str:
+    """The check every text option starts with: non-empty text without control characters."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise _Problem(f"expected text, got {_typename(value)}")
     text = str(value).strip()
@@ -83,85 +98,182 @@ def _text(value: Any) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-def _title(value: Any) -> str:
-    from ..passes.limits import MAX_TITLE
-
-    text = _text(value)
-    if len(text) > MAX_TITLE:
-        raise _Problem(f"{len(text):,} characters; a title may have at most {MAX_TITLE}")
-    return text
+def _text_json(**extra: Any) -> dict[str, Any]:
+    # _text takes numbers too (a title "1984"); YAML gives them as numbers.
+    return {"anyOf": [{"type": "string", "minLength": 1, **extra}, {"type": "number"}]}
 
 
-def _prose(value: Any) -> str:
+class Text(Option):
+    """Text (a number is taken as its text)."""
+
+    def validate(self, value: Any) -> str:
+        return _text(value)
+
+    def json_schema(self) -> dict[str, Any]:
+        return _text_json()
+
+
+class PathOption(Text):
+    """A file inside the project, relative to the manifest's folder (the loader checks that it
+    exists and stays inside)."""
+
+    kind = "path"
+
+
+class Title(Text):
+    """A title or subtitle: text of bounded length."""
+
+    def validate(self, value: Any) -> str:
+        from ..passes.limits import MAX_TITLE
+
+        text = _text(value)
+        if len(text) > MAX_TITLE:
+            raise _Problem(f"{len(text):,} characters; a title may have at most {MAX_TITLE}")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        from ..passes.limits import MAX_TITLE
+
+        return _text_json(maxLength=MAX_TITLE)
+
+
+class Prose(Text):
     """An editor's note or introduction: text of bounded length (a megabyte of it cost the
     PDF minutes; nothing to cut at, as it is the editor's own, so it is an error)."""
-    from ..passes.limits import MAX_PROSE
 
-    text = _text(value)
-    if len(text) > MAX_PROSE:
-        raise _Problem(f"{len(text):,} characters; an editor's text may have at most {MAX_PROSE:,}")
-    return text
+    def validate(self, value: Any) -> str:
+        from ..passes.limits import MAX_PROSE
 
+        text = _text(value)
+        if len(text) > MAX_PROSE:
+            raise _Problem(f"{len(text):,} characters; an editor's text may have at most {MAX_PROSE:,}")
+        return text
 
-def _text_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [_text(value)]
-    if not isinstance(value, list):
-        raise _Problem(f"expected a list of text, got {_typename(value)}")
-    return [_text(v) for v in value]
+    def json_schema(self) -> dict[str, Any]:
+        from ..passes.limits import MAX_PROSE
 
-
-def _date(value: Any) -> str:
-    if isinstance(value, _dt.datetime):
-        return value.isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    text = _text(value)
-    if not DATE_RE.match(text):
-        raise _Problem(f"expected an ISO 8601 date such as 2024-03-14, got {text!r}")
-    # The pattern admits 2024-13-45; the calendar does not.
-    y, m, d = (text[:10].split("-") + ["01", "01"])[:3]
-    try:
-        _dt.date(int(y), int(m), int(d))
-        if len(text) > 10:
-            _dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise _Problem(f"{text!r} is not a real date or time ({exc})") from None
-    return text
+        return _text_json(maxLength=MAX_PROSE)
 
 
-def _language(value: Any) -> str:
-    text = _text(value)
-    tag = langtag.normalise(text)
-    if tag is None:
-        raise _Problem(f"expected a language tag such as en or hy-AM, got {text!r}")
-    try:
-        preferred, why = langtag.registered(tag)
-    except langtag.UnknownLanguage as exc:
-        raise _Problem(str(exc)) from None
-    if why:
-        raise _Replaced(preferred, why)
-    return tag
+class TextList(Option):
+    """A list of text, or one text for a list of one."""
+
+    kind = "list of text"
+
+    def validate(self, value: Any) -> list[str]:
+        if isinstance(value, str):
+            return [_text(value)]
+        if not isinstance(value, list):
+            raise _Problem(f"expected a list of text, got {_typename(value)}")
+        return [_text(v) for v in value]
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [_text_json(), {"type": "array", "items": _text_json()}]}
 
 
-def _encoding(value: Any) -> str:
-    from ..reader.decode import lookup
+class Date(Option):
+    """An ISO 8601 date or date and time, kept as written (a YAML date as its ISO form)."""
 
-    text = _text(value)
-    if lookup(text) is None:
-        raise _Problem(f"expected a character encoding such as utf-8, windows-1252 or gb2312, got {text!r}")
-    return text
+    kind = "date"
+
+    def validate(self, value: Any) -> str:
+        if isinstance(value, _dt.datetime):
+            return value.isoformat()
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        text = _text(value)
+        if not DATE_RE.match(text):
+            raise _Problem(f"expected an ISO 8601 date such as 2024-03-14, got {text!r}")
+        # The pattern admits 2024-13-45; the calendar does not.
+        y, m, d = (text[:10].split("-") + ["01", "01"])[:3]
+        try:
+            _dt.date(int(y), int(m), int(d))
+            if len(text) > 10:
+                _dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise _Problem(f"{text!r} is not a real date or time ({exc})") from None
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": DATE_RE.pattern}
 
 
-def _url(value: Any) -> str:
-    text = _text(value)
-    if not re.match(r"^https?://[^\s/]+", text):
-        raise _Problem(f"expected an http(s) URL, got {text!r}")
-    return text
+class Language(Option):
+    """A BCP 47 language tag in the registry; a deprecated one is replaced by its preferred
+    form, with a warning (``_Replaced``)."""
+
+    kind = "language tag"
+
+    def validate(self, value: Any) -> str:
+        text = _text(value)
+        tag = langtag.normalise(text)
+        if tag is None:
+            raise _Problem(f"expected a language tag such as en or hy-AM, got {text!r}")
+        try:
+            preferred, why = langtag.registered(tag)
+        except langtag.UnknownLanguage as exc:
+            raise _Problem(str(exc)) from None
+        if why:
+            raise _Replaced(preferred, why)
+        return tag
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": langtag.WELL_FORMED}
 
 
-def _path(value: Any) -> str:
-    return _text(value)
+class Languages(Option):
+    """One language tag or a list of them; the deprecated ones replaced, with one warning."""
+
+    kind = "language tags"
+    item = Language("One tag of the list.")
+    """How each tag is checked."""
+
+    def validate(self, value: Any) -> list[str]:
+        tags, why = [], []
+        for v in (value if isinstance(value, list) else [value]):
+            try:
+                tags.append(self.item.validate(v))
+            except _Replaced as exc:
+                tags.append(exc.value)
+                why.append(exc.message)
+        if why:
+            raise _Replaced(tags, "; ".join(why))
+        return tags
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "pattern": langtag.WELL_FORMED},
+                          {"type": "array", "items": {"type": "string", "pattern": langtag.WELL_FORMED}}]}
+
+
+class Encoding(Text):
+    """A character encoding name the reader's decoder knows."""
+
+    def validate(self, value: Any) -> str:
+        from ..reader.decode import lookup
+
+        text = _text(value)
+        if lookup(text) is None:
+            raise _Problem(f"expected a character encoding such as utf-8, windows-1252 or gb2312, got {text!r}")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1}
+
+
+class Url(Text):
+    """An http(s) URL."""
+
+    kind = "URL"
+    pattern = r"^https?://[^\s/]+"
+
+    def validate(self, value: Any) -> str:
+        text = _text(value)
+        if not re.match(self.pattern, text):
+            raise _Problem(f"expected an http(s) URL, got {text!r}")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": self.pattern}
 
 
 #: A plain file-name stem: the outputs, the cache and the deposit are named after the slug,
@@ -169,36 +281,139 @@ def _path(value: Any) -> str:
 SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
-def _slug(value: Any) -> str:
-    text = _text(value)
-    if not SLUG_RE.fullmatch(text):
-        raise _Problem("expected a plain file name (up to 100 letters, digits, '.', '-' or '_', "
-                       f"starting with a letter or digit; no folders), got {text!r}")
-    return text
+class Slug(Text):
+    """A plain file-name stem (:data:`SLUG_RE`)."""
+
+    kind = "file name"
+
+    def validate(self, value: Any) -> str:
+        text = _text(value)
+        if not SLUG_RE.fullmatch(text):
+            raise _Problem("expected a plain file name (up to 100 letters, digits, '.', '-' or '_', "
+                           f"starting with a letter or digit; no folders), got {text!r}")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": f"^(?:{SLUG_RE.pattern})$"}
 
 
-def _creators(value: Any) -> list[Creator]:
-    if isinstance(value, (str, dict)):
-        value = [value]
-    if not isinstance(value, list):
-        raise _Problem(f"expected a list of creators, got {_typename(value)}")
-    out = []
-    for item in value:
-        if isinstance(item, str):
-            out.append(Creator(_text(item)))
-            continue
-        if not isinstance(item, dict):
-            raise _Problem(f"expected a name or a mapping with name and role, got {_typename(item)}")
-        unknown = set(item) - {"name", "role"}
-        if unknown:
-            raise _Problem(f"unknown creator key {min(unknown)!r} (expected name, role)")
-        if "name" not in item:
-            raise _Problem("creator without a name")
-        role = item.get("role", "author")
-        if role not in ROLES:
-            raise _Problem(f"role must be one of {', '.join(ROLES)}, got {role!r}")
-        out.append(Creator(_text(item["name"]), role))
-    return out
+class Creators(Option):
+    """People responsible: each a name, or a mapping of name and role (:data:`ROLES`)."""
+
+    kind = "list of creators"
+
+    def validate(self, value: Any) -> list[Creator]:
+        if isinstance(value, (str, dict)):
+            value = [value]
+        if not isinstance(value, list):
+            raise _Problem(f"expected a list of creators, got {_typename(value)}")
+        out = []
+        for item in value:
+            if isinstance(item, str):
+                out.append(Creator(_text(item)))
+                continue
+            if not isinstance(item, dict):
+                raise _Problem(f"expected a name or a mapping with name and role, got {_typename(item)}")
+            unknown = set(item) - {"name", "role"}
+            if unknown:
+                raise _Problem(f"unknown creator key {min(unknown)!r} (expected name, role)")
+            if "name" not in item:
+                raise _Problem("creator without a name")
+            role = item.get("role", "author")
+            if role not in ROLES:
+                raise _Problem(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+            out.append(Creator(_text(item["name"]), role))
+        return out
+
+    def json_schema(self) -> dict[str, Any]:
+        creator = {"type": "object", "properties": {"name": _text_json(), "role": {"enum": list(ROLES)}},
+                   "required": ["name"], "additionalProperties": False}
+        return {"anyOf": [{"type": "string"}, creator,
+                          {"type": "array", "items": {"anyOf": [{"type": "string"}, creator]}}]}
+
+
+class Bool(Option):
+    """true or false (YAML's own; not the text "yes")."""
+
+    kind = "true/false"
+
+    def validate(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise _Problem(f"expected true or false, got {_typename(value)}")
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+class Choice(Text):
+    """One of a few words (``normal`` or ``bold``)."""
+
+    def __init__(self, doc: str, allowed: tuple[str, ...], **kw: Any) -> None:
+        super().__init__(doc, **kw)
+        self.allowed = allowed
+        """The words accepted."""
+
+    def validate(self, value: Any) -> str:
+        text = _text(value)
+        if text not in self.allowed:
+            raise _Problem(f"expected {' or '.join(self.allowed)}, got {text!r}")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": list(self.allowed)}
+
+
+class Checked(Text):
+    """Text kept as written but checked by a backend's parser (a paper size, a margin)."""
+
+    def __init__(self, doc: str, parser: Callable[[str], Any], **kw: Any) -> None:
+        super().__init__(doc, **kw)
+        self.parser = parser
+        """Raises ValueError with the reason when the text is wrong."""
+
+    def validate(self, value: Any) -> str:
+        text = _text(value)
+        try:
+            self.parser(text)
+        except ValueError as exc:
+            raise _Problem(str(exc)) from None
+        return text
+
+
+class Section(Option):
+    """A mapping whose keys are options of their own (``accessibility:``, ``pdf:``); the value
+    is kept as it is here and its keys are checked by the loader's own pass over it."""
+
+    kind = "mapping"
+
+    def __init__(self, doc: str, fields: Callable[[], dict[str, Option]], **kw: Any) -> None:
+        super().__init__(doc, **kw)
+        self.fields = fields
+        """The schema of its keys (a callable: the tables refer to each other)."""
+
+    def validate(self, value: Any) -> Any:
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return _section_json(self.fields())
+
+
+class Entries(Section):
+    """A list of mappings (``articles:``, ``parts:``, ``fonts:``), each checked by the loader
+    against ``fields``; with ``or_path`` an entry may be just a path."""
+
+    def __init__(self, doc: str, fields: Callable[[], dict[str, Option]], *, kind: str,
+                 or_path: bool = False, **kw: Any) -> None:
+        super().__init__(doc, fields, kind=kind, **kw)
+        self.or_path = or_path
+        """True when an entry may be given as its path alone."""
+
+    def json_schema(self) -> dict[str, Any]:
+        value = super().json_schema()
+        if self.or_path:
+            value = {"anyOf": [_text_json(), value]}
+        return {"type": "array", "items": value, **({} if self.default == [] else {"minItems": 1})}
 
 
 def _typename(value: Any) -> str:
@@ -209,56 +424,33 @@ def _typename(value: Any) -> str:
 
 
 ARTICLE_SCHEMA: dict[str, Option] = {
-    "source": Option("path", "The article file (.html, .htm, .xhtml, .txt, .md), relative to "
-                     "the manifest's folder and inside it.", _path, required=True),
-    "title": Option("text", "Overrides the title found in the source.", _title),
-    "subtitle": Option("text", "Overrides the subtitle or standfirst.", _title),
-    "authors": Option("list of text", "Overrides the authors found in the source.", _text_list),
-    "language": Option("language tag", "Overrides the article's language.", _language),
-    "url": Option("URL", "Where the article was published (source URL).", _url),
-    "site": Option("text", "Publishing site or publisher of the article.", _text),
-    "published": Option("date", "Publication date of the article.", _date),
-    "retrieved": Option("date", "When the article was retrieved or saved.", _date),
-    "note": Option("text", "An editor's note shown before the article (Markdown).", _prose),
-    "encoding": Option("text", "The source's character encoding, when what the file declares (or "
-                       "detection) is wrong.", _encoding),
+    "source": PathOption("The article file (.html, .htm, .xhtml, .txt, .md), relative to "
+                         "the manifest's folder and inside it.", required=True),
+    "title": Title("Overrides the title found in the source."),
+    "subtitle": Title("Overrides the subtitle or standfirst."),
+    "authors": TextList("Overrides the authors found in the source."),
+    "language": Language("Overrides the article's language."),
+    "url": Url("Where the article was published (source URL)."),
+    "site": Text("Publishing site or publisher of the article."),
+    "published": Date("Publication date of the article."),
+    "retrieved": Date("When the article was retrieved or saved."),
+    "note": Prose("An editor's note shown before the article (Markdown)."),
+    "encoding": Encoding("The source's character encoding, when what the file declares (or "
+                         "detection) is wrong."),
 }
 
 ACCESSIBILITY_SCHEMA: dict[str, Option] = {
-    "certifier": Option("text", "Who vouches for the accessibility conformance claim; without "
-                        "it no claim is made.", _text),
-    "credential": Option("text", "The certifier's credential.", _text),
+    "certifier": Text("Who vouches for the accessibility conformance claim; without "
+                      "it no claim is made."),
+    "credential": Text("The certifier's credential."),
 }
-
-def _checked(parser: Callable[[str], Any]) -> Callable[[Any], str]:
-    """A converter that keeps the text but checks it with a geometry parser."""
-    def convert(value: Any) -> str:
-        text = _text(value)
-        try:
-            parser(text)
-        except ValueError as exc:
-            raise _Problem(str(exc)) from None
-        return text
-    convert.json = _text_json()  # type: ignore[attr-defined]
-    return convert
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _Problem(f"expected true or false, got {_typename(value)}")
-    return value
 
 
 def _setting_option(setting) -> Option:
     """A backend's :class:`~pubbuild.backends.Setting` as a manifest option."""
     if setting.parse is None:
-        return Option(setting.kind, setting.doc, _bool)
-    return Option(setting.kind, setting.doc, _checked(setting.parse))
-
-
-def _as_is(value: Any) -> Any:
-    """A section's mapping as it is (its keys are checked one by one by ``fields``)."""
-    return value
+        return Bool(setting.doc, kind=setting.kind)
+    return Checked(setting.doc, setting.parse, kind=setting.kind)
 
 
 def _backend_sections() -> dict[str, Any]:
@@ -270,36 +462,36 @@ def _backend_sections() -> dict[str, Any]:
 
 
 PUBLICATION_SCHEMA: dict[str, Option] = {
-    "title": Option("text", "Title of the publication.", _title, required=True),
-    "subtitle": Option("text", "Subtitle.", _title),
-    "language": Option("language tag", "Main language (BCP 47, e.g. en, en-GB, hy).",
-                       _language, default="en"),
-    "creators": Option("list of creators", "People responsible: a name, or name and role "
-                       f"({', '.join(ROLES)}).", _creators, default=[]),
-    "publisher": Option("text", "Publisher.", _text),
-    "date": Option("date", "Publication date; also the timestamp of the output when "
-                   "SOURCE_DATE_EPOCH is not set.", _date),
-    "identifier": Option("text", "Unique identifier (URN, ISBN, DOI); derived stably from "
-                         "title, creators and date when absent.", _text),
-    "description": Option("text", "Short description.", _text),
-    "rights": Option("text", "Rights statement.", _text),
-    "subjects": Option("list of text", "Subjects or keywords.", _text_list, default=[]),
-    "cover": Option("path", "Cover image (PNG, JPEG or SVG) inside the project.", _path),
-    "slug": Option("file name", "Base name of the output files (letters, digits, `.`, `-`, `_`; "
-                   "no folders); derived from the title when absent.", _slug),
-    "accessibility": Option("mapping", "Accessibility conformance: certifier, credential.",
-                            lambda v: v, fields=lambda: ACCESSIBILITY_SCHEMA),
-    "articles": Option("list of articles", "The articles, in reading order (or use `parts`).",
-                       lambda v: v, fields=lambda: ARTICLE_SCHEMA),
-    "introduction": Option("text", "The editor's introduction to the whole publication "
-                           "(Markdown).", _prose),
-    "fonts": Option("list of fonts", "Font files of the project the PDF prints with, tried "
-                    "before the shipped fonts: each a path or a mapping of file, lang, weight, "
-                    "style (see Fonts in README).", lambda v: v, default=[], fields=lambda: FONT_SCHEMA),
-    "parts": Option("list of parts", "Groups of articles, each with a title, an optional "
-                    "introduction and its `articles`; instead of a top-level `articles`.",
-                    lambda v: v, fields=lambda: PART_SCHEMA),
+    "title": Title("Title of the publication.", required=True),
+    "subtitle": Title("Subtitle."),
+    "language": Language("Main language (BCP 47, e.g. en, en-GB, hy).", default="en"),
+    "creators": Creators("People responsible: a name, or name and role "
+                         f"({', '.join(ROLES)}).", default=[]),
+    "publisher": Text("Publisher."),
+    "date": Date("Publication date; also the timestamp of the output when "
+                 "SOURCE_DATE_EPOCH is not set."),
+    "identifier": Text("Unique identifier (URN, ISBN, DOI); derived stably from "
+                       "title, creators and date when absent."),
+    "description": Text("Short description."),
+    "rights": Text("Rights statement."),
+    "subjects": TextList("Subjects or keywords.", default=[]),
+    "cover": PathOption("Cover image (PNG, JPEG or SVG) inside the project."),
+    "slug": Slug("Base name of the output files (letters, digits, `.`, `-`, `_`; "
+                 "no folders); derived from the title when absent."),
+    "accessibility": Section("Accessibility conformance: certifier, credential.",
+                             lambda: ACCESSIBILITY_SCHEMA),
+    "articles": Entries("The articles, in reading order (or use `parts`).",
+                        lambda: ARTICLE_SCHEMA, kind="list of articles", or_path=True),
+    "introduction": Prose("The editor's introduction to the whole publication (Markdown)."),
+    "fonts": Entries("Font files of the project the PDF prints with, tried "
+                     "before the shipped fonts: each a path or a mapping of file, lang, weight, "
+                     "style (see Fonts in README).", lambda: FONT_SCHEMA, kind="list of fonts",
+                     or_path=True, default=[]),
+    "parts": Entries("Groups of articles, each with a title, an optional "
+                     "introduction and its `articles`; instead of a top-level `articles`.",
+                     lambda: PART_SCHEMA, kind="list of parts"),
 }
+
 
 def _settings_schema(backend) -> dict[str, Option]:
     """A backend's own section (its :attr:`~pubbuild.backends.Backend.settings`) as options."""
@@ -311,51 +503,28 @@ def publication_schema() -> dict[str, Option]:
     The loader and :func:`json_schema` both read it, so they cannot disagree."""
     schema = dict(PUBLICATION_SCHEMA)
     for name, cls in _backend_sections().items():
-        schema[name] = Option("mapping", cls.settings_doc, _as_is,
-                              fields=functools.partial(_settings_schema, cls))
+        schema[name] = Section(cls.settings_doc, functools.partial(_settings_schema, cls))
     return schema
 
 
-def _choice(*allowed: str) -> Callable[[Any], str]:
-    def convert(value: Any) -> str:
-        text = _text(value)
-        if text not in allowed:
-            raise _Problem(f"expected {' or '.join(allowed)}, got {text!r}")
-        return text
-    convert.json = {"enum": list(allowed)}  # type: ignore[attr-defined]
-    return convert
-
-
-def _languages(value: Any) -> list[str]:
-    tags, why = [], []
-    for v in (value if isinstance(value, list) else [value]):
-        try:
-            tags.append(_language(v))
-        except _Replaced as exc:
-            tags.append(exc.value)
-            why.append(exc.message)
-    if why:
-        raise _Replaced(tags, "; ".join(why))
-    return tags
-
-
 FONT_SCHEMA: dict[str, Option] = {
-    "file": Option("path", "TrueType or OpenType font file (or collection) inside the project.", _path,
-                   required=True),
-    "lang": Option("language tags", "Languages whose text tries this font first (one tag or a "
-                   "list); without it the font is a fallback for any text after the house serif.",
-                   _languages, default=[]),
-    "weight": Option("text", "normal or bold.", _choice("normal", "bold"), default="normal"),
-    "style": Option("text", "normal or italic.", _choice("normal", "italic"), default="normal"),
+    "file": PathOption("TrueType or OpenType font file (or collection) inside the project.",
+                       required=True),
+    "lang": Languages("Languages whose text tries this font first (one tag or a "
+                      "list); without it the font is a fallback for any text after the house serif.",
+                      default=[]),
+    "weight": Choice("normal or bold.", ("normal", "bold"), default="normal"),
+    "style": Choice("normal or italic.", ("normal", "italic"), default="normal"),
 }
 
 PART_SCHEMA: dict[str, Option] = {
-    "title": Option("text", "Title of the part.", _title, required=True),
-    "introduction": Option("text", "Introduction to the part (Markdown).", _prose),
-    "articles": Option("list of articles", "The part's articles, in reading order (entries as "
-                       "in the top-level `articles`).", lambda v: v, required=True,
-                       fields=lambda: ARTICLE_SCHEMA),
+    "title": Title("Title of the part.", required=True),
+    "introduction": Prose("Introduction to the part (Markdown)."),
+    "articles": Entries("The part's articles, in reading order (entries as "
+                        "in the top-level `articles`).", lambda: ARTICLE_SCHEMA,
+                        kind="list of articles", or_path=True, required=True),
 }
+
 
 # ------------------------------------------------------------------ result
 
@@ -570,7 +739,7 @@ class _Collector:
                 self.add(path + (key,), f"unknown key{hint}")
                 continue
             try:
-                out[key] = option.convert(value)
+                out[key] = option.validate(value)
             except _Problem as exc:
                 self.add(path + (key,), str(exc))
             except _Replaced as exc:
@@ -765,53 +934,12 @@ def single_article(source: Path) -> Manifest:
 # ------------------------------------------------------------------ JSON Schema
 
 
-def _text_json(**extra: Any) -> dict:
-    # _text takes numbers too (a title "1984"); YAML gives them as numbers.
-    return {"anyOf": [{"type": "string", "minLength": 1, **extra}, {"type": "number"}]}
-
-
-def _pattern(regex: re.Pattern, full: bool = False) -> str:
-    return f"^(?:{regex.pattern})$" if full else regex.pattern
-
-
-def _converter_json() -> dict[Callable, dict]:
-    """The JSON Schema of what each converter accepts (dates and lengths are strings: JSON has
-    no date type, and a YAML language server reads an unquoted date as a string)."""
-    from ..passes.limits import MAX_PROSE, MAX_TITLE
-
-    creator = {"type": "object", "properties": {"name": _text_json(), "role": {"enum": list(ROLES)}},
-               "required": ["name"], "additionalProperties": False}
-    return {
-        _text: _text_json(), _path: _text_json(), _prose: _text_json(maxLength=MAX_PROSE),
-        _title: {"anyOf": [{"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
-                           {"type": "number"}]},
-        _text_list: {"anyOf": [_text_json(), {"type": "array", "items": _text_json()}]},
-        _date: {"type": "string", "pattern": DATE_RE.pattern},
-        _language: {"type": "string", "pattern": langtag.WELL_FORMED},
-        _url: {"type": "string", "pattern": r"^https?://[^\s/]+"},
-        _encoding: {"type": "string", "minLength": 1},
-        _slug: {"type": "string", "pattern": _pattern(SLUG_RE, full=True)},
-        _creators: {"anyOf": [{"type": "string"}, creator,
-                              {"type": "array", "items": {"anyOf": [{"type": "string"}, creator]}}]},
-        _bool: {"type": "boolean"},
-        _languages: {"anyOf": [{"type": "string", "pattern": langtag.WELL_FORMED},
-                               {"type": "array", "items": {"type": "string", "pattern": langtag.WELL_FORMED}}]},
-    }
-
-
-def _section_json(schema: dict[str, Option], converters: dict[Callable, dict]) -> dict:
+def _section_json(schema: dict[str, Option]) -> dict[str, Any]:
+    """A mapping of options as a JSON Schema object: each option's own schema with its
+    description and default."""
     out: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
     for key, option in schema.items():
-        if option.fields is not None:
-            value = _section_json(option.fields(), converters)
-            if option.kind.startswith("list of"):
-                if option.fields() in (ARTICLE_SCHEMA, FONT_SCHEMA):  # an entry may be just a path
-                    value = {"anyOf": [_text_json(), value]}
-                value = {"type": "array", "items": value, **({} if option.default == [] else {"minItems": 1})}
-        else:
-            # A converter made by _checked (paper, margins ...) carries its own; a converter
-            # with neither fails here, loudly, rather than being described as anything.
-            value = dict(converters.get(option.convert) or option.convert.json)  # type: ignore[attr-defined]
+        value = option.json_schema()
         value["description"] = option.doc
         if option.default not in (None, []):
             value["default"] = option.default
@@ -822,10 +950,10 @@ def _section_json(schema: dict[str, Option], converters: dict[Callable, dict]) -
     return out
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The manifest's JSON Schema (draft 2020-12), made from the tables the loader checks
     against (:data:`PUBLICATION_SCHEMA` and the sections it names)."""
-    schema = _section_json(publication_schema(), _converter_json())
+    schema = _section_json(publication_schema())
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "pubbuild manifest (pubbuild.yaml)", **schema,
             # Either a flat list of articles or parts, never both.
