@@ -107,7 +107,10 @@ def test_unknown_format_is_a_usage_error(tmp_path):
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
+    # distributed loaded first: a set() made before its defaults are loaded removes the whole
+    # ``distributed`` key on leaving, so later tests in this process found no defaults (KeyError).
     import dask
+    import distributed  # noqa: F401
 
     tiny_project(tmp_path / "a", 1)
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
