@@ -104,14 +104,15 @@ def _options():
     return list(walk(publication_schema(), ""))
 
 
-# One value each option type takes and one it refuses, both as YAML gives them.
+# One value each option type takes and one it refuses, both as YAML gives them (None: none that
+# fits every key of the type; a Choice takes its first word).
 _SAMPLES = {
     "Text": ("Kars", ["a"]), "PathOption": ("a.html", []), "Title": (1984, ""),
     "Prose": ("An *introduction*.", {}), "TextList": ("one", {"a": 1}), "Date": ("2024-03-14", "soon"),
     "Language": ("hy-AM", "not a tag"), "Languages": (["en", "hy"], [1]),
     "Encoding": ("windows-1252", []), "Url": ("https://example.org/a", "ftp://x"),
     "Slug": ("the-pack", "../x"), "Creators": ([{"name": "Ann", "role": "editor"}], [{"role": "editor"}]),
-    "Bool": (True, "yes"), "Choice": (None, "heavy"), "Checked": (None, None),
+    "Bool": (True, "yes"), "Choice": (None, "heavy"), "Checked": (None, []),
 }
 
 
