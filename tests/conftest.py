@@ -82,7 +82,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 #: Modules of other owners' folders that lay out PDFs, build wheels or whole packs: marked
 #: ``slow`` here (tests/hostile/ keeps its own files; a mark there would do as well).
 SLOW_MODULES = frozenset({"tests/hostile/test_signals.py", "tests/hostile/test_package.py",
-                          "tests/hostile/test_deposit_paths.py"})
+                          "tests/hostile/test_deposit_paths.py",
+                          # Whole builds per case (both editions, a local Dask cluster, full disks,
+                          # fuzzing for seconds): 1 to 13 s a test.
+                          "tests/test_statements_property.py", "tests/test_batch.py",
+                          "tests/test_batch_warc.py", "tests/hostile/test_clean_failure.py",
+                          "tests/hostile/test_fuzz_targets.py", "tests/hostile/test_svg.py",
+                          "tests/hostile/test_same_bytes.py", "tests/hostile/test_serve_load.py",
+                          "tests/hostile/test_cache_content.py", "tests/hostile/test_bounds.py"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
