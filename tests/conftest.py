@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import os
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,14 @@ SLOW_MODULES = frozenset({"tests/hostile/test_signals.py", "tests/hostile/test_p
                           "tests/hostile/test_same_bytes.py", "tests/hostile/test_serve_load.py",
                           "tests/hostile/test_cache_content.py", "tests/hostile/test_bounds.py"})
 
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A shell without job control starts a background command with SIGINT ignored, Python
+    # then installs no KeyboardInterrupt handler, and every child inherits the ignoring: the
+    # tests of what Ctrl-C does would test the shell instead.  Ctrl-C as a terminal gives it.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
