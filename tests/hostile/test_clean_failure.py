@@ -143,8 +143,9 @@ def test_deposit_on_a_read_only_file_system_is_exit_2(project, tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
-@pytest.mark.parametrize("argv", [["normalize", "article.html"], ["epub", "article.html", "-o", "-"]],
-                         ids=["normalize", "epub"])
+@pytest.mark.parametrize("argv", [["normalize", "article.html"], ["epub", "article.html", "-o", "-"],
+                                  ["schema", "-o", "-"]],
+                         ids=["normalize", "epub", "schema"])
 def test_a_full_standard_output_is_exit_2(project, argv):
     with open("/dev/full", "wb") as full:
         done = subprocess.run([sys.executable, "-m", "pubbuild", "-q", *argv], cwd=project, check=False,

@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
 
 def run(args: argparse.Namespace) -> int:
     from ..normalize import normalize_paths
-    from ..stdio import STDIN, refuse_from_with_file, save_stdin
+    from ..stdio import STDIN, refuse_from_with_file, save_stdin, to_stdout
 
     refuse_from_with_file(args.source_type, args.paths)
     if args.paths.count(STDIN) > 1:
@@ -44,10 +44,5 @@ def run(args: argparse.Namespace) -> int:
         if STDIN in args.paths:
             stdin = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
             paths = [stdin if p == STDIN else p for p in args.paths]
-        return normalize_paths(paths, args.out_dir, args.format, emit=_emit, stdin=stdin)
+        return normalize_paths(paths, args.out_dir, args.format, emit=to_stdout, stdin=stdin)
 
-
-def _emit(text: str) -> None:
-    from ..stdio import to_stdout
-
-    to_stdout(text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output == Path("-"):
-        sys.stdout.write(text)
+        from ..stdio import to_stdout
+
+        to_stdout(text)
         return 0
     from ..partfiles import temporary
 
