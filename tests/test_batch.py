@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import zipfile
 from pathlib import Path
 
@@ -171,3 +172,24 @@ def test_a_project_moved_to_another_folder_is_still_up_to_date(tmp_path):
     (tmp_path / "elsewhere" / "there" / "styles" / "epub.css").write_text("p { margin: 0 }\n")
     assert main(["batch", str(tmp_path / "elsewhere" / "there"), *argv]) == 0
     assert _report(out)["publications"][0]["status"] == "built"
+
+
+def test_a_task_returns_each_finding_once_with_its_result(tmp_path, caplog):
+    """The task's findings come back in its result, counted once per cause: the deposit renders
+    the same articles again, and the log carries none of them."""
+    from pubbuild.assemble.build import build_all
+    from pubbuild.batch.inputs import jobs, resolve
+    from pubbuild.batch.tasks import build_publication
+    from pubbuild.diagnostics import counts
+
+    folder = tiny_project(tmp_path / "p", 3)
+    page = folder / "sources" / "article.html"
+    page.write_text(page.read_text().replace(
+        "</h1>", '</h1><img src="pics/missing.png" alt="A map."><img src="https://img.example/a.png" alt="A view.">'))
+    job = jobs(resolve([folder]))[0]
+    with caplog.at_level(logging.DEBUG, logger="pubbuild"):
+        result = build_publication(job, str(tmp_path / "out"), ["epub", "pdf", "deposit"])
+    assert result["status"] == "built", result
+    assert result["diagnostics"]["codes"] == {"A002": 1, "S007": 1}
+    assert result["diagnostics"] == counts(build_all(folder / "pubbuild.yaml", tmp_path / "alone").diagnostics)
+    assert not [r for r in caplog.records if "missing.png" in r.getMessage()]

@@ -4,6 +4,7 @@ attributed to the tool that found them (pubbuild or a validator)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from packutil import copy_root
@@ -88,12 +89,62 @@ def test_pdf_checks_are_named_as_such(tmp_path, capsys, monkeypatch):
 def test_group_counts_per_code_and_file():
     items = [Finding("warning", "A002", "image x not fetched", "a.html:3").item(),
              Finding("warning", "A002", "image y not fetched", "a.html:9").item(),
-             Finding("warning", "A002", "image y not fetched", "a.html:9").item(),  # a repeat
+             # equal, and a finding of its own (the same image twice on one line): counted
+             Finding("warning", "A002", "image y not fetched", "a.html:9").item(),
              Finding("warning", "A001", "image z has no text alternative", "a.html:9").item(),
              Finding("warning", "A002", "image w not fetched", "b.html").item()]
     assert group(items) == [
-        ("a.html: warning: A002 x2 remote image not fetched; replaced by its text alternative "
+        ("a.html: warning: A002 x3 remote image not fetched; replaced by its text alternative "
          "(first: line 3: image x not fetched)"),
         "a.html:9: warning: A001 image z has no text alternative",
         "b.html: warning: A002 image w not fetched",
     ]
+
+
+def _three_articles(folder: Path) -> Path:
+    """Three articles, each with one image missing from the project (S007) and one remote
+    image (A002); the last with a sign no shipped font draws (A007, in the PDF)."""
+    (folder / "sources").mkdir(parents=True)
+    for n, word in enumerate(("harbour", "orchard", "railway")):
+        body = "".join(f"<p>Paragraph {i} about the {word}, with enough words to be kept as the "
+                       "article's own text by the extractor.</p>" for i in range(12))
+        sign = "<p>The oldest tablet opens with the sign 𒀀.</p>" if n == 2 else ""
+        (folder / "sources" / f"{word}.html").write_text(
+            f'<!DOCTYPE html><html lang="en"><head><title>The {word}</title></head><body><article>'
+            f'<h1>The {word}</h1><p>An introduction.</p>\n<img src="pics/{word}.png" alt="The {word}.">\n'
+            f'<img src="https://img.example/{word}.png" alt="Another view.">{body}{sign}'
+            "</article></body></html>", encoding="utf-8")
+    manifest = folder / "pubbuild.yaml"
+    manifest.write_text("title: Once\nlanguage: en\narticles:\n" + "".join(
+        f"  - sources/{w}.html\n" for w in ("harbour", "orchard", "railway")), encoding="utf-8")
+    return manifest
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_finding_is_recorded_once_for_its_cause(tmp_path, capsys, monkeypatch, jobs):
+    """One cause, one finding, whatever the number of processes and formats: a missing image
+    is the reader's S007 (not again E001 from each edition), a remote image one A002 for both
+    editions, an uncovered sign one A007; from the cache the same again."""
+    from pubbuild.assemble.build import build_all
+    from pubbuild.backends.pdf import parallel_layout
+
+    laid_out: list[int] = []
+    real = parallel_layout.layout
+    monkeypatch.setattr(parallel_layout, "layout",
+                        lambda *a, **k: laid_out.append(a[3]) or real(*a, **k))
+    manifest = _three_articles(tmp_path / "p")
+    for run in ("normalised", "from the cache"):
+        assert main(["build", str(manifest), "-j", jobs]) == 0, run
+        err = capsys.readouterr().err.splitlines()
+        for word in ("harbour", "orchard", "railway"):
+            assert [line for line in err if f"sources/{word}.html" in line] == [
+                (f"sources/{word}.html:2: warning: S007 image 'pics/{word}.png' not found (not in the "
+                "project, and the page's address is unknown: give the article `url:` in the manifest)"),
+                (f"sources/{word}.html: warning: A002 image https://img.example/{word}.png not fetched "
+                "(use --allow-network); its text alternative is shown instead")], (run, err)
+        assert sum("A007" in line for line in err) == 1 and "x2" not in "".join(err), err
+    # the PDF was laid out in parts, with -j 2 by worker processes (their findings come back)
+    assert laid_out == [int(jobs)] * 2
+    # the data the command prints from: no finding in it twice
+    result = build_all(manifest, tmp_path / "out", jobs=int(jobs))
+    assert len(result.diagnostics) == len(set(result.diagnostics)) == 7, result.diagnostics

@@ -137,7 +137,10 @@ def test_diagnostics_page_lists_each_articles_findings(served):
     assert {("warning", "A001", "sources/flawed.html:5"), ("warning", "S007", "sources/flawed.html:5")} \
         <= {tuple(r[:3]) for r in rows}
     rendering = sections["Found while rendering"]
-    assert "E001" in rendering.text_content() and "missing-chart.png" in rendering.text_content()
+    assert "A002" in rendering.text_content() and "charts.example/bay.png" in rendering.text_content()
+    # the missing image is one cause, reported once (by the reader), not again while rendering
+    assert "missing-chart.png" not in rendering.text_content()
+    assert sum(r[1] == "S007" and "missing-chart.png" in " ".join(r) for r in rows) == 1
     warnings = len(doc.xpath("//tr[@class='warning']"))
     assert warnings >= 3
     _, index = _page(served, "/")

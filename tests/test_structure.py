@@ -94,7 +94,8 @@ def test_manifest_url_resolves_site_relative_images(tmp_path, capsys):
     assert "A002 image https://valley.example/archive/3834a.jpg not fetched" in err
     assert "S006" not in err and "'/archive/3834a.jpg' not found" not in err
     assert "S007 image 'pics/missing.png' not found" in err
-    assert "E001 image pics/missing.png" in err and "image  " not in err
+    # one cause, one finding: the packager does not report again the image the reader did not find
+    assert "E001" not in err and "image  " not in err
     assert_epubcheck_clean(out)
 
 

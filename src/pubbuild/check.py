@@ -81,7 +81,7 @@ class CheckReport:
         """The text report: findings grouped by code and file (``every``: each one)."""
         def listed(findings: list[Finding]) -> list[str]:
             items = [f.item() for f in findings]
-            lines = [f"{w}: {lv}: {c} {m}" for w, lv, c, m in dict.fromkeys(items)] if every else group(items)
+            lines = [f"{w}: {lv}: {c} {m}" for w, lv, c, m in items] if every else group(items)
             return [f"  {line}" for line in lines]
 
         out = []

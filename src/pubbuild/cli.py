@@ -1,5 +1,7 @@
 """The command line: parses, dispatches to the command's module (:mod:`pubbuild.commands`),
-and turns errors into exit statuses.  With the commands, the only code that prints.
+and turns errors into exit statuses.  With the commands, the only code that prints: the log
+(progress and debugging text, on standard error) and, from the command, the diagnostics its
+work handed back as data.
 
 ``main(argv=None) -> int`` lets tests drive the CLI in-process.  Output
 commands come from the backend registry.
@@ -22,33 +24,16 @@ from .errors import EXIT_STATUS, PubbuildError
 logger = logging.getLogger("pubbuild")
 
 
-class Findings(logging.Filter):
-    """Holds back the diagnostics logged during a run, so that each is printed once, grouped
-    by code and file, when the command ends (:meth:`lines`); other records pass."""
+class Loggers:
+    """The loggers' levels as :func:`_setup_logging` found them, put back when the command ends
+    (:func:`_restore_logging`): ``main`` may run again in-process."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.found: dict[tuple, None] = {}
         self.handler: logging.Handler | None = None
         self.saved: list[tuple[logging.Logger, int, bool]] = []
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        diag = getattr(record, "diagnostic", None)
-        if diag is None:
-            return True
-        self.found[(diag.location(), diag.level, diag.code, diag.message)] = None
-        return False
 
-    def lines(self, every: bool = False) -> list[str]:
-        """Grouped lines (one per code and file), or ``every`` finding once."""
-        from .diagnostics import group
-
-        if every:
-            return [f"{where}: {level}: {code} {message}" for where, level, code, message in self.found]
-        return group(self.found)
-
-
-def _setup_logging(verbose: int, quiet: bool) -> Findings:
+def _setup_logging(verbose: int, quiet: bool) -> Loggers:
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     root = logging.getLogger("pubbuild")
     for handler in list(root.handlers):
@@ -57,27 +42,25 @@ def _setup_logging(verbose: int, quiet: bool) -> Findings:
 
     handler = BarSafeHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    findings = Findings()
-    handler.addFilter(findings)
-    # Undone when the command ends (:func:`_restore_logging`): main may run again in-process.
-    findings.saved = [(logging.getLogger(name), logging.getLogger(name).level,
-                       logging.getLogger(name).propagate)
-                      for name in ("pubbuild", "pubbuild.serve", "weasyprint", "fontTools")]
+    loggers = Loggers()
+    loggers.saved = [(logging.getLogger(name), logging.getLogger(name).level,
+                      logging.getLogger(name).propagate)
+                     for name in ("pubbuild", "pubbuild.serve", "weasyprint", "fontTools")]
     root.addHandler(handler)
-    findings.handler = handler
+    loggers.handler = handler
     root.setLevel(level)
     root.propagate = False
     # WeasyPrint and fontTools are chatty; their warnings matter only with -v.
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.WARNING if verbose else logging.ERROR)
-    return findings
+    return loggers
 
 
-def _restore_logging(findings: Findings) -> None:
+def _restore_logging(loggers: Loggers) -> None:
     """The loggers as they were before :func:`_setup_logging`."""
-    if findings.handler is not None:
-        logging.getLogger("pubbuild").removeHandler(findings.handler)
-    for log, level, propagate in findings.saved:
+    if loggers.handler is not None:
+        logging.getLogger("pubbuild").removeHandler(loggers.handler)
+    for log, level, propagate in loggers.saved:
         log.setLevel(level)
         log.propagate = propagate
 
@@ -143,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    findings = _setup_logging(args.verbose, args.quiet)
+    loggers = _setup_logging(args.verbose, args.quiet)
     for note in getattr(args, "deprecations", None) or []:
         if not args.quiet:
             print(f"pubbuild: warning: {note}", file=sys.stderr)
@@ -152,15 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:  # not the main thread (an embedding program): leave SIGTERM to it
         previous = None
     try:
-        try:
-            return args.func(args)
-        finally:
-            # Printed once at the end, not as they come: a finding may be logged twice (by a
-            # worker and the parent, by two backends), and the end is after the progress bars.
-            # ``check`` prints them in its report instead.
-            if not getattr(args, "reports_diagnostics", False):
-                for line in findings.lines(every=args.verbose > 0):
-                    print(line, file=sys.stderr)
+        # The command prints the diagnostics its work handed back (commands.options.finish).
+        return args.func(args)
     except PubbuildError as exc:
         for line in exc.lines():
             print(f"pubbuild: {line}", file=sys.stderr)
@@ -181,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-        _restore_logging(findings)
+        _restore_logging(loggers)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,6 +47,8 @@ class DepositResult:
     """What an archivist should know (also written in the bag's README)."""
     articles: int = 0
     """Number of articles in the publication."""
+    diagnostics: list = field(default_factory=list)
+    """:class:`pubbuild.diagnostics.Diagnostic` found in the articles and while rendering."""
 
 
 def default_target(pub: Publication) -> Path:
@@ -80,8 +82,9 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
         partfiles.sweep(final.parent, final.name)
         with partfiles.temporary(final, folder=True) as tmp:
             notes: list[str] = []
+            diags = [d for a in pub.articles for d in a.diagnostics]
             try:
-                files = _payload(tmp, pub, manifest.path, progress, notes, provenance or {})
+                files = _payload(tmp, pub, manifest.path, progress, notes, provenance or {}, diags)
             except OutputError as exc:  # named inside the temporary folder: name the deposit
                 raise OutputError(str(exc).replace(str(tmp), str(final))) from None
             bag = bagit.make_bag(str(tmp), bag_info=_bag_info(pub, provenance or {}), checksums=CHECKSUMS)
@@ -92,7 +95,7 @@ def deposit(target: Path | None = None, output: Path | None = None, jobs: int | 
         raise OutputError(f"{final}: cannot write the deposit: {exc.strerror or exc}") from None
     _validate(bagit.Bag(str(final)), final)
     logger.info("wrote deposit %s", final)
-    return DepositResult(final, files, notes, len(pub.articles))
+    return DepositResult(final, files, notes, len(pub.articles), diags)
 
 
 def _refuse_existing(path: Path) -> None:
@@ -113,14 +116,15 @@ def _validate(bag, where: Path) -> None:
 
 
 def _payload(tmp: Path, pub: Publication, manifest_path: Path, progress: Progress,
-             notes: list[str], provenance: dict[str, dict]) -> int:
-    """Fill ``tmp`` with the payload (bagit moves it under ``data/``); return the file count."""
+             notes: list[str], provenance: dict[str, dict], diags: list) -> int:
+    """Fill ``tmp`` with the payload (bagit moves it under ``data/``); return the file count.
+    The rendering's diagnostics are appended to ``diags``."""
     edition = tmp / "publication"
     edition.mkdir()
     # The archival variant of every format that has one (the PDF's PDF/A-3a).
     options = backends.BuildOptions(extra={"archival": True})
     done = pipeline.render(pub, None, options, lambda cls: edition / f"{pub.slug}{cls.suffix}",
-                           progress=progress, record=False)
+                           diags=diags, progress=progress, record=False)
     outputs = {r.name: r.path for r in done}
     sources = original_files(pub)
     for name, path in outputs.items():

@@ -3,17 +3,21 @@
 A diagnostic is not an error: the build goes on.  ``pubbuild check`` and
 ``--strict`` decide what fails.  Codes never change meaning once released;
 new findings get new codes.
+
+A finding is plain data, and it travels one way: :func:`make` creates it, the code that found
+it keeps it with what it concerns (an article's ``diagnostics``, a backend's, the manifest's
+``warnings``, the image plan's), and the work's result hands it back to the caller (a worker
+process's article or laid-out part, a Dask task's result, :class:`pubbuild.assemble.build.BuildResult`).
+Nothing is logged: the command line prints each finding once, when the command ends
+(:func:`lines`).  A finding made twice for one cause is a bug, not something to hide.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-
-logger = logging.getLogger("pubbuild")
 
 Level = Literal["error", "warning", "info"]
 
@@ -113,12 +117,10 @@ class Diagnostic:
 
 def make(code: str, message: str, file: str | Path | None = None,
          line: int | None = None) -> Diagnostic:
-    """Create a diagnostic and log it at its level."""
+    """Create a diagnostic: plain data, which the caller keeps (nothing is logged or printed)."""
     if code not in CODES:
         raise KeyError(f"unknown diagnostic code {code}")
-    diag = Diagnostic(code, message, str(file) if file is not None else None, line)
-    log(diag)
-    return diag
+    return Diagnostic(code, message, str(file) if file is not None else None, line)
 
 
 @dataclass(slots=True)
@@ -146,24 +148,40 @@ class Finding:
     def item(self) -> tuple[str, str, str, str]:
         """(where, level, code, message), as :func:`group` takes them."""
         return self.where, self.level, self.code, self.message
-_LOG_LEVELS = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO}
 
 
-def log(diag: Diagnostic) -> None:
-    """Log ``diag`` at its level.  The record carries the diagnostic itself (``record.diagnostic``)
-    so that the CLI can collect, deduplicate and group findings instead of printing each as
-    it comes: the same finding may be logged more than once in a run (by a worker process and
-    again by the parent, or by two backends)."""
-    logger.log(_LOG_LEVELS[diag.level], "%s", diag, extra={"diagnostic": diag})
+#: The levels from the most to the least severe.
+LEVELS: tuple[Level, ...] = ("error", "warning", "info")
+
+
+def lines(found: Iterable[Diagnostic], least: Level = "warning", every: bool = False) -> list[str]:
+    """What the command line prints of ``found``: the findings at level ``least`` or more
+    severe, grouped by code and file (:func:`group`), or with ``every`` one line each."""
+    shown = LEVELS[:LEVELS.index(least) + 1]
+    items = [(d.location(), d.level, d.code, d.message) for d in found if d.level in shown]
+    if every:
+        return [f"{where}: {level}: {code} {message}" for where, level, code, message in items]
+    return group(items)
+
+
+def counts(found: Iterable[Diagnostic]) -> dict:
+    """How many findings there are per level and per code (the batch report's summary)."""
+    levels = dict.fromkeys(LEVELS, 0)
+    codes: dict[str, int] = {}
+    for d in found:
+        levels[d.level] += 1
+        codes[d.code] = codes.get(d.code, 0) + 1
+    return {**levels, "codes": dict(sorted(codes.items()))}
 
 
 def group(items: Iterable[tuple[str, str, str, str]]) -> list[str]:
     """One line per code and file, with a count: ``items`` are (where, level, code, message),
-    ``where`` being ``file`` or ``file:line``; identical items count once.  A group of one is
-    the finding itself; a larger group names the code's meaning, the count and the first
-    finding."""
+    ``where`` being ``file`` or ``file:line``.  Every item is a finding of its own: two equal
+    ones are two causes (two images without a text alternative on one line) and count two.
+    A group of one is the finding itself; a larger group names the code's meaning, the count
+    and the first finding."""
     groups: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
-    for item in dict.fromkeys(items):  # ordered and without repeats
+    for item in items:
         groups.setdefault((_file_of(item[0]), item[2]), []).append(item)
     out = []
     for (file, code), found in groups.items():

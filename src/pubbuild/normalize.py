@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import modeljson, partfiles
+from .diagnostics import Diagnostic
 from .errors import OutputError, PubbuildError, SourceError
 from .model import Article
 from .reader import READERS, read_file
@@ -61,10 +62,12 @@ def normalize_html(html: str, url: str | None = None, fmt: str = "html") -> str:
 
 
 def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
-                    emit: Callable[[str], None], stdin: Path | None = None) -> int:
+                    emit: Callable[[str], None], stdin: Path | None = None,
+                    diags: list[Diagnostic] | None = None) -> int:
     """Normalise every file; return 0, or the highest exit status of the files that failed
     (2 for bad input).  ``stdin`` is the file standard input was saved to: it is named by its
-    own name, its folder bounding what it may refer to."""
+    own name, its folder bounding what it may refer to.  Each article's diagnostics are
+    appended to ``diags`` (for the caller to report)."""
     failed = 0
     files = collect(paths)
     if not files:
@@ -82,6 +85,8 @@ def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
                 logger.error("%s", line)
             failed = max(failed, exc.exit_code)
             continue
+        if diags is not None:
+            diags.extend(article.diagnostics)
         text = render(article, fmt)
         if out_dir is None:
             emit(text)

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, backends, diagnostics, modeljson, partfiles
+from .. import __version__, backends, modeljson, partfiles
 from ..errors import PubbuildError, SourceError
 from ..model import Article, Image, Link
 from ..modeljson import InvalidModel
@@ -216,8 +216,8 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _quiet_worker() -> None:
-    # Workers' diagnostics travel back with the article and are logged once by the
-    # parent; a forked worker's own handlers would print them a second time.
+    # A worker's findings travel back with its article (``Article.diagnostics``); its log
+    # would interleave with the parent's bars, and a forked worker inherits the handlers.
     logging.getLogger("pubbuild").setLevel(logging.CRITICAL + 1)
 
 
@@ -283,9 +283,8 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
     bar.close()
     if errors:
         raise SourceError(errors[0], errors)
-    for article in results.values():  # logged again here, whoever found it: workers and the
-        for diag in article.diagnostics:  # cache log nothing; the CLI prints each finding once
-            diagnostics.log(diag)
+    # Each article's findings are in its ``diagnostics``, however it was read (here, in a
+    # worker, from the cache): the caller reports them from there.
 
     seen: set[Path] = set()
 

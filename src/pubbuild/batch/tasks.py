@@ -21,15 +21,17 @@ import json
 import logging
 import os
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING
 
-from .. import __version__, partfiles
+from .. import __version__, diagnostics, partfiles
 from ..errors import PubbuildError
 from .inputs import Job, digest, file_sha256, project_files
+
+if TYPE_CHECKING:
+    from ..deposit import DepositResult
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +83,8 @@ def build_publication(job: Job, out_dir: str, formats: list[str],
                 result["not_articles"] = stamp.get("not_articles", [])
             return result
         (folder / STAMP).unlink(missing_ok=True)  # from here on the outputs are not those stamped
-        with _environment(source_date_epoch), _Diagnostics() as found:
+        found: list = []
+        with _environment(source_date_epoch), _silent_log():
             if job.warc:
                 from .warc import keep_articles
 
@@ -90,8 +93,8 @@ def build_publication(job: Job, out_dir: str, formats: list[str],
                 if not left:  # not a publication: its pages are counted with the archives
                     result["status"] = "empty"
                     return result
-            result["articles"] = _build(job, folder, formats, names, result["timings"])
-        result["diagnostics"] = found.counts()
+            result["articles"] = _build(job, folder, formats, names, result["timings"], found)
+        result["diagnostics"] = diagnostics.counts(found)
         result["outputs"] = {f: {"file": f"{job.slug}/{n}", "sha256": output_sha256(folder / n)}
                              for f, n in names.items()}
         _write_stamp(folder, {"format": STAMP_NAME, "version": STAMP_FORMAT, "key": key,
@@ -110,8 +113,10 @@ def build_publication(job: Job, out_dir: str, formats: list[str],
 
 
 def _build(job: Job, folder: Path, formats: list[str], names: dict[str, str],
-           timings: dict[str, float]) -> int:
-    """Write the outputs; return the number of articles."""
+           timings: dict[str, float], found: list) -> int:
+    """Write the outputs; return the number of articles.  The publication's diagnostics go
+    to ``found``, each once: the deposit renders the same articles again (its archival
+    edition), so its findings are those of the page formats' build when there was one."""
     from .. import backends
     from ..assemble.build import build_all
 
@@ -125,15 +130,19 @@ def _build(job: Job, folder: Path, formats: list[str], names: dict[str, str],
         options = backends.BuildOptions(extra={"jobs": 1})
         built = build_all(Path(job.manifest), folder, options, jobs=1, formats=pages)
         articles = len(built.publication.articles)
+        found.extend(built.diagnostics)
         timings["build"] = round(time.perf_counter() - t, 3)
     if DEPOSIT in formats:
         t = time.perf_counter()
-        articles = _deposit(job, folder / names[DEPOSIT]) or articles
+        made = _deposit(job, folder / names[DEPOSIT])
+        articles = made.articles or articles
+        if not pages:
+            found.extend(made.diagnostics)
         timings[DEPOSIT] = round(time.perf_counter() - t, 3)
     return articles
 
 
-def _deposit(job: Job, final: Path) -> int:
+def _deposit(job: Job, final: Path) -> DepositResult:
     """Write the deposit under a temporary name and put it in place of the one there (a deposit
     is never overwritten in place: the old one is moved aside, then removed)."""
     from ..deposit import deposit
@@ -150,7 +159,7 @@ def _deposit(job: Job, final: Path) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    return made.articles
+    return made
 
 
 def _key(inputs: str, formats: list[str], source_date_epoch: str | None, job: Job) -> str:
@@ -216,39 +225,17 @@ def _set(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
-class _Diagnostics(logging.Handler):
-    """The diagnostics logged by this task's thread, each once (a finding may be logged by the
-    normaliser and again by a backend), counted by level and code.  Records go no further:
-    a worker has no terminal to print them on."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.thread = threading.get_ident()
-        self.found: dict[tuple, None] = {}
-        self.log = logging.getLogger("pubbuild")
-        self.saved = (self.log.level, self.log.propagate)
-
-    def __enter__(self) -> Self:
-        self.log.addHandler(self)
-        self.log.setLevel(logging.INFO)
-        self.log.propagate = False
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.log.removeHandler(self)
-        self.log.setLevel(self.saved[0])
-        self.log.propagate = self.saved[1]
-
-    def emit(self, record: logging.LogRecord) -> None:
-        diag = getattr(record, "diagnostic", None)
-        if diag is not None and record.thread == self.thread:
-            self.found[(diag.location(), diag.level, diag.code, diag.message)] = None
-
-    def counts(self) -> dict:
-        levels: dict[str, int] = {}
-        codes: dict[str, int] = {}
-        for _, level, code, _ in self.found:
-            levels[level] = levels.get(level, 0) + 1
-            codes[code] = codes.get(code, 0) + 1
-        return {"error": levels.get("error", 0), "warning": levels.get("warning", 0),
-                "info": levels.get("info", 0), "codes": dict(sorted(codes.items()))}
+@contextlib.contextmanager
+def _silent_log() -> Iterator[None]:
+    """The library's log goes nowhere while the task runs: a worker has no terminal to print it
+    on, and what the user must know (the diagnostics, an error) comes back in the result."""
+    log = logging.getLogger("pubbuild")
+    sink = logging.NullHandler()
+    saved = log.propagate
+    log.addHandler(sink)  # a logger with no handler at all would reach logging's last resort
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(sink)
+        log.propagate = saved

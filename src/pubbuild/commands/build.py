@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import backends
-from .options import TARGET_HELP, Deprecated, add_allow_network, add_jobs, progress, strict_status
+from .options import TARGET_HELP, Deprecated, add_allow_network, add_jobs, finish, progress
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -46,4 +46,4 @@ def run(args: argparse.Namespace) -> int:
               f"({len(result.stats.hits)} unchanged, from the cache)")
         for path in result.outputs.values():
             print(f"wrote {path}")
-    return strict_status(args, result.diagnostics)
+    return finish(args, result.diagnostics)

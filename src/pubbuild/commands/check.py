@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
                    help="deprecated spelling of --json (--format names output formats elsewhere)")
     add_jobs(p)
     common(p)
-    p.set_defaults(func=run, reports_diagnostics=True)
+    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from .options import TARGET_HELP, add_jobs, progress
+from .options import TARGET_HELP, add_jobs, finish, progress
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -32,4 +32,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote deposit {result.path} ({result.files} files, validated)")
         for note in result.notes:
             print(f"note: {note}")
-    return 0
+    return finish(args, result.diagnostics)

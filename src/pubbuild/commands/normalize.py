@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .options import finish
+
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``normalize`` to the command line's subcommands."""
@@ -44,5 +46,8 @@ def run(args: argparse.Namespace) -> int:
         if STDIN in args.paths:
             stdin = save_stdin(sys.stdin.buffer.read(), args.source_type, Path(tmp))
             paths = [stdin if p == STDIN else p for p in args.paths]
-        return normalize_paths(paths, args.out_dir, args.format, emit=to_stdout, stdin=stdin)
+        diags: list = []
+        status = normalize_paths(paths, args.out_dir, args.format, emit=to_stdout, stdin=stdin,
+                                 diags=diags)
+    return max(status, finish(args, diags))
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import backends
-from .options import add_allow_network, strict_status
+from .options import add_allow_network, finish
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -60,4 +60,4 @@ def run(args: argparse.Namespace) -> int:
             to_stdout(path.read_bytes())
     if not args.quiet and not piped:
         print(f"wrote {path} ({len(pub.articles)} article{'s' * (len(pub.articles) != 1)})")
-    return strict_status(args, diags)
+    return finish(args, diags)

@@ -1,5 +1,5 @@
 """What several commands' parsers share: deprecated spellings, ``-j``, ``--allow-network``,
-the progress display and the ``--strict`` exit status."""
+the progress display, and the diagnostics printed with the ``--strict`` exit status."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from .. import backends
+from ..diagnostics import Diagnostic, Level, lines
 from ..progress import Progress
 
 TARGET_HELP = "manifest (default: pubbuild.yaml)"
@@ -47,7 +48,17 @@ def progress(args: argparse.Namespace) -> Progress:
     return for_terminal(sys.stderr, quiet=args.quiet)
 
 
-def strict_status(args: argparse.Namespace, diags: list) -> int:
+def finish(args: argparse.Namespace, diags: list[Diagnostic]) -> int:
+    """Print the diagnostics the command's work handed back, each once, grouped by code and
+    file (``-v``: one line each, notes too; ``-q``: errors only), after the progress bars;
+    return 0, or 1 with ``--strict`` when any is a warning or an error."""
+    least: Level = "error" if args.quiet else "info" if args.verbose else "warning"
+    for line in lines(diags, least, every=args.verbose > 0):
+        print(line, file=sys.stderr)
+    return strict_status(args, diags)
+
+
+def strict_status(args: argparse.Namespace, diags: list[Diagnostic]) -> int:
     """0, or 1 with ``--strict`` when any diagnostic is a warning or an error."""
     failing = [d for d in diags if d.level in ("warning", "error")]
     if getattr(args, "strict", False) and failing:

@@ -163,8 +163,10 @@ class ImagePackager:
         key = str(image.local) if image.local is not None else image.src
         if key in self._seen:
             return self._seen[key]
-        if image.local is None and not image.src.strip():
-            return None  # refused by the reader, which said why (S006, S007, S011)
+        if image.local is None and not image.src.strip().lower().startswith(("data:", "http://", "https://")):
+            # No file, no data, no web address: the reader refused it or did not find it, and
+            # said why (S006, S007, S011); a second finding here would report one cause twice.
+            return None
         href = None
         try:
             href = self.add(self.bytes_for(image))
