@@ -143,3 +143,42 @@ def test_each_option_owns_a_check_and_a_schema_that_agree():
     assert names >= {"Text", "Title", "Prose", "TextList", "Date", "Language", "Languages", "Url",
                      "Slug", "Creators", "Bool", "Choice", "Checked", "Encoding", "PathOption"}
     assert any(isinstance(o, Entries) for _, o in _options())
+
+
+@pytest.mark.parametrize("value", [1984, True, None, "", {}, [], ["one", 2]])
+def test_check_and_schema_give_one_verdict_on_each_kind_of_value(value):
+    """A bare number, true/false, nothing, empty text, a mapping and lists: what an option's
+    check takes, its schema takes, and what the check refuses, the schema refuses (an editor
+    marks exactly what the build would refuse).  A ``Checked`` option or an encoding is left out
+    for text and numbers only: their check parses the text (a paper size, a registered encoding
+    name), which a schema cannot."""
+    from pubbuild.assemble.manifest import Checked, Encoding, Section, _Problem
+
+    for key, option in _options():
+        if isinstance(option, Section) or (
+                isinstance(option, Checked | Encoding) and isinstance(value, int | str)):
+            continue
+        try:
+            option.validate(value)
+            taken = True
+        except _Problem:
+            taken = False
+        assert jsonschema.Draft202012Validator(option.json_schema()).is_valid(value) == taken, key
+
+
+def test_a_bare_number_is_no_list_of_text_for_either(tmp_path):
+    """``authors: 3.5`` is refused by the loader (most likely a slip: a list of text, or one
+    text, is expected) and now by the schema too; ``[3.5]`` and a bare year, date or slug
+    number are taken by both."""
+    for wrong in ("authors: 3.5\n", "subjects: 1984\n"):
+        text = GOOD + wrong
+        (tmp_path / "a.html").write_text("<p>Text.</p>")
+        (tmp_path / "pubbuild.yaml").write_text(text)
+        assert _errors(text), wrong
+        with pytest.raises(ConfigurationError):
+            load(tmp_path / "pubbuild.yaml")
+    text = GOOD + "subjects: [1984]\ndate: 1984\nslug: 1984\n"
+    (tmp_path / "pubbuild.yaml").write_text(text)
+    assert _errors(text) == []
+    manifest = load(tmp_path / "pubbuild.yaml")
+    assert manifest.meta.subjects == ["1984"] and manifest.slug == "1984"

@@ -168,7 +168,10 @@ class TextList(Option):
         return [_text(v) for v in value]
 
     def json_schema(self) -> dict[str, Any]:
-        return {"anyOf": [_text_json(), {"type": "array", "items": _text_json()}]}
+        # One text stands for a list of one only when it is text: a bare number (``authors:
+        # 3.5``) is refused, most likely a slip; inside a list a number is its text, as for Text.
+        return {"anyOf": [{"type": "string", "minLength": 1},
+                          {"type": "array", "items": _text_json()}]}
 
 
 class Date(Option):
@@ -195,7 +198,9 @@ class Date(Option):
         return text
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": DATE_RE.pattern}
+        # A bare year (``date: 1984``) is a number in YAML, and a date to the check.
+        return {"anyOf": [{"type": "string", "pattern": DATE_RE.pattern},
+                          {"type": "integer", "minimum": 1000, "maximum": 9999}]}
 
 
 class Language(Option):
@@ -294,7 +299,9 @@ class Slug(Text):
         return text
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": f"^(?:{SLUG_RE.pattern})$"}
+        # A whole number (``slug: 2024``) is its digits to the check.
+        return {"anyOf": [{"type": "string", "pattern": f"^(?:{SLUG_RE.pattern})$"},
+                          {"type": "integer", "minimum": 0}]}
 
 
 class Creators(Option):
@@ -328,8 +335,8 @@ class Creators(Option):
     def json_schema(self) -> dict[str, Any]:
         creator = {"type": "object", "properties": {"name": _text_json(), "role": {"enum": list(ROLES)}},
                    "required": ["name"], "additionalProperties": False}
-        return {"anyOf": [{"type": "string"}, creator,
-                          {"type": "array", "items": {"anyOf": [{"type": "string"}, creator]}}]}
+        name = {"type": "string", "minLength": 1}  # a bare name: text, never empty (as _text)
+        return {"anyOf": [name, creator, {"type": "array", "items": {"anyOf": [name, creator]}}]}
 
 
 class Bool(Option):
