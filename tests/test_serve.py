@@ -336,6 +336,25 @@ def test_cli_stops_cleanly_on_a_signal(tmp_path, sig):
         s.bind((host, int(port)))
 
 
+def test_cli_prints_each_builds_findings_once_with_verbose(tmp_path):
+    """``serve -v`` prints a build's diagnostics as it goes on show, each once (the EPUB-only
+    stage and the full build read the same articles: one build's findings, not two)."""
+    manifest = project(tmp_path)
+    proc, _ = start_cli(manifest, tmp_path / "tmp", "-v")
+    try:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    deadline = time.monotonic() + 10
+    while not any("preview stopped" in line for line in proc.errors) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    found = [line.split(": ")[2].split()[0] for line in proc.errors
+             if line.startswith("sources/flawed.html") and ": warning: " in line]
+    assert sorted(found) == ["A001", "A002", "S007"], proc.errors
+
+
 def test_a_browser_leaving_is_not_an_error(tmp_path, capfd, caplog):
     preview = Preview(lambda out: None, tmp_path, tmp_path)
     with running(preview) as server:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,7 +47,8 @@ def port(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..serve import pack_stages, serve
+    from ..diagnostics import Level, lines
+    from ..serve import Snapshot, pack_stages, serve
 
     if not args.quiet:  # the terminal says what is built; diagnostics are on the preview's pages
         logging.getLogger("pubbuild.serve").setLevel(logging.INFO)
@@ -54,10 +56,18 @@ def run(args: argparse.Namespace) -> int:
             logging.getLogger("pubbuild").setLevel(logging.ERROR)
     options = backends.build_options(args)
     stages = pack_stages(args.target, options, args.formats, args.jobs, cache=not args.no_cache)
+    # Each build's diagnostics once, as it goes on show: every one with -v, else the errors only.
+    least: Level = "info" if args.verbose else "error"
+
+    def on_build(snap: Snapshot) -> None:
+        for line in lines([d for group in snap.groups for d in group.diagnostics], least,
+                          every=args.verbose > 0):
+            print(line, file=sys.stderr, flush=True)
     try:
         serve(args.target, args.host, args.port, stages, args.out_dir,
               on_ready=lambda url: args.quiet or print(f"serving the preview at {url} (Ctrl-C stops)",
-                                                       flush=True))
+                                                       flush=True),
+              on_build=on_build)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the way a preview ends, not a failure
         if not args.quiet:
             print("stopped")

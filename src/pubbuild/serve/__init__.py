@@ -673,9 +673,12 @@ def project_root(target: Path | None) -> Path:
 def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000,
           builder: Builder | list[Builder] | None = None,
           copy_to: Path | None = None, on_ready: Callable[[str], None] | None = None,
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None,
+          on_build: Callable[[Snapshot], None] | None = None) -> None:
     """Build, serve and rebuild on every change until interrupted (Ctrl-C, SIGTERM) or
-    ``stop`` is set.  ``on_ready`` gets the address once the first build is on show."""
+    ``stop`` is set.  ``on_ready`` gets the address once the first build is on show;
+    ``on_build`` each new build on show once all its stages ran (its diagnostics are those
+    of its last stage, which built the same articles as the stages before it)."""
     from watchfiles import watch
 
     root = project_root(target)
@@ -700,7 +703,16 @@ def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000,
         if next(batches, None) is None:
             return  # stopped already
         logger.info("watching %s", root)
-        preview.rebuild()
+        shown = 0
+
+        def rebuild() -> None:
+            nonlocal shown
+            preview.rebuild()
+            snap = preview.snapshot
+            if on_build is not None and snap is not None and snap.number != shown:
+                shown = snap.number
+                on_build(snap)
+        rebuild()
         if on_ready is not None:
             on_ready(server.url)
         for changes in batches:
@@ -708,7 +720,7 @@ def serve(target: Path | None, host: str = "127.0.0.1", port: int = 8000,
                 continue
             names = sorted({_relative(Path(p), root) for _, p in changes})
             logger.info("changed: %s", ", ".join(names[:5]) + (" …" if len(names) > 5 else ""))
-            preview.rebuild()
+            rebuild()
     finally:
         preview.close()
         if server is not None:
