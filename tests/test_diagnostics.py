@@ -32,3 +32,24 @@ def test_counts_per_level_and_code():
     found = [make("A002", "x", "a.html"), make("A002", "y", "a.html"), make("S003", "z", "a.html")]
     assert counts(found) == {"error": 0, "warning": 2, "info": 1, "codes": {"A002": 2, "S003": 1}}
     assert counts([]) == {"error": 0, "warning": 0, "info": 0, "codes": {}}
+
+
+def test_no_finding_is_made_and_dropped():
+    """``make()`` logs nothing any more, so a call whose result is thrown away (a bare
+    ``diagnostics.make(...)`` statement, as when logging carried the finding) loses the finding:
+    every call in the package keeps what it makes."""
+    import ast
+    from pathlib import Path
+
+    import pubbuild
+
+    dropped = []
+    for path in sorted(Path(pubbuild.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                func = node.value.func
+                if (isinstance(func, ast.Name) and func.id == "make") or (
+                        isinstance(func, ast.Attribute) and func.attr == "make"
+                        and isinstance(func.value, ast.Name) and func.value.id == "diagnostics"):
+                    dropped.append(f"{path.name}:{node.lineno}")
+    assert dropped == []
