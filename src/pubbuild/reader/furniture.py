@@ -36,6 +36,9 @@ _CONTROL_ITEM = (
     r"|(?:bookmark|share)(?: (?:and|&) (?:share|bookmark))?(?: this(?: (?:article|story|page|post))?)?"
     r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?"
     r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
+    # a comment's or a forum post's own controls, a poll's button, a share counter
+    r"|reply|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
+    r"|\d+\s+shares?|shares?(?:\s+\d+)?"
     # a link to the comments, with or without their count
     r"|(?:view\s*/?\s*|add\s*/?\s*|read\s+|no\s+|\[\s*)*(?:\d+\s+)?(?:comments?|responses?|replies)"
     r"(?:\s*\(\d+\))?(?:\s*\])?"
@@ -99,7 +102,9 @@ OTHER_ARTICLES = re.compile(
     r"^(?:most (?:popular|read|viewed|emailed|shared|commented)|popular (?:stories|articles|posts|now)"
     r"|related(?: (?:stories|articles|posts|content|links|news|coverage))?|you (?:may|might) also like"
     r"|more (?:stories|news|from|on this)|recommended(?: for you)?|trending(?: now)?|top stories"
-    r"|latest (?:news|stories|headlines)|самое популярное|популярное|читайте также|lesen sie auch)\b",
+    r"|latest (?:news|stories|headlines)|recent (?:posts|entries|articles|comments)|categories|archives"
+    r"|blogroll|related links|also in\b|elsewhere on\b|(?:we )?also recommend(?:ed)?|check out more"
+    r"|самое популярное|популярное|читайте также|lesen sie auch)\b",
     re.IGNORECASE)
 
 #: Classes of a caption's credit line (photographer, agency, copyright): not the caption's own words.
