@@ -36,6 +36,9 @@ _CONTROL_ITEM = (
     r"|(?:bookmark|share)(?: (?:and|&) (?:share|bookmark))?(?: this(?: (?:article|story|page|post))?)?"
     r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?"
     r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
+    # a comment's or a forum post's own controls, a poll's button, a share counter
+    r"|reply|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
+    r"|\d+\s+shares?|shares?(?:\s+\d+)?"
     # a link to the comments, with or without their count
     r"|(?:view\s*/?\s*|add\s*/?\s*|read\s+|no\s+|\[\s*)*(?:\d+\s+)?(?:comments?|responses?|replies)"
     r"(?:\s*\(\d+\))?(?:\s*\])?"
@@ -99,7 +102,9 @@ OTHER_ARTICLES = re.compile(
     r"^(?:most (?:popular|read|viewed|emailed|shared|commented)|popular (?:stories|articles|posts|now)"
     r"|related(?: (?:stories|articles|posts|content|links|news|coverage))?|you (?:may|might) also like"
     r"|more (?:stories|news|from|on this)|recommended(?: for you)?|trending(?: now)?|top stories"
-    r"|latest (?:news|stories|headlines)|самое популярное|популярное|читайте также|lesen sie auch)\b",
+    r"|latest (?:news|stories|headlines)|recent (?:posts|entries|articles|comments)|categories|archives"
+    r"|blogroll|related links|also in\b|elsewhere on\b|(?:we )?also recommend(?:ed)?|check out more"
+    r"|самое популярное|популярное|читайте также|lesen sie auch)\b",
     re.IGNORECASE)
 
 #: Classes of a caption's credit line (photographer, agency, copyright): not the caption's own words.
@@ -114,6 +119,32 @@ EDIT_CONTROL = re.compile(r"^\[?\s*(?:edit|edit source|bearbeiten|quelltext bear
                           re.IGNORECASE)
 #: A post-meta line whose author link has gone: "Posted on 3 May 2024 by".
 DANGLING_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,80}\bby[\s:]*$", re.IGNORECASE)
+
+#: The label of a blog's category or tag line: "Posted in", "Filed under:", "Categories:", "Tags:",
+#: WordPress's "This entry was posted on ... and is filed under", a blog's "11/09/2012 in".  What
+#: follows is the list of categories, each a link to the site's page of that category.
+CATEGORY_LABEL = re.compile(
+    r"^(?:this (?:entry|post) was\b.{0,100}?\b)?"
+    r"(?:(?:posted|filed|published|categori[sz]ed|listed)\s+(?:in|under)|categor(?:y|ies)|tags?"
+    r"|tagged(?:\s+(?:with|as|in))?|labels?|topics?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+in)\s*:?(?=\s)",
+    re.IGNORECASE)
+#: Share of a category line's list (after its label, up to the first sentence end or bar) that
+#: its links make up: a dateline ("Posted in Paris on ...") has no links there.
+CATEGORY_LINK_SHARE = 0.6
+#: Sentences a blog platform prints under every post about its feeds, trackbacks and comments.
+FEED_NOTICE = re.compile(
+    r"^(?:you can follow any responses to this entry|both comments and (?:pings|trackbacks) are "
+    r"(?:currently )?closed|(?:comments and )?trackbacks are closed|you can skip to the end and leave a "
+    r"response|responses are currently closed)\b", re.IGNORECASE)
+
+#: A blog's post navigation: "« Older post title | Main | Newer post title »".
+POST_NAVIGATION = re.compile(r"^«.{0,200}\|\s*(?:main|home|index)\s*\|.{0,200}»$", re.IGNORECASE)
+#: A month's calendar (a blog's archive widget) has a cell for each day: at least this many.
+CALENDAR_DAYS = 28
+#: ... and little else: this share of its cells with text are day numbers or weekday names.
+CALENDAR_SHARE = 0.8
+_WEEKDAY = re.compile(r"^(?:mo|tu|we|th|fr|sa|su|mon|tue|wed|thu|fri|sat|sun|[mtwfs]|lun|mar|mer|jeu|ven|sam|dim|"
+                      r"di|mi|do|so)\.?$", re.IGNORECASE)
 
 BLOCKS = ("p", "div", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "figcaption")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -130,6 +161,22 @@ def clean(article: HtmlElement) -> None:
     _other_articles(article)
     _comment_sections(article)
     _captions(article)
+    _calendars(article)
+
+
+def _calendars(article: HtmlElement) -> None:
+    """A month's calendar (a blog's archive widget: the month, the weekdays, a cell for each day)
+    is the site's, never the article's words.  The feature: a table with at least
+    :data:`CALENDAR_DAYS` cells that are day numbers (1 to 31), and little else."""
+    for table in list(article.iter("table")):
+        if table.getparent() is None:
+            continue
+        cells = [inner_text(c) for c in table.iter("td", "th")]
+        cells = [c for c in cells if c]
+        days = sum(1 for c in cells if c.isdigit() and 1 <= int(c) <= 31)
+        weekdays = sum(1 for c in cells if _WEEKDAY.match(c))
+        if days >= CALENDAR_DAYS and days + weekdays >= CALENDAR_SHARE * len(cells):
+            _remove(table)
 
 
 def clean_unfurnished(page: HtmlElement) -> None:
@@ -169,6 +216,9 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             _remove(el)
         elif text and len(text) <= 240 and POST_META.match(text):
             _keep_attribution(el, text)
+        elif text and not site_only and el.tag not in _HEADINGS and len(text) <= 400 and (
+                FEED_NOTICE.match(text) or POST_NAVIGATION.match(text) or _category_line(el, text)):
+            _remove(el)
     if site_only:
         return
     for el in list(article.iter("ul", "ol", "div", "p")):
@@ -179,6 +229,23 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             continue  # running text between the entries: not a toolbar
         if len(items) >= 2 and all(not t or CONTROL.match(t) for t in items) and any(items):
             _remove(el)  # a toolbar: every entry a control
+
+
+def _category_line(el: HtmlElement, text: str) -> bool:
+    """A blog's category or tag line ("Posted in Travel, Food | Leave a comment"): a label
+    (:data:`CATEGORY_LABEL`) and then a list made, for the most part, of links (the site's
+    category pages).  The feature is the pair: the label alone may open a dateline, and
+    links alone are the article's own."""
+    label = CATEGORY_LABEL.match(text)
+    if label is None:
+        return False
+    listed = re.split(r"\.\s|\|", text[label.end():], maxsplit=1)[0]
+    chars = len(re.sub(r"[\s,;:/]", "", listed))
+    if not chars:
+        return False
+    linked = sum(len(re.sub(r"[\s,;:/]", "", inner_text(a))) for a in el.iter("a") if a.get("href")
+                 and inner_text(a) in listed)
+    return linked >= CATEGORY_LINK_SHARE * chars
 
 
 def _edit_controls(article: HtmlElement) -> None:

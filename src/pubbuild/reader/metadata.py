@@ -152,8 +152,14 @@ _TRAILING_DATE = re.compile(rf"\s+(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+
 
 
 #: What stands before the names in a byline: "By", "Analysis by", "Words and pictures by".
-_BY = re.compile(r"^\s*(?:(?:[A-Za-z]+\s+){0,3}?(?:by|von|par|por|di|door|av)\b|"
+#: "von", "di", "door", "av" and "par" are also particles inside names ("Ursula von der Leyen",
+#: "Mario di Stefano"): as the lead-in they open the byline, and only the English "by" may follow
+#: other words ("Analysis by", "Words and pictures by").
+_BY = re.compile(r"^\s*(?:(?:[A-Za-z]+\s+){0,3}?by\b|(?:von|par|por|di|door|av)\b|"
                  r"(?:written|posted|reported|published|words|text)\s*:)\s*:?\s*", re.IGNORECASE)
+#: A newsroom's shortcode for an editor or an agency, in lower case ("mac", "dpa" in "Von mac/dpa"):
+#: initials, not a name.
+_SHORTCODE = re.compile(r"^[a-zäöüß]{2,4}$")
 #: Words that make a byline part a job title, not a name ("CNN Editor-at-large").
 _ROLE = re.compile(r"\b(editor|editors|editor-at-large|correspondent|reporter|writer|columnist|contributor|"
                    r"contributing|staff|producer|analyst|photographer|intern|bureau|chief|senior|"
@@ -207,6 +213,8 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
         for part in split_authors(name):
             part = _GLUED_DATE.sub("", part).strip(" .:-–—")
             part = re.sub(r"\S+@\S+", "", part).strip()
+            if _SHORTCODE.match(part):
+                continue
             if not part or not re.search(r"[^\W\d_]", part) or re.search(r"\d", part):
                 continue
             role = _ROLE.search(part)
