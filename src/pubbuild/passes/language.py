@@ -66,10 +66,13 @@ PASSAGE_CONFIDENCE = 0.99
 #: and Dragnet pages every passage tagged from its whole text (up to 1,500 characters)
 #: is tagged from its first 400 too, at a quarter of the cost.
 PASSAGE_SAMPLE = 400
-#: A same-script passage is first read from this many characters; when that reads as the
-#: article's language with :data:`PROBE_CONFIDENCE`, it is not read further (on the guard
-#: pack, 1,880 of its 1,887 passages; none of those is tagged when read in full).
-PROBE_CHARS = 120
+#: A same-script passage is first read from this many characters (about ten words); when
+#: that reads as the article's language with :data:`PROBE_CONFIDENCE`, it is not read
+#: further.  Of the 7,708 such passages of the shared corpus and the guard pack, 7,333 stop
+#: there and none of them is tagged when read from :data:`PASSAGE_SAMPLE` characters (120
+#: stopped 7,597, with the same outcome; identifying costs a fixed part per text and the
+#: rest per byte, so the shorter probe makes the pass a fifth cheaper).
+PROBE_CHARS = 60
 PROBE_CONFIDENCE = 0.50
 #: A passage (paragraph or inline quotation) in another script than its article is
 #: identified from this many characters: a short quotation is still a passage.
