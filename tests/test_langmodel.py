@@ -3,6 +3,7 @@ answers as py3langid's own loading, and never in the way when it cannot be made 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,15 @@ def test_a_relative_cache_home_is_ignored(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert langmodel.cache_root() == tmp_path / ".cache" / "pubbuild"
+
+
+def test_a_half_made_copy_of_a_killed_process_is_swept(cache):
+    dead = 2**22 + 12345  # above the default pid_max: no such process
+    langmodel.load()
+    (folder,) = cache.iterdir()
+    shutil.rmtree(folder)
+    leftover = cache / f".{folder.name}.{dead}.abcd1234.part"
+    leftover.mkdir()
+    (leftover / "ptc.npy").write_bytes(b"half")
+    langmodel.load()
+    assert [p.name for p in cache.iterdir()] == [folder.name]

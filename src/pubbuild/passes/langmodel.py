@@ -25,10 +25,11 @@ import mmap
 import os
 import shutil
 import sys
-import tempfile
 from array import array
 from pathlib import Path
 from typing import Any
+
+from .. import partfiles
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,8 @@ def _save(identifier: Any, folder: Path) -> None:
         if not (isinstance(nextmove, array) and isinstance(row, array)):
             return  # another py3langid layout: not copied
         folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        partfiles.sweep(folder.parent, folder.name)  # a copy a killed process left half made
+        tmp = partfiles.new_folder(folder)
     except (OSError, AttributeError) as exc:
         logger.debug("%s: language model not copied (%s)", folder, exc)
         return
