@@ -102,8 +102,9 @@ def _save(identifier: Any, folder: Path) -> None:
         np.save(tmp / "pc.npy", np.asarray(identifier.nb_pc), allow_pickle=False)
         np.save(tmp / "output.npy", np.asarray(identifier.tk_output, dtype=np.int64),
                 allow_pickle=False)
-        (tmp / "nextmove.bin").write_bytes(nextmove.tobytes())
-        (tmp / "row.bin").write_bytes(row.tobytes())
+        for name, items in (("nextmove.bin", nextmove), ("row.bin", row)):
+            with open(tmp / name, "wb") as file:
+                items.tofile(file)  # in blocks: no second 40 MB copy in memory
         meta = {"classes": list(identifier.nb_classes), "nextmove": [nextmove.typecode, len(nextmove)],
                 "row": [row.typecode, len(row)]}
         (tmp / _META).write_text(json.dumps(meta), encoding="utf-8")
