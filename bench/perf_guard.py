@@ -34,11 +34,16 @@ tree; the 1-minute load average; and ratios against the first ref and
 against the alternatives.  Outputs of the refs are compared by SHA-256
 (``SOURCE_DATE_EPOCH`` is set) and the table says whether they match.
 
+The runs share the user's cache folder, where the first pubbuild run after installing
+leaves an unpacked copy of the language model for the later ones (``--cold-cache`` gives
+each run an empty one instead, to measure that first run).
+
 Never a test: it prints figures, it fails nothing.
 
     python bench/perf_guard.py                       # last tag (or e0e12a8) vs the work tree
     python bench/perf_guard.py --refs e0e12a8 main WORKTREE --runs 3
     python bench/perf_guard.py --paths epub normalize --runs 5
+    python bench/perf_guard.py --paths epub normalize --cold-cache
 """
 
 from __future__ import annotations
@@ -246,6 +251,9 @@ class Subject:
     only builds in one place can be compared byte for byte."""
     out: Path
     runs: dict[str, list[Run]] = field(default_factory=dict)
+    cold: bool = False
+    """Each run gets an empty user cache folder (``XDG_CACHE_HOME``): the first run after
+    installing, which makes the language model's unpacked copy (:mod:`pubbuild.passes.langmodel`)."""
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ, PYTHONPATH=str(self.tree / "src"), SOURCE_DATE_EPOCH=EPOCH)
@@ -269,7 +277,11 @@ class Subject:
         if out.is_dir():
             shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        run = run_once(self.command(path, out, pages), self.pack, self.env())
+        env = self.env()
+        with tempfile.TemporaryDirectory(prefix="cache-", dir=self.out.parent) as cache:
+            if self.cold:
+                env["XDG_CACHE_HOME"] = cache
+            run = run_once(self.command(path, out, pages), self.pack, env)
         run.digest = digest(out)
         self.runs.setdefault(path, []).append(run)
         return run
@@ -374,6 +386,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="rounds (default: %(default)s)")
     parser.add_argument("--articles", type=int, default=100, help="articles in the pack")
     parser.add_argument("--paths", nargs="+", choices=PATHS, default=list(PATHS))
+    parser.add_argument("--cold-cache", action="store_true",
+                        help="every run of a ref starts with an empty user cache folder, as the first "
+                             "run after installing does (the language model is then unpacked and copied)")
     parser.add_argument("--no-alternatives", action="store_true",
                         help="skip bare WeasyPrint, pandoc and trafilatura")
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus"
@@ -391,7 +406,7 @@ def main() -> int:
         try:
             for n, ref in enumerate(refs):
                 tree = checkout(ref, work / f"tree{n}")
-                subjects.append(Subject(ref, tree, pack, work / f"out{n}"))
+                subjects.append(Subject(ref, tree, pack, work / f"out{n}", cold=args.cold_cache))
             wanted = [] if args.no_alternatives else sorted({ALTERNATIVES[p] for p in args.paths})
             if "weasyprint" in wanted:  # the HTML the work tree lays out, for bare WeasyPrint
                 head = subjects[-1]
@@ -404,7 +419,8 @@ def main() -> int:
             alt_runs: dict[str, list[Run]] = {a: [] for a in commands}
             print(f"refs: {', '.join(f'{s.ref} ({s.tree})' for s in subjects)}; "
                   f"{args.articles} articles; {len(pages)} news pages; alternatives: "
-                  f"{', '.join(commands) or 'none'}", flush=True)
+                  f"{', '.join(commands) or 'none'}; user cache: "
+                  f"{'empty for every run' if args.cold_cache else 'as it is'}", flush=True)
             for round_ in range(args.runs):
                 shift = round_ % len(jobs)
                 for subject, path in jobs[shift:] + jobs[:shift]:

@@ -82,3 +82,47 @@ def test_a_passage_already_tagged_does_not_make_its_paragraph_another_language(t
                               '<p>Korean: <span lang="ko">도서관은 매일 문을 엽니다 모두에게</span></p>')
     paragraphs = [b for b in article.blocks if isinstance(b, Paragraph)]
     assert all(p.lang is None for p in paragraphs)
+
+
+# Written for these tests: an English text and a Portuguese one, each a few hundred characters.
+_EN = ("The archive keeps every issue of the town's newspaper since the first one was printed in "
+       "a back room of the post office. Volunteers come on Tuesdays to mend the bindings, and "
+       "students from the school write down what the old advertisements cost, which tells the "
+       "story of the town better than the headlines do. ")
+_PT = ("O arquivo guarda todos os números do jornal da cidade desde o primeiro, impresso numa sala "
+       "dos fundos dos correios. Os voluntários vêm às terças-feiras para consertar as "
+       "encadernações, e os alunos da escola anotam quanto custavam os anúncios antigos, o que "
+       "conta a história da cidade melhor do que as manchetes. ")
+
+
+def test_a_declared_language_read_alike_in_its_windows_is_not_read_whole(monkeypatch):
+    seen: list[str] = []
+    real = language.detect
+
+    def spy(text, limit=1500):
+        seen.append(text)
+        return real(text, limit)
+    monkeypatch.setattr(language, "detect", spy)
+    sample = language._squeeze(_EN * 5)
+    assert language._windows_agree(sample, "en")
+    assert len(seen) == language.CHECK_WINDOWS and sample not in seen
+    assert all(len(t) == language.CHECK_WINDOW for t in seen)
+
+
+@pytest.mark.parametrize(("text", "agree"), [
+    (_EN + _PT * 4, False),  # English opening, then another language: read whole
+    (_PT * 4 + _EN, False),
+    (_EN * 2, True),
+])
+def test_a_window_in_another_language_sends_the_sample_to_the_full_check(text, agree):
+    assert language._windows_agree(language._squeeze(text), "en") is agree
+
+
+def test_a_page_mislabelled_over_a_mixed_text_is_still_caught(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title>'
+                    f"</head><body><article><h1>T</h1><p>{_EN}</p><p>{_PT * 2}</p><p>{_PT * 2}</p>"
+                    "</article></body></html>", encoding="utf-8")
+    article = read_file(page)
+    assert article.meta.language == "pt"
+    assert any(d.code == "A006" for d in article.diagnostics)

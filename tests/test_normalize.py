@@ -62,3 +62,22 @@ def test_metadata_and_diagnostics(case: Path) -> None:
 
 def test_there_are_enough_cases() -> None:
     assert len(_cases()) >= 30
+
+
+def test_out_dir_sweeps_what_a_killed_run_left_and_keeps_other_hidden_files(tmp_path: Path) -> None:
+    from pubbuild.normalize import normalize_paths
+
+    page = tmp_path / "in" / "story.html"
+    page.parent.mkdir()
+    page.write_text("<html lang='en'><body><article><h1>T</h1><p>Text of the story.</p></article>"
+                    "</body></html>", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = 2**22 + 12345  # above the default pid_max of 4,194,304: no such process
+    leftover = out / f".story.html.{dead}.abcd1234.part"
+    leftover.write_text("half", encoding="utf-8")
+    other = out / ".keep"
+    other.write_text("mine", encoding="utf-8")
+    assert normalize_paths([page], out, "html", print) == 0
+    assert not leftover.exists() and other.read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in out.iterdir()) == [".keep", "story.html"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
 
         refuse_replacing_inputs([out_dir / f"{p.stem}.{fmt}" for p in files], files)
         out_dir.mkdir(parents=True, exist_ok=True)
+    # Temporaries a killed run left are swept per output, which lists the folder each time:
+    # quadratic over a folder of many pages.  Only a folder that holds hidden names can hold one.
+    sweep = out_dir is not None and _has_hidden(out_dir)
     for path in files:
         try:
             article = read_file(path, path.parent if path == stdin else None)
@@ -91,14 +95,23 @@ def normalize_paths(paths: list[Path], out_dir: Path | None, fmt: str,
         if out_dir is None:
             emit(text)
         else:
-            _write(out_dir / f"{path.stem}.{fmt}", text)
+            _write(out_dir / f"{path.stem}.{fmt}", text, sweep)
     return failed
 
 
-def _write(target: Path, text: str) -> None:
+def _has_hidden(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return True  # sweep as before; it ignores a folder it cannot list
+
+
+def _write(target: Path, text: str, sweep: bool = True) -> None:
     """``text`` into ``target`` through a temporary that goes whatever happens (a full
     disk is exit 2 naming the file, never a traceback or a ``.part`` left behind)."""
-    partfiles.sweep(target.parent, target.name)
+    if sweep:
+        partfiles.sweep(target.parent, target.name)
     try:
         with partfiles.temporary(target) as tmp:
             tmp.write_text(text, encoding="utf-8")

@@ -158,6 +158,19 @@ __all__ = [
 ]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of the dataclass ``cls``, None for any other type: looked up once per
+    class (``dataclasses.fields`` builds its tuple anew on every call, 20,000 times per pack)."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+        return names
+
+
 def model_nodes(root: object) -> Iterator[DataclassInstance]:
     """Every model node under ``root`` (itself included), whatever field holds it: a
     stack, not recursion, so a model of any depth is walked."""
@@ -166,6 +179,6 @@ def model_nodes(root: object) -> Iterator[DataclassInstance]:
         node = stack.pop()
         if isinstance(node, list):
             stack.extend(node)
-        elif is_dataclass(node) and not isinstance(node, type):
-            yield node
-            stack.extend(getattr(node, f.name) for f in fields(node))
+        elif (names := field_names(type(node))) is not None:  # an instance: a class's type is not
+            yield node  # type: ignore[misc]  # a dataclass instance, as field_names says
+            stack.extend(getattr(node, name) for name in names)

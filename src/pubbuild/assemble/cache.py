@@ -44,7 +44,7 @@ CACHE_NAME = "pubbuild-article-cache"
 _PACKAGE = Path(__file__).resolve().parent.parent  # the pubbuild package, not assemble/
 #: Code whose changes invalidate normalised articles (readers, passes, the model).
 NORMALISER_CODE = ("reader", "passes", "model.py", "textutil.py", "diagnostics.py", "langtag.py", "imagesize.py",
-                   "paths.py", "urlsafety.py")
+                   "paths.py", "urlsafety.py", "partfiles.py")
 
 
 @dataclass(slots=True)

@@ -140,10 +140,12 @@ class ImagePackager:
 
     def add(self, data: bytes, name_hint: str | None = None) -> str:
         """Package ``data``; return its href.  Raises ImageProblem."""
-        problem = oversize(data)
+        media = sniff(data)
+        # Pillow reads no SVG (it has its own bound, the drawing limit below): asking it
+        # would only load every one of its format plugins, a tenth of a second per build.
+        problem = oversize(data) if media != "image/svg+xml" else None
         if problem:
             raise ImageProblem(problem)
-        media = sniff(data)
         if media is None:
             data, media = _convert_to_png(data), "image/png"
         if media == "image/svg+xml":

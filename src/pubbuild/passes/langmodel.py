@@ -1,0 +1,145 @@
+"""py3langid's model, loaded in milliseconds after the first run: an uncompressed copy in the
+user's cache folder, mapped into memory.
+
+py3langid ships its model as one LZMA-compressed file (4.5 MB) that unpacks to 65 MB; every
+process that identifies a language paid 0.4-0.5 s of CPU to unpack it, a fifth of an
+``epub`` build of 100 articles and an eighth of ``normalize`` on 181 pages, and held 90 MB
+while it did.  The first process that loads it keeps the unpacked arrays in
+``$XDG_CACHE_HOME/pubbuild`` (default ``~/.cache/pubbuild``); the later ones map them
+(``mmap``): nothing to unpack, and only the pages of the model that the texts touch become
+resident, shared between processes on the same machine.
+
+The copy is the very arrays py3langid loaded, given back to its own
+:class:`~py3langid.langid.LanguageIdentifier`, so the identification is the same
+(``tests/test_langmodel.py`` compares them).  It is named after py3langid's version and
+a hash of its model file, so an upgrade makes a new one; a copy that cannot be
+written (a read-only home, a full disk) or read back is skipped, with the model loaded as
+before.  Nothing in an output depends on whether the copy was used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mmap
+import os
+import shutil
+import sys
+from array import array
+from pathlib import Path
+from typing import Any
+
+from .. import partfiles
+
+logger = logging.getLogger(__name__)
+
+#: Bumped when the layout of the copy changes.
+LAYOUT = 1
+_META = "model.json"
+
+
+def cache_root() -> Path:
+    """``$XDG_CACHE_HOME/pubbuild``, else ``~/.cache/pubbuild``."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return Path(base if os.path.isabs(base) else Path.home() / ".cache") / "pubbuild"
+
+
+def _folder() -> Path | None:
+    """The copy's folder for the installed py3langid and its model file, or None when
+    py3langid does not have the layout this copy is made of."""
+    import py3langid
+    from py3langid import langid
+
+    model_dir, model_file = getattr(langid, "MODEL_DIR", None), getattr(langid, "MODEL_FILE", None)
+    if model_dir is None or model_file is None:
+        return None
+    try:
+        # By content (6 ms), not by the file's time: every fresh virtual environment with the
+        # same py3langid then shares one copy instead of leaving 66 MB each.
+        digest = hashlib.sha256((Path(model_dir) / model_file).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+    version = getattr(py3langid, "__version__", "unknown")
+    return cache_root() / f"py3langid-{version}-{digest}-{sys.byteorder}-{LAYOUT}"
+
+
+def load(norm_probs: bool = True) -> Any:
+    """py3langid's ``LanguageIdentifier``: from the mapped copy when there is one, else
+    unpacked from py3langid's own file (and then copied for the next process)."""
+    from py3langid.langid import _load_identifier
+
+    try:
+        folder = _folder()
+    except (OSError, RuntimeError):  # no home folder to find the cache in
+        folder = None
+    if folder is not None and (folder / _META).is_file():
+        try:
+            return _from_copy(folder, norm_probs)
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            logger.debug("%s: language model copy not used (%s)", folder, exc)
+    identifier = _load_identifier(norm_probs=norm_probs)
+    if folder is not None:
+        _save(identifier, folder)
+    return identifier
+
+
+def _save(identifier: Any, folder: Path) -> None:
+    """Write the copy into a new folder beside ``folder``, then rename it into place (a
+    process that finds it finds it whole; of two writing at once, one rename wins)."""
+    import numpy as np
+
+    try:
+        nextmove, row = identifier.tk_nextmove, identifier.tk_row
+        if not (isinstance(nextmove, array) and isinstance(row, array)):
+            return  # another py3langid layout: not copied
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        partfiles.sweep(folder.parent, folder.name)  # a copy a killed process left half made
+        tmp = partfiles.new_folder(folder)
+    except (OSError, AttributeError) as exc:
+        logger.debug("%s: language model not copied (%s)", folder, exc)
+        return
+    try:
+        np.save(tmp / "ptc.npy", np.asarray(identifier.nb_ptc), allow_pickle=False)
+        np.save(tmp / "pc.npy", np.asarray(identifier.nb_pc), allow_pickle=False)
+        np.save(tmp / "output.npy", np.asarray(identifier.tk_output, dtype=np.int64),
+                allow_pickle=False)
+        for name, items in (("nextmove.bin", nextmove), ("row.bin", row)):
+            with open(tmp / name, "wb") as file:
+                items.tofile(file)  # in blocks: no second 40 MB copy in memory
+        meta = {"classes": list(identifier.nb_classes), "nextmove": [nextmove.typecode, len(nextmove)],
+                "row": [row.typecode, len(row)]}
+        (tmp / _META).write_text(json.dumps(meta), encoding="utf-8")
+        os.rename(tmp, folder)
+    except OSError as exc:  # a full disk, or another process renamed its copy first
+        logger.debug("%s: language model not copied (%s)", folder, exc)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _mapped(path: Path, typecode: str, length: int) -> memoryview:
+    """The file's items as a read-only memoryview over a map of it (indexes as fast as
+    an ``array``, and only the pages read become resident)."""
+    with open(path, "rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    view: memoryview = memoryview(mapped).cast(typecode)  # type: ignore[call-overload]
+    if len(view) != length:
+        raise ValueError(f"{path.name}: {len(view)} items, {length} expected")
+    return view
+
+
+def _from_copy(folder: Path, norm_probs: bool) -> Any:
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+    nextmove = _mapped(folder / "nextmove.bin", *meta["nextmove"])
+    row = array(meta["row"][0], (folder / "row.bin").read_bytes())
+    if len(row) != meta["row"][1]:
+        raise ValueError(f"row.bin: {len(row)} items, {meta['row'][1]} expected")
+    ptc = np.load(folder / "ptc.npy", mmap_mode="r", allow_pickle=False)
+    pc = np.load(folder / "pc.npy", allow_pickle=False)
+    output = np.load(folder / "output.npy", allow_pickle=False).tolist()
+    classes = meta["classes"]
+    if ptc.ndim != 2 or ptc.shape[1] != len(classes) or len(pc) != len(classes):
+        raise ValueError("the arrays do not fit together")
+    return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=norm_probs, tk_row=row)

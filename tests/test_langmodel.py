@@ -1,0 +1,83 @@
+"""The language model's cached copy (passes/langmodel.py): made once, mapped after, the same
+answers as py3langid's own loading, and never in the way when it cannot be made or read."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from py3langid.langid import _load_identifier
+
+from pubbuild.passes import langmodel
+
+TEXTS = [
+    "The library opened its new reading room in the spring, and the first visitors came early.",
+    "La bibliothèque a ouvert sa nouvelle salle de lecture au printemps, et les premiers lecteurs.",
+    "Die Bibliothek hat im Frühjahr ihren neuen Lesesaal eröffnet, und die ersten Besucher kamen.",
+    "المكتبة بيت العلم والمعرفة وقد افتتحت قاعة القراءة الجديدة في الربيع",
+    "图书馆在春天开放了新的阅览室，第一批读者是来阅读旧报纸的学生。",
+    "ok",
+]
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return _load_identifier(norm_probs=True)
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "pubbuild"
+
+
+def test_the_first_load_makes_the_copy_and_the_next_maps_it_with_the_same_answers(cache, plain):
+    first = langmodel.load()
+    (folder,) = cache.iterdir()
+    assert folder.name.startswith("py3langid-") and (folder / "model.json").is_file()
+    assert not isinstance(first.tk_nextmove, memoryview)  # unpacked by py3langid
+    second = langmodel.load()
+    assert isinstance(second.tk_nextmove, memoryview)  # mapped from the copy
+    for text in TEXTS:
+        assert second.classify(text) == first.classify(text) == plain.classify(text)
+    assert [p.name for p in cache.iterdir()] == [folder.name]  # nothing left beside it
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(tmp_path, monkeypatch, plain):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    identifier = langmodel.load()
+    assert identifier.classify(TEXTS[1]) == plain.classify(TEXTS[1])
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_damaged_copy_is_not_used(cache, plain):
+    langmodel.load()
+    (folder,) = cache.iterdir()
+    nextmove = folder / "nextmove.bin"
+    nextmove.write_bytes(nextmove.read_bytes()[:1000])  # cut short
+    identifier = langmodel.load()
+    assert not isinstance(identifier.tk_nextmove, memoryview)
+    for text in TEXTS:
+        assert identifier.classify(text) == plain.classify(text)
+
+
+def test_a_relative_cache_home_is_ignored(monkeypatch, tmp_path):
+    # The XDG rule: a relative XDG_CACHE_HOME is invalid and falls back to ~/.cache.
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert langmodel.cache_root() == tmp_path / ".cache" / "pubbuild"
+
+
+def test_a_half_made_copy_of_a_killed_process_is_swept(cache):
+    dead = 2**22 + 12345  # above the default pid_max: no such process
+    langmodel.load()
+    (folder,) = cache.iterdir()
+    shutil.rmtree(folder)
+    leftover = cache / f".{folder.name}.{dead}.abcd1234.part"
+    leftover.mkdir()
+    (leftover / "ptc.npy").write_bytes(b"half")
+    langmodel.load()
+    assert [p.name for p in cache.iterdir()] == [folder.name]
