@@ -31,7 +31,9 @@ the highest peak resident memory (``VmHWM``) of the main process and of any
 other process of the run (pool workers, forked layout children), sampled
 from ``/proc`` every 20 ms and bounded by ``wait4``'s own peak of the whole
 tree; the 1-minute load average; and ratios against the first ref and
-against the alternatives.  Outputs of the refs are compared by SHA-256
+against the alternatives; for ``pdf2``, the CPU seconds of its two busiest direct children
+(the pool workers, each with the layouts it forked), as the balance of the cut.  Outputs
+of the refs are compared by SHA-256
 (``SOURCE_DATE_EPOCH`` is set) and the table says whether they match.
 
 The runs share the user's cache folder, where the first pubbuild run after installing
@@ -164,6 +166,9 @@ class Run:
     tree_kib: int
     load: float
     digest: str = ""
+    children_cpu: list[float] = field(default_factory=list)
+    """CPU seconds of each direct child of the main process with its own waited-for children
+    (``pdf --jobs 2``: each pool worker's share), largest first; from ``/proc``, sampled."""
 
 
 def _descendants(pid: int) -> list[int]:
@@ -185,6 +190,17 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _cpu_ticks(pid: int) -> tuple[int, int] | None:
+    """(parent pid, CPU clock ticks of ``pid`` and of the children it waited for)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # after the name: state ppid ... utime(12th) stime cutime cstime
+    return int(fields[1]), sum(int(f) for f in fields[11:15])
+
+
 def _hwm(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
@@ -200,6 +216,7 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> Run:
     """Run ``argv``; wall time and the peak resident memory of each of its processes."""
     load = os.getloadavg()[0]
     peaks: dict[int, int] = {}
+    ticks: dict[int, tuple[int, int]] = {}
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -209,6 +226,8 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> Run:
         while not done.is_set():
             for pid in [proc.pid, *_descendants(proc.pid)]:
                 peaks[pid] = max(peaks.get(pid, 0), _hwm(pid))
+                if pid != proc.pid and (seen := _cpu_ticks(pid)) is not None:
+                    ticks[pid] = seen
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -228,7 +247,9 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> Run:
     # for: exact where sampling may miss a child's last 20 ms.
     tree = max(usage.ru_maxrss, main, others)
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(wall, cpu, main, others, tree, load)
+    hz = os.sysconf("SC_CLK_TCK")
+    children = sorted((t / hz for parent, t in ticks.values() if parent == proc.pid), reverse=True)
+    return Run(wall, cpu, main, others, tree, load, children_cpu=[round(c, 2) for c in children])
 
 
 def digest(path: Path) -> str:
@@ -371,6 +392,12 @@ def report(subjects: list[Subject], alt_runs: dict[str, list[Run]], paths: list[
                   f"{_mb(max(r.main_kib for r in runs))} | {_mb(others)} | "
                   f"{median / base_median:.2f}, {cpu / base_cpu:.2f} | {alt_ratio} | "
                   f"{runs[-1].digest} {same} |")
+    for subject in subjects:  # pdf --jobs 2: how evenly the pack was cut between the workers
+        shares = [r.children_cpu[:2] for r in subject.runs.get("pdf2", []) if len(r.children_cpu) >= 2]
+        if shares:
+            big, small = (statistics.median(s[i] for s in shares) for i in (0, 1))
+            print(f"pdf2 @ {subject.ref}: workers' CPU (medians) {big:.2f} and {small:.2f} s, "
+                  f"the busier {big / small:.2f}x the other")
     for name, runs in alt_runs.items():
         median = statistics.median(r.wall for r in runs)
         print(f"| {name} | (installed) | {median:.2f} ({', '.join(f'{r.wall:.2f}' for r in runs)}) | "
@@ -431,9 +458,11 @@ def main() -> int:
                     else:
                         run = subject.measure(path, pages)
                         label = f"{path} @ {subject.ref}"
+                    workers = (f", workers' CPU {' + '.join(f'{c:.2f}' for c in run.children_cpu[:2])} s"
+                               if path == "pdf2" and run.children_cpu else "")
                     print(f"  round {round_ + 1}: {label:28s} {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  main "
                           f"{_mb(run.main_kib)} MB, others {_mb(run.others_kib)} MB, "
-                          f"load {run.load:.2f}", flush=True)
+                          f"load {run.load:.2f}{workers}", flush=True)
             report(subjects, alt_runs, args.paths)
         finally:
             for subject in subjects:

@@ -140,3 +140,31 @@ def test_source_pointing_at_system_file_builds_without_it(tmp_path):
     path, _, diags = build("pdf", tmp_path / "pubbuild.yaml", out)
     assert "S006" in codes(diags)
     assert b"root:x:" not in path.read_bytes()
+
+
+def test_images_decided_once_outside_the_pipeline(tmp_path):
+    """Without the pipeline's plan the backend decides once, over the whole publication
+    (review of issue 26): the print document and a later ``image_src`` use that one plan,
+    and an image left out is reported once."""
+    from pubbuild import backends
+    from pubbuild.assemble.publication import load_publication
+    from pubbuild.facts import publication_images
+
+    (tmp_path / "dot.png").write_bytes(PNG)
+    (tmp_path / "a.html").write_text(
+        '<html lang="en"><head><title>A</title></head><body><article><h1>A</h1>'
+        '<p>Words enough to be an article body.</p><img src="dot.png" alt="a dot">'
+        '<img src="https://example.org/x.png" alt="remote"></article></body></html>',
+        encoding="utf-8")
+    (tmp_path / "pubbuild.yaml").write_text("title: T\nlanguage: en\narticles:\n  - source: a.html\n",
+                                            encoding="utf-8")
+    pub = load_publication(tmp_path / "pubbuild.yaml")
+    backend = backends.get("pdf")()
+    html = backend.html(pub)
+    plan = backend.image_plan
+    assert plan is not None and backend.images(pub) is plan and backend.images() is plan
+    assert codes(backend.diagnostics) == ["A002"]
+    remote = [i for i, _ in publication_images(pub) if i.src.startswith("https:")]
+    assert remote and backend.image_src(remote[0]) is None
+    assert codes(backend.diagnostics) == ["A002"]  # not decided a second time
+    assert "dot.png" in html and 'src="https://example.org' not in html

@@ -40,6 +40,12 @@ def test_estimate_cost_counts_elements_and_text():
     assert estimate_cost("<p>&amp;&#1234;</p>") == 1 + 2 / 40  # an entity is one character
 
 
+def test_estimate_cost_counts_a_link_twice():
+    """A link is an annotation and a structure element besides its box (workers' docstring)."""
+    assert estimate_cost('<p><a href="#x">ab</a></p>') == 1 + 2 + 2 / 40
+    assert estimate_cost('<p><abbr>ab</abbr><address>c</address></p>') == 3 + 3 / 40
+
+
 def _child_work(n: int, send) -> dict:
     import gc
     import os

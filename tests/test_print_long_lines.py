@@ -46,3 +46,24 @@ def test_a_long_url_stays_on_the_page(tmp_path):
     width = float(re.search(r'<page width="([\d.]+)"', html).group(1))
     right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', html)]
     assert right and max(right) <= width - 20  # inside the page, short of its edge
+
+
+def test_a_long_link_address_stays_on_the_page(tmp_path):
+    """The link-address list breaks an address wider than the line (print.css: break-word)."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "a.html").write_text(
+        "<html lang='en'><head><title>Harbour</title></head><body><article><h1>Harbour</h1>"
+        f"<p>The harbour committee met on Tuesday, as <a href='{LONG_URL}'>its archive</a> "
+        "records, to discuss the repairs to the northern quay.</p></article></body></html>")
+    (tmp_path / "pubbuild.yaml").write_text("title: Long links\nlanguage: en\narticles:\n"
+                                            "  - source: sources/a.html\n")
+    assert main(["-q", "pdf", str(tmp_path / "pubbuild.yaml"), "-j", "1"]) == 0
+    pdf = tmp_path / "build" / "long-links.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^\s*1\. https://archive\.example\.org/", text, re.MULTILINE)  # numbered
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', html).group(1))
+    right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', html)]
+    assert right and max(right) <= width - 20

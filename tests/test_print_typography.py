@@ -122,6 +122,15 @@ def test_link_list_pdf_is_tagged_valid_and_in_reading_order(listed):
             article = part.children[0]
             assert [c.title for c in article.children] == ["What comes next", "Link addresses"]
     assert "/L" in kinds and "/Lbl" in kinds or "/LI" in kinds
+    # Each address's number is its label (Lbl), printed before it on its line, whether the
+    # stylesheet sets it inside the line or beside it (print.css: .link-addresses ol).
+    assert kinds.count("/Lbl") >= 2  # the two addresses (and the list of sources)
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^\s*1\.\s+https://harbour\.example/plans/2024$", text, re.MULTILINE)
+    assert re.search(r"^\s*2\.\s+https://council\.example/minutes$", text, re.MULTILINE)
 
 
 def test_footnotes_put_the_address_at_the_page_foot(footnoted):

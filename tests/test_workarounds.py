@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import zlib
 
 import pytest
 
@@ -241,3 +242,43 @@ def test_images_named_by_content(tmp_path, monkeypatch):
     assert names[0] and names[0] == names[1]
     # Turned another way it is another image, never the same resource drawn wrongly.
     assert workarounds.image_id(b"x", "none") != workarounds.image_id(b"x", (90, False))
+
+
+# ------------------------------------------------------------------ 5. flate level
+
+def _stream_bytes() -> tuple[bytes, bytes]:
+    """A pydyf content stream (raw text, serialised object) as pydyf writes it now."""
+    stream = pydyf.Stream(compress=True)
+    for i in range(400):
+        stream.move_to(i, i * 2)
+        stream.line_to(i * 3, i)
+        stream.stroke()
+    raw = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+    return raw, stream.data
+
+
+def _deflated(data: bytes) -> bytes:
+    return data.split(b"\nstream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+
+
+def test_flate_level_workaround_still_needed(monkeypatch):
+    """Fails once pydyf stops deflating at level 9: then drop workarounds.default_flate_level."""
+    monkeypatch.setattr(pydyf, "zlib", workarounds.original_zlib())
+    raw, data = _stream_bytes()
+    level9 = zlib.compressobj(level=9)
+    assert _deflated(data) == level9.compress(raw) + level9.flush(), \
+        "pydyf no longer deflates at level 9: remove workarounds.default_flate_level"
+
+
+def test_flate_level_workaround_keeps_the_content_and_uses_the_default_level(monkeypatch):
+    monkeypatch.setattr(pydyf, "zlib", workarounds.original_zlib())
+    raw, plain = _stream_bytes()
+    workarounds.default_flate_level()
+    assert workarounds.default_flate_level_installed()
+    _, data = _stream_bytes()
+    assert zlib.decompress(_deflated(data)) == zlib.decompress(_deflated(plain)) == raw
+    assert _deflated(data) == zlib.compress(raw)  # zlib's default level: deterministic
+    assert data.split(b"\nstream\n")[0].replace(b"/Length %d" % len(_deflated(data)), b"") == \
+        plain.split(b"\nstream\n")[0].replace(b"/Length %d" % len(_deflated(plain)), b"")
+    workarounds.default_flate_level()  # idempotent
+    assert workarounds.default_flate_level_installed()

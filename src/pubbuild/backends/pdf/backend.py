@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ...errors import ConfigurationError, OutputError
-from ...facts import ContentFacts, count_content, new_plan, plan_images
+from ...facts import ContentFacts, ImagePlan, count_content, new_plan, plan_images
 from ...model import Image, Publication
 from ...styles import project_stylesheet
 from ..base import Backend, BackendOptions, Setting, add_process_count, default_process_count
@@ -190,15 +190,26 @@ class PdfBackend(Backend):
         except ValueError as exc:
             raise ConfigurationError(f"pdf: {exc}") from None
 
+    def images(self, pub: Publication | None = None) -> ImagePlan:
+        """Which images go in: the pipeline's plan (:func:`pubbuild.pipeline.decide_images`);
+        outside the pipeline, decided here once, its way: over every image of ``pub`` when
+        the publication is known (the reasons for leaving any out join this backend's
+        diagnostics), else image by image as :meth:`image_src` meets them."""
+        if self.image_plan is None:
+            if pub is None:
+                self.image_plan = new_plan(self.options.allow_network)
+            else:
+                self.image_plan = plan_images(pub, self.options.allow_network)
+                self.diagnostics.extend(self.image_plan.diagnostics)
+        return self.image_plan
+
     def image_src(self, image: Image) -> str | None:
         """Where WeasyPrint reads ``image``: the build's :class:`~pubbuild.facts.ImagePlan`
         decides whether it is shown at all (as for the EPUB); a project file is read in
         place, anything else (a fetched remote image, a ``data:`` URL) from the bytes the
         plan holds, so the network is reached once per image and both editions show the
         same picture."""
-        if self.image_plan is None:  # asked outside a build: decided image by image
-            self.image_plan = new_plan(self.options.allow_network)
-        plan = self.image_plan
+        plan = self.images()
         href = plan.decide(image)
         if href is None:
             return None
@@ -210,10 +221,7 @@ class PdfBackend(Backend):
         return f"data:{item.media_type};base64,{base64.b64encode(item.data).decode()}"
 
     def document(self, pub: Publication, geo: PageGeometry) -> PrintDocument:
-        if self.image_plan is None:  # not through the pipeline: decide here, the pipeline's way
-            self.image_plan = plan_images(pub, self.options.allow_network)
-            self.diagnostics.extend(self.image_plan.diagnostics)
-        self.facts = count_content(pub, self.image_plan)
+        self.facts = count_content(pub, self.images(pub))
         cover = pub.meta.cover.as_uri() if pub.meta.cover is not None else None
         return build_document(pub, geo, self.image_src, cover)
 

@@ -223,6 +223,10 @@ def _covered(files: tuple[str, ...]) -> frozenset[int]:
     points: set[int] = set()
     for file in files:
         with TTFont(file, lazy=True, fontNumber=0) as font:
+            # Only the code points are wanted: placeholder glyph names spare fontTools naming
+            # every glyph (from the post table or the cmap) before it reads the cmap, most of
+            # the time on the CJK faces (0.04 s instead of 0.13 s for the shipped faces).
+            font.setGlyphOrder([f"g{n}" for n in range(font["maxp"].numGlyphs)])
             points.update(font.getBestCmap())
     return frozenset(points)
 
