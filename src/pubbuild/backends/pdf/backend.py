@@ -18,7 +18,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ...errors import ConfigurationError, OutputError
 from ...facts import ContentFacts, ImagePlan, count_content, new_plan, plan_images
@@ -26,13 +26,16 @@ from ...model import Image, Publication
 from ...styles import project_stylesheet
 from ..base import Backend, BackendOptions, Setting, add_process_count, default_process_count
 from ..registry import register
-from . import attachments, collector, fonts, geometry, glyphs, parallel_layout, tagging, xmp
+from . import attachments, collector, fonts, geometry, glyphs, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
 from .fetcher import STYLES, make_fetcher
 from .geometry import PageGeometry
 from .pack_pages import parse_link_addresses
 from .page_map import page_breaks
 from .validate import PDF_CHECKS
+
+if TYPE_CHECKING:
+    from . import parallel_layout
 
 logger = logging.getLogger(__name__)
 
@@ -302,6 +305,10 @@ class PdfBackend(Backend):
         with collector.paused():
             # With one job too: a pack bigger than one piece is laid out piece after
             # piece, so that no process holds the layout of the whole (parallel_layout.cut).
+            # Imported here: it brings pikepdf (merge, page numbers), which the commands that
+            # only list this backend's options (epub, normalize) need not load (0.08 s each).
+            from . import parallel_layout
+
             if parallel_layout.write(self, pub, target, html, identifier, archival, jobs):
                 return
             with _pages_reported(self.progress("lay out PDF (pages)", 0)):
