@@ -31,6 +31,29 @@ def inner_text(el: HtmlElement) -> str:
     return " ".join(text_content(el).split())
 
 
+def longer_than(el: HtmlElement, limit: int) -> bool:
+    """Whether :func:`inner_text` of ``el`` certainly holds more than ``limit`` characters.
+
+    Counts the characters other than white space (each one is in the inner text) and stops
+    once they pass ``limit``: a check of a short text's pattern on a long block (the whole
+    article, say) costs a few of its pieces, not all of it.  False means "possibly not": the
+    caller measures.  Comments and processing instructions have no text here, as in
+    :func:`text_content`; their tails do."""
+    count = 0
+    for node in el.iter():
+        if node is not el:
+            tail = node.tail
+            if tail:
+                count += len("".join(tail.split()))
+        if isinstance(node.tag, str):
+            text = node.text
+            if text:
+                count += len("".join(text.split()))
+        if count > limit:
+            return True
+    return False
+
+
 def readable_chars(el: HtmlElement) -> int:
     """Characters of ``el``'s text outside links: what a reader would read on the page."""
     return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .dom import HtmlElement, inner_text, link_density, readable_chars, text_content
+from .dom import HtmlElement, inner_text, link_density, longer_than, readable_chars, text_content
 from .dom import remove as _remove
 
 _CONTROL_ITEM = (
@@ -195,20 +195,21 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
     # Each parent's text is read once, not once per link in it: a paragraph of many links
     # would cost time quadratic in its length.  (A removal below never makes a parent read
     # earlier hold nothing but one later link: its earlier link with text is still there.)
-    parent_text: dict[HtmlElement, str] = {}
+    # A parent longer than any link compared with it (under 80 characters) is not read at all.
+    parent_text: dict[HtmlElement, str | None] = {}
     for a in list(article.iter("a")):
         parent = a.getparent()
         if parent is None or parent.tag not in ("p", "div", "span"):
             continue
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
-            parent_text[parent] = inner_text(parent)
+            parent_text[parent] = None if longer_than(parent, 80) else inner_text(parent)
         if text and len(text) < 80 and parent_text[parent] == text and (
                 NAV.match(text) or not site_only and CONTROL.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     for el in list(article.iter(*BLOCKS)):
-        if el.getparent() is None or el is article:
-            continue
+        if el.getparent() is None or el is article or longer_than(el, 400):
+            continue  # (every test below is of a text of at most 400 characters)
         text = inner_text(el)
         if text and (len(text) <= 60 and not site_only and CONTROL.match(text)
                      or len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text)
@@ -224,11 +225,24 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
     for el in list(article.iter("ul", "ol", "div", "p")):
         if el.getparent() is None or el is article:
             continue
-        items = [inner_text(c) for c in el if isinstance(c.tag, str)]
-        if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
+        entries = [c for c in el if isinstance(c.tag, str)]
+        if len(entries) < 2 or (el.text or "").strip() or any((c.tail or "").strip() for c in el):
             continue  # running text between the entries: not a toolbar
-        if len(items) >= 2 and all(not t or CONTROL.match(t) for t in items) and any(items):
+        if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
+
+
+def _all_controls(entries: list[HtmlElement]) -> bool:
+    """Whether every entry with text is a control, and one at least has text.  The entries are
+    read until the first that is not (a block of the article's own, often long)."""
+    found = False
+    for entry in entries:
+        text = inner_text(entry)
+        if text:
+            if not CONTROL.match(text):
+                return False
+            found = True
+    return found
 
 
 def _category_line(el: HtmlElement, text: str) -> bool:
@@ -361,7 +375,7 @@ def _breadcrumbs(article: HtmlElement) -> None:
     """A short block that starts at the site's home and leads, through linked sections, to
     this page: a trail of links, not the article's words."""
     for el in list(article.iter("p", "div", "ol", "ul", "nav")):
-        if el.getparent() is None or el is article:
+        if el.getparent() is None or el is article or longer_than(el, 200):
             continue
         text = inner_text(el)
         if not text or len(text) > 200 or not BREADCRUMB_START.match(text):
@@ -392,7 +406,7 @@ def _comment_sections(article: HtmlElement) -> None:
 
 def _other_articles(article: HtmlElement) -> None:
     for heading in list(article.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")):
-        if heading.getparent() is None:
+        if heading.getparent() is None or longer_than(heading, 40):
             continue
         text = inner_text(heading)
         if not text or len(text) > 40 or not OTHER_ARTICLES.match(text):
@@ -427,9 +441,10 @@ def _captions(article: HtmlElement) -> None:
         tail = figure.tail
         if tail and tail.strip() and not tail[:1].isspace():
             figure.tail = " " + tail
+    longest = max(map(len, seen), default=0)
     for el in list(article.iter("p", "div", "span")):
-        if el.getparent() is None or not seen:
-            continue
+        if el.getparent() is None or not seen or longer_than(el, longest):
+            continue  # (a block longer than every caption is none of them)
         text = inner_text(el)
         if text in seen and el.find(".//img") is None and el.find(".//figcaption") is None and not any(
                 a.tag in ("figure", "figcaption") for a in el.iterancestors()):
