@@ -37,18 +37,12 @@ def longer_than(el: HtmlElement, limit: int) -> bool:
     Counts the characters other than white space (each one is in the inner text) and stops
     once they pass ``limit``: a check of a short text's pattern on a long block (the whole
     article, say) costs a few of its pieces, not all of it.  False means "possibly not": the
-    caller measures.  Comments and processing instructions have no text here, as in
-    :func:`text_content`; their tails do."""
+    caller measures.  ``itertext`` yields what :func:`text_content` holds (comments' and
+    processing instructions' tails, not their content), as long as the tree has no entity
+    reference nodes, which the HTML parser never makes."""
     count = 0
-    for node in el.iter():
-        if node is not el:
-            tail = node.tail
-            if tail:
-                count += len("".join(tail.split()))
-        if isinstance(node.tag, str):
-            text = node.text
-            if text:
-                count += len("".join(text.split()))
+    for text in el.itertext():
+        count += len("".join(text.split()))
         if count > limit:
             return True
     return False
