@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from pubbuild.reader.dom import inner_text, longer_than
+from pubbuild.reader.dom import inner_text, short_text
 
 PAGES = [
     "<div>  a  <b> b </b>\n tail <i>x</i>  </div>",
@@ -17,14 +17,15 @@ PAGES = [
 
 
 @pytest.mark.parametrize("markup", PAGES)
-def test_longer_than_never_claims_more_than_the_inner_text_holds(markup: str) -> None:
+def test_short_text_is_the_inner_text_or_none_only_when_longer(markup: str) -> None:
     el = etree.fromstring(f"<html><body>{markup}tail after</body></html>", etree.HTMLParser()).find(".//div")
     el.append(etree.Comment("a comment's words are no text"))
     el[-1].tail = " its tail is "
-    length = len(inner_text(el))
-    for limit in range(length + 2):
-        # True only when the inner text is longer; False at and past its length.
-        assert not longer_than(el, limit) or length > limit
-    assert not longer_than(el, length)
-    if length > 30:
-        assert longer_than(el, 10)  # and it does say so, well before the end
+    full = inner_text(el)
+    for limit in range(len(full) + 2):
+        # None only when the inner text is longer; the inner text itself otherwise.
+        got = short_text(el, limit)
+        assert got == full or got is None and len(full) > limit
+    assert short_text(el, len(full)) == full
+    if len(full) > 30:
+        assert short_text(el, 10) is None  # and it does stop, well before the end

@@ -31,21 +31,22 @@ def inner_text(el: HtmlElement) -> str:
     return " ".join(text_content(el).split())
 
 
-def longer_than(el: HtmlElement, limit: int) -> bool:
-    """Whether :func:`inner_text` of ``el`` certainly holds more than ``limit`` characters.
+def short_text(el: HtmlElement, limit: int) -> str | None:
+    """:func:`inner_text` of ``el``, or None when it certainly holds more than ``limit``
+    characters: a rule that tests short texts reads a long block (the article's wrapper, say)
+    only until it has passed ``limit`` characters other than white space, each of which is in
+    the inner text.  The text returned may still be longer than ``limit``; callers check.
 
-    Counts the characters other than white space (each one is in the inner text) and stops
-    once they pass ``limit``: a check of a short text's pattern on a long block (the whole
-    article, say) costs a few of its pieces, not all of it.  False means "possibly not": the
-    caller measures.  ``itertext`` yields what :func:`text_content` holds (comments' and
-    processing instructions' tails, not their content), as long as the tree has no entity
-    reference nodes, which the HTML parser never makes."""
-    count = 0
+    ``itertext`` yields what :func:`text_content` holds (comments' and processing
+    instructions' tails, not their content), as long as the tree has no entity reference
+    nodes, which the HTML parser never makes."""
+    count, pieces = 0, []
     for text in el.itertext():
         count += len("".join(text.split()))
         if count > limit:
-            return True
-    return False
+            return None
+        pieces.append(text)
+    return " ".join("".join(pieces).split())
 
 
 def readable_chars(el: HtmlElement) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .dom import HtmlElement, inner_text, link_density, longer_than, readable_chars, text_content
+from .dom import HtmlElement, inner_text, link_density, readable_chars, short_text, text_content
 from .dom import remove as _remove
 
 _CONTROL_ITEM = (
@@ -203,14 +203,16 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             continue
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
-            parent_text[parent] = None if longer_than(parent, 80) else inner_text(parent)
+            parent_text[parent] = short_text(parent, 80)
         if text and len(text) < 80 and parent_text[parent] == text and (
                 NAV.match(text) or not site_only and CONTROL.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
+    # Every test below is of a text of at most 400 characters (240 on a page kept whole).
+    limit = 240 if site_only else 400
     for el in list(article.iter(*BLOCKS)):
-        if el.getparent() is None or el is article or longer_than(el, 400):
-            continue  # (every test below is of a text of at most 400 characters)
-        text = inner_text(el)
+        if el.getparent() is None or el is article:
+            continue
+        text = short_text(el, limit)
         if text and (len(text) <= 60 and not site_only and CONTROL.match(text)
                      or len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text)
                      or len(text) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(text)):
@@ -375,9 +377,9 @@ def _breadcrumbs(article: HtmlElement) -> None:
     """A short block that starts at the site's home and leads, through linked sections, to
     this page: a trail of links, not the article's words."""
     for el in list(article.iter("p", "div", "ol", "ul", "nav")):
-        if el.getparent() is None or el is article or longer_than(el, 200):
+        if el.getparent() is None or el is article:
             continue
-        text = inner_text(el)
+        text = short_text(el, 200)
         if not text or len(text) > 200 or not BREADCRUMB_START.match(text):
             continue
         links = [a for a in el.iter("a") if a.get("href")]
@@ -406,9 +408,9 @@ def _comment_sections(article: HtmlElement) -> None:
 
 def _other_articles(article: HtmlElement) -> None:
     for heading in list(article.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")):
-        if heading.getparent() is None or longer_than(heading, 40):
+        if heading.getparent() is None:
             continue
-        text = inner_text(heading)
+        text = short_text(heading, 40)
         if not text or len(text) > 40 or not OTHER_ARTICLES.match(text):
             continue
         following = heading.getnext()
@@ -443,9 +445,9 @@ def _captions(article: HtmlElement) -> None:
             figure.tail = " " + tail
     longest = max(map(len, seen), default=0)
     for el in list(article.iter("p", "div", "span")):
-        if el.getparent() is None or not seen or longer_than(el, longest):
-            continue  # (a block longer than every caption is none of them)
-        text = inner_text(el)
+        if el.getparent() is None or not seen:
+            continue
+        text = short_text(el, longest)  # (a block longer than every caption is none of them)
         if text in seen and el.find(".//img") is None and el.find(".//figcaption") is None and not any(
                 a.tag in ("figure", "figcaption") for a in el.iterancestors()):
             _remove(el)  # a caption repeated outside its figure (a gallery's caption layer)
