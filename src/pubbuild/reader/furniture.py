@@ -212,15 +212,15 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
     for el in list(article.iter(*BLOCKS)):
         if el.getparent() is None or el is article:
             continue
-        text = short_text(el, limit)
-        if text and (len(text) <= 60 and not site_only and CONTROL.match(text)
-                     or len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text)
-                     or len(text) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(text)):
+        block = short_text(el, limit)
+        if block and (len(block) <= 60 and not site_only and CONTROL.match(block)
+                      or len(block) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(block)
+                      or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
             _remove(el)
-        elif text and len(text) <= 240 and POST_META.match(text):
-            _keep_attribution(el, text)
-        elif text and not site_only and el.tag not in _HEADINGS and len(text) <= 400 and (
-                FEED_NOTICE.match(text) or POST_NAVIGATION.match(text) or _category_line(el, text)):
+        elif block and len(block) <= 240 and POST_META.match(block):
+            _keep_attribution(el, block)
+        elif block and not site_only and el.tag not in _HEADINGS and len(block) <= 400 and (
+                FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)):
             _remove(el)
     if site_only:
         return
@@ -447,7 +447,7 @@ def _captions(article: HtmlElement) -> None:
     for el in list(article.iter("p", "div", "span")):
         if el.getparent() is None or not seen:
             continue
-        text = short_text(el, longest)  # (a block longer than every caption is none of them)
-        if text in seen and el.find(".//img") is None and el.find(".//figcaption") is None and not any(
+        block = short_text(el, longest)  # (a block longer than every caption is none of them)
+        if block in seen and el.find(".//img") is None and el.find(".//figcaption") is None and not any(
                 a.tag in ("figure", "figcaption") for a in el.iterancestors()):
             _remove(el)  # a caption repeated outside its figure (a gallery's caption layer)
