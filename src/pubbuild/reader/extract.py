@@ -305,9 +305,12 @@ class Extractor:
         _remove(node)
         return nxt
 
+    # The tag filters below run in lxml, not in Python: the HTML parser and every rename in the
+    # reader write tags in lower case, so they match what _tag() would compare.
+
     @staticmethod
     def _inside(node: HtmlElement, tags: tuple[str, ...]) -> bool:
-        return any(_tag(a) in tags for a in node.iterancestors())
+        return next(node.iterancestors(*tags), None) is not None
 
     @staticmethod
     def _empty(node: HtmlElement) -> bool:
@@ -318,7 +321,7 @@ class Extractor:
 
     @staticmethod
     def _has_block_child(node: HtmlElement) -> bool:
-        return any(_tag(d) in BLOCKISH for d in node.iterdescendants())
+        return next(node.iterdescendants(*BLOCKISH), None) is not None
 
     def _is_byline(self, node: HtmlElement, sig: str) -> bool:
         rel, itemprop = node.get("rel") or "", node.get("itemprop") or ""
