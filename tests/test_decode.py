@@ -88,3 +88,41 @@ def test_a_manifest_encoding_that_is_no_encoding_is_refused(tmp_path):
                                             "  - source: a.html\n    encoding: base64\n")
     with pytest.raises(ConfigurationError, match="encoding"):
         load(tmp_path / "pubbuild.yaml")
+
+
+DECLARATIONS = [
+    b'<?xml version="1.0" encoding="ISO-8859-1"?><html><body>x</body></html>',
+    b"  <?xml version='1.0' encoding='utf-8' ?>\n<html>",
+    b'<html><head><meta charset="GB2312"></head>',
+    b"<html><head><META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=windows-1251'>",
+    b"<html><head><meta http-equiv=content-type content=text/html;charset=shift_jis>",
+    b'<html><head><meta charset="">',
+    b"<html><head><meta charset=utf-8/>",
+    b'<html><head><meta name="x" content="y"></head><body>charset=koi8-r</body>',
+    b"<html>" + b" " * 3000 + b'<meta charset="euc-kr">',  # past the 2,048 bytes looked at
+    b"<p>" + b"x" * 1100 + b'<?xml encoding="latin-1"?>',  # an XML declaration not at the start
+    b'<meta charset="\xff\xfe">',
+    b"",
+]
+
+
+@pytest.mark.parametrize("head", DECLARATIONS)
+def test_the_declaration_is_found_as_beautifulsoup4_finds_it(head: bytes) -> None:
+    # The reader finds the declaration with bs4's own patterns and bounds, without importing it
+    # for every page: the two must agree.
+    from bs4.dammit import EncodingDetector
+
+    from pubbuild.reader.decode import find_declared
+
+    assert find_declared(head[:4096]) == EncodingDetector.find_declared_encoding(head[:4096], is_html=True)
+
+
+def test_a_plain_page_is_decoded_without_importing_beautifulsoup4() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pubbuild.reader.decode import decode; "
+            "d = decode('<meta charset=\"iso-8859-1\"><p>caf\\xe9</p>'.encode('cp1252'), 'x.html'); "
+            "assert d.text.endswith('café</p>'), d; print('bs4' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -411,7 +411,8 @@ def _paragraphs_from_run(run: list[Inline], out: list[Block], lang: str | None) 
 
 
 def _p(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
-    if any(_tag(d) in BLOCK_CONVERTERS_BLOCKISH for d in el.iterdescendants()):
+    # (filtered in lxml: the re-parsed fragment's tags are lower case, as _tag() gives them)
+    if next(el.iterdescendants(*BLOCK_CONVERTERS_BLOCKISH), None) is not None:
         return blocks(el, ctx, depth)
     out: list[Block] = []
     _paragraphs_from_run(inlines(el, ctx, depth), out, _lang(el))

@@ -31,6 +31,24 @@ def inner_text(el: HtmlElement) -> str:
     return " ".join(text_content(el).split())
 
 
+def short_text(el: HtmlElement, limit: int) -> str | None:
+    """:func:`inner_text` of ``el``, or None when it certainly holds more than ``limit``
+    characters: a rule that tests short texts reads a long block (the article's wrapper, say)
+    only until it has passed ``limit`` characters other than white space, each of which is in
+    the inner text.  The text returned may still be longer than ``limit``; callers check.
+
+    ``itertext`` yields what :func:`text_content` holds (comments' and processing
+    instructions' tails, not their content), as long as the tree has no entity reference
+    nodes, which the HTML parser never makes."""
+    count, pieces = 0, []
+    for text in el.itertext():
+        count += len("".join(text.split()))
+        if count > limit:
+            return None
+        pieces.append(text)
+    return " ".join("".join(pieces).split())
+
+
 def readable_chars(el: HtmlElement) -> int:
     """Characters of ``el``'s text outside links: what a reader would read on the page."""
     return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .dom import HtmlElement, inner_text, link_density, readable_chars, text_content
+from .dom import HtmlElement, inner_text, link_density, readable_chars, short_text, text_content
 from .dom import remove as _remove
 
 _CONTROL_ITEM = (
@@ -195,40 +195,56 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
     # Each parent's text is read once, not once per link in it: a paragraph of many links
     # would cost time quadratic in its length.  (A removal below never makes a parent read
     # earlier hold nothing but one later link: its earlier link with text is still there.)
-    parent_text: dict[HtmlElement, str] = {}
+    # A parent longer than any link compared with it (under 80 characters) is not read at all.
+    parent_text: dict[HtmlElement, str | None] = {}
     for a in list(article.iter("a")):
         parent = a.getparent()
         if parent is None or parent.tag not in ("p", "div", "span"):
             continue
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
-            parent_text[parent] = inner_text(parent)
+            parent_text[parent] = short_text(parent, 80)
         if text and len(text) < 80 and parent_text[parent] == text and (
                 NAV.match(text) or not site_only and CONTROL.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
+    # Every test below is of a text of at most 400 characters (240 on a page kept whole).
+    limit = 240 if site_only else 400
     for el in list(article.iter(*BLOCKS)):
         if el.getparent() is None or el is article:
             continue
-        text = inner_text(el)
-        if text and (len(text) <= 60 and not site_only and CONTROL.match(text)
-                     or len(text) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(text)
-                     or len(text) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(text)):
+        block = short_text(el, limit)
+        if block and (len(block) <= 60 and not site_only and CONTROL.match(block)
+                      or len(block) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(block)
+                      or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
             _remove(el)
-        elif text and len(text) <= 240 and POST_META.match(text):
-            _keep_attribution(el, text)
-        elif text and not site_only and el.tag not in _HEADINGS and len(text) <= 400 and (
-                FEED_NOTICE.match(text) or POST_NAVIGATION.match(text) or _category_line(el, text)):
+        elif block and len(block) <= 240 and POST_META.match(block):
+            _keep_attribution(el, block)
+        elif block and not site_only and el.tag not in _HEADINGS and len(block) <= 400 and (
+                FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)):
             _remove(el)
     if site_only:
         return
     for el in list(article.iter("ul", "ol", "div", "p")):
         if el.getparent() is None or el is article:
             continue
-        items = [inner_text(c) for c in el if isinstance(c.tag, str)]
-        if (el.text or "").strip() or any((c.tail or "").strip() for c in el):
+        entries = [c for c in el if isinstance(c.tag, str)]
+        if len(entries) < 2 or (el.text or "").strip() or any((c.tail or "").strip() for c in el):
             continue  # running text between the entries: not a toolbar
-        if len(items) >= 2 and all(not t or CONTROL.match(t) for t in items) and any(items):
+        if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
+
+
+def _all_controls(entries: list[HtmlElement]) -> bool:
+    """Whether every entry with text is a control, and one at least has text.  The entries are
+    read until the first that is not (a block of the article's own, often long)."""
+    found = False
+    for entry in entries:
+        text = inner_text(entry)
+        if text:
+            if not CONTROL.match(text):
+                return False
+            found = True
+    return found
 
 
 def _category_line(el: HtmlElement, text: str) -> bool:
@@ -363,7 +379,7 @@ def _breadcrumbs(article: HtmlElement) -> None:
     for el in list(article.iter("p", "div", "ol", "ul", "nav")):
         if el.getparent() is None or el is article:
             continue
-        text = inner_text(el)
+        text = short_text(el, 200)
         if not text or len(text) > 200 or not BREADCRUMB_START.match(text):
             continue
         links = [a for a in el.iter("a") if a.get("href")]
@@ -394,7 +410,7 @@ def _other_articles(article: HtmlElement) -> None:
     for heading in list(article.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")):
         if heading.getparent() is None:
             continue
-        text = inner_text(heading)
+        text = short_text(heading, 40)
         if not text or len(text) > 40 or not OTHER_ARTICLES.match(text):
             continue
         following = heading.getnext()
@@ -427,10 +443,11 @@ def _captions(article: HtmlElement) -> None:
         tail = figure.tail
         if tail and tail.strip() and not tail[:1].isspace():
             figure.tail = " " + tail
+    longest = max(map(len, seen), default=0)
     for el in list(article.iter("p", "div", "span")):
         if el.getparent() is None or not seen:
             continue
-        text = inner_text(el)
-        if text in seen and el.find(".//img") is None and el.find(".//figcaption") is None and not any(
+        block = short_text(el, longest)  # (a block longer than every caption is none of them)
+        if block in seen and el.find(".//img") is None and el.find(".//figcaption") is None and not any(
                 a.tag in ("figure", "figcaption") for a in el.iterancestors()):
             _remove(el)  # a caption repeated outside its figure (a gallery's caption layer)

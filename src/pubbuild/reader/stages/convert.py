@@ -27,8 +27,10 @@ def run(state: ReadState) -> None:
     if state.kind == WEB_PAGE:
         ctx.diag("S003", "page furniture removed (menus, sidebars, comments, share buttons)")
     spacing.separate(container)
-    _refuse_file_urls(container, ctx)
-    frag = _sanitized(container)
+    html = _serialized(container)
+    if "file:" in html.lower():  # (no attribute can start with it otherwise: skip the walk)
+        _refuse_file_urls(container, ctx)
+    frag = _sanitized(html)
     state.notes = extract_notes(frag, ctx)
     state.blocks = blocks(frag, ctx)
     state.stop = not state.blocks
@@ -44,12 +46,16 @@ def _refuse_file_urls(container: HtmlElement, ctx: Context) -> None:
                 ctx.diag("S006", f"{el.tag} {name} {value[:120]!r} is a local file URL; refused", el)
 
 
-def _sanitized(container: HtmlElement) -> HtmlElement:
-    """The container through the nh3 allow-list, re-parsed, with source lines kept."""
+def _serialized(container: HtmlElement) -> str:
+    """The container as HTML, each element with its source line (``data-line``)."""
     for el in container.iter(etree.Element):
         if el.sourceline:
             el.set("data-line", str(el.sourceline))
-    html = etree.tostring(container, encoding="unicode", method="html")
+    return str(etree.tostring(container, encoding="unicode", method="html"))
+
+
+def _sanitized(html: str) -> HtmlElement:
+    """The container's HTML through the nh3 allow-list, re-parsed."""
     clean = sanitize(html)
     parser = etree.HTMLParser(huge_tree=True, remove_comments=True)
     root = fromstring(f"<html><body><div>{clean}</div></body></html>", parser)

@@ -1,0 +1,31 @@
+"""The reader's tree helpers (pubbuild.reader.dom)."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from pubbuild.reader.dom import inner_text, short_text
+
+PAGES = [
+    "<div>  a  <b> b </b>\n tail <i>x</i>  </div>",
+    "<div><p>one two</p><p>three</p>" + "<span> word </span>" * 50 + "</div>",
+    "<div>\u00a0\u2003spaced\u3000out\u00a0</div>",
+    "<div><script>var x = 1;</script>text</div>",
+    "<div></div>",
+]
+
+
+@pytest.mark.parametrize("markup", PAGES)
+def test_short_text_is_the_inner_text_or_none_only_when_longer(markup: str) -> None:
+    el = etree.fromstring(f"<html><body>{markup}tail after</body></html>", etree.HTMLParser()).find(".//div")
+    el.append(etree.Comment("a comment's words are no text"))
+    el[-1].tail = " its tail is "
+    full = inner_text(el)
+    for limit in range(len(full) + 2):
+        # None only when the inner text is longer; the inner text itself otherwise.
+        got = short_text(el, limit)
+        assert got == full or got is None and len(full) > limit
+    assert short_text(el, len(full)) == full
+    if len(full) > 30:
+        assert short_text(el, 10) is None  # and it does stop, well before the end
