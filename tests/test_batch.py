@@ -193,3 +193,22 @@ def test_a_task_returns_each_finding_once_with_its_result(tmp_path, caplog):
     assert result["diagnostics"]["codes"] == {"A002": 1, "S007": 1}
     assert result["diagnostics"] == counts(build_all(folder / "pubbuild.yaml", tmp_path / "alone").diagnostics)
     assert not [r for r in caplog.records if "missing.png" in r.getMessage()]
+
+
+def test_a_failed_task_still_counts_what_its_build_found(tmp_path):
+    """A publication whose second article is only a menu fails; the first article's missing
+    image (S007), found before the failure, is in its report line."""
+    from pubbuild.batch.inputs import jobs, resolve
+    from pubbuild.batch.tasks import build_publication
+
+    folder = tiny_project(tmp_path / "p", 3)
+    page = folder / "sources" / "article.html"
+    page.write_text(page.read_text().replace("</h1>", '</h1><img src="pics/missing.png" alt="A map.">'))
+    (folder / "sources" / "menu.html").write_text(
+        '<html lang="en"><body><nav><a href="/">Home</a> <a href="/a">About</a></nav></body></html>')
+    manifest = folder / "pubbuild.yaml"
+    manifest.write_text(manifest.read_text() + "  - sources/menu.html\n")
+    job = jobs(resolve([folder]))[0]
+    result = build_publication(job, str(tmp_path / "out"), ["epub"])
+    assert result["status"] == "failed" and "sources/menu.html" in result["error"], result
+    assert result["diagnostics"]["codes"].get("S007") == 1, result

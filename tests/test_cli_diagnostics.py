@@ -148,3 +148,39 @@ def test_every_finding_is_recorded_once_for_its_cause(tmp_path, capsys, monkeypa
     # the data the command prints from: no finding in it twice
     result = build_all(manifest, tmp_path / "out", jobs=int(jobs))
     assert len(result.diagnostics) == len(set(result.diagnostics)) == 7, result.diagnostics
+
+
+NAV_ONLY = """<!DOCTYPE html>
+<html lang="en"><head><title>Only a menu</title></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/about">About</a></li></ul></nav></body></html>
+"""
+
+A001_LINE = "sources/one.html:4: warning: A001 image 'https://img.example/b.png' has no text alternative"
+
+
+@pytest.mark.parametrize("command", [["epub"], ["build", "--format", "epub", "-j", "1"],
+                                     ["build", "--format", "epub", "-j", "2"]])
+def test_findings_made_before_a_failure_are_shown_with_it(tmp_path, capsys, command):
+    # Two articles are read (one of them with an image lacking a text alternative), then the
+    # third is only a menu: the build fails, and what the first two showed is not swallowed.
+    manifest = copy_root("diag-pack", tmp_path)
+    (manifest.parent / "sources" / "three.html").write_text(NAV_ONLY, encoding="utf-8")
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "  - sources/three.html\n", encoding="utf-8")
+    assert main([command[0], str(manifest), *command[1:]]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines.count(A001_LINE) == 1, lines
+    error = next(i for i, line in enumerate(lines) if "no article on the page" in line)
+    assert lines[error].startswith("pubbuild: sources/three.html: ")
+    assert lines.index(A001_LINE) < error  # the findings come first, the error last
+    assert not list((manifest.parent / "build").glob("*.epub"))  # and nothing was written
+
+
+def test_findings_are_shown_when_the_output_cannot_be_written(tmp_path, capsys):
+    manifest = copy_root("diag-pack", tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    status = main(["epub", str(manifest), "-o", str(blocker / "out.epub")])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.splitlines().count(A001_LINE) == 1, err
+    assert "pubbuild: " in err and "out.epub" in err

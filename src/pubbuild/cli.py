@@ -138,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         # The command prints the diagnostics its work handed back (commands.options.finish).
         return args.func(args)
     except PubbuildError as exc:
+        # What the work found before it failed (other articles' findings, say) still shows.
+        from .commands.options import print_findings
+
+        print_findings(args, exc.diagnostics)
         for line in exc.lines():
             print(f"pubbuild: {line}", file=sys.stderr)
         return exc.exit_code

@@ -16,6 +16,9 @@ class PubbuildError(Exception):
         super().__init__(message)
         self.problems = problems or []
         """One line per problem, each naming its file, line or key."""
+        self.diagnostics: list = []
+        """What the work found before it failed (:class:`pubbuild.diagnostics.Diagnostic`): the
+        command line prints these with the error, as it would have at the end of a build."""
 
     def lines(self) -> list[str]:
         """The lines the CLI prints, one per problem (or the message alone)."""

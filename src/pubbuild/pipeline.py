@@ -26,7 +26,7 @@ from . import backends, partfiles
 from .assemble.matter import refresh_accessibility_page
 from .backends.pagemap import PageBreak
 from .diagnostics import Diagnostic
-from .errors import OutputError
+from .errors import OutputError, PubbuildError
 from .facts import ImagePlan, count_content, plan_images
 from .model import Publication
 from .progress import NULL_PROGRESS, Progress
@@ -85,7 +85,13 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
             # A backend that reports no stages of its own gets one bar of one step: one bar
             # with a step per format sat at 0/2 through the whole PDF layout.
             bar = NULL_PROGRESS("", 0) if cls.reports_progress else progress(f"{label} {cls.name}", 1)
-            write_atomically(backend, pub, path)
+            try:
+                write_atomically(backend, pub, path)
+            except PubbuildError as exc:
+                # The articles' and earlier editions' findings go with the failure.
+                found = list(diags) if diags is not None else list(plan.diagnostics)
+                exc.diagnostics = [*found, *backend.diagnostics, *exc.diagnostics]
+                raise
             bar.advance()
             bar.close()
             # Each output's own record names the images it lacks too; the run reports them once.

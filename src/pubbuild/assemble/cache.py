@@ -282,7 +282,10 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
                     store.enabled = False
     bar.close()
     if errors:
-        raise SourceError(errors[0], errors)
+        failure = SourceError(errors[0], errors)
+        # The articles that were read have their findings shown with the error.
+        failure.diagnostics = [*manifest.warnings, *(d for a in results.values() for d in a.diagnostics)]
+        raise failure
     # Each article's findings are in its ``diagnostics``, however it was read (here, in a
     # worker, from the cache): the caller reports them from there.
 

@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from ..errors import ConfigurationError, SourceError
+from ..errors import ConfigurationError, PubbuildError, SourceError
 from ..model import Article, Creator, Publication
 from ..passes import language
 from ..reader import READERS, read_file
@@ -49,12 +49,16 @@ def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
     articles: list[Article] = []
     used: set[str] = set()
     for spec in manifest.articles:
-        article = read(spec.source, manifest.root, spec.overrides.get("url"), spec.overrides.get("encoding"))
+        try:
+            article = read(spec.source, manifest.root, spec.overrides.get("url"), spec.overrides.get("encoding"))
+        except PubbuildError as exc:
+            raise _with_findings(exc, manifest, articles) from None
         if not article.blocks and not article.notes:
             # Only navigation or furniture (S002): an empty chapter helps nobody, as an empty
             # file would not (``pubbuild normalize`` still shows such a page, with S002).
-            raise SourceError(f"{_shown(spec.source, manifest.root)}: no article on the page, only "
-                              "navigation or page furniture (nothing to publish)")
+            raise _with_findings(SourceError(
+                f"{_shown(spec.source, manifest.root)}: no article on the page, only "
+                "navigation or page furniture (nothing to publish)"), manifest, [*articles, article])
         for key, value in spec.overrides.items():
             if key in ARTICLE_FIELDS:  # the others (encoding) are for the reader
                 setattr(article.meta, ARTICLE_FIELDS[key], value)
@@ -73,6 +77,13 @@ def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
         # an article cached by the caller never gathers them twice.
         articles[0].diagnostics = [*manifest.warnings, *articles[0].diagnostics]
     return articles
+
+
+def _with_findings(exc: PubbuildError, manifest: Manifest, read: list[Article]) -> PubbuildError:
+    """``exc`` carrying what was found before it (the manifest's warnings, the articles read),
+    so that the command line shows those findings with the error."""
+    exc.diagnostics = [*manifest.warnings, *(d for a in read for d in a.diagnostics), *exc.diagnostics]
+    return exc
 
 
 def _shown(path: Path, root: Path) -> str:

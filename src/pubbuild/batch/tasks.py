@@ -105,6 +105,8 @@ def build_publication(job: Job, out_dir: str, formats: list[str],
         result["status"] = "built"
     except PubbuildError as exc:
         result["error"] = "\n".join(exc.lines())
+        # What the build found before it failed is counted in the report all the same.
+        result["diagnostics"] = diagnostics.counts(exc.diagnostics) if exc.diagnostics else {}
     finally:
         result["timings"]["total"] = round(time.perf_counter() - started, 3)
         # The worker's processor time: what the task costs, however loaded the machine is.

@@ -52,10 +52,17 @@ def finish(args: argparse.Namespace, diags: list[Diagnostic]) -> int:
     """Print the diagnostics the command's work handed back, each once, grouped by code and
     file (``-v``: one line each, notes too; ``-q``: errors only), after the progress bars;
     return 0, or 1 with ``--strict`` when any is a warning or an error."""
-    least: Level = "error" if args.quiet else "info" if args.verbose else "warning"
-    for line in lines(diags, least, every=args.verbose > 0):
-        print(line, file=sys.stderr)
+    print_findings(args, diags)
     return strict_status(args, diags)
+
+
+def print_findings(args: argparse.Namespace, diags: list[Diagnostic]) -> None:
+    """Print ``diags`` to standard error, each once, grouped by code and file (``-v``: one
+    line each, notes too; ``-q``: errors only): at the end of a command, or with its error."""
+    least: Level = "error" if getattr(args, "quiet", False) else \
+        "info" if getattr(args, "verbose", 0) else "warning"
+    for line in lines(diags, least, every=getattr(args, "verbose", 0) > 0):
+        print(line, file=sys.stderr)
 
 
 def strict_status(args: argparse.Namespace, diags: list[Diagnostic]) -> int:
