@@ -30,9 +30,7 @@ from ..reader.decode import XML_INVALID
 from ..textutil import images, model_nodes
 from ..urlsafety import safe_image, safe_link, safe_source
 from .manifest import Manifest
-from .publication import (
-    read_articles,
-)
+from .publication import read_articles, with_findings
 
 logger = logging.getLogger(__name__)
 
@@ -282,10 +280,8 @@ def normalise_articles(manifest: Manifest, jobs: int | None = None, cache: bool 
                     store.enabled = False
     bar.close()
     if errors:
-        failure = SourceError(errors[0], errors)
         # The articles that were read have their findings shown with the error.
-        failure.diagnostics = [*manifest.warnings, *(d for a in results.values() for d in a.diagnostics)]
-        raise failure
+        raise with_findings(SourceError(errors[0], errors), manifest, results.values())
     # Each article's findings are in its ``diagnostics``, however it was read (here, in a
     # worker, from the cache): the caller reports them from there.
 

@@ -13,6 +13,7 @@ import datetime as _dt
 import logging
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import ConfigurationError, PubbuildError, SourceError
@@ -52,11 +53,11 @@ def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
         try:
             article = read(spec.source, manifest.root, spec.overrides.get("url"), spec.overrides.get("encoding"))
         except PubbuildError as exc:
-            raise _with_findings(exc, manifest, articles) from None
+            raise with_findings(exc, manifest, articles) from None
         if not article.blocks and not article.notes:
             # Only navigation or furniture (S002): an empty chapter helps nobody, as an empty
             # file would not (``pubbuild normalize`` still shows such a page, with S002).
-            raise _with_findings(SourceError(
+            raise with_findings(SourceError(
                 f"{_shown(spec.source, manifest.root)}: no article on the page, only "
                 "navigation or page furniture (nothing to publish)"), manifest, [*articles, article])
         for key, value in spec.overrides.items():
@@ -79,7 +80,7 @@ def read_articles(manifest: Manifest, read=read_file) -> list[Article]:
     return articles
 
 
-def _with_findings(exc: PubbuildError, manifest: Manifest, read: list[Article]) -> PubbuildError:
+def with_findings(exc: PubbuildError, manifest: Manifest, read: Iterable[Article]) -> PubbuildError:
     """``exc`` carrying what was found before it (the manifest's warnings, the articles read),
     so that the command line shows those findings with the error."""
     exc.diagnostics = [*manifest.warnings, *(d for a in read for d in a.diagnostics), *exc.diagnostics]

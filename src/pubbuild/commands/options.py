@@ -59,9 +59,8 @@ def finish(args: argparse.Namespace, diags: list[Diagnostic]) -> int:
 def print_findings(args: argparse.Namespace, diags: list[Diagnostic]) -> None:
     """Print ``diags`` to standard error, each once, grouped by code and file (``-v``: one
     line each, notes too; ``-q``: errors only): at the end of a command, or with its error."""
-    least: Level = "error" if getattr(args, "quiet", False) else \
-        "info" if getattr(args, "verbose", 0) else "warning"
-    for line in lines(diags, least, every=getattr(args, "verbose", 0) > 0):
+    least: Level = "error" if args.quiet else "info" if args.verbose else "warning"
+    for line in lines(diags, least, every=args.verbose > 0):
         print(line, file=sys.stderr)
 
 

@@ -259,8 +259,8 @@ def _category_line(el: HtmlElement, text: str) -> bool:
     chars = len(re.sub(r"[\s,;:/]", "", listed))
     if not chars:
         return False
-    linked = sum(len(re.sub(r"[\s,;:/]", "", inner_text(a))) for a in el.iter("a") if a.get("href")
-                 and inner_text(a) in listed)
+    anchors = (inner_text(a) for a in el.iter("a") if a.get("href"))
+    linked = sum(len(re.sub(r"[\s,;:/]", "", a)) for a in anchors if a in listed)
     return linked >= CATEGORY_LINK_SHARE * chars
 
 
