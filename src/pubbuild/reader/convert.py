@@ -48,6 +48,7 @@ from ..model import (
     Table,
     Text,
 )
+from ..textutil import has_text, plain_text
 from .context import Context
 from .dom import HtmlElement, remove, text_content
 from .sanitize import DROP
@@ -126,9 +127,9 @@ def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
         stamp = valid_datetime(node.get("datetime"))
         if stamp is None:
             return kids  # a <time> without a machine-readable value says nothing more than its text
-        return [Styled("time", kids, lang=lang, datetime=stamp)] if _has_text(kids) else kids
+        return [Styled("time", kids, lang=lang, datetime=stamp)] if has_text(kids) else kids
     if kind:
-        if not _has_text(kids) and not any(isinstance(k, (InlineImage, LineBreak)) for k in kids):
+        if not has_text(kids) and not any(isinstance(k, (InlineImage, LineBreak)) for k in kids):
             return kids  # an empty <strong></strong> means nothing
         # STYLED's values are Styled's kinds (a dict of str to str, as mypy sees it)
         title = node.get("title") if name in ("abbr", "acronym", "dfn") else None
@@ -176,7 +177,7 @@ def _note_ref(el: HtmlElement, href: str | None, kids: list[Inline]) -> NoteRef 
     """A link like ``<sup><a href="#fn1">1</a></sup>`` pointing to a footnote."""
     if not href or not href.startswith("#"):
         return None
-    label = _plain(kids).strip().strip("[]()")
+    label = plain_text(kids).strip().strip("[]()")
     target = href[1:]
     if not label or len(label) > 4 or not re.fullmatch(r"[0-9a-zA-Z*†‡§]+", label):
         return None
@@ -195,7 +196,7 @@ def _sup(el: HtmlElement, ctx: Context, depth: int) -> list[Inline]:
         if not kids[0].id and el.get("id"):
             kids[0].id = el.get("id")
         return kids
-    if not _has_text(kids):
+    if not has_text(kids):
         return kids
     return [Styled("sup", kids, lang=_lang(el))]
 
@@ -377,7 +378,7 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
                 out.extend(ctx.stamp(inner, child))
                 continue
         nodes = inline(child, ctx, depth + 1)
-        if not run_text and _has_text(nodes):  # each child looked at once: a long run stays linear
+        if not run_text and has_text(nodes):  # each child looked at once: a long run stays linear
             run_el, run_text = (el if isinstance(child, str) else child), True
         run.extend(nodes)
     flush()
@@ -387,7 +388,7 @@ def blocks(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Block]:
 def _paragraphs_from_run(run: list[Inline], out: list[Block], lang: str | None) -> list[Block]:
     """Loose inline content; ``<br><br>`` splits it into paragraphs (added to ``out`` and
     returned)."""
-    if not _has_text(run) and not any(isinstance(n, InlineImage) for n in run):
+    if not has_text(run) and not any(isinstance(n, InlineImage) for n in run):
         return []
     start = len(out)
     parts: list[list[Inline]] = [[]]
@@ -405,7 +406,7 @@ def _paragraphs_from_run(run: list[Inline], out: list[Block], lang: str | None) 
         pending_br = 0
         parts[-1].append(node)
     for part in parts:
-        if _has_text(part) or any(isinstance(n, InlineImage) for n in part):
+        if has_text(part) or any(isinstance(n, InlineImage) for n in part):
             out.append(Paragraph(trim(part), lang=lang))
     return out[start:]
 
@@ -421,7 +422,7 @@ def _p(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
 
 def _heading(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     kids = trim(inlines(el, ctx, depth))
-    if not _has_text(kids):
+    if not has_text(kids):
         return []
     kids = _unwrap_strong(kids)
     return [Heading(level=int(_tag(el)[1]), children=kids, id=el.get("id") or "", lang=_lang(el))]
@@ -515,24 +516,24 @@ def _figure(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
         _detach(caption_el)
     if el.find(".//blockquote") is not None:
         content = blocks(el, ctx, depth)
-        if caption and _has_text(caption) and content and isinstance(content[-1], Quote) \
+        if caption and has_text(caption) and content and isinstance(content[-1], Quote) \
                 and not content[-1].attribution:
             content[-1].attribution = caption
-        elif caption and _has_text(caption):
+        elif caption and has_text(caption):
             content.append(Paragraph(caption))
         return content
     images = [img for img in (make_image(i, ctx) for i in el.iter("img")) if img]
     if not images:
         # a figure holding a table or code: keep that content
         content = blocks(el, ctx, depth)
-        if caption and _has_text(caption):
+        if caption and has_text(caption):
             content.append(Paragraph(caption))
         return content
     if not caption:
         text = [t for t in (_WS.sub(" ", x).strip() for x in el.itertext()) if t]
         if text:  # a figure with loose text and no figcaption: that text is its caption
             caption = [Text(" ".join(text))]
-    return [Figure(images, caption=caption if caption and _has_text(caption) else None,
+    return [Figure(images, caption=caption if caption and has_text(caption) else None,
                    id=el.get("id") or "")]
 
 
@@ -764,31 +765,6 @@ def _has_words(nodes: list[Inline]) -> bool:
         if isinstance(node, (Styled, Span, Link)) and _has_words(node.children):
             return True
     return False
-
-
-def _has_text(nodes: list[Inline]) -> bool:
-    """Whether the text a reader would hear (:func:`~..textutil.plain_text`) is more than
-    white space: it stops at the first word instead of joining the whole run (asked of
-    every run and paragraph, it was a tenth of reading a clean article)."""
-    for node in nodes:
-        if isinstance(node, Text):
-            if node.text and not node.text.isspace():
-                return True
-        elif isinstance(node, (Styled, Span, Link)):
-            if _has_text(node.children):
-                return True
-        elif isinstance(node, NoteRef):
-            if node.label.strip():
-                return True
-        elif isinstance(node, InlineImage) and (node.image.alt or "").strip():
-            return True
-    return False
-
-
-def _plain(nodes: list[Inline]) -> str:
-    from ..textutil import plain_text
-
-    return plain_text(nodes)
 
 
 def trim(nodes: list[Inline]) -> list[Inline]:
