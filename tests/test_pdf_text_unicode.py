@@ -69,6 +69,9 @@ CASES = [
     ("Type0 Identity-H without ToUnicode", lambda pdf: _type0(pdf), b"<0003> Tj", "no ToUnicode map"),
     ("Type0 of a registered Adobe collection (Japan1), no ToUnicode",
      lambda pdf: _type0(pdf, ordering="Japan1", cmap="/UniJIS-UTF16-H"), b"<3042> Tj", None),
+    ("ToUnicode mapping a code to nothing (a glyph of a cluster whose text another carries)",
+     lambda pdf: _type0(pdf, "2 beginbfchar <0258> <> <0049> <093f0926> endbfchar"),
+     b"<02580049> Tj", None),
     ("ToUnicode mapping a shown code to U+FFFE",
      lambda pdf: _type0(pdf, "1 beginbfchar <0003> <fffe> endbfchar"), b"<0003> Tj", "U+FFFE"),
 ]

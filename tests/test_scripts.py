@@ -24,6 +24,7 @@ from pubbuild.assemble.build import build
 from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.pdf import fonts, glyphs
 from pubbuild.backends.pdf.backend import PdfBackend
+from pubbuild.backends.pdf.validate import pdf_structure
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
 
@@ -95,6 +96,13 @@ def test_no_glyph_is_drawn_as_notdef(pack, tmp_path):
     path = _project(tmp_path, "title: T\narticles: [a.html]\n", "<p>ཀཁགངཅ</p>")
     build("pdf", path, tmp_path / "t.pdf")
     assert len(notdef_uses(tmp_path / "t.pdf")) == 5
+
+
+def test_every_code_shown_maps_to_unicode(pack):
+    """Shaped scripts give glyphs that no character has alone (conjuncts, reordered vowel
+    signs): each font's ToUnicode still maps every code shown (P007), so a screen reader or
+    a copy reads the text the page shows."""
+    assert pdf_structure(pack["pdf"])[1] == []
 
 
 def test_the_pack_epub_is_valid_and_declares_language_and_direction(pack):

@@ -204,8 +204,11 @@ def _cmap(data: bytes) -> tuple[set[int], set[int]]:
         return [int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw), 2)]
 
     def note(code: int, units: list[int]) -> None:
+        # An empty value is allowed: WeasyPrint gives a cluster's text to its first glyph and
+        # nothing to the others (a Devanagari vowel sign drawn before its consonant), so the
+        # text reads back once, in order; only U+0000, U+FEFF and U+FFFE are forbidden.
         mapped.add(code)
-        if not units or any(u in _FORBIDDEN for u in units):
+        if any(u in _FORBIDDEN for u in units):
             invalid.add(code)
 
     for block in _BFCHAR.findall(data):
