@@ -208,6 +208,27 @@ def _tibetan_font(path: Path) -> None:
     fb.save(str(path))
 
 
+def test_text_naming_fonts_pubbuild_does_not_declare_prints_in_shipped_ones(tmp_path):
+    """A chart's labels name fonts of their own: one that ships with Debian's WeasyPrint
+    dependencies (DejaVu Sans) and ones a machine may have or substitute (Arial, Times New
+    Roman, Courier).  Only fonts pubbuild declares are embedded, so what the machine has
+    never decides the bytes, and the labels are still text."""
+    families = ["DejaVu Sans", "Arial", "Times New Roman", "Courier"]
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100">' + "".join(
+        f'<text x="10" y="{20 + 20 * n}" font-family="\'{family}\'">label {n}</text>'
+        for n, family in enumerate(families)) + "</svg>")
+    (tmp_path / "chart.svg").write_text(svg, encoding="utf-8")
+    path = _project(tmp_path, "title: T\narticles: [a.html]\n",
+                    "<p>A chart.</p><img src='chart.svg' alt='A chart of four labels.'>")
+    build("pdf", path, tmp_path / "t.pdf")
+    declared = {f.family.replace(" ", "-") for f in fonts.FACES} | set(fonts.GENERIC)
+    used = _pdffonts(tmp_path / "t.pdf")
+    assert all(any(name == d or name.startswith(f"{d}-") for d in declared) for name in used), used
+    text = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert all(f"label {n}" in text for n in range(len(families))), text
+
+
 def test_a_fonts_entry_covers_a_script_the_shipped_fonts_lack(tmp_path):
     (tmp_path / "fonts").mkdir()
     _tibetan_font(tmp_path / "fonts" / "tibetan.ttf")
