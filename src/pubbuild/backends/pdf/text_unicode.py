@@ -15,6 +15,7 @@ Unicode.  PDF/UA-1 (ISO 14289-1, 7.21.7) and PDF/A-2/3 levels U and A (ISO 19005
 
 :func:`unmapped_text` checks exactly that, code by code, on the text of every page,
 the forms (XObjects) and tiling patterns it draws, and reports the fonts that fail.
+(Annotation appearance streams are not read: pubbuild's PDFs have none.)
 """
 
 from __future__ import annotations
