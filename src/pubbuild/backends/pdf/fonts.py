@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,18 +221,23 @@ def font_configuration():
     project stylesheet's ``Georgia``) was set in whatever font the machine had under that
     name or its substitute: bytes that differ from machine to machine, and a font embedded
     that nobody chose.  fontconfig reads ``FONTCONFIG_FILE`` when a configuration is
-    loaded, so it names :data:`FONTCONFIG` while this one is (and is put back after)."""
+    loaded, so it names :data:`FONTCONFIG` while this one is (and is put back after; the
+    lock keeps two threads, as a Dask worker runs them, from putting back each other's)."""
     from weasyprint.text.fonts import FontConfiguration
 
-    saved = os.environ.get("FONTCONFIG_FILE")
-    os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG)
-    try:
-        return FontConfiguration()
-    finally:
-        if saved is None:
-            del os.environ["FONTCONFIG_FILE"]
-        else:
-            os.environ["FONTCONFIG_FILE"] = saved
+    with _ENVIRONMENT:
+        saved = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG)
+        try:
+            return FontConfiguration()
+        finally:
+            if saved is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+
+
+_ENVIRONMENT = threading.Lock()
 
 
 def _regular(family_name: str) -> str:
