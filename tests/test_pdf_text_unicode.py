@@ -53,6 +53,10 @@ CASES = [
      lambda pdf: _simple(pdf, flags=4, encoding=None,
                          ToUnicode=_to_unicode(pdf, "1 beginbfrange <31> <32> <0031> endbfrange")),
      b"(12) Tj", None),
+    ("non-symbolic Type 1 without an encoding (its built-in StandardEncoding)",
+     lambda pdf: _simple(pdf, subtype=Name.Type1, encoding=None), b"(Page 12) Tj", None),
+    ("StandardEncoding code with no glyph (0x80)",
+     lambda pdf: _simple(pdf, subtype=Name.Type1, encoding=None), b"(A\\200) Tj", "0x80"),
     ("Differences with Adobe Glyph List names",
      lambda pdf: _simple(pdf, subtype=Name.Type1, encoding=Dictionary(
          BaseEncoding=Name.WinAnsiEncoding, Differences=Array([1, Name("/Euro"), Name("/uni0563")]))),

@@ -170,6 +170,13 @@ def _named_codes(font: pikepdf.Dictionary, codes: set[int]) -> set[int]:
         base, differences = encoding.get("/BaseEncoding"), encoding.get("/Differences")
     named: set[int] = set()
     codec = _CODECS.get(str(base)) if base is not None else None
+    if base is None and font.get("/Subtype") in (Name.Type1, Name.MMType1) and not flags & _SYMBOLIC:
+        # A non-symbolic Type 1 font without a base encoding uses the one built into its
+        # program: glyphs of the standard Latin set (Adobe Glyph List names), as a rule in
+        # StandardEncoding, which is read here to tell which codes have a glyph at all.
+        from fontTools.encodings.StandardEncoding import StandardEncoding
+
+        named = {code for code in codes if StandardEncoding[code] != ".notdef"}
     if codec is not None:
         for code in codes:
             try:
