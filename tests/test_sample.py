@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import zipfile
 
 import pikepdf
 import pytest
 from conftest import ROOT, assert_epubcheck_clean
+from pdfcheck import artifacts, page_texts
 
+from pubbuild.backends.pdf.validate import pdf_structure
 from pubbuild.cli import main
 
 #: Lays out PDFs or builds whole packs: left out of `make test-fast`.
@@ -49,6 +53,36 @@ def test_sample_pdf_is_tagged(sample_build):
                 desc = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
                 fonts.append(any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")))
         assert fonts and all(fonts)
+
+
+def test_sample_pdf_text_reads_back_as_unicode(sample_build):
+    """Every code shown maps to Unicode and every heading marks content (P007, P008: the
+    page-number stamp's simple WinAnsi font, the chart's text, the CID fonts' ToUnicode
+    maps), and the page numbers read back as the digits printed."""
+    assert pdf_structure(sample_build["pdf"])[1] == []
+    with pikepdf.open(sample_build["pdf"]) as pdf:
+        stamped = [n for n, page in enumerate(pdf.pages, 1)
+                   if any(str(op) == "Tf" and operands[0] == "/PbPageNumber"
+                          for operands, op in pikepdf.parse_content_stream(page))]
+        assert "/Pagination" in artifacts(pdf)
+    texts = page_texts(sample_build["pdf"])
+    assert len(stamped) >= 10
+    for n in stamped:
+        assert texts[n - 1].split()[-1] == str(n), (n, texts[n - 1][-200:])
+
+
+def test_sample_pdf_uses_shipped_fonts_only(sample_build, tmp_path):
+    """The PDF built where fontconfig knows no font at all (an empty configuration) is
+    byte-identical to the usual build: no text, the chart's generic ``sans-serif``
+    included, is set in a font of the machine, so another machine gives the same bytes."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<?xml version='1.0'?><fontconfig><cachedir>{tmp_path / 'cache'}</cachedir>"
+                      "</fontconfig>")
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    out = tmp_path / "no-system-fonts.pdf"
+    subprocess.run([sys.executable, "-m", "pubbuild", "-q", "pdf", "pubbuild.yaml", "-o", str(out)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    assert out.read_bytes() == sample_build["pdf"].read_bytes()
 
 
 def test_builds_are_byte_identical(sample_build, tmp_path, monkeypatch):

@@ -24,6 +24,7 @@ from pubbuild.assemble.build import build
 from pubbuild.assemble.publication import load_publication
 from pubbuild.backends.pdf import fonts, glyphs
 from pubbuild.backends.pdf.backend import PdfBackend
+from pubbuild.backends.pdf.validate import pdf_structure
 from pubbuild.cli import main
 from pubbuild.errors import ConfigurationError
 
@@ -95,6 +96,13 @@ def test_no_glyph_is_drawn_as_notdef(pack, tmp_path):
     path = _project(tmp_path, "title: T\narticles: [a.html]\n", "<p>ཀཁགངཅ</p>")
     build("pdf", path, tmp_path / "t.pdf")
     assert len(notdef_uses(tmp_path / "t.pdf")) == 5
+
+
+def test_every_code_shown_maps_to_unicode(pack):
+    """Shaped scripts give glyphs that no character has alone (conjuncts, reordered vowel
+    signs): each font's ToUnicode still maps every code shown (P007), so a screen reader or
+    a copy reads the text the page shows."""
+    assert pdf_structure(pack["pdf"])[1] == []
 
 
 def test_the_pack_epub_is_valid_and_declares_language_and_direction(pack):
@@ -198,6 +206,27 @@ def _tibetan_font(path: Path) -> None:
     fb.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
     fb.setupPost()
     fb.save(str(path))
+
+
+def test_text_naming_fonts_pubbuild_does_not_declare_prints_in_shipped_ones(tmp_path):
+    """A chart's labels name fonts of their own: one that ships with Debian's WeasyPrint
+    dependencies (DejaVu Sans) and ones a machine may have or substitute (Arial, Times New
+    Roman, Courier).  Only fonts pubbuild declares are embedded, so what the machine has
+    never decides the bytes, and the labels are still text."""
+    families = ["DejaVu Sans", "Arial", "Times New Roman", "Courier"]
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100">' + "".join(
+        f'<text x="10" y="{20 + 20 * n}" font-family="\'{family}\'">label {n}</text>'
+        for n, family in enumerate(families)) + "</svg>")
+    (tmp_path / "chart.svg").write_text(svg, encoding="utf-8")
+    path = _project(tmp_path, "title: T\narticles: [a.html]\n",
+                    "<p>A chart.</p><img src='chart.svg' alt='A chart of four labels.'>")
+    build("pdf", path, tmp_path / "t.pdf")
+    declared = {f.family.replace(" ", "-") for f in fonts.FACES} | set(fonts.GENERIC)
+    used = _pdffonts(tmp_path / "t.pdf")
+    assert all(any(name == d or name.startswith(f"{d}-") for d in declared) for name in used), used
+    text = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert all(f"label {n}" in text for n in range(len(families))), text
 
 
 def test_a_fonts_entry_covers_a_script_the_shipped_fonts_lack(tmp_path):

@@ -67,6 +67,8 @@ CODES: dict[str, tuple[Level, str]] = {
     "P004": ("error", "PDF does not display its document title"),
     "P005": ("error", "PDF figures without /Alt text"),
     "P006": ("error", "font not embedded in the PDF"),
+    "P007": ("error", "PDF text whose font maps some character codes to no Unicode"),
+    "P008": ("error", "PDF heading that marks no content"),
     "A007": ("warning", "no font covers a script of the article; add one under `fonts:`"),
     "S013": ("warning", "project stylesheet reference refused (outside the project, network or @import)"),
     "S014": ("warning", "file named by a project stylesheet not found or too large; left out"),

@@ -118,4 +118,12 @@ EXPLANATIONS: dict[str, str] = {
     "P005": "Figures in the PDF's structure tree have no /Alt text.",
     "P006": "A font the PDF uses is not embedded, so it prints differently elsewhere and PDF/UA "
             "and PDF/A are not met.",
+    "P007": "Some text is shown with character codes its font maps to no Unicode value: no "
+            "ToUnicode entry covers them, and they have no glyph name in a standard encoding of "
+            "a non-symbolic simple font. A screen reader, a search or a copy gets nothing or the "
+            "wrong text there; PDF/UA-1 (7.21.7) and PDF/A-3 levels a and u (6.2.11.7.2) are "
+            "not met. The finding names the font and its first page.",
+    "P008": "A heading (H, H1-H6) in the PDF's structure tree reaches no marked content, so a "
+            "screen reader lists a blank heading (PDF/UA-1 7.4). The pdfua checker's rule for "
+            "this, UA-14-001, does not run with pikepdf 10; this check stands in for it.",
 }

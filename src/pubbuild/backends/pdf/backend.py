@@ -318,12 +318,11 @@ class PdfBackend(Backend):
                  archival: bool, sources: list) -> None:
         """One layout of the whole document (``--jobs 1``, and wherever parts cannot do)."""
         from weasyprint import HTML
-        from weasyprint.text.fonts import FontConfiguration
 
         from .workarounds import DecorativeImages
 
         fetcher = make_fetcher(pub.root, self.options.allow_network, self.diagnostics)
-        font_config = FontConfiguration()  # @font-face rules load only through it
+        font_config = fonts.font_configuration()  # @font-face rules load only through it
 
         clock = time.perf_counter
         report = tagging.TaggingReport()

@@ -16,6 +16,8 @@ then DejaVu Sans for symbols.
 from __future__ import annotations
 
 import functools
+import os
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,10 @@ from ...resources import fonts_dir
 
 #: The fonts folder shipped as package data (``pubbuild/data/fonts``).
 FONTS = fonts_dir()
+
+#: The fontconfig configuration of every layout: no font folder, so fontconfig finds only
+#: the ``@font-face`` fonts declared (see the file for the fallback of an unknown family).
+FONTCONFIG = FONTS / "fonts.conf"
 
 STYLES = (("normal", "normal"), ("normal", "italic"), ("bold", "normal"), ("bold", "italic"))
 
@@ -205,6 +211,33 @@ def _letters(n: int) -> str:
 
 
 SHIPPED = FontSet()
+
+
+def font_configuration():
+    """A WeasyPrint ``FontConfiguration`` that knows no font of the machine.
+
+    WeasyPrint's starts from the system's fontconfig set-up, so text asking for a family
+    pubbuild does not declare (an SVG chart's ``font-family="DejaVu Sans"`` or ``Arial``, a
+    project stylesheet's ``Georgia``) was set in whatever font the machine had under that
+    name or its substitute: bytes that differ from machine to machine, and a font embedded
+    that nobody chose.  fontconfig reads ``FONTCONFIG_FILE`` when a configuration is
+    loaded, so it names :data:`FONTCONFIG` while this one is (and is put back after; the
+    lock keeps two threads, as a Dask worker runs them, from putting back each other's)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    with _ENVIRONMENT:
+        saved = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG)
+        try:
+            return FontConfiguration()
+        finally:
+            if saved is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+
+
+_ENVIRONMENT = threading.Lock()
 
 
 def _regular(family_name: str) -> str:

@@ -191,7 +191,6 @@ def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
     (a WeasyPrint ``FontConfiguration``): it registers the shipped ``@font-face``
     fonts once instead of once per document (about 0.06 s each, measured)."""
     from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     from .workarounds import DecorativeImages, install
 
@@ -205,7 +204,7 @@ def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
     try:
         source = HTML(string=html, base_url=ctx.base_url, url_fetcher=fetcher)
         document = source.render(presentational_hints=False,
-                                 font_config=font_config or FontConfiguration())
+                                 font_config=font_config or fonts.font_configuration())
         result.breaks = page_breaks(source.etree_element, document)
         result.pages = [_take_number(page) for page in document.pages]
         for index, page in enumerate(document.pages):
@@ -280,11 +279,9 @@ def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context],
     child would be missing from every later child.  A ``font_config`` given (one job,
     in the main process) has its fonts registered already (:func:`register_fonts`):
     then the first document may go to a child too, and the caller releases it."""
-    from weasyprint.text.fonts import FontConfiguration
-
     docs, ctx = task
     registered = font_config is not None
-    font_config = font_config or FontConfiguration()
+    font_config = font_config or fonts.font_configuration()
     try:
         with collector.paused():
             results: list[Rendered] = []
@@ -416,14 +413,12 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     file, which keeps the first part's catalog.  Raises
     :class:`Unsupported` when the document cannot be laid out in parts exactly.
     """
-    from weasyprint.text.fonts import FontConfiguration
-
     clock = time.perf_counter
     outcome = Outcome()
     start = clock()
     pieces = cut(html, jobs)
     outcome.timings["split"] = clock() - start
-    main_fonts = FontConfiguration()  # the contents (each layout of it) and the blank page
+    main_fonts = fonts.font_configuration()  # the contents (each layout of it) and the blank page
     try:
         register_fonts(pieces.doc.head, ctx, main_fonts)
         ordered, blanks = lay_out(pieces, ctx, jobs, two_sided, finish_front, main_fonts,

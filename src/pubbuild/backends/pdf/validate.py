@@ -1,11 +1,13 @@
 """The PDF's validator for ``pubbuild check``: structure checks with pikepdf (tagged, marked,
-language, displayed title, text alternatives of figures, embedded fonts)."""
+language, displayed title, text alternatives of figures, embedded fonts, text that maps to
+Unicode, headings with content)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ...diagnostics import Finding
+from .text_unicode import unmapped_text
 
 #: The validator's name in ``pubbuild check``'s report (the backend's ``validator``).
 PDF_CHECKS = "PDF structure checks (pikepdf)"
@@ -42,8 +44,13 @@ def pdf_structure(path: Path) -> tuple[bool, list[Finding]]:
             figures, missing = _figures(root.StructTreeRoot)
             if missing:
                 fail("P005", f"{missing} of {figures} figures have no /Alt text")
+            empty = _empty_headings(root.StructTreeRoot)
+            if empty:
+                fail("P008", f"{len(empty)} headings mark no content ({', '.join(empty[:5])})")
         for page_no, font in _fonts(pdf):
             fail("P006", f"font {font} on page {page_no} is not embedded")
+        for problem in unmapped_text(pdf):
+            fail("P007", f"text that maps to no Unicode: {problem}")
     return True, findings
 
 
@@ -75,6 +82,54 @@ def _figures(node, seen=None) -> tuple[int, int]:
         if kids is not None:
             stack.append(kids)
     return total, missing
+
+
+def _empty_headings(root) -> list[str]:
+    """The headings (``H``, ``H1``-``H6``) whose subtree reaches no marked content, as
+    ``/H2 #3`` (role and position among the headings, in tree order).
+
+    PDF/UA-1 7.4: a heading is read out by what it marks; an empty one is a blank entry
+    in a screen reader's list of headings.  (The PyPI ``pdfua`` checker's rule for this,
+    UA-14-001, cannot run on pikepdf 10: it stops on any heading whose /K is an array.)"""
+    import pikepdf
+
+    headings = {"/H", *(f"/H{n}" for n in range(1, 7))}
+
+    def marks(node, seen: set) -> bool:
+        if isinstance(node, int) and not isinstance(node, bool):
+            return True  # an MCID
+        if isinstance(node, pikepdf.Array):
+            return any(marks(kid, seen) for kid in node)
+        if not isinstance(node, pikepdf.Dictionary):
+            return False
+        if node.is_indirect:
+            if node.objgen in seen:
+                return False
+            seen.add(node.objgen)
+        if node.get("/Type") in (pikepdf.Name.MCR, pikepdf.Name.OBJR):
+            return True
+        return "/K" in node and marks(node.K, seen)
+
+    empty, count, stack, visited = [], 0, [root.get("/K")], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+            continue
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            continue
+        if node.is_indirect:
+            if node.objgen in visited:
+                continue
+            visited.add(node.objgen)
+        role = str(node.S)
+        if role in headings:
+            count += 1
+            if not marks(node.get("/K"), set()):
+                empty.append(f"{role} #{count}")
+        if "/K" in node:
+            stack.append(node.K)
+    return empty
 
 
 def _fonts(pdf):
