@@ -8,8 +8,11 @@ control label ("Image 1 of 8", "Close", "less", "more"), a call to action
 a share or bookmark line ("Bookmark and Share"), a "Most popular" /
 "Related stories" heading with the list of links under it, a breadcrumb trail
 ("Home > News > ..."), a blog's post-meta toolbar ("Posted by Ana at 9:41 PM |
-Comments (6) | Category: Travel", of which the attribution stays), and a
-comment section's heading left with nothing under it but a sign-in prompt.
+Comments (6) | Category: Travel", or "Tuesday December 26, 2006 | permalink", of
+which the attribution stays), an advertisement's label, a text-size or sharing row
+("Font size: + -", "Send this article: Print Email"), a comment form's notices
+("Comments are moderated ..."), a "powered by" footer line, and a comment
+section's heading left with nothing under it but a sign-in prompt.
 A caption is kept once: repeated outside its figure (a gallery's caption
 layer) it goes.
 """
@@ -39,6 +42,10 @@ _CONTROL_ITEM = (
     # a comment's or a forum post's own controls, a poll's button, a share counter
     r"|reply|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
     r"|\d+\s+shares?|shares?(?:\s+\d+)?"
+    # an advertisement's label, the text-size buttons and the printer's version of the page
+    r"|advertisement|advertising|anzeige|werbung|publicité|sponsored(?: (?:content|links?))?"
+    r"|(?:font|text)\s*size\s*:?(?:\s*[-+–a])*|(?:increase|decrease|larger|smaller) (?:font|text)(?: size)?"
+    r"|print(?:able|er[- ]friendly)? version|printer[- ]friendly(?: page| format)?"
     # a link to the comments, with or without their count
     r"|(?:view\s*/?\s*|add\s*/?\s*|read\s+|no\s+|\[\s*)*(?:\d+\s+)?(?:comments?|responses?|replies)"
     r"(?:\s*\(\d+\))?(?:\s*\])?"
@@ -73,7 +80,21 @@ _NAV_ITEM = (
     r"|(?:go |back )?to (?:the )?top(?: of (?:the )?page)?|top of (?:the )?page"
 )
 NAV = re.compile(rf"^[«‹<\s]*(?:{_NAV_ITEM})[\s»›>.]*$", re.IGNORECASE)
-_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM})"
+#: A post's date (and time, and who posted it) as a blog or news site prints it in the
+#: toolbar under the post: "Tuesday December 26, 2006", "26 Dec 2006 at 9:41 PM",
+#: "2006-12-26 by Ana".  Like a "Posted by" segment it is post-meta only beside a control
+#: ("Tuesday December 26, 2006 | permalink | comments (0)"); alone it is a dateline.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_ITEM = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})"
+    r"(?:,?\s*(?:at\s+|@\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)?"
+    r"(?:\s+by\s+[^|·•]{1,60})?"
+)
+#: A post-meta segment that is the post's attribution, kept when its toolbar goes.
+_DATED = re.compile(rf"^{_DATE_ITEM}$", re.IGNORECASE)
+_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM})"
 #: "This page was last updated 23 March 1999": a site's page footer.
 LAST_UPDATED = re.compile(r"^(?:this (?:page|site|document) (?:was )?)?last (?:updated|modified|revised|changed)"
                           r"\b[^.!?]{0,40}\.?$", re.IGNORECASE)
@@ -94,7 +115,8 @@ BREADCRUMB_START = re.compile(r"^(?:(?:you are here|navigation|location|breadcru
 COMMENT_HEADING = re.compile(
     r"^(?:\d+\s+)?(?:(?:user|reader|readers'?)\s+)?(?:comments?|responses?|replies|discussion)(?:\s*\(\d+\))?:?$"
     r"|^(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:comment|reply|response)$"
-    r"|^(?:join|start) the (?:discussion|conversation)$",
+    r"|^(?:join|start) the (?:discussion|conversation)$"
+    r"|^(?:have your say|your (?:views|say)|tell us what you think|what do you think\??)$",
     re.IGNORECASE)
 
 #: Headings of lists of other articles.
@@ -132,10 +154,28 @@ CATEGORY_LABEL = re.compile(
 #: its links make up: a dateline ("Posted in Paris on ...") has no links there.
 CATEGORY_LINK_SHARE = 0.6
 #: Sentences a blog platform prints under every post about its feeds, trackbacks and comments.
+#: Also the notices a comment form prints around it (its rules, its character limit, what
+#: becomes of the address): with the comments gone they are no one's words.
 FEED_NOTICE = re.compile(
     r"^(?:you can follow any responses to this entry|both comments and (?:pings|trackbacks) are "
     r"(?:currently )?closed|(?:comments and )?trackbacks are closed|you can skip to the end and leave a "
-    r"response|responses are currently closed)\b", re.IGNORECASE)
+    r"response|responses are currently closed"
+    r"|comments? (?:are|is|will be) (?:moderated|reviewed|pre-?moderated)|(?:offensive|abusive) comments"
+    r"|your (?:e-?mail )?(?:address )?(?:will not|won't) be (?:published|displayed|shared)"
+    r"|you must be (?:logged|signed) in to (?:post|leave|add) a comment|(?:limit|maximum)\s*:?\s*\d+\s+characters"
+    r"|your comment (?:has not yet been|is awaiting)|this is only a preview)\b", re.IGNORECASE)
+#: A row of sharing services and page actions, after its label or not ("Send this article:
+#: Print Email", "Share: Facebook Twitter"): two different ones at least, or one after a label,
+#: and nothing else.  (One service's name alone may head a section of an article about it, and
+#: the same name again and again is a gallery's credit lines: "Facebook", "Facebook".)
+_SHARE_ITEM = (r"(?:print|e-?mail|mail|share|save|tweet|facebook|twitter|linkedin|digg|reddit|delicious"
+               r"|del\.icio\.us|stumbleupon|google\+?|whatsapp|pinterest|tumblr|rss|pdf)\b[\s|·•,]*")
+SHARE_ROW = re.compile(
+    rf"^(?:(?:send|share|e-?mail|print|save|bookmark)(?: this)?(?: (?:article|story|page|post))?"
+    rf"(?: (?:with|to|on|via))?\s*:\s*{_SHARE_ITEM}(?:{_SHARE_ITEM}){{0,9}}|{_SHARE_ITEM}(?:{_SHARE_ITEM}){{1,9}})$",
+    re.IGNORECASE)
+#: The line a site prints in its footer about the software it runs on ("powered by WordPress").
+POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
 #: A blog's post navigation: "« Older post title | Main | Newer post title »".
 POST_NAVIGATION = re.compile(r"^«.{0,200}\|\s*(?:main|home|index)\s*\|.{0,200}»$", re.IGNORECASE)
@@ -220,7 +260,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
         elif block and len(block) <= 240 and POST_META.match(block):
             _keep_attribution(el, block)
         elif block and not site_only and el.tag not in _HEADINGS and len(block) <= 400 and (
-                FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)):
+                FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
+                or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))):
             _remove(el)
     if site_only:
         return
@@ -232,6 +273,14 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             continue  # running text between the entries: not a toolbar
         if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
+
+
+def _share_row(text: str) -> bool:
+    """Whether ``text`` is a row of sharing services (:data:`SHARE_ROW`), none named twice."""
+    if not SHARE_ROW.match(text):
+        return False
+    names = re.findall(r"[\w.+]+", text.split(":")[-1].lower())
+    return len(set(names)) == len(names)
 
 
 def _all_controls(entries: list[HtmlElement]) -> bool:
@@ -357,13 +406,16 @@ def _strip_brackets(el: HtmlElement) -> None:
 
 
 def _keep_attribution(el: HtmlElement, text: str) -> None:
-    """A post-meta line keeps who posted and when ("Posted by Ana at 9:41 PM"), the only
-    attribution a post on a page of several has; its controls, category and tags go."""
+    """A post-meta line keeps who posted and when ("Posted by Ana at 9:41 PM", "Tuesday
+    December 26, 2006"), the only attribution a post on a page of several has; its controls,
+    category and tags go."""
     kept = []
     for segment in re.split(r"\s*[|·•]\s*", text):
         found = _POSTED.match(segment)
         if found:
             kept.append(found.group(0).strip())
+        elif _DATED.match(segment):
+            kept.append(segment.strip())
     if not kept:
         _remove(el)
         return
