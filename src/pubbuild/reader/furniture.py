@@ -28,7 +28,8 @@ _CONTROL_ITEM = (
     r"(?:"
     r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
-    r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|previous|next|prev|back to top"
+    r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|back to top"
+    r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item))?"
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
     r"|(?:read more|continue reading|learn more|see more|view more|click here|sign up|subscribe"
@@ -82,11 +83,11 @@ _NAV_ITEM = (
 NAV = re.compile(rf"^[«‹<\s]*(?:{_NAV_ITEM})[\s»›>.]*$", re.IGNORECASE)
 #: A post's date (and time, and who posted it) as a blog or news site prints it in the
 #: toolbar under the post: "Tuesday December 26, 2006", "26 Dec 2006 at 9:41 PM",
-#: "2006-12-26 by Ana".  Like a "Posted by" segment it is post-meta only beside a control
+#: "Published: October 31st, 2012", "2006-12-26 by Ana".  Like a "Posted by" segment it is post-meta only beside a control
 #: ("Tuesday December 26, 2006 | permalink | comments (0)"); alone it is a dateline.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_ITEM = (
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:(?:posted|published|updated|written)(?:\s+on)?\s*:?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
     r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})"
     r"(?:,?\s*(?:at\s+|@\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)?"
@@ -99,7 +100,8 @@ _SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM})"
 LAST_UPDATED = re.compile(r"^(?:this (?:page|site|document) (?:was )?)?last (?:updated|modified|revised|changed)"
                           r"\b[^.!?]{0,40}\.?$", re.IGNORECASE)
 #: The attribution in a post-meta segment, up to a control run into it ("... at 9:41 PMView Comments").
-_POSTED = re.compile(rf"(?:posted|published|written)\s+(?:by|in|on|at)\b.*?(?=\s*(?:{_CONTROL_ITEM})?\s*$)",
+#: ("Posted in: Travel" names the post's category, not who posted it or when.)
+_POSTED = re.compile(rf"(?:posted|published|written)\s+(?:by|on|at)\b.*?(?=\s*(?:{_CONTROL_ITEM})?\s*$)",
                      re.IGNORECASE)
 POST_META = re.compile(rf"^[|\s«‹<]*{_SEGMENT}(?:[\s»›>]*[|·•][\s«‹<]*{_SEGMENT})+[|.:!…»›>\s]*$",
                        re.IGNORECASE)
@@ -369,16 +371,28 @@ PROFILE = re.compile(r"author[-_ ]?(?:box|bio|info|profile|card|details|about|bl
                      re.IGNORECASE)
 #: A profile box is short: a photo and a few lines about the person.
 PROFILE_CHARS = 500
+PROFILE_HEADED_CHARS = 1500
+#: The heading of a box about the author or the blog ("About the author", "Author: Ana Stone",
+#: "About this blog"): such a box needs no class name or photo to be known, and may hold a
+#: longer biography (up to :data:`PROFILE_HEADED_CHARS`).
+PROFILE_HEADING = re.compile(r"^(?:about (?:the |this )?(?:authors?|writers?|blog(?:ger)?|columnist)|authors?\s*:"
+                             r"|(?:the )?authors?$)", re.IGNORECASE)
 
 
 def _profile_boxes(article: HtmlElement) -> None:
     """A box about the author (a photo and a few lines on who they are) is the site's, not the
     article's.  The feature: a block whose class or id names an author box, bio or profile,
     holding a picture, no heading and under :data:`PROFILE_CHARS` characters, a small part of
-    the article."""
+    the article; or a block under :data:`PROFILE_HEADED_CHARS` that opens with a heading naming
+    such a box ("About the author", "Author: Ana Stone")."""
     total = readable_chars(article)
     for el in list(article.iter("div", "section", "aside")):
         if el is article or el.getparent() is None:
+            continue
+        if _headed_profile(el):
+            chars = readable_chars(el)
+            if chars < PROFILE_HEADED_CHARS and chars < 0.5 * total:  # (its heading says what it is;
+                _remove(el)                                          # a page that is all profile stays)
             continue
         if not PROFILE.search(f"{el.get('class') or ''} {el.get('id') or ''}") or el.find(".//img") is None \
                 or next(el.iter("h1", "h2", "h3"), None) is not None:
@@ -386,6 +400,17 @@ def _profile_boxes(article: HtmlElement) -> None:
         chars = readable_chars(el)
         if chars < PROFILE_CHARS and chars < 0.3 * total:
             _remove(el)
+
+
+def _headed_profile(el: HtmlElement) -> bool:
+    """Whether the first text of ``el`` (after a photo, say) is a heading that names a box
+    about the author or the blog (:data:`PROFILE_HEADING`)."""
+    for node in el.iter():
+        if node is not el and node.tag in _HEADINGS:
+            return PROFILE_HEADING.match(inner_text(node)) is not None
+        if (node.text or "").strip() or node is not el and (node.tail or "").strip():
+            return False
+    return False
 
 
 def _letters(el: HtmlElement) -> int:
