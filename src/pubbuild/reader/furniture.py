@@ -484,10 +484,13 @@ def _comment_sections(article: HtmlElement) -> None:
 
 
 def _other_articles(article: HtmlElement) -> None:
+    """A "Most read" / "Related stories" heading and the list of links under it.  The heading
+    may be drawn as a picture (sites of the 2000s set their box titles in images): then its
+    text alternative is its text."""
     for heading in list(article.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")):
         if heading.getparent() is None:
             continue
-        text = short_text(heading, 40)
+        text = short_text(heading, 40) or _pictured_label(heading)
         if not text or len(text) > 40 or not OTHER_ARTICLES.match(text):
             continue
         following = heading.getnext()
@@ -499,6 +502,12 @@ def _other_articles(article: HtmlElement) -> None:
             _remove(heading)
         elif heading.tag in ("div",) and heading.find(".//a") is not None and link_density(heading) > 0.5:
             _remove(heading)  # heading and links in one box
+
+
+def _pictured_label(el: HtmlElement) -> str:
+    """The text alternative of the one picture ``el`` holds, when it holds no words."""
+    images = el.findall(".//img")
+    return (images[0].get("alt") or "").strip() if len(images) == 1 else ""
 
 
 def _captions(article: HtmlElement) -> None:
