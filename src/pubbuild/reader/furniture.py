@@ -76,7 +76,8 @@ _META_ITEM = (
 _NAV_ITEM = (
     r"(?:home|home ?page|help|site ?map|search|text links|contact(?: us)?|about(?: us)?|privacy(?: policy)?"
     r"|terms(?: (?:of|and) (?:use|service|conditions))?|(?:© ?)?(?:crown )?copyright|disclaimer|accessibility"
-    r"|feedback|faqs?|log ?in|sign ?in|register|rss|archives?|index|government information website)"
+    r"|feedback|faqs?|log ?in|sign ?in|register|rss|archives?|index|government information website"
+    r"|related (?:articles|stories|posts|links|topics))"
     r"|(?:go |click here to )?(?:back|return)(?: to)?\b[^.!?|·•]{0,50}"
     r"|(?:go |back )?to (?:the )?top(?: of (?:the )?page)?|top of (?:the )?page"
 )
@@ -128,6 +129,7 @@ OTHER_ARTICLES = re.compile(
     r"|more (?:stories|news|from|on this)|recommended(?: for you)?|trending(?: now)?|top stories"
     r"|latest (?:news|stories|headlines)|recent (?:posts|entries|articles|comments)|categories|archives"
     r"|blogroll|related links|also in\b|elsewhere on\b|(?:we )?also recommend(?:ed)?|check out more"
+    r"|other (?:\w+ ){0,2}(?:news|stories|articles|posts|headlines)"
     r"|самое популярное|популярное|читайте также|lesen sie auch)\b",
     re.IGNORECASE)
 
@@ -145,11 +147,13 @@ EDIT_CONTROL = re.compile(r"^\[?\s*(?:edit|edit source|bearbeiten|quelltext bear
 DANGLING_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,80}\bby[\s:]*$", re.IGNORECASE)
 
 #: The label of a blog's category or tag line: "Posted in", "Filed under:", "Categories:", "Tags:",
+#: a news site's "Related topics:",
 #: WordPress's "This entry was posted on ... and is filed under", a blog's "11/09/2012 in".  What
 #: follows is the list of categories, each a link to the site's page of that category.
 CATEGORY_LABEL = re.compile(
     r"^(?:this (?:entry|post) was\b.{0,100}?\b)?"
     r"(?:(?:posted|filed|published|categori[sz]ed|listed)\s+(?:in|under)|categor(?:y|ies)|tags?"
+    r"|related (?:topics?|subjects?|tags|categories)"
     r"|tagged(?:\s+(?:with|as|in))?|labels?|topics?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+in)\s*:?(?=\s)",
     re.IGNORECASE)
 #: Share of a category line's list (after its label, up to the first sentence end or bar) that
