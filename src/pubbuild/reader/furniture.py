@@ -14,7 +14,7 @@ which the attribution stays), an advertisement's label, a text-size or sharing r
 ("Comments are moderated ..."), a "powered by" footer line, and a comment
 section's heading left with nothing under it but a sign-in prompt.
 A caption is kept once: repeated outside its figure (a gallery's caption
-layer) it goes.
+layer) it goes; so does the hidden one of two copies of a paragraph.
 """
 
 from __future__ import annotations
@@ -208,6 +208,38 @@ def clean(article: HtmlElement) -> None:
     _comment_sections(article)
     _captions(article)
     _calendars(article)
+    _hidden_copies(article)
+
+
+#: A paragraph at least this long found twice in the article is one text shown twice.
+REPEAT_CHARS = 80
+#: Class names that hide a block from view (a stylesheet's "display: none").
+HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|d-none|display-none)(?:\s|$)", re.IGNORECASE)
+
+
+def _hidden_copies(article: HtmlElement) -> None:
+    """A page that holds its article twice, one copy hidden by a class for another layout (a
+    subscriber's snippet beside the story), gives the reader each paragraph twice.  The
+    feature is the pair: a paragraph of at least :data:`REPEAT_CHARS` characters found word
+    for word elsewhere in the article, inside a block whose class hides it; that copy goes.
+    (A paragraph repeated without a hiding class stays: the corpus's references keep such
+    repeats, a page shown twice in full, a forum's signature under each post.)"""
+    count: dict[str, int] = {}
+    paragraphs = []
+    for p in article.iter("p"):
+        text = inner_text(p)
+        if len(text) >= REPEAT_CHARS:
+            count[text] = count.get(text, 0) + 1
+            paragraphs.append((p, text))
+    if len(count) == len(paragraphs):
+        return  # nothing repeated: the common case, decided without looking at classes
+    for p, text in paragraphs:
+        if count[text] < 2 or p.getparent() is None:
+            continue
+        hidden = next((a for a in p.iterancestors() if HIDDEN_CLASS.search(a.get("class") or "")), None)
+        if hidden is not None and any(a is article for a in hidden.iterancestors()):
+            count[text] -= 1
+            _remove(p)
 
 
 def _calendars(article: HtmlElement) -> None:
