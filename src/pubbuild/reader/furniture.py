@@ -39,7 +39,9 @@ _CONTROL_ITEM = (
     r"(?:\s*[:–—-]?\s*[«“\"‘'][^«»“”\"]{1,100}[»”\"’'])?(?:\s*(?:»|→|\.\.\.|…))?"  # ... the post's title
     r"|get the latest\b[^.!?|·•]{0,40}|new call-to-action|call to action"
     r"|(?:bookmark|share)(?: (?:and|&) (?:share|bookmark))?(?: this(?: (?:article|story|page|post))?)?"
-    r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?"
+    r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?(?: to a friend)?"
+    r"|have your say|(?:click|tap) (?:here|on|the)? ?(?:photo|image|picture)? ?to enlarge"
+    r"|buy (?:a copy of )?this (?:picture|photo|image)"
     r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
     # a comment's or a forum post's own controls, a poll's button, a share counter
     r"|reply|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
@@ -191,6 +193,10 @@ SHARE_ROW = re.compile(
     rf"^(?:(?:send|share|e-?mail|print|save|bookmark)(?: this)?(?: (?:article|story|page|post))?"
     rf"(?: (?:with|to|on|via))?\s*:\s*{_SHARE_ITEM}(?:{_SHARE_ITEM}){{0,9}}|{_SHARE_ITEM}(?:{_SHARE_ITEM}){{1,9}})$",
     re.IGNORECASE)
+#: A publisher's disclaimer beside its links ("The BBC is not responsible for the content of
+#: external internet sites"): printed under every story that links out, never the story's words.
+EXTERNAL_SITES = re.compile(r"\bnot responsible for the content of external (?:internet |web ?)?(?:sites|websites|links|pages)\b",
+                            re.IGNORECASE)
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
@@ -310,7 +316,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             _keep_attribution(el, block)
         elif block and not site_only and el.tag not in _HEADINGS and len(block) <= 400 and (
                 FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
-                or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))):
+                or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
+                or len(block) <= 160 and EXTERNAL_SITES.search(block)):
             _remove(el)
     if site_only:
         return
