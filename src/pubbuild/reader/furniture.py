@@ -70,7 +70,7 @@ CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«�
 #: dateline or a byline, which the reader keeps.
 _META_ITEM = (
     r"(?:posted|published|written|filed)\s+(?:by|in|on|at|under)\b[^|·•]{0,80}"
-    r"|(?:categor(?:y|ies)|tags?|labels?|topics?)\s*:[^|·•]{0,80}"
+    r"|(?:categor(?:y|ies)|tags?|labels?|topics?)\s*:[^|·•]{0,300}"  # (a post may have a dozen tags)
 )
 #: A site's own navigation: labels that are a link to another page of the site, never the
 #: article's words when they stand alone as a link or in a bar-separated row of them
@@ -312,7 +312,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
                       or len(block) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(block)
                       or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
             _remove(el)
-        elif block and len(block) <= 240 and POST_META.match(block):
+        elif block and len(block) <= 400 and POST_META.match(block):
             _keep_attribution(el, block)
         elif block and not site_only and el.tag not in _HEADINGS and len(block) <= 400 and (
                 FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
