@@ -423,6 +423,12 @@ def _contents_boxes(article: HtmlElement) -> None:
 PROFILE = re.compile(r"author[-_ ]?(?:box|bio|info|profile|card|details|about|block|wrap)|about[-_ ]?(?:the[-_ ]?)?"
                      r"author|(?:^|[\s_-])bio(?:graphy)?(?:[\s_-]|$)|profile[-_ ]?(?:box|card)|user[-_ ]?profile",
                      re.IGNORECASE)
+#: Classes that name a biography outright ("author-bio", "about-author"): such a box needs no
+#: photo to be known ("author-info" or "author-details" may hold the byline and date alone).
+BIO = re.compile(r"author[-_ ]?bio|about[-_ ]?(?:the[-_ ]?)?author|(?:^|[\s_-])bio(?:graphy)?(?:[\s_-]|$)",
+                 re.IGNORECASE)
+#: A heading in a profile box is the person's name ("Cristi", "About Becky"), no longer than this.
+PROFILE_NAME_CHARS = 40
 #: A profile box is short: a photo and a few lines about the person.
 PROFILE_CHARS = 500
 PROFILE_HEADED_CHARS = 1500
@@ -436,8 +442,8 @@ PROFILE_HEADING = re.compile(r"^(?:about (?:the |this )?(?:authors?|writers?|blo
 def _profile_boxes(article: HtmlElement) -> None:
     """A box about the author (a photo and a few lines on who they are) is the site's, not the
     article's.  The feature: a block whose class or id names an author box, bio or profile,
-    holding a picture, no heading and under :data:`PROFILE_CHARS` characters, a small part of
-    the article; or a block under :data:`PROFILE_HEADED_CHARS` that opens with a heading naming
+    holding a picture (or named a bio outright, :data:`BIO`), no heading longer than a name
+    and under :data:`PROFILE_CHARS` characters, a small part of the article; or a block under :data:`PROFILE_HEADED_CHARS` that opens with a heading naming
     such a box ("About the author", "Author: Ana Stone")."""
     total = readable_chars(article)
     for el in list(article.iter("div", "section", "aside")):
@@ -448,9 +454,10 @@ def _profile_boxes(article: HtmlElement) -> None:
             if chars < PROFILE_HEADED_CHARS and chars < 0.5 * total:  # (its heading says what it is;
                 _remove(el)                                          # a page that is all profile stays)
             continue
-        if not PROFILE.search(f"{el.get('class') or ''} {el.get('id') or ''}") or el.find(".//img") is None \
-                or next(el.iter("h1", "h2", "h3"), None) is not None:
-            continue  # (a post of its own has a heading; a box about its author has none)
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not PROFILE.search(names) or el.find(".//img") is None and not BIO.search(names) \
+                or any(len(inner_text(h)) > PROFILE_NAME_CHARS for h in el.iter("h1", "h2", "h3")):
+            continue  # (a post of its own has a title; a box about its author at most the author's name)
         chars = readable_chars(el)
         if chars < PROFILE_CHARS and chars < 0.3 * total:
             _remove(el)
