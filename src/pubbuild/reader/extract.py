@@ -199,6 +199,30 @@ class _Scores:
 
 
 
+#: A block one of a series of at least this many siblings of its class (the posts of a blog's
+#: page, the entries of a news digest) ...
+SERIES_MIN = 3
+#: ... with at least this much text outside its links, and links for at most this share of its
+#: text, is kept when Readability's conditional cleaning would drop it alone for its links: a
+#: post with a list of further reading is as much the page's content as the posts beside it.
+#: A teaser of a "related stories" series has a linked headline and a line or two of summary:
+#: less text of its own, or more of it in links.
+SERIES_OWN_CHARS, SERIES_LINKS = 250, 0.5
+
+
+def _one_of_a_series(el: HtmlElement) -> bool:
+    """Whether ``el`` is one of a series of blocks of the same class with text of their own."""
+    cls = el.get("class")
+    parent = el.getparent()
+    if not cls or parent is None or _tag(el) not in ("div", "section", "article", "li"):
+        return False
+    if sum(1 for sib in parent if sib.get("class") == cls) < SERIES_MIN:
+        return False
+    length = len(inner_text(el))
+    links = sum(len(inner_text(a)) for a in el.iter("a"))
+    return length - links >= SERIES_OWN_CHARS and links <= SERIES_LINKS * length
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
@@ -544,7 +568,7 @@ class Extractor:
                 continue
             if self.whole_chars and readable_chars(el) > self.whole_chars / 2:
                 continue  # a wrapper of the page's content, not a block of furniture inside it
-            if self._should_remove(el) or self.whole_chars and self._link_list(el):
+            if (self._should_remove(el) and not _one_of_a_series(el)) or self.whole_chars and self._link_list(el):
                 _remove(el)
 
     @staticmethod

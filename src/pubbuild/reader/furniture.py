@@ -8,10 +8,13 @@ control label ("Image 1 of 8", "Close", "less", "more"), a call to action
 a share or bookmark line ("Bookmark and Share"), a "Most popular" /
 "Related stories" heading with the list of links under it, a breadcrumb trail
 ("Home > News > ..."), a blog's post-meta toolbar ("Posted by Ana at 9:41 PM |
-Comments (6) | Category: Travel", of which the attribution stays), and a
-comment section's heading left with nothing under it but a sign-in prompt.
+Comments (6) | Category: Travel", or "Tuesday December 26, 2006 | permalink", of
+which the attribution stays), an advertisement's label, a text-size or sharing row
+("Font size: + -", "Send this article: Print Email"), a comment form's notices
+("Comments are moderated ..."), a "powered by" footer line, and a comment
+section's heading left with nothing under it but a sign-in prompt.
 A caption is kept once: repeated outside its figure (a gallery's caption
-layer) it goes.
+layer) it goes; so does the hidden one of two copies of a paragraph.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ _CONTROL_ITEM = (
     r"(?:"
     r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
-    r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|previous|next|prev|back to top"
+    r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|back to top"
+    r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item))?"
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
+    r"|(?:view )?(?:full[- ]size|larger)(?: (?:image|photo|picture|version))?"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
     r"|(?:read more|continue reading|learn more|see more|view more|click here|sign up|subscribe"
     r"|download|read the full (?:story|article)|keep reading|read on)"
@@ -34,11 +39,17 @@ _CONTROL_ITEM = (
     r"(?:\s*[:–—-]?\s*[«“\"‘'][^«»“”\"]{1,100}[»”\"’'])?(?:\s*(?:»|→|\.\.\.|…))?"  # ... the post's title
     r"|get the latest\b[^.!?|·•]{0,40}|new call-to-action|call to action"
     r"|(?:bookmark|share)(?: (?:and|&) (?:share|bookmark))?(?: this(?: (?:article|story|page|post))?)?"
-    r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?"
+    r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?(?: to a friend)?"
+    r"|have your say|(?:click|tap) (?:here|on|the)? ?(?:photo|image|picture)? ?to enlarge"
+    r"|buy (?:a copy of )?this (?:picture|photo|image)"
     r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
     # a comment's or a forum post's own controls, a poll's button, a share counter
     r"|reply|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
     r"|\d+\s+shares?|shares?(?:\s+\d+)?"
+    # an advertisement's label, the text-size buttons and the printer's version of the page
+    r"|advertisement|advertising|anzeige|werbung|publicité|sponsored(?: (?:content|links?))?"
+    r"|(?:font|text)\s*size\s*:?(?:\s*[-+–a])*|(?:increase|decrease|larger|smaller) (?:font|text)(?: size)?"
+    r"|print(?:able|er[- ]friendly)? version|printer[- ]friendly(?: page| format)?"
     # a link to the comments, with or without their count
     r"|(?:view\s*/?\s*|add\s*/?\s*|read\s+|no\s+|\[\s*)*(?:\d+\s+)?(?:comments?|responses?|replies)"
     r"(?:\s*\(\d+\))?(?:\s*\])?"
@@ -59,7 +70,7 @@ CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«�
 #: dateline or a byline, which the reader keeps.
 _META_ITEM = (
     r"(?:posted|published|written|filed)\s+(?:by|in|on|at|under)\b[^|·•]{0,80}"
-    r"|(?:categor(?:y|ies)|tags?|labels?|topics?)\s*:[^|·•]{0,80}"
+    r"|(?:categor(?:y|ies)|tags?|labels?|topics?)\s*:[^|·•]{0,300}"  # (a post may have a dozen tags)
 )
 #: A site's own navigation: labels that are a link to another page of the site, never the
 #: article's words when they stand alone as a link or in a bar-separated row of them
@@ -68,17 +79,33 @@ _META_ITEM = (
 _NAV_ITEM = (
     r"(?:home|home ?page|help|site ?map|search|text links|contact(?: us)?|about(?: us)?|privacy(?: policy)?"
     r"|terms(?: (?:of|and) (?:use|service|conditions))?|(?:© ?)?(?:crown )?copyright|disclaimer|accessibility"
-    r"|feedback|faqs?|log ?in|sign ?in|register|rss|archives?|index|government information website)"
+    r"|feedback|faqs?|log ?in|sign ?in|register|rss|archives?|index|government information website"
+    r"|related (?:articles|stories|posts|links|topics))"
     r"|(?:go |click here to )?(?:back|return)(?: to)?\b[^.!?|·•]{0,50}"
     r"|(?:go |back )?to (?:the )?top(?: of (?:the )?page)?|top of (?:the )?page"
 )
 NAV = re.compile(rf"^[«‹<\s]*(?:{_NAV_ITEM})[\s»›>.]*$", re.IGNORECASE)
-_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM})"
+#: A post's date (and time, and who posted it) as a blog or news site prints it in the
+#: toolbar under the post: "Tuesday December 26, 2006", "26 Dec 2006 at 9:41 PM",
+#: "Published: October 31st, 2012", "2006-12-26 by Ana".  Like a "Posted by" segment it is post-meta only beside a control
+#: ("Tuesday December 26, 2006 | permalink | comments (0)"); alone it is a dateline.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_ITEM = (
+    r"(?:(?:posted|published|updated|written)(?:\s+on)?\s*:?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})"
+    r"(?:,?\s*(?:at\s+|@\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)?"
+    r"(?:\s+by\s+[^|·•]{1,60})?"
+)
+#: A post-meta segment that is the post's attribution, kept when its toolbar goes.
+_DATED = re.compile(rf"^{_DATE_ITEM}$", re.IGNORECASE)
+_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM})"
 #: "This page was last updated 23 March 1999": a site's page footer.
 LAST_UPDATED = re.compile(r"^(?:this (?:page|site|document) (?:was )?)?last (?:updated|modified|revised|changed)"
                           r"\b[^.!?]{0,40}\.?$", re.IGNORECASE)
 #: The attribution in a post-meta segment, up to a control run into it ("... at 9:41 PMView Comments").
-_POSTED = re.compile(rf"(?:posted|published|written)\s+(?:by|in|on|at)\b.*?(?=\s*(?:{_CONTROL_ITEM})?\s*$)",
+#: ("Posted in: Travel" names the post's category, not who posted it or when.)
+_POSTED = re.compile(rf"(?:posted|published|written)\s+(?:by|on|at)\b.*?(?=\s*(?:{_CONTROL_ITEM})?\s*$)",
                      re.IGNORECASE)
 POST_META = re.compile(rf"^[|\s«‹<]*{_SEGMENT}(?:[\s»›>]*[|·•][\s«‹<]*{_SEGMENT})+[|.:!…»›>\s]*$",
                        re.IGNORECASE)
@@ -94,7 +121,8 @@ BREADCRUMB_START = re.compile(r"^(?:(?:you are here|navigation|location|breadcru
 COMMENT_HEADING = re.compile(
     r"^(?:\d+\s+)?(?:(?:user|reader|readers'?)\s+)?(?:comments?|responses?|replies|discussion)(?:\s*\(\d+\))?:?$"
     r"|^(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:comment|reply|response)$"
-    r"|^(?:join|start) the (?:discussion|conversation)$",
+    r"|^(?:join|start) the (?:discussion|conversation)$"
+    r"|^(?:have your say|your (?:views|say)|tell us what you think|what do you think\??)$",
     re.IGNORECASE)
 
 #: Headings of lists of other articles.
@@ -104,6 +132,7 @@ OTHER_ARTICLES = re.compile(
     r"|more (?:stories|news|from|on this)|recommended(?: for you)?|trending(?: now)?|top stories"
     r"|latest (?:news|stories|headlines)|recent (?:posts|entries|articles|comments)|categories|archives"
     r"|blogroll|related links|also in\b|elsewhere on\b|(?:we )?also recommend(?:ed)?|check out more"
+    r"|other (?:\w+ ){0,2}(?:news|stories|articles|posts|headlines)"
     r"|самое популярное|популярное|читайте также|lesen sie auch)\b",
     re.IGNORECASE)
 
@@ -121,21 +150,55 @@ EDIT_CONTROL = re.compile(r"^\[?\s*(?:edit|edit source|bearbeiten|quelltext bear
 DANGLING_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,80}\bby[\s:]*$", re.IGNORECASE)
 
 #: The label of a blog's category or tag line: "Posted in", "Filed under:", "Categories:", "Tags:",
+#: a news site's "Related topics:",
 #: WordPress's "This entry was posted on ... and is filed under", a blog's "11/09/2012 in".  What
 #: follows is the list of categories, each a link to the site's page of that category.
 CATEGORY_LABEL = re.compile(
     r"^(?:this (?:entry|post) was\b.{0,100}?\b)?"
     r"(?:(?:posted|filed|published|categori[sz]ed|listed)\s+(?:in|under)|categor(?:y|ies)|tags?"
+    r"|related (?:topics?|subjects?|tags|categories)"
     r"|tagged(?:\s+(?:with|as|in))?|labels?|topics?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+in)\s*:?(?=\s)",
     re.IGNORECASE)
 #: Share of a category line's list (after its label, up to the first sentence end or bar) that
 #: its links make up: a dateline ("Posted in Paris on ...") has no links there.
 CATEGORY_LINK_SHARE = 0.6
 #: Sentences a blog platform prints under every post about its feeds, trackbacks and comments.
+#: Also the notices a comment form prints around it (its rules, its character limit, what
+#: becomes of the address): with the comments gone they are no one's words.  And the lines a
+#: publisher prints under every story, not the story's own: a newspaper's "Write to <reporter>
+#: at <address>", a call to sign up to a newsletter or to a feed.  (Not the note on the print
+#: edition, "A version of this article appeared in print on ...": the Readability references
+#: keep it, the Dragnet ones drop it; dropping it lowered the Readability held-out part.)
 FEED_NOTICE = re.compile(
     r"^(?:you can follow any responses to this entry|both comments and (?:pings|trackbacks) are "
     r"(?:currently )?closed|(?:comments and )?trackbacks are closed|you can skip to the end and leave a "
-    r"response|responses are currently closed)\b", re.IGNORECASE)
+    r"response|responses are currently closed"
+    r"|comments? (?:are|is|will be) (?:moderated|reviewed|pre-?moderated)|(?:offensive|abusive) comments"
+    r"|your (?:e-?mail )?(?:address )?(?:will not|won't) be (?:published|displayed|shared)"
+    r"|you must be (?:logged|signed) in to (?:post|leave|add) a comment|(?:limit|maximum)\s*:?\s*\d+\s+characters"
+    r"|your comment (?:has not yet been|is awaiting)|this is only a preview"
+    # a newspaper's line on writing to the reporters
+    r"|write to [\w .,'’-]{2,80}? at [\w.+-]+@"
+    # a blog's or a newsletter's call to sign up, under or inside the post
+    r"|(?:sign up|subscribe) (?:to|for) (?:the|our|my) (?:[\w-]+ ){0,3}(?:newsletter|mailing list|rss feed|feed)"
+    r"|if you (?:enjoyed|liked) this (?:post|article|story)"
+    r")\b", re.IGNORECASE)
+#: A row of sharing services and page actions, after its label or not ("Send this article:
+#: Print Email", "Share: Facebook Twitter"): two different ones at least, or one after a label,
+#: and nothing else.  (One service's name alone may head a section of an article about it, and
+#: the same name again and again is a gallery's credit lines: "Facebook", "Facebook".)
+_SHARE_ITEM = (r"(?:print|e-?mail|mail|share|save|tweet|facebook|twitter|linkedin|digg|reddit|delicious"
+               r"|del\.icio\.us|stumbleupon|google\+?|whatsapp|pinterest|tumblr|rss|pdf)\b[\s|·•,]*")
+SHARE_ROW = re.compile(
+    rf"^(?:(?:send|share|e-?mail|print|save|bookmark)(?: this)?(?: (?:article|story|page|post))?"
+    rf"(?: (?:with|to|on|via))?\s*:\s*{_SHARE_ITEM}(?:{_SHARE_ITEM}){{0,9}}|{_SHARE_ITEM}(?:{_SHARE_ITEM}){{1,9}})$",
+    re.IGNORECASE)
+#: A publisher's disclaimer beside its links ("The BBC is not responsible for the content of
+#: external internet sites"): printed under every story that links out, never the story's words.
+EXTERNAL_SITES = re.compile(r"\bnot responsible for the content of external (?:internet |web ?)?(?:sites|websites|links|pages)\b",
+                            re.IGNORECASE)
+#: The line a site prints in its footer about the software it runs on ("powered by WordPress").
+POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
 #: A blog's post navigation: "« Older post title | Main | Newer post title »".
 POST_NAVIGATION = re.compile(r"^«.{0,200}\|\s*(?:main|home|index)\s*\|.{0,200}»$", re.IGNORECASE)
@@ -162,6 +225,38 @@ def clean(article: HtmlElement) -> None:
     _comment_sections(article)
     _captions(article)
     _calendars(article)
+    _hidden_copies(article)
+
+
+#: A paragraph at least this long found twice in the article is one text shown twice.
+REPEAT_CHARS = 80
+#: Class names that hide a block from view (a stylesheet's "display: none").
+HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|d-none|display-none)(?:\s|$)", re.IGNORECASE)
+
+
+def _hidden_copies(article: HtmlElement) -> None:
+    """A page that holds its article twice, one copy hidden by a class for another layout (a
+    subscriber's snippet beside the story), gives the reader each paragraph twice.  The
+    feature is the pair: a paragraph of at least :data:`REPEAT_CHARS` characters found word
+    for word elsewhere in the article, inside a block whose class hides it; that copy goes.
+    (A paragraph repeated without a hiding class stays: the corpus's references keep such
+    repeats, a page shown twice in full, a forum's signature under each post.)"""
+    count: dict[str, int] = {}
+    paragraphs = []
+    for p in article.iter("p"):
+        text = inner_text(p)
+        if len(text) >= REPEAT_CHARS:
+            count[text] = count.get(text, 0) + 1
+            paragraphs.append((p, text))
+    if len(count) == len(paragraphs):
+        return  # nothing repeated: the common case, decided without looking at classes
+    for p, text in paragraphs:
+        if count[text] < 2 or p.getparent() is None:
+            continue
+        hidden = next((a for a in p.iterancestors() if HIDDEN_CLASS.search(a.get("class") or "")), None)
+        if hidden is not None and any(a is article for a in hidden.iterancestors()):
+            count[text] -= 1
+            _remove(p)
 
 
 def _calendars(article: HtmlElement) -> None:
@@ -217,10 +312,12 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
                       or len(block) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(block)
                       or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
             _remove(el)
-        elif block and len(block) <= 240 and POST_META.match(block):
+        elif block and len(block) <= 400 and POST_META.match(block):
             _keep_attribution(el, block)
         elif block and not site_only and el.tag not in _HEADINGS and len(block) <= 400 and (
-                FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)):
+                FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
+                or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
+                or len(block) <= 160 and EXTERNAL_SITES.search(block)):
             _remove(el)
     if site_only:
         return
@@ -232,6 +329,14 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             continue  # running text between the entries: not a toolbar
         if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
+
+
+def _share_row(text: str) -> bool:
+    """Whether ``text`` is a row of sharing services (:data:`SHARE_ROW`), none named twice."""
+    if not SHARE_ROW.match(text):
+        return False
+    names = re.findall(r"[\w.+]+", text.split(":")[-1].lower())
+    return len(set(names)) == len(names)
 
 
 def _all_controls(entries: list[HtmlElement]) -> bool:
@@ -318,25 +423,55 @@ def _contents_boxes(article: HtmlElement) -> None:
 PROFILE = re.compile(r"author[-_ ]?(?:box|bio|info|profile|card|details|about|block|wrap)|about[-_ ]?(?:the[-_ ]?)?"
                      r"author|(?:^|[\s_-])bio(?:graphy)?(?:[\s_-]|$)|profile[-_ ]?(?:box|card)|user[-_ ]?profile",
                      re.IGNORECASE)
+#: Classes that name a biography outright ("author-bio", "about-author"): such a box needs no
+#: photo to be known ("author-info" or "author-details" may hold the byline and date alone).
+BIO = re.compile(r"author[-_ ]?bio|about[-_ ]?(?:the[-_ ]?)?author|(?:^|[\s_-])bio(?:graphy)?(?:[\s_-]|$)",
+                 re.IGNORECASE)
+#: A heading in a profile box is the person's name ("Cristi", "About Becky"), no longer than this.
+PROFILE_NAME_CHARS = 40
 #: A profile box is short: a photo and a few lines about the person.
 PROFILE_CHARS = 500
+PROFILE_HEADED_CHARS = 1500
+#: The heading of a box about the author or the blog ("About the author", "Author: Ana Stone",
+#: "About this blog"): such a box needs no class name or photo to be known, and may hold a
+#: longer biography (up to :data:`PROFILE_HEADED_CHARS`).
+PROFILE_HEADING = re.compile(r"^(?:about (?:the |this )?(?:authors?|writers?|blog(?:ger)?|columnist)|authors?\s*:"
+                             r"|(?:the )?authors?$)", re.IGNORECASE)
 
 
 def _profile_boxes(article: HtmlElement) -> None:
     """A box about the author (a photo and a few lines on who they are) is the site's, not the
     article's.  The feature: a block whose class or id names an author box, bio or profile,
-    holding a picture, no heading and under :data:`PROFILE_CHARS` characters, a small part of
-    the article."""
+    holding a picture (or named a bio outright, :data:`BIO`), no heading longer than a name
+    and under :data:`PROFILE_CHARS` characters, a small part of the article; or a block under :data:`PROFILE_HEADED_CHARS` that opens with a heading naming
+    such a box ("About the author", "Author: Ana Stone")."""
     total = readable_chars(article)
     for el in list(article.iter("div", "section", "aside")):
         if el is article or el.getparent() is None:
             continue
-        if not PROFILE.search(f"{el.get('class') or ''} {el.get('id') or ''}") or el.find(".//img") is None \
-                or next(el.iter("h1", "h2", "h3"), None) is not None:
-            continue  # (a post of its own has a heading; a box about its author has none)
+        if _headed_profile(el):
+            chars = readable_chars(el)
+            if chars < PROFILE_HEADED_CHARS and chars < 0.5 * total:  # (its heading says what it is;
+                _remove(el)                                          # a page that is all profile stays)
+            continue
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not PROFILE.search(names) or el.find(".//img") is None and not BIO.search(names) \
+                or any(len(inner_text(h)) > PROFILE_NAME_CHARS for h in el.iter("h1", "h2", "h3")):
+            continue  # (a post of its own has a title; a box about its author at most the author's name)
         chars = readable_chars(el)
         if chars < PROFILE_CHARS and chars < 0.3 * total:
             _remove(el)
+
+
+def _headed_profile(el: HtmlElement) -> bool:
+    """Whether the first text of ``el`` (after a photo, say) is a heading that names a box
+    about the author or the blog (:data:`PROFILE_HEADING`)."""
+    for node in el.iter():
+        if node is not el and node.tag in _HEADINGS:
+            return PROFILE_HEADING.match(inner_text(node)) is not None
+        if (node.text or "").strip() or node is not el and (node.tail or "").strip():
+            return False
+    return False
 
 
 def _letters(el: HtmlElement) -> int:
@@ -357,13 +492,16 @@ def _strip_brackets(el: HtmlElement) -> None:
 
 
 def _keep_attribution(el: HtmlElement, text: str) -> None:
-    """A post-meta line keeps who posted and when ("Posted by Ana at 9:41 PM"), the only
-    attribution a post on a page of several has; its controls, category and tags go."""
+    """A post-meta line keeps who posted and when ("Posted by Ana at 9:41 PM", "Tuesday
+    December 26, 2006"), the only attribution a post on a page of several has; its controls,
+    category and tags go."""
     kept = []
     for segment in re.split(r"\s*[|·•]\s*", text):
         found = _POSTED.match(segment)
         if found:
             kept.append(found.group(0).strip())
+        elif _DATED.match(segment):
+            kept.append(segment.strip())
     if not kept:
         _remove(el)
         return
@@ -407,10 +545,13 @@ def _comment_sections(article: HtmlElement) -> None:
 
 
 def _other_articles(article: HtmlElement) -> None:
+    """A "Most read" / "Related stories" heading and the list of links under it.  The heading
+    may be drawn as a picture (sites of the 2000s set their box titles in images): then its
+    text alternative is its text."""
     for heading in list(article.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")):
         if heading.getparent() is None:
             continue
-        text = short_text(heading, 40)
+        text = short_text(heading, 40) or _pictured_label(heading)
         if not text or len(text) > 40 or not OTHER_ARTICLES.match(text):
             continue
         following = heading.getnext()
@@ -422,6 +563,12 @@ def _other_articles(article: HtmlElement) -> None:
             _remove(heading)
         elif heading.tag in ("div",) and heading.find(".//a") is not None and link_density(heading) > 0.5:
             _remove(heading)  # heading and links in one box
+
+
+def _pictured_label(el: HtmlElement) -> str:
+    """The text alternative of the one picture ``el`` holds, when it holds no words."""
+    images = el.findall(".//img")
+    return (images[0].get("alt") or "").strip() if len(images) == 1 else ""
 
 
 def _captions(article: HtmlElement) -> None:
