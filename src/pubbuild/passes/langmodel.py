@@ -136,7 +136,10 @@ def _from_copy(folder: Path, norm_probs: bool) -> Any:
     row = array(meta["row"][0], (folder / "row.bin").read_bytes())
     if len(row) != meta["row"][1]:
         raise ValueError(f"row.bin: {len(row)} items, {meta['row'][1]} expected")
-    ptc = np.load(folder / "ptc.npy", mmap_mode="r", allow_pickle=False)
+    # A plain ndarray over the mapped pages, not the np.memmap itself: py3langid indexes the
+    # table once per text identified, and memmap's Python-level __getitem__ cost more than the
+    # lookup (a tenth of the identification's time).  The view keeps the map open.
+    ptc = np.load(folder / "ptc.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
     pc = np.load(folder / "pc.npy", allow_pickle=False)
     output = np.load(folder / "output.npy", allow_pickle=False).tolist()
     classes = meta["classes"]
