@@ -126,7 +126,7 @@ def _needs_scrub(text: str) -> bool:
     text is a fifth of the cost of walking the tree, and almost every page is clean)."""
     if XML_INVALID.search(text):
         return True
-    for hexa, dec in _CHAR_REF.findall(text):
+    for hexa, dec in set(_CHAR_REF.findall(text)):  # (pages repeat the same few references)
         code = int(hexa, 16) if hexa else int(dec)
         if code > 0x10FFFF or XML_INVALID.match(chr(code)):
             return True
