@@ -239,11 +239,14 @@ class Extractor:
             if node is body:
                 node = nxt
                 continue
-            sig = _signature(node)
-            if node.get("aria-modal") == "true" and node.get("role") == "dialog":
+            # Most elements have no attribute at all, and so no class or id signature, role or
+            # byline mark: the tests of those are skipped for them.
+            attributed = bool(node.keys())
+            sig = _signature(node) if attributed else ""
+            if attributed and node.get("aria-modal") == "true" and node.get("role") == "dialog":
                 node = self._drop(node)
                 continue
-            if self.byline is None and self._is_byline(node, sig):
+            if attributed and self.byline is None and self._is_byline(node, sig):
                 self.byline = inner_text(node)
                 node = self._drop(node)
                 continue
@@ -252,7 +255,7 @@ class Extractor:
                 title_dropped = True
                 node = self._drop(node)
                 continue
-            if self.strip_unlikely:
+            if attributed and self.strip_unlikely:
                 if (_unlikely(sig)
                         and tag not in ("body", "a", "html") and not self._inside(node, ("table", "code"))
                         and node.find(".//article") is None and node.find(".//main") is None):
@@ -268,7 +271,7 @@ class Extractor:
             if tag in SCORE_TAGS:
                 to_score.append(node)
             if tag == "div":
-                self._wrap_phrasing(node)
+                block_child = self._wrap_phrasing(node)
                 children = list(node)
                 if len(children) == 1 and _tag(children[0]) == "p" and not (node.text or "").strip() \
                         and not (children[0].tail or "").strip() and link_density(node) < 0.25:
@@ -279,7 +282,7 @@ class Extractor:
                     to_score.append(p)
                     node = p
                     nxt = self._next(p)
-                elif not self._has_block_child(node):
+                elif not block_child and not self._has_block_child(node):
                     node.tag = "p"
                     to_score.append(node)
             node = nxt
@@ -331,10 +334,11 @@ class Extractor:
         return 0 < len(text) < 100 and _tag(node) not in ("body", "article", "main")
 
     @staticmethod
-    def _wrap_phrasing(div: HtmlElement) -> None:
-        """Runs of text and phrasing elements directly in a block ``div`` become ``p``."""
+    def _wrap_phrasing(div: HtmlElement) -> bool:
+        """Runs of text and phrasing elements directly in a block ``div`` become ``p``.
+        Returns whether the ``div`` has a block child (it keeps it: only phrasing moves)."""
         if not any(_tag(c) in BLOCKISH for c in div):
-            return
+            return False
         run: list[HtmlElement] = []
         lead = div.text if div.text and div.text.strip() else None
 
@@ -368,6 +372,7 @@ class Extractor:
                 continue
             run.append(child)
         flush(None)
+        return True
 
     # ------------------------------------------------------------ scoring
 
