@@ -31,6 +31,12 @@ def inner_text(el: HtmlElement) -> str:
     return " ".join(text_content(el).split())
 
 
+def has_words(el: HtmlElement) -> bool:
+    """Whether ``el`` holds text other than white space (:func:`inner_text` is not empty),
+    read only up to its first word, not through a whole page."""
+    return any(text and not text.isspace() for text in el.itertext())
+
+
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """:func:`inner_text` of ``el``, or None when it certainly holds more than ``limit``
     characters: a rule that tests short texts reads a long block (the article's wrapper, say)

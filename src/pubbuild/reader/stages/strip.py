@@ -14,7 +14,7 @@ import re
 from lxml import etree
 
 from .. import cleanup, extract, wrappers
-from ..dom import HtmlElement, remove, text_content
+from ..dom import HtmlElement, has_words, remove
 from ..sanitize import DROP
 from ..state import ReadState
 
@@ -36,7 +36,7 @@ def run(state: ReadState) -> None:
             remove(el)
     cleanup.clean(doc)
     body = doc.find(".//body")
-    state.has_text = bool(text_content(body if body is not None else doc).strip())
+    state.has_text = has_words(body if body is not None else doc)
 
 
 #: The elements that may be hidden or screen-only: only those with the attributes
