@@ -30,7 +30,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import furniture
-from .dom import HtmlElement, inner_text, link_density, readable_chars
+from .dom import HtmlElement, has_words, inner_text, link_density, readable_chars
 from .dom import remove as _remove
 from .dom import tag as _tag
 
@@ -83,6 +83,10 @@ _WS = re.compile(r"\s+")
 
 
 
+
+
+#: The elements with a class or an id, in document order: only they have a signature to test.
+_NAMED = etree.XPath("descendant-or-self::*[@class or @id]")
 
 
 def _signature(el: HtmlElement) -> str:
@@ -225,6 +229,9 @@ class Extractor:
         self.data_tables: set[HtmlElement] = set()
         #: Set when the whole body is read: then no container of most of its text may be removed.
         self.whole_chars = 0
+        #: Whether an unlikely element was dropped (without one, the attempt without
+        #: ``strip_unlikely`` would be this one again).
+        self.stripped = False
 
     # ------------------------------------------------------------ preparing
 
@@ -259,9 +266,11 @@ class Extractor:
                 if (_unlikely(sig)
                         and tag not in ("body", "a", "html") and not self._inside(node, ("table", "code"))
                         and node.find(".//article") is None and node.find(".//main") is None):
+                    self.stripped = True
                     node = self._drop(node)
                     continue
                 if node.get("role") in UNLIKELY_ROLES:
+                    self.stripped = True
                     node = self._drop(node)
                     continue
             if tag in ("div", "section", "header", "h1", "h2", "h3", "h4", "h5", "h6") and \
@@ -406,16 +415,16 @@ class Extractor:
         links: dict[HtmlElement, float] = {}
 
         def density(el: HtmlElement) -> float:
-            length = len(inner_text(el))
-            if not length:
-                return 0.0
             total = 0.0
             for a in el.iter("a"):
                 if a not in links:
                     href = a.get("href") or ""
                     links[a] = len(inner_text(a)) * (0.3 if href.startswith("#") and len(href) > 1 else 1.0)
                 total += links[a]
-            return total / length
+            if not total:
+                return 0.0  # (no link text: the candidate's own text need not be read)
+            length = len(inner_text(el))
+            return total / length if length else 0.0
 
         ranked = sorted(((s * (1 - density(el)), el) for el, s in scores.items()
                          if el.getparent() is not None),
@@ -504,7 +513,7 @@ class Extractor:
             if _tag(el) == "footer" and any(_tag(a) in ("blockquote", "figure") for a in el.iterancestors()):
                 continue  # a quotation's attribution
             _remove(el)
-        for child in list(article.iter(etree.Element)):
+        for child in _NAMED(article):
             if child is article or child.getparent() is None:
                 continue
             sig = _signature(child)
@@ -520,7 +529,7 @@ class Extractor:
         self._clean_conditionally(article, ("table", "ul", "div", "td"))
         furniture.clean(article)
         for p in list(article.iter("p")):
-            if not inner_text(p) and p.find(".//img") is None and p.find(".//embed") is None \
+            if not has_words(p) and p.find(".//img") is None and p.find(".//embed") is None \
                     and p.find(".//object") is None and p.find(".//iframe") is None:
                 _remove(p)
 
@@ -709,15 +718,19 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
     then keeps the longest attempt.  Returns None when nothing with text was found."""
     attempts: list[tuple[int, HtmlElement, str | None, bool]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
+    stripped = True
     for strip, weigh, clean in flags:
         if not weigh and max(a[0] for a in attempts) >= LAX_MIN:
             break
+        if not strip and weigh and not stripped:
+            continue  # the first attempt dropped nothing as unlikely: this one would be the same
         tree = _copy(root)
         body = tree.find(".//body")
         if body is None:
             body = tree
         extractor = Extractor(title, strip, weigh, clean)
         article, byline = extractor.run(body)
+        stripped = extractor.stripped
         length = len(inner_text(article))
         if length >= CHAR_THRESHOLD:
             return article, byline, extractor.in_layout_cell
