@@ -63,7 +63,7 @@ def unwrap(root: HtmlElement) -> None:
     wrapped = any(True for _ in scope.iter("form", *PAGE_WRAPPERS))
     total = _length(scope) if wrapped else 0
     holders = _block_holders(scope, STRUCTURE)
-    block_holders = _block_holders(scope, BLOCKS)
+    block_holders: set[HtmlElement] | None = None  # found when an unknown element is met (rare)
     for el in list(scope.iter(etree.Element)):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if not tag or ":" in tag:
@@ -75,6 +75,8 @@ def unwrap(root: HtmlElement) -> None:
             if total and _length(el) >= PAGE_FORM_SHARE * total and link_density(el) < PAGE_WRAPPER_LINKS:
                 el.tag = "div"
         elif tag not in KNOWN:
+            if block_holders is None:
+                block_holders = _block_holders(scope, BLOCKS)
             el.tag = "div" if el in block_holders else "span"
         elif tag in INLINE_WRAPPERS and el in holders:
             if tag == "a" and el.get("href"):
