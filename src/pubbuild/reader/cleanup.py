@@ -73,14 +73,9 @@ def is_export(root: HtmlElement) -> bool:
     return False
 
 
-#: The elements :func:`clean` rewrites: namespaced ones (``o:p``) and those with a style (found
-#: by libxml2 in one walk, in document order; most elements of a web page have neither).
-_STYLED_OR_NAMESPACED = etree.XPath("descendant-or-self::*[@style or contains(name(), ':')]")
-
-
 def clean(root: HtmlElement) -> None:
     """Rewrite Word and Google Docs markup in place."""
-    for el in _STYLED_OR_NAMESPACED(root):
+    for el in list(root.iter(etree.Element)):
         tag = el.tag if isinstance(el.tag, str) else ""
         if ":" in tag:  # o:p, v:shape, w:sdt ... carry no meaning of their own
             drop_tag(el)

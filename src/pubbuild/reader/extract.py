@@ -85,10 +85,6 @@ _WS = re.compile(r"\s+")
 
 
 
-#: The elements with a class or an id, in document order: only they have a signature to test.
-_NAMED = etree.XPath("descendant-or-self::*[@class or @id]")
-
-
 def _signature(el: HtmlElement) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
@@ -513,7 +509,7 @@ class Extractor:
             if _tag(el) == "footer" and any(_tag(a) in ("blockquote", "figure") for a in el.iterancestors()):
                 continue  # a quotation's attribution
             _remove(el)
-        for child in _NAMED(article):
+        for child in list(article.iter(etree.Element)):
             if child is article or child.getparent() is None:
                 continue
             sig = _signature(child)

@@ -31,19 +31,12 @@ def run(state: ReadState) -> None:
     wrappers.unwrap(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         remove(el)
-    for el in [e for e in _MAY_HIDE(doc) if not extract.is_visible(e) or _screen_only(e)]:
+    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _screen_only(e)]:
         if el.getparent() is not None:  # hidden or screen-only: not part of the publication
             remove(el)
     cleanup.clean(doc)
     body = doc.find(".//body")
     state.has_text = has_words(body if body is not None else doc)
-
-
-#: The elements that may be hidden or screen-only: only those with the attributes
-#: :func:`..extract.is_visible` and :func:`_screen_only` read (found by libxml2 in one walk, in
-#: document order, rather than each element's attributes read in Python).
-_MAY_HIDE = etree.XPath('descendant-or-self::*[@style or @hidden or @aria-hidden'
-                        ' or contains(translate(@class, "PRINT", "print"), "print")]')
 
 
 def _screen_only(el: HtmlElement) -> bool:
