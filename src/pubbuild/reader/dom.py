@@ -46,12 +46,23 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
     ``itertext`` yields what :func:`text_content` holds (comments' and processing
     instructions' tails, not their content), as long as the tree has no entity reference
     nodes, which the HTML parser never makes."""
-    count, pieces = 0, []
-    for text in el.itertext():
-        count += len("".join(text.split()))
-        if count > limit:
-            return None
+    pieces: list[str] = []
+    raw = 0
+    texts = el.itertext()
+    for text in texts:
         pieces.append(text)
+        raw += len(text)
+        if raw > limit:
+            # Past ``limit`` with its white space: only now are the other characters counted
+            # (most blocks tested are short, and their pieces are not counted one by one).
+            count = len("".join("".join(pieces).split()))
+            if count > limit:
+                return None
+            for text in texts:
+                count += len("".join(text.split()))
+                if count > limit:
+                    return None
+                pieces.append(text)
     return " ".join("".join(pieces).split())
 
 
