@@ -205,10 +205,9 @@ def scrub(text: str) -> tuple[str, int]:
 
     Form feeds and vertical tabs become spaces (they separate words); lone surrogates
     and non-characters become U+FFFD (something was there); other controls go."""
-    found = XML_INVALID.findall(text)
-    if not found:
+    if XML_INVALID.search(text) is None:  # (almost every text: no list made)
         return text, 0
-    return XML_INVALID.sub(_replacement, text), len(found)
+    return XML_INVALID.sub(_replacement, text), len(XML_INVALID.findall(text))
 
 
 def _replacement(m: re.Match[str]) -> str:
