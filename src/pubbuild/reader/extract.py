@@ -679,8 +679,9 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     page = readable_chars(body)
     if not furnished and page < FALLBACK_MIN_CHARS:
         return None  # decided before extracting: a short page is kept whole whatever it holds
-    article, byline, in_cell = _extract(root, title)  # works on copies: ``root`` is left as it was
-    kept = readable_chars(article) if article is not None else 0
+    article, byline, in_cell, length = _extract(root, title)  # works on copies: ``root`` is left as it was
+    # (readable_chars, with the length of the article's text _extract measured)
+    kept = length - sum(len(inner_text(a)) for a in article.iter("a")) if article is not None else 0
     if not furnished:
         share = kept / page
         return (article, byline, False) if in_cell and UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL \
@@ -706,9 +707,10 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
 LAX_MIN = 300
 
 
-def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool]:
+def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool, int]:
     """The article container of a full page (a detached ``div``), the byline text found
-    on the way, and whether the container sat in a layout table's cell.  Like Readability,
+    on the way, whether the container sat in a layout table's cell, and the length of its
+    :func:`~.dom.inner_text`.  Like Readability,
     retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters (without class weights only below :data:`LAX_MIN`),
     then keeps the longest attempt.  Returns None when nothing with text was found."""
@@ -729,10 +731,10 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
         stripped = extractor.stripped
         length = len(inner_text(article))
         if length >= CHAR_THRESHOLD:
-            return article, byline, extractor.in_layout_cell
+            return article, byline, extractor.in_layout_cell, length
         attempts.append((length, article, byline, extractor.in_layout_cell))
     length, article, byline, in_cell = max(attempts, key=lambda a: a[0])
-    return (article, byline, in_cell) if length else (None, byline, False)
+    return (article, byline, in_cell, length) if length else (None, byline, False, 0)
 
 
 def _copy(root: HtmlElement) -> HtmlElement:
