@@ -419,8 +419,25 @@ class Extractor:
                 total += links[a]
             if not total:
                 return 0.0  # (no link text: the candidate's own text need not be read)
-            length = len(inner_text(el))
+            length = text_length(el)
             return total / length if length else 0.0
+
+        # Candidates nest, and modern pages wrap their content in chains of one-child elements:
+        # a wrapper with no text of its own around its child reads as that child, measured once.
+        lengths: dict[HtmlElement, int] = {}
+
+        def text_length(el: HtmlElement) -> int:
+            chain = []
+            while el not in lengths and len(el) == 1 and isinstance(el[0].tag, str) \
+                    and (not el.text or el.text.isspace()) and (not el[0].tail or el[0].tail.isspace()):
+                chain.append(el)
+                el = el[0]
+            length = lengths.get(el)
+            if length is None:
+                length = lengths[el] = len(inner_text(el))
+            for wrapper in chain:
+                lengths[wrapper] = length
+            return length
 
         ranked = sorted(((s * (1 - density(el)), el) for el, s in scores.items()
                          if el.getparent() is not None),
