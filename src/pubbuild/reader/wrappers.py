@@ -105,6 +105,14 @@ def _holds_prose(form: HtmlElement) -> bool:
     return any(_length(p) >= PROSE_CHARS for p in form.iter("p"))
 
 
+#: The ASCII characters Python counts as white space (str.isspace, which split() splits at).
+_ASCII_SPACE = bytes(c for c in range(128) if chr(c).isspace())
+
+
 def _length(el: HtmlElement) -> int:
-    """Characters of text other than white space (split and join run in C: pages are long)."""
-    return len("".join(text_content(el).split()))
+    """Characters of text other than white space (split and join run in C: pages are long; an
+    ASCII text's white space is deleted as bytes, faster still)."""
+    text = text_content(el)
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_SPACE))
+    return len("".join(text.split()))
