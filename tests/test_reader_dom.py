@@ -39,3 +39,13 @@ def test_has_words_is_whether_the_inner_text_is_empty(markup: str) -> None:
     assert has_words(el) == bool(inner_text(el))
     el.append(etree.Comment("a comment's words are no text"))
     assert has_words(el) == bool(inner_text(el))
+
+
+@pytest.mark.parametrize("markup", PAGES)
+def test_wrappers_length_counts_the_characters_other_than_white_space(markup: str) -> None:
+    from pubbuild.reader.wrappers import _length
+
+    # (with ASCII white space str.split knows beyond the usual, which only the parser lets in)
+    html = f"<html><body>{markup[:-6]}<span>x\x1cy\x1f z\x0b</span></div></body></html>"
+    el = etree.fromstring(html, etree.HTMLParser()).find(".//div")
+    assert _length(el) == len("".join(inner_text(el).split()))
