@@ -229,6 +229,8 @@ class Extractor:
         #: Whether an unlikely element was dropped (without one, the attempt without
         #: ``strip_unlikely`` would be this one again).
         self.stripped = False
+        #: The texts read in one conditional cleaning, by element (see :meth:`_text_of`).
+        self._texts: dict[HtmlElement, str] = {}
 
     # ------------------------------------------------------------ preparing
 
@@ -567,13 +569,17 @@ class Extractor:
     def _clean_conditionally(self, article: HtmlElement, tags: Iterable[str]) -> None:
         if not self.clean_conditionally:
             return
-        for el in reversed(list(article.iter(*tags))):
-            if el.getparent() is None or el is article:
-                continue
-            if self.whole_chars and readable_chars(el) > self.whole_chars / 2:
-                continue  # a wrapper of the page's content, not a block of furniture inside it
-            if self._should_remove(el) or self.whole_chars and self._link_list(el):
-                _remove(el)
+        self._texts = {}
+        try:
+            for el in reversed(list(article.iter(*tags))):
+                if el.getparent() is None or el is article:
+                    continue
+                if self.whole_chars and readable_chars(el) > self.whole_chars / 2:
+                    continue  # a wrapper of the page's content, not a block of furniture inside it
+                if self._should_remove(el) or self.whole_chars and self._link_list(el):
+                    _remove(el)
+        finally:
+            self._texts = {}  # valid only during this cleaning
 
     @staticmethod
     def _link_list(el: HtmlElement) -> bool:
@@ -583,13 +589,26 @@ class Extractor:
         links = sum(1 for a in el.iter("a") if a.get("href"))
         return links >= 3 and link_density(el) > 0.6
 
+    def _text_of(self, el: HtmlElement) -> str:
+        """``inner_text(el)``; a wrapper of one element with no text of its own around it
+        reads as that element, when its text was read in this cleaning: the elements are
+        cleaned innermost first, and nothing inside that element has changed since."""
+        kid = el[0] if len(el) == 1 else None
+        if kid is not None and kid in self._texts and (not el.text or el.text.isspace()) \
+                and (not kid.tail or kid.tail.isspace()):
+            text = self._texts[kid]
+        else:
+            text = inner_text(el)
+        self._texts[el] = text
+        return text
+
     def _should_remove(self, el: HtmlElement) -> bool:
         tag = _tag(el)
         if el in self.data_tables or any(a in self.data_tables for a in el.iterancestors("table")):
             return False
         if any(True for _ in el.iterancestors("code", "pre")):
             return False
-        text = inner_text(el)
+        text = self._text_of(el)
         length = len(text)
         is_list = tag in ("ul", "ol")
         if not is_list and length:
