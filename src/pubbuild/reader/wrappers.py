@@ -60,8 +60,11 @@ def unwrap(root: HtmlElement) -> None:
     """Turn page-wide forms and landmarks, unknown elements and block-holding inline elements into ``div``."""
     body = root.find(".//body")
     scope = body if body is not None else root
-    wrapped = any(True for _ in scope.iter("form", *PAGE_WRAPPERS))
-    total = _length(scope) if wrapped else 0
+    # A wrapper holds at least PAGE_FORM_SHARE of the page's text only if the page holds at most
+    # 1 / PAGE_FORM_SHARE times the longest wrapper's: the page is read that far, no further
+    # (it may be long, and scripts are still in it).
+    lengths = {el: _length(el) for el in scope.iter("form", *PAGE_WRAPPERS)}
+    total = _length(scope, max(lengths.values()) / PAGE_FORM_SHARE) if lengths else 0
     holders = _block_holders(scope, STRUCTURE)
     block_holders: set[HtmlElement] | None = None  # found when an unknown element is met (rare)
     for el in list(scope.iter(etree.Element)):
@@ -69,10 +72,10 @@ def unwrap(root: HtmlElement) -> None:
         if not tag or ":" in tag:
             continue  # namespaced Word markup is cleanup's business
         if tag == "form":
-            if total and _length(el) >= PAGE_FORM_SHARE * total or _holds_prose(el):
+            if total and _known(lengths, el) >= PAGE_FORM_SHARE * total or _holds_prose(el):
                 el.tag = "div"
         elif tag in PAGE_WRAPPERS:
-            if total and _length(el) >= PAGE_FORM_SHARE * total and link_density(el) < PAGE_WRAPPER_LINKS:
+            if total and _known(lengths, el) >= PAGE_FORM_SHARE * total and link_density(el) < PAGE_WRAPPER_LINKS:
                 el.tag = "div"
         elif tag not in KNOWN:
             if block_holders is None:
@@ -82,6 +85,10 @@ def unwrap(root: HtmlElement) -> None:
             if tag == "a" and el.get("href"):
                 continue  # a linked card: its link matters and the reader keeps its text
             el.tag = "div"
+
+
+def _known(lengths: dict[HtmlElement, int], el: HtmlElement) -> int:
+    return lengths[el] if el in lengths else _length(el)
 
 
 def _block_holders(scope: HtmlElement, tags: frozenset[str]) -> set[HtmlElement]:
@@ -109,10 +116,21 @@ def _holds_prose(form: HtmlElement) -> bool:
 _ASCII_SPACE = bytes(c for c in range(128) if chr(c).isspace())
 
 
-def _length(el: HtmlElement) -> int:
+def _length(el: HtmlElement, limit: float | None = None) -> int:
     """Characters of text other than white space (split and join run in C: pages are long; an
-    ASCII text's white space is deleted as bytes, faster still)."""
-    text = text_content(el)
+    ASCII text's white space is deleted as bytes, faster still).  With ``limit``, the text is
+    read only until it has more than ``limit`` of them, and the count so far returned."""
+    if limit is not None:
+        count = 0
+        for piece in el.itertext():
+            count += _count(piece)
+            if count > limit:
+                break
+        return count
+    return _count(text_content(el))
+
+
+def _count(text: str) -> int:
     if text.isascii():
         return len(text.encode("ascii").translate(None, _ASCII_SPACE))
     return len("".join(text.split()))
