@@ -110,16 +110,6 @@ def _weight(value: str) -> int:
     return (-25 if NEGATIVE.search(value) else 0) + (25 if POSITIVE.search(value) else 0)
 
 
-def is_visible(el: HtmlElement) -> bool:
-    # (read with get: it runs on every element of the page, and an attrib proxy costs more)
-    style = el.get("style")
-    if style is not None and HIDDEN_STYLE.search(style):
-        return False
-    if el.get("hidden") is not None:
-        return False
-    return not (el.get("aria-hidden") == "true" and "fallback-image" not in (el.get("class") or ""))
-
-
 def has_furniture(root: HtmlElement) -> bool:
     """True for a full web page: landmarks, furniture classes, or a comment form.
 

@@ -31,7 +31,7 @@ def run(state: ReadState) -> None:
     wrappers.unwrap(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         remove(el)
-    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _screen_only(e)]:
+    for el in [e for e in doc.iter(etree.Element) if _hidden(e)]:
         if el.getparent() is not None:  # hidden or screen-only: not part of the publication
             remove(el)
     cleanup.clean(doc)
@@ -39,6 +39,15 @@ def run(state: ReadState) -> None:
     state.has_text = has_words(body if body is not None else doc)
 
 
-def _screen_only(el: HtmlElement) -> bool:
+def _hidden(el: HtmlElement) -> bool:
+    """Hidden (a hiding style, ``hidden``, ``aria-hidden`` except on a fallback image) or
+    screen-only.  One function reading each attribute once: it runs on every element."""
+    style = el.get("style")
+    if style is not None and extract.HIDDEN_STYLE.search(style):
+        return True
+    if el.get("hidden") is not None:
+        return True
     cls = el.get("class")
+    if el.get("aria-hidden") == "true" and "fallback-image" not in (cls or ""):
+        return True
     return cls is not None and "print" in cls.lower() and bool(_NOPRINT.search(cls))
