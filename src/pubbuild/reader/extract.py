@@ -378,7 +378,7 @@ class Extractor:
         scores = self.scores
         for el in to_score:
             parent = el.getparent()
-            if parent is None or el.getroottree() is None:
+            if parent is None:  # (getroottree() is never None: it was no test)
                 continue
             text = inner_text(el)
             if len(text) < 25:
@@ -520,9 +520,10 @@ class Extractor:
                 continue  # a quotation's attribution
             _remove(el)
         for child in list(article.iter(etree.Element)):
-            if child is article or child.getparent() is None:
-                continue
-            sig = _signature(child)
+            cls, ident = child.get("class"), child.get("id")
+            if not cls and not ident or child is article or child.getparent() is None:
+                continue  # (no class or id: no signature to test)
+            sig = f"{cls or ''} {ident or ''}"
             if len(sig) > 2 and SHARE.search(sig) and len(inner_text(child)) < 500:
                 _remove(child)
         for el in list(article.iter("iframe", "input", "textarea", "select", "button")):
