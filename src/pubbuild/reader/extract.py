@@ -230,8 +230,12 @@ class Extractor:
         title_dropped = False
         node = body
         while node is not None:
-            tag = _tag(node)
-            nxt = self._next(node)
+            tag = node.tag.lower()  # (the walk meets elements only)
+            for nxt in node:  # the next element: its first element child (_next inlined) ...
+                if isinstance(nxt.tag, str):
+                    break
+            else:  # ... or the next one after it
+                nxt = self._next(node, skip_children=True)
             if node is body:
                 node = nxt
                 continue
