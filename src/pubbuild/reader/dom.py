@@ -66,9 +66,11 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
     return " ".join("".join(pieces).split())
 
 
-def readable_chars(el: HtmlElement) -> int:
-    """Characters of ``el``'s text outside links: what a reader would read on the page."""
-    return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))
+def readable_chars(el: HtmlElement, length: int | None = None) -> int:
+    """Characters of ``el``'s text outside links: what a reader would read on the page
+    (``length``: that of its :func:`inner_text`, when known)."""
+    length = len(inner_text(el)) if length is None else length
+    return length - sum(len(inner_text(a)) for a in el.iter("a"))
 
 
 def link_density(el: HtmlElement, length: int | None = None) -> float:

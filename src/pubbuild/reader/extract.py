@@ -708,16 +708,23 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     body = root.find(".//body")
     if body is None:
         body = root
-    page = readable_chars(body)
-    if not furnished and page < FALLBACK_MIN_CHARS:
-        return None  # decided before extracting: a short page is kept whole whatever it holds
+    if not furnished:
+        page = readable_chars(body)
+        if page < FALLBACK_MIN_CHARS:
+            return None  # decided before extracting: a short page is kept whole whatever it holds
     article, byline, in_cell, length = _extract(root, title)  # works on copies: ``root`` is left as it was
-    # (readable_chars, with the length of the article's text _extract measured)
-    kept = length - sum(len(inner_text(a)) for a in article.iter("a")) if article is not None else 0
+    # (with the length of the article's text _extract measured)
+    kept = readable_chars(article, length) if article is not None else 0
     if not furnished:
         share = kept / page
         return (article, byline, False) if in_cell and UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL \
             else None
+    # The page's readable text is at most its whole text: when the article keeps enough of that,
+    # it keeps enough of the readable text, and the page's links need not be read.
+    total = len(inner_text(body))
+    if kept >= FALLBACK_MIN_KEPT and kept >= FALLBACK_SHARE * total:
+        return article, byline, False
+    page = readable_chars(body, total)
     if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
         spare = _copy(root)
         article, found = Extractor(title).run(body, whole=True)
