@@ -407,7 +407,7 @@ class Extractor:
         # (the candidates nest: a link inside five of them was read five times).
         links: dict[HtmlElement, float] = {}
 
-        def density(el: HtmlElement) -> float:
+        def measured(el: HtmlElement) -> float:
             total = 0.0
             for a in el.iter("a"):
                 if a not in links:
@@ -416,25 +416,26 @@ class Extractor:
                 total += links[a]
             if not total:
                 return 0.0  # (no link text: the candidate's own text need not be read)
-            length = text_length(el)
+            length = len(inner_text(el))
             return total / length if length else 0.0
 
-        # Candidates nest, and modern pages wrap their content in chains of one-child elements:
-        # a wrapper with no text of its own around its child reads as that child, measured once.
-        lengths: dict[HtmlElement, int] = {}
+        # Candidates nest, and modern pages wrap their content in chains of one-child elements: a
+        # wrapper (not a link itself) with no text of its own around its child holds the same text
+        # and links as the child, so it has the child's density, measured once for the chain.
+        densities: dict[HtmlElement, float] = {}
 
-        def text_length(el: HtmlElement) -> int:
+        def density(el: HtmlElement) -> float:
             chain = []
-            while el not in lengths and len(el) == 1 and isinstance(el[0].tag, str) \
+            while el not in densities and len(el) == 1 and isinstance(el[0].tag, str) and _tag(el) != "a" \
                     and (not el.text or el.text.isspace()) and (not el[0].tail or el[0].tail.isspace()):
                 chain.append(el)
                 el = el[0]
-            length = lengths.get(el)
-            if length is None:
-                length = lengths[el] = len(inner_text(el))
+            value = densities.get(el)
+            if value is None:
+                value = densities[el] = measured(el)
             for wrapper in chain:
-                lengths[wrapper] = length
-            return length
+                densities[wrapper] = value
+            return value
 
         ranked = sorted(((s * (1 - density(el)), el) for el, s in scores.items()
                          if el.getparent() is not None),
