@@ -319,10 +319,14 @@ class Extractor:
 
     @staticmethod
     def _empty(node: HtmlElement) -> bool:
+        # The elements first: a wrapper's first one (a block) settles it at once, where its first
+        # text may lie deep down a chain of wrappers (each read down to it: quadratic in depth).
+        if not all(_tag(c) in ("br", "hr") for c in node.iter(etree.Element) if c is not node):
+            return False
         for text in node.itertext():  # stops at the first text: cheap on big containers
             if not text.isspace():
                 return False
-        return all(_tag(c) in ("br", "hr") for c in node.iter(etree.Element) if c is not node)
+        return True
 
     @staticmethod
     def _has_block_child(node: HtmlElement) -> bool:
