@@ -7,7 +7,7 @@ import pytest
 
 from pubbuild.errors import SourceError
 from pubbuild.reader import read_file
-from pubbuild.reader.decode import decode
+from pubbuild.reader.decode import XML_INVALID, decode, has_xml_invalid
 from pubbuild.textutil import block_text
 
 ZH = "这是一篇关于档案保存的文章，它讲述了志愿者如何整理箱子。"
@@ -126,3 +126,9 @@ def test_a_plain_page_is_decoded_without_importing_beautifulsoup4() -> None:
             "assert d.text.endswith('café</p>'), d; print('bs4' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("text", ["plain ascii\t\n\r~\x7f", "a\x00b", "form\x0cfeed", "\x1f", "café",
+                                  "caf\u00e9\x0b", "\ud800 lone", "non\ufffe", "\uffff", "日本語", "😀\x08"])
+def test_has_xml_invalid_is_the_pattern(text: str) -> None:
+    assert has_xml_invalid(text) == (XML_INVALID.search(text) is not None)

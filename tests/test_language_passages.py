@@ -126,3 +126,15 @@ def test_a_page_mislabelled_over_a_mixed_text_is_still_caught(tmp_path):
     article = read_file(page)
     assert article.meta.language == "pt"
     assert any(d.code == "A006" for d in article.diagnostics)
+
+
+@pytest.mark.parametrize("text", [
+    ENGLISH * 60,  # long: squeezed only as far as needed
+    "  word\u00a0\u00a0" * 3000,  # white space everywhere, of several kinds
+    " " * 7000 + ENGLISH * 60,  # the words start past the first stretch read
+    "x" * 7000,  # one long word
+    "a " * 3001 + "\n" * 5000 + "b",
+])
+def test_squeeze_of_a_long_text_is_its_collapsed_start(text: str) -> None:
+    for limit in (60, 200, 1500):
+        assert language._squeeze(text, limit) == " ".join(text.split())[:limit]

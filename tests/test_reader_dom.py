@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from pubbuild.reader.dom import inner_text, short_text
+from pubbuild.reader.dom import has_words, inner_text, short_text
 
 PAGES = [
     "<div>  a  <b> b </b>\n tail <i>x</i>  </div>",
@@ -13,6 +13,8 @@ PAGES = [
     "<div>\u00a0\u2003spaced\u3000out\u00a0</div>",
     "<div><script>var x = 1;</script>text</div>",
     "<div></div>",
+    "<div> <b>\u00a0</b>\n<i> </i>\u3000</div>",
+    "<div><img src=a.png><br></div>",
 ]
 
 
@@ -29,3 +31,21 @@ def test_short_text_is_the_inner_text_or_none_only_when_longer(markup: str) -> N
     assert short_text(el, len(full)) == full
     if len(full) > 30:
         assert short_text(el, 10) is None  # and it does stop, well before the end
+
+
+@pytest.mark.parametrize("markup", PAGES)
+def test_has_words_is_whether_the_inner_text_is_empty(markup: str) -> None:
+    el = etree.fromstring(f"<html><body>{markup}</body></html>", etree.HTMLParser()).find(".//div")
+    assert has_words(el) == bool(inner_text(el))
+    el.append(etree.Comment("a comment's words are no text"))
+    assert has_words(el) == bool(inner_text(el))
+
+
+@pytest.mark.parametrize("markup", PAGES)
+def test_wrappers_length_counts_the_characters_other_than_white_space(markup: str) -> None:
+    from pubbuild.reader.wrappers import _length
+
+    # (with ASCII white space str.split knows beyond the usual, which only the parser lets in)
+    html = f"<html><body>{markup[:-6]}<span>x\x1cy\x1f z\x0b</span></div></body></html>"
+    el = etree.fromstring(html, etree.HTMLParser()).find(".//div")
+    assert _length(el) == len("".join(inner_text(el).split()))

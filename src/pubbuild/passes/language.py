@@ -127,7 +127,14 @@ def release() -> None:
 
 
 def _squeeze(text: str, limit: int = 1500) -> str:
-    return " ".join(text.split())[:limit]  # plenty to tell; scoring cost grows with length
+    """The first ``limit`` characters of ``text`` with its white space collapsed (plenty to
+    tell; scoring cost grows with length).  A prefix of ``text`` squeezes to a prefix of the
+    whole squeezed, so a long text (a whole article) is squeezed only as far as needed."""
+    if len(text) > 4 * limit:
+        head = " ".join(text[:4 * limit].split())
+        if len(head) > limit:
+            return head[:limit]
+    return " ".join(text.split())[:limit]
 
 
 def detect(text: str, limit: int = 1500) -> tuple[str | None, float]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic
 from ..model import Article, Block, Paragraph, Row, Section, Styled, Table, Text
-from ..reader.decode import scrub
+from ..reader.decode import XML_INVALID, scrub
 from ..textutil import block_text, field_names, model_nodes, plain_text, walk_blocks
 from .context import PassContext
 from .notes import _refs
@@ -168,11 +168,14 @@ def _scrub_strings(article: Article, ctx: PassContext) -> None:
         for name in field_names(type(node)) or ():
             value = getattr(node, name)
             if isinstance(value, str):
+                if XML_INVALID.search(value) is None:
+                    continue  # (nearly every string: no call, no tuple)
                 clean, removed = scrub(value)
                 if removed:
                     setattr(node, name, clean)
                     found += removed
-            elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            elif isinstance(value, list) and value and isinstance(value[0], str) \
+                    and all(isinstance(v, str) for v in value):  # (a list of nodes fails at once)
                 cleaned = [scrub(v) for v in value]
                 if any(n for _, n in cleaned):
                     setattr(node, name, [c for c, _ in cleaned])

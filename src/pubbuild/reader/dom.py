@@ -31,6 +31,12 @@ def inner_text(el: HtmlElement) -> str:
     return " ".join(text_content(el).split())
 
 
+def has_words(el: HtmlElement) -> bool:
+    """Whether ``el`` holds text other than white space (:func:`inner_text` is not empty),
+    read only up to its first word, not through a whole page."""
+    return any(text and not text.isspace() for text in el.itertext())
+
+
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """:func:`inner_text` of ``el``, or None when it certainly holds more than ``limit``
     characters: a rule that tests short texts reads a long block (the article's wrapper, say)
@@ -40,18 +46,31 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
     ``itertext`` yields what :func:`text_content` holds (comments' and processing
     instructions' tails, not their content), as long as the tree has no entity reference
     nodes, which the HTML parser never makes."""
-    count, pieces = 0, []
-    for text in el.itertext():
-        count += len("".join(text.split()))
-        if count > limit:
-            return None
+    pieces: list[str] = []
+    raw = 0
+    texts = el.itertext()
+    for text in texts:
         pieces.append(text)
+        raw += len(text)
+        if raw > limit:
+            # Past ``limit`` with its white space: only now are the other characters counted
+            # (most blocks tested are short, and their pieces are not counted one by one).
+            count = len("".join("".join(pieces).split()))
+            if count > limit:
+                return None
+            for text in texts:
+                count += len("".join(text.split()))
+                if count > limit:
+                    return None
+                pieces.append(text)
     return " ".join("".join(pieces).split())
 
 
-def readable_chars(el: HtmlElement) -> int:
-    """Characters of ``el``'s text outside links: what a reader would read on the page."""
-    return len(inner_text(el)) - sum(len(inner_text(a)) for a in el.iter("a"))
+def readable_chars(el: HtmlElement, length: int | None = None) -> int:
+    """Characters of ``el``'s text outside links: what a reader would read on the page
+    (``length``: that of its :func:`inner_text`, when known)."""
+    length = len(inner_text(el)) if length is None else length
+    return length - sum(len(inner_text(a)) for a in el.iter("a"))
 
 
 def link_density(el: HtmlElement, length: int | None = None) -> float:

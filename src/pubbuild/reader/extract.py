@@ -30,7 +30,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import furniture
-from .dom import HtmlElement, inner_text, link_density, readable_chars
+from .dom import HtmlElement, has_words, inner_text, link_density, readable_chars
 from .dom import remove as _remove
 from .dom import tag as _tag
 
@@ -108,15 +108,6 @@ def _names_byline(sig: str) -> bool:
 def _weight(value: str) -> int:
     """Readability's class weight of one class or id value."""
     return (-25 if NEGATIVE.search(value) else 0) + (25 if POSITIVE.search(value) else 0)
-
-
-def is_visible(el: HtmlElement) -> bool:
-    attrib = el.attrib
-    if "style" in attrib and HIDDEN_STYLE.search(attrib["style"]):
-        return False
-    if "hidden" in attrib:
-        return False
-    return not (attrib.get("aria-hidden") == "true" and "fallback-image" not in (attrib.get("class") or ""))
 
 
 def has_furniture(root: HtmlElement) -> bool:
@@ -249,6 +240,11 @@ class Extractor:
         self.data_tables: set[HtmlElement] = set()
         #: Set when the whole body is read: then no container of most of its text may be removed.
         self.whole_chars = 0
+        #: Whether an unlikely element was dropped (without one, the attempt without
+        #: ``strip_unlikely`` would be this one again).
+        self.stripped = False
+        #: The texts read in one conditional cleaning, by element (see :meth:`_text_of`).
+        self._texts: dict[HtmlElement, str] = {}
 
     # ------------------------------------------------------------ preparing
 
@@ -258,16 +254,23 @@ class Extractor:
         title_dropped = False
         node = body
         while node is not None:
-            tag = _tag(node)
-            nxt = self._next(node)
+            tag = node.tag.lower()  # (the walk meets elements only)
+            for nxt in node:  # the next element: its first element child (_next inlined) ...
+                if isinstance(nxt.tag, str):
+                    break
+            else:  # ... or the next one after it
+                nxt = self._next(node, skip_children=True)
             if node is body:
                 node = nxt
                 continue
-            sig = _signature(node)
-            if node.get("aria-modal") == "true" and node.get("role") == "dialog":
+            # Most elements have no attribute at all, and so no class or id signature, role or
+            # byline mark: the tests of those are skipped for them.
+            attributed = bool(node.keys())
+            sig = _signature(node) if attributed else ""
+            if attributed and node.get("aria-modal") == "true" and node.get("role") == "dialog":
                 node = self._drop(node)
                 continue
-            if self.byline is None and self._is_byline(node, sig):
+            if attributed and self.byline is None and self._is_byline(node, sig):
                 self.byline = inner_text(node)
                 node = self._drop(node)
                 continue
@@ -276,13 +279,15 @@ class Extractor:
                 title_dropped = True
                 node = self._drop(node)
                 continue
-            if self.strip_unlikely:
+            if attributed and self.strip_unlikely:
                 if (_unlikely(sig)
                         and tag not in ("body", "a", "html") and not self._inside(node, ("table", "code"))
                         and node.find(".//article") is None and node.find(".//main") is None):
+                    self.stripped = True
                     node = self._drop(node)
                     continue
                 if node.get("role") in UNLIKELY_ROLES:
+                    self.stripped = True
                     node = self._drop(node)
                     continue
             if tag in ("div", "section", "header", "h1", "h2", "h3", "h4", "h5", "h6") and \
@@ -292,7 +297,7 @@ class Extractor:
             if tag in SCORE_TAGS:
                 to_score.append(node)
             if tag == "div":
-                self._wrap_phrasing(node)
+                block_child = self._wrap_phrasing(node)
                 children = list(node)
                 if len(children) == 1 and _tag(children[0]) == "p" and not (node.text or "").strip() \
                         and not (children[0].tail or "").strip() and link_density(node) < 0.25:
@@ -303,7 +308,7 @@ class Extractor:
                     to_score.append(p)
                     node = p
                     nxt = self._next(p)
-                elif not self._has_block_child(node):
+                elif not block_child and not self._has_block_child(node):
                     node.tag = "p"
                     to_score.append(node)
             node = nxt
@@ -338,10 +343,14 @@ class Extractor:
 
     @staticmethod
     def _empty(node: HtmlElement) -> bool:
+        # The elements first: a wrapper's first one (a block) settles it at once, where its first
+        # text may lie deep down a chain of wrappers (each read down to it: quadratic in depth).
+        if not all(_tag(c) in ("br", "hr") for c in node.iter(etree.Element) if c is not node):
+            return False
         for text in node.itertext():  # stops at the first text: cheap on big containers
             if not text.isspace():
                 return False
-        return all(_tag(c) in ("br", "hr") for c in node.iter(etree.Element) if c is not node)
+        return True
 
     @staticmethod
     def _has_block_child(node: HtmlElement) -> bool:
@@ -355,10 +364,11 @@ class Extractor:
         return 0 < len(text) < 100 and _tag(node) not in ("body", "article", "main")
 
     @staticmethod
-    def _wrap_phrasing(div: HtmlElement) -> None:
-        """Runs of text and phrasing elements directly in a block ``div`` become ``p``."""
+    def _wrap_phrasing(div: HtmlElement) -> bool:
+        """Runs of text and phrasing elements directly in a block ``div`` become ``p``.
+        Returns whether the ``div`` has a block child (it keeps it: only phrasing moves)."""
         if not any(_tag(c) in BLOCKISH for c in div):
-            return
+            return False
         run: list[HtmlElement] = []
         lead = div.text if div.text and div.text.strip() else None
 
@@ -392,6 +402,7 @@ class Extractor:
                 continue
             run.append(child)
         flush(None)
+        return True
 
     # ------------------------------------------------------------ scoring
 
@@ -399,7 +410,7 @@ class Extractor:
         scores = self.scores
         for el in to_score:
             parent = el.getparent()
-            if parent is None or el.getroottree() is None:
+            if parent is None:  # (getroottree() is never None: it was no test)
                 continue
             text = inner_text(el)
             if len(text) < 25:
@@ -424,17 +435,35 @@ class Extractor:
         # (the candidates nest: a link inside five of them was read five times).
         links: dict[HtmlElement, float] = {}
 
-        def density(el: HtmlElement) -> float:
-            length = len(inner_text(el))
-            if not length:
-                return 0.0
+        def measured(el: HtmlElement) -> float:
             total = 0.0
             for a in el.iter("a"):
                 if a not in links:
                     href = a.get("href") or ""
                     links[a] = len(inner_text(a)) * (0.3 if href.startswith("#") and len(href) > 1 else 1.0)
                 total += links[a]
-            return total / length
+            if not total:
+                return 0.0  # (no link text: the candidate's own text need not be read)
+            length = len(inner_text(el))
+            return total / length if length else 0.0
+
+        # Candidates nest, and modern pages wrap their content in chains of one-child elements: a
+        # wrapper (not a link itself) with no text of its own around its child holds the same text
+        # and links as the child, so it has the child's density, measured once for the chain.
+        densities: dict[HtmlElement, float] = {}
+
+        def density(el: HtmlElement) -> float:
+            chain = []
+            while el not in densities and len(el) == 1 and isinstance(el[0].tag, str) and _tag(el) != "a" \
+                    and (not el.text or el.text.isspace()) and (not el[0].tail or el[0].tail.isspace()):
+                chain.append(el)
+                el = el[0]
+            value = densities.get(el)
+            if value is None:
+                value = densities[el] = measured(el)
+            for wrapper in chain:
+                densities[wrapper] = value
+            return value
 
         ranked = sorted(((s * (1 - density(el)), el) for el, s in scores.items()
                          if el.getparent() is not None),
@@ -524,9 +553,10 @@ class Extractor:
                 continue  # a quotation's attribution
             _remove(el)
         for child in list(article.iter(etree.Element)):
-            if child is article or child.getparent() is None:
-                continue
-            sig = _signature(child)
+            cls, ident = child.get("class"), child.get("id")
+            if not cls and not ident or child is article or child.getparent() is None:
+                continue  # (no class or id: no signature to test)
+            sig = f"{cls or ''} {ident or ''}"
             if len(sig) > 2 and SHARE.search(sig) and len(inner_text(child)) < 500:
                 _remove(child)
         for el in list(article.iter("iframe", "input", "textarea", "select", "button")):
@@ -539,7 +569,7 @@ class Extractor:
         self._clean_conditionally(article, ("table", "ul", "div", "td"))
         furniture.clean(article)
         for p in list(article.iter("p")):
-            if not inner_text(p) and p.find(".//img") is None and p.find(".//embed") is None \
+            if not has_words(p) and p.find(".//img") is None and p.find(".//embed") is None \
                     and p.find(".//object") is None and p.find(".//iframe") is None:
                 _remove(p)
 
@@ -563,13 +593,17 @@ class Extractor:
     def _clean_conditionally(self, article: HtmlElement, tags: Iterable[str]) -> None:
         if not self.clean_conditionally:
             return
-        for el in reversed(list(article.iter(*tags))):
-            if el.getparent() is None or el is article:
-                continue
-            if self.whole_chars and readable_chars(el) > self.whole_chars / 2:
-                continue  # a wrapper of the page's content, not a block of furniture inside it
-            if (self._should_remove(el) and not _one_of_a_series(el)) or self.whole_chars and self._link_list(el):
-                _remove(el)
+        self._texts = {}
+        try:
+            for el in reversed(list(article.iter(*tags))):
+                if el.getparent() is None or el is article:
+                    continue
+                if self.whole_chars and readable_chars(el) > self.whole_chars / 2:
+                    continue  # a wrapper of the page's content, not a block of furniture inside it
+                if (self._should_remove(el) and not _one_of_a_series(el)) or self.whole_chars and self._link_list(el):
+                    _remove(el)
+        finally:
+            self._texts = {}  # valid only during this cleaning
 
     @staticmethod
     def _link_list(el: HtmlElement) -> bool:
@@ -579,13 +613,26 @@ class Extractor:
         links = sum(1 for a in el.iter("a") if a.get("href"))
         return links >= 3 and link_density(el) > 0.6
 
+    def _text_of(self, el: HtmlElement) -> str:
+        """``inner_text(el)``; a wrapper of one element with no text of its own around it
+        reads as that element, when its text was read in this cleaning: the elements are
+        cleaned innermost first, and nothing inside that element has changed since."""
+        kid = el[0] if len(el) == 1 else None
+        if kid is not None and kid in self._texts and (not el.text or el.text.isspace()) \
+                and (not kid.tail or kid.tail.isspace()):
+            text = self._texts[kid]
+        else:
+            text = inner_text(el)
+        self._texts[el] = text
+        return text
+
     def _should_remove(self, el: HtmlElement) -> bool:
         tag = _tag(el)
         if el in self.data_tables or any(a in self.data_tables for a in el.iterancestors("table")):
             return False
         if any(True for _ in el.iterancestors("code", "pre")):
             return False
-        text = inner_text(el)
+        text = self._text_of(el)
         length = len(text)
         is_list = tag in ("ul", "ol")
         if not is_list and length:
@@ -690,15 +737,23 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     body = root.find(".//body")
     if body is None:
         body = root
-    page = readable_chars(body)
-    if not furnished and page < FALLBACK_MIN_CHARS:
-        return None  # decided before extracting: a short page is kept whole whatever it holds
-    article, byline, in_cell = _extract(root, title)  # works on copies: ``root`` is left as it was
-    kept = readable_chars(article) if article is not None else 0
+    if not furnished:
+        page = readable_chars(body)
+        if page < FALLBACK_MIN_CHARS:
+            return None  # decided before extracting: a short page is kept whole whatever it holds
+    article, byline, in_cell, length = _extract(root, title)  # works on copies: ``root`` is left as it was
+    # (with the length of the article's text _extract measured)
+    kept = readable_chars(article, length) if article is not None else 0
     if not furnished:
         share = kept / page
         return (article, byline, False) if in_cell and UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL \
             else None
+    # The page's readable text is at most its whole text: when the article keeps enough of that,
+    # it keeps enough of the readable text, and the page's links need not be read.
+    total = len(inner_text(body))
+    if kept >= FALLBACK_MIN_KEPT and kept >= FALLBACK_SHARE * total:
+        return article, byline, False
+    page = readable_chars(body, total)
     if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
         spare = _copy(root)
         article, found = Extractor(title).run(body, whole=True)
@@ -720,29 +775,34 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
 LAX_MIN = 300
 
 
-def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool]:
+def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool, int]:
     """The article container of a full page (a detached ``div``), the byline text found
-    on the way, and whether the container sat in a layout table's cell.  Like Readability,
+    on the way, whether the container sat in a layout table's cell, and the length of its
+    :func:`~.dom.inner_text`.  Like Readability,
     retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters (without class weights only below :data:`LAX_MIN`),
     then keeps the longest attempt.  Returns None when nothing with text was found."""
     attempts: list[tuple[int, HtmlElement, str | None, bool]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
+    stripped = True
     for strip, weigh, clean in flags:
         if not weigh and max(a[0] for a in attempts) >= LAX_MIN:
             break
+        if not strip and weigh and not stripped:
+            continue  # the first attempt dropped nothing as unlikely: this one would be the same
         tree = _copy(root)
         body = tree.find(".//body")
         if body is None:
             body = tree
         extractor = Extractor(title, strip, weigh, clean)
         article, byline = extractor.run(body)
+        stripped = extractor.stripped
         length = len(inner_text(article))
         if length >= CHAR_THRESHOLD:
-            return article, byline, extractor.in_layout_cell
+            return article, byline, extractor.in_layout_cell, length
         attempts.append((length, article, byline, extractor.in_layout_cell))
     length, article, byline, in_cell = max(attempts, key=lambda a: a[0])
-    return (article, byline, in_cell) if length else (None, byline, False)
+    return (article, byline, in_cell, length) if length else (None, byline, False, 0)
 
 
 def _copy(root: HtmlElement) -> HtmlElement:

@@ -60,26 +60,35 @@ def unwrap(root: HtmlElement) -> None:
     """Turn page-wide forms and landmarks, unknown elements and block-holding inline elements into ``div``."""
     body = root.find(".//body")
     scope = body if body is not None else root
-    wrapped = any(True for _ in scope.iter("form", *PAGE_WRAPPERS))
-    total = _length(scope) if wrapped else 0
+    # A wrapper holds at least PAGE_FORM_SHARE of the page's text only if the page holds at most
+    # 1 / PAGE_FORM_SHARE times the longest wrapper's: the page is read that far, no further
+    # (it may be long, and scripts are still in it).
+    lengths = {el: _length(el) for el in scope.iter("form", *PAGE_WRAPPERS)}
+    total = _length(scope, max(lengths.values()) / PAGE_FORM_SHARE) if lengths else 0
     holders = _block_holders(scope, STRUCTURE)
-    block_holders = _block_holders(scope, BLOCKS)
+    block_holders: set[HtmlElement] | None = None  # found when an unknown element is met (rare)
     for el in list(scope.iter(etree.Element)):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if not tag or ":" in tag:
             continue  # namespaced Word markup is cleanup's business
         if tag == "form":
-            if total and _length(el) >= PAGE_FORM_SHARE * total or _holds_prose(el):
+            if total and _known(lengths, el) >= PAGE_FORM_SHARE * total or _holds_prose(el):
                 el.tag = "div"
         elif tag in PAGE_WRAPPERS:
-            if total and _length(el) >= PAGE_FORM_SHARE * total and link_density(el) < PAGE_WRAPPER_LINKS:
+            if total and _known(lengths, el) >= PAGE_FORM_SHARE * total and link_density(el) < PAGE_WRAPPER_LINKS:
                 el.tag = "div"
         elif tag not in KNOWN:
+            if block_holders is None:
+                block_holders = _block_holders(scope, BLOCKS)
             el.tag = "div" if el in block_holders else "span"
         elif tag in INLINE_WRAPPERS and el in holders:
             if tag == "a" and el.get("href"):
                 continue  # a linked card: its link matters and the reader keeps its text
             el.tag = "div"
+
+
+def _known(lengths: dict[HtmlElement, int], el: HtmlElement) -> int:
+    return lengths[el] if el in lengths else _length(el)
 
 
 def _block_holders(scope: HtmlElement, tags: frozenset[str]) -> set[HtmlElement]:
@@ -103,6 +112,25 @@ def _holds_prose(form: HtmlElement) -> bool:
     return any(_length(p) >= PROSE_CHARS for p in form.iter("p"))
 
 
-def _length(el: HtmlElement) -> int:
-    """Characters of text other than white space (split and join run in C: pages are long)."""
-    return len("".join(text_content(el).split()))
+#: The ASCII characters Python counts as white space (str.isspace, which split() splits at).
+_ASCII_SPACE = bytes(c for c in range(128) if chr(c).isspace())
+
+
+def _length(el: HtmlElement, limit: float | None = None) -> int:
+    """Characters of text other than white space (split and join run in C: pages are long; an
+    ASCII text's white space is deleted as bytes, faster still).  With ``limit``, the text is
+    read only until it has more than ``limit`` of them, and the count so far returned."""
+    if limit is not None:
+        count = 0
+        for piece in el.itertext():
+            count += _count(piece)
+            if count > limit:
+                break
+        return count
+    return _count(text_content(el))
+
+
+def _count(text: str) -> int:
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_SPACE))
+    return len("".join(text.split()))

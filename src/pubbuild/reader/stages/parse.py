@@ -13,7 +13,7 @@ import re
 from lxml import etree
 
 from ..context import Context
-from ..decode import XML_INVALID, scrub
+from ..decode import XML_INVALID, has_xml_invalid, scrub
 from ..dom import HtmlElement
 from ..state import ReadState
 
@@ -124,9 +124,9 @@ _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}))")
 def _needs_scrub(text: str) -> bool:
     """Whether the page holds, or refers to, a character XML cannot carry (scanning the
     text is a fifth of the cost of walking the tree, and almost every page is clean)."""
-    if XML_INVALID.search(text):
+    if has_xml_invalid(text):
         return True
-    for hexa, dec in _CHAR_REF.findall(text):
+    for hexa, dec in set(_CHAR_REF.findall(text)):  # (pages repeat the same few references)
         code = int(hexa, 16) if hexa else int(dec)
         if code > 0x10FFFF or XML_INVALID.match(chr(code)):
             return True

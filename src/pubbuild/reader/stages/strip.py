@@ -14,7 +14,7 @@ import re
 from lxml import etree
 
 from .. import cleanup, extract, wrappers
-from ..dom import HtmlElement, remove, text_content
+from ..dom import HtmlElement, has_words, remove
 from ..sanitize import DROP
 from ..state import ReadState
 
@@ -31,14 +31,23 @@ def run(state: ReadState) -> None:
     wrappers.unwrap(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         remove(el)
-    for el in [e for e in doc.iter(etree.Element) if not extract.is_visible(e) or _screen_only(e)]:
+    for el in [e for e in doc.iter(etree.Element) if _hidden(e)]:
         if el.getparent() is not None:  # hidden or screen-only: not part of the publication
             remove(el)
     cleanup.clean(doc)
     body = doc.find(".//body")
-    state.has_text = bool(text_content(body if body is not None else doc).strip())
+    state.has_text = has_words(body if body is not None else doc)
 
 
-def _screen_only(el: HtmlElement) -> bool:
+def _hidden(el: HtmlElement) -> bool:
+    """Hidden (a hiding style, ``hidden``, ``aria-hidden`` except on a fallback image) or
+    screen-only.  One function reading each attribute once: it runs on every element."""
+    style = el.get("style")
+    if style is not None and extract.HIDDEN_STYLE.search(style):
+        return True
+    if el.get("hidden") is not None:
+        return True
     cls = el.get("class")
+    if el.get("aria-hidden") == "true" and "fallback-image" not in (cls or ""):
+        return True
     return cls is not None and "print" in cls.lower() and bool(_NOPRINT.search(cls))
