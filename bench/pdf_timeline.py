@@ -1,0 +1,194 @@
+"""Timeline of one ``pubbuild pdf --jobs N`` build: what each process does, and when.
+
+Runs the command line in this process with the PDF path's steps wrapped (nothing in
+the library changes): every wrapped call logs its start and end, with the process
+that ran it, to a shared file; workers and forked layout processes inherit the
+wrappers.  Prints, per process, its steps on one time axis (seconds since this
+script started, before pubbuild is imported), each process's CPU seconds, and the
+main process's serial head (before the first layout starts) and tail (after the
+last worker's layout is drawn); then the critical path, step by step.
+
+Never a test: it prints figures.
+
+    python bench/pdf_timeline.py PACK/pubbuild.yaml [--jobs 2] [--out /tmp/x.pdf]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib.abc
+import importlib.machinery
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import ClassVar
+
+T0 = time.time()
+LOG: Path
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _event(kind: str, label: str) -> None:
+    line = f"{time.time() - T0:.4f}\t{os.getpid()}\t{os.getppid()}\t{_cpu():.3f}\t{kind}\t{label}\n"
+    fd = os.open(LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, line.encode())
+    finally:
+        os.close(fd)
+
+
+def _wrap(owner, name: str, label=None) -> None:
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def wrapper(*args, **kwargs):
+        text = label(*args, **kwargs) if label else name
+        _event("begin", text)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            _event("end", text)
+    setattr(owner, name, wrapper)
+
+
+def instrument() -> None:
+    _event("mark", "imports start")
+    from pubbuild.assemble import publication
+    from pubbuild.backends.pdf import backend, parallel_layout, workers
+
+    _event("mark", "imports done")
+    for name in ("read_articles", "assemble", "load_manifest"):
+        _wrap(publication, name)
+    for name in ("write", "document", "stylesheets", "check_fonts", "_lay_out"):
+        _wrap(backend.PdfBackend, name)
+    for name in ("cut", "register_fonts", "merge", "_phase_two", "_layouts", "lay_out",
+                 "_blank_page"):
+        _wrap(parallel_layout, name)
+
+    def doc_label(html, ctx, *a, **k):
+        return f"render {len(html) // 1000}kB draw={k.get('draw', True)}"
+    _wrap(parallel_layout, "render", doc_label)
+    _wrap(parallel_layout, "_init_worker")
+    from pubbuild.backends.pdf import merge as merging
+
+    for name in ("_prepare", "_copy", "_join", "resolve_cross_links", "finish"):
+        _wrap(merging._Merged, name)
+    _wrap(merging, "merge_parts")
+    _wrap(parallel_layout, "open_part")
+    _wrap(parallel_layout, "_stamp_numbers")
+    import pikepdf
+
+    _wrap(pikepdf.Pdf, "save", lambda *a, **k: "pikepdf save")
+    _wrap(parallel_layout, "_render_many", lambda task, *a, **k: f"_render_many {[d[0] for d in task[0]]}")
+    _wrap(workers, "in_child", lambda f, *a, **k: f"in_child {f.__name__}")
+    parallel_layout.in_child = workers.in_child
+    sys.meta_path.insert(0, _TimedImports())
+
+
+def _wrap_drawing(module) -> None:
+    original = module.Document.write_pdf
+
+    def write_pdf(self, *args, **kwargs):
+        _event("begin", f"draw {len(self.pages)} pages")
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _event("end", f"draw {len(self.pages)} pages")
+    module.Document.write_pdf = write_pdf
+
+
+class _TimedImports(importlib.abc.MetaPathFinder):
+    """Logs the import of WeasyPrint (where the build first imports it, not here) and wraps
+    its drawing once ``weasyprint.document`` is loaded."""
+
+    TIMED: ClassVar[dict] = {"weasyprint": None, "weasyprint.document": _wrap_drawing}
+
+    def find_spec(self, name, path, target=None):
+        if name not in self.TIMED:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        loader, after = spec.loader, self.TIMED[name]
+
+        class Timed(importlib.abc.Loader):
+            def create_module(self, spec):
+                return loader.create_module(spec)
+
+            def exec_module(self, module):
+                _event("begin", f"import {name}")
+                try:
+                    loader.exec_module(module)
+                finally:
+                    _event("end", f"import {name}")
+                if after is not None:
+                    after(module)
+        spec.loader = Timed()
+        return spec
+
+
+def report() -> None:
+    rows = [line.split("\t") for line in LOG.read_text().splitlines()]
+    by_pid: dict[str, list] = defaultdict(list)
+    parent: dict[str, str] = {}
+    main = str(os.getpid())
+    for t, pid, ppid, cpu, kind, label in rows:
+        by_pid[pid].append((float(t), float(cpu), kind, label))
+        parent[pid] = ppid
+    names = {main: "main"}
+    for pid in by_pid:
+        if pid != main:
+            names[pid] = ("worker" if parent[pid] == main else f"child of {parent[pid]}") + f" {pid}"
+    for pid, events in by_pid.items():
+        print(f"\n== {names[pid]} (first event {events[0][0]:.2f} s, last {events[-1][0]:.2f} s, "
+              f"CPU {events[-1][1] - (0 if pid == main else events[0][1]):.2f} s in its events)")
+        depth = 0
+        opened: list = []
+        for t, cpu, kind, label in events:
+            if kind == "begin":
+                opened.append((t, cpu, label))
+                depth += 1
+            elif kind == "end":
+                depth -= 1
+                start, cpu0, _ = opened.pop()
+                print(f"  {'  ' * depth}{start:7.2f} -> {t:7.2f}  ({t - start:6.2f} s wall, "
+                      f"{cpu - cpu0:6.2f} s CPU)  {label}")
+            else:
+                print(f"  {t:7.2f}  {label}  (CPU so far {cpu:.2f})")
+
+
+def main() -> int:
+    global LOG
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("manifest", type=Path)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    LOG = Path(tempfile.mkstemp(prefix="pdf-timeline-", suffix=".tsv")[1])
+    os.chdir(args.manifest.parent)
+    instrument()
+    from pubbuild.cli import main as cli
+
+    out = args.out or Path(tempfile.mkdtemp()) / "out.pdf"
+    _event("begin", "cli")
+    code = cli(["pdf", "-q", "--jobs", str(args.jobs), "-o", str(out), args.manifest.name])
+    _event("end", "cli")
+    report()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"\nwall {time.time() - T0:.2f} s; CPU main {_cpu():.2f} s, children "
+          f"{kids.ru_utime + kids.ru_stime:.2f} s; load {os.getloadavg()[0]:.2f}")
+    LOG.unlink()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
