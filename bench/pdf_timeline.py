@@ -78,6 +78,9 @@ def instrument() -> None:
         return f"render {len(html) // 1000}kB draw={k.get('draw', True)}"
     _wrap(parallel_layout, "render", doc_label)
     _wrap(parallel_layout, "_init_worker")
+    from pubbuild.assemble import shared_read
+
+    _wrap(shared_read, "_read_share", lambda keys, root: f"read {len(keys)} articles")
     from pubbuild.backends.pdf import merge as merging
 
     for name in ("_prepare", "_copy", "_join", "resolve_cross_links", "finish"):

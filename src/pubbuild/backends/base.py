@@ -12,6 +12,7 @@ so :mod:`pubbuild.pipeline` and the commands read them without probing.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import dataclasses
 import os
@@ -170,10 +171,12 @@ class Backend:
         destinations are the fields of :attr:`options_type`."""
 
     @classmethod
-    def preparing(cls, options: BuildOptions | None) -> contextlib.AbstractContextManager[object]:
+    def preparing(cls, options: BuildOptions | None
+                  ) -> contextlib.AbstractContextManager[concurrent.futures.Executor | None]:
         """What the backend may start before the articles are read, for :meth:`write` to use;
-        a one-format build enters it around reading and writing (the PDF starts its layout
-        processes).  Optional: nothing here."""
+        a one-format build enters it around reading and writing.  It gives worker processes
+        the build may read articles in meanwhile, or None (the PDF starts its layout
+        processes and gives them).  Optional: nothing here."""
         return contextlib.nullcontext()
 
     def write(self, publication: Publication, target: Path) -> None:

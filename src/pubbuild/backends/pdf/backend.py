@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import concurrent.futures
 import contextlib
 import hashlib
 import logging
@@ -272,10 +273,12 @@ class PdfBackend(Backend):
     # ------------------------------------------------------------ write
 
     @classmethod
-    def preparing(cls, options: BuildOptions | None) -> contextlib.AbstractContextManager[object]:
+    def preparing(cls, options: BuildOptions | None
+                  ) -> contextlib.AbstractContextManager[concurrent.futures.Executor | None]:
         """With more than one job, the layout processes start now, before the articles are
-        read: they import WeasyPrint while this process reads, and :meth:`write` lays the
-        document out in them (:func:`~pubbuild.backends.pdf.parallel_layout.started`)."""
+        read: they import WeasyPrint and share the reading with this process, and
+        :meth:`write` lays the document out in them
+        (:func:`~pubbuild.backends.pdf.parallel_layout.started`)."""
         own = (options or BuildOptions()).for_backend(cls)
         jobs = (own.jobs if isinstance(own, PdfOptions) else None) or default_process_count()
         if jobs < 2 or (isinstance(own, PdfOptions) and own.archival):

@@ -287,21 +287,23 @@ def _new_pool(jobs: int) -> _Pool:
 
 
 @contextlib.contextmanager
-def started(jobs: int) -> Iterator[None]:
+def started(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """Start ``jobs`` layout processes now, for a :func:`layout` in the block to take.
 
     A build enters this before it reads the articles (``PdfBackend.preparing``): the
     workers are forked and import WeasyPrint while this process reads, builds and cuts
     the document, which is the serial head of a parallel build (measured on the
     100-article bench pack: ~2.3 s, WeasyPrint's import 0.35 s of it).  Forked before
-    the articles are read, they also hold none of them.  A pool no layout took (an
-    error, a document laid out in one piece) is shut down on leaving the block."""
+    the articles are read, they also hold none of them.  The block may hand the pool
+    (given) other work meanwhile: the build reads articles in it
+    (:mod:`pubbuild.assemble.shared_read`).  A pool no layout took (an error, a document
+    laid out in one piece) is shut down on leaving the block."""
     global _STARTED
     pool = _new_pool(jobs)
     try:
         pool.executor.submit(_started_pool)  # with fork, the first submit starts every worker
         _STARTED = pool
-        yield
+        yield pool.executor
     finally:
         if _STARTED is pool:
             _STARTED = None
@@ -347,6 +349,12 @@ def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context],
     from weasyprint.text.fonts import FontConfiguration
 
     docs, ctx = task
+    # A worker started before reading may have read articles for the build
+    # (pubbuild.assemble.shared_read): the language model's ~90 MB go before this layout
+    # and the children it forks (as the main process drops them after reading).
+    from ...passes import language
+
+    language.release()
     registered = font_config is not None
     font_config = font_config or FontConfiguration()
     try:
