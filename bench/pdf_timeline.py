@@ -47,7 +47,9 @@ def _event(kind: str, label: str) -> None:
 
 
 def _wrap(owner, name: str, label=None) -> None:
-    original = getattr(owner, name)
+    original = getattr(owner, name, None)
+    if original is None:  # an older tree (the timeline runs against any ref's src)
+        return
 
     @functools.wraps(original)
     def wrapper(*args, **kwargs):
@@ -78,9 +80,12 @@ def instrument() -> None:
         return f"render {len(html) // 1000}kB draw={k.get('draw', True)}"
     _wrap(parallel_layout, "render", doc_label)
     _wrap(parallel_layout, "_init_worker")
-    from pubbuild.assemble import shared_read
-
-    _wrap(shared_read, "_read_share", lambda keys, root: f"read {len(keys)} articles")
+    try:
+        from pubbuild.assemble import shared_read
+    except ImportError:
+        pass
+    else:
+        _wrap(shared_read, "_read_share", lambda keys, root: f"read {len(keys)} articles")
     from pubbuild.backends.pdf import merge as merging
 
     for name in ("_prepare", "_copy", "_join", "resolve_cross_links", "finish"):
@@ -167,6 +172,55 @@ def report() -> None:
                       f"{cpu - cpu0:6.2f} s CPU)  {label}")
             else:
                 print(f"  {t:7.2f}  {label}  (CPU so far {cpu:.2f})")
+    summary(by_pid, parent, main)
+
+
+def summary(by_pid: dict[str, list], parent: dict[str, str], main: str) -> None:
+    """The serial head and tail, each worker's layout share, in wall and CPU seconds."""
+    def cpu_at(events: list, label: str, kind: str) -> tuple[float, float]:
+        return next((t, c) for t, c, k, text in events if k == kind and text == label)
+
+    ends = by_pid[main]
+    handoff_t, handoff_cpu = cpu_at(ends, "lay_out", "begin")
+    laid_t, laid_cpu = cpu_at(ends, "lay_out", "end")
+    end_t, end_cpu = ends[-1][0], ends[-1][1]
+    workers = [pid for pid in by_pid if parent[pid] == main and any(
+        text.startswith("_render_many") for _, _, _, text in by_pid[pid])]
+    shares = []
+    for pid in workers:
+        events = by_pid[pid]
+        first = next((t, c) for t, c, k, text in events if k == "begin" and text.startswith("_render_many"))
+        own = events[-1][1] - first[1]
+        kids = sum(e[-1][1] - e[0][1] for child, e in by_pid.items() if parent[child] == pid)
+        shares.append((events[-1][0], first[0], own + kids))
+    others = sum(e[-1][1] - e[0][1] for pid, e in by_pid.items()
+                 if pid != main and pid not in workers and parent[pid] not in workers)
+    read_cpu = sum(c1 - c0 for pid in workers for (t0, c0, k0, x0), (t1, c1, k1, x1)
+                   in _pairs(by_pid[pid], "read "))
+    print("\nsummary (seconds since the script started; CPU = user + system):")
+    print(f"  head: documents handed to the workers at {handoff_t:.2f} s; main CPU by then "
+          f"{handoff_cpu:.2f} s; the workers' reading {read_cpu:.2f} s CPU")
+    for last, first, cpu in shares:
+        print(f"  worker: layouts {first:.2f} -> {last:.2f} s ({last - first:.2f} s), CPU {cpu:.2f} s")
+    print(f"  main during the layouts: {laid_cpu - handoff_cpu:.2f} s CPU; other processes of "
+          f"main (the contents) {others:.2f} s CPU")
+    print(f"  tail: layouts done at {laid_t:.2f} s, end at {end_t:.2f} s; main CPU "
+          f"{end_cpu - laid_cpu:.2f} s")
+    critical = handoff_cpu + max(cpu for _, _, cpu in shares) + (end_cpu - laid_cpu)
+    print(f"  critical path in CPU seconds (main's head + the busier worker's layouts + main's "
+          f"tail): {critical:.2f} s")
+
+
+def _pairs(events: list, prefix: str):
+    opened: dict[str, tuple] = {}
+    for event in events:
+        _, _, kind, text = event
+        if not text.startswith(prefix):
+            continue
+        if kind == "begin":
+            opened[text] = event
+        elif kind == "end" and text in opened:
+            yield opened.pop(text), event
 
 
 def main() -> int:
