@@ -210,6 +210,23 @@ def test_a_started_pool_no_layout_takes_is_shut_down():
     assert parallel._STARTED is None
 
 
+def test_no_process_to_start_before_reading_is_no_failure(tmp_path, monkeypatch):
+    """Forking the workers early can fail (a process limit): the build reads in this process
+    and the layout starts its workers when it needs them, as it did before."""
+    monkeypatch.chdir(ROOT)
+    calls, new_pool = [], parallel._new_pool
+
+    def first_fails(jobs):
+        calls.append(jobs)
+        if len(calls) == 1:
+            raise OSError(11, "Resource temporarily unavailable")
+        return new_pool(jobs)
+    monkeypatch.setattr(parallel, "_new_pool", first_fails)
+    assert main(["-q", "pdf", "-o", str(tmp_path / "x.pdf"), "--jobs", "2"]) == 0
+    assert len(calls) == 2 and parallel._STARTED is None
+    _checks(tmp_path / "x.pdf")
+
+
 # ------------------------------------------------------------------ synthetic packs
 
 

@@ -287,7 +287,7 @@ def _new_pool(jobs: int) -> _Pool:
 
 
 @contextlib.contextmanager
-def started(jobs: int) -> Iterator[ProcessPoolExecutor]:
+def started(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     """Start ``jobs`` layout processes now, for a :func:`layout` in the block to take.
 
     A build enters this before it reads the articles (``PdfBackend.preparing``): the
@@ -299,10 +299,19 @@ def started(jobs: int) -> Iterator[ProcessPoolExecutor]:
     (:mod:`pubbuild.assemble.shared_read`).  A pool no layout took (an error, a document
     laid out in one piece) is shut down on leaving the block."""
     global _STARTED
-    pool = _new_pool(jobs)
     try:
-        pool.executor.submit(_started_pool)  # with fork, the first submit starts every worker
-        _STARTED = pool
+        pool = _new_pool(jobs)
+        try:
+            pool.executor.submit(_started_pool)  # with fork, the first submit starts every worker
+        except BaseException:
+            pool.executor.shutdown(wait=False, cancel_futures=True)
+            raise
+    except OSError as exc:  # no process to be had now (a process limit): the layout tries again
+        logger.info("PDF layout processes not started before reading: %s", exc)
+        yield None
+        return
+    _STARTED = pool
+    try:
         yield pool.executor
     finally:
         if _STARTED is pool:
