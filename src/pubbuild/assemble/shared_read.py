@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..errors import PubbuildError
 from ..model import Article
+from ..passes import language
 from .manifest import Manifest
 
 #: Articles per task: small enough that this process rarely waits for a task it
@@ -54,6 +55,10 @@ def _read_share(keys: list[Key], root: Path) -> list[Article | None]:
         return out
     finally:
         log.setLevel(level)
+        # The language model's mapped pages (up to ~90 MB) would stay in this worker and in
+        # every layout process it forks later; dropped after each task (mapping it again from
+        # the cached copy takes ~17 ms), as the main process drops it after reading.
+        language.release()
 
 
 def sharing_reader(manifest: Manifest, pool: Executor, share: int = SHARE

@@ -358,12 +358,6 @@ def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context],
     from weasyprint.text.fonts import FontConfiguration
 
     docs, ctx = task
-    # A worker started before reading may have read articles for the build
-    # (pubbuild.assemble.shared_read): the language model's ~90 MB go before this layout
-    # and the children it forks (as the main process drops them after reading).
-    from ...passes import language
-
-    language.release()
     registered = font_config is not None
     font_config = font_config or FontConfiguration()
     try:
