@@ -15,7 +15,9 @@ then DejaVu Sans for symbols.
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import logging
 import os
 import threading
 import unicodedata
@@ -225,6 +227,7 @@ def font_configuration():
     lock keeps two threads, as a Dask worker runs them, from putting back each other's)."""
     from weasyprint.text.fonts import FontConfiguration
 
+    _settle_process_configuration()
     with _ENVIRONMENT:
         saved = os.environ.get("FONTCONFIG_FILE")
         os.environ["FONTCONFIG_FILE"] = str(FONTCONFIG)
@@ -238,6 +241,26 @@ def font_configuration():
 
 
 _ENVIRONMENT = threading.Lock()
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _settle_process_configuration() -> None:
+    """Have fontconfig set up the process's own configuration now, from the environment as the
+    user left it.  fontconfig makes it the first time something asks for it (Pango does, for
+    its default substitutions), from ``FONTCONFIG_FILE`` as it is at that moment: if that
+    moment fell inside :func:`font_configuration`'s swap, the process kept pubbuild's
+    configuration, and WeasyPrint used bare later in the same process (a host application,
+    a test) set ``serif`` in whatever font sorted first (measured: DejaVu Math TeX Gyre
+    instead of DejaVu Serif).  WeasyPrint's bindings do not declare the call, so it goes
+    through ctypes to the same shared library (one library, one configuration)."""
+    try:
+        library = ctypes.CDLL("libfontconfig.so.1")
+    except OSError:  # another platform's name: WeasyPrint found it, the swap still works
+        logger.debug("fontconfig not found by ctypes; the process configuration is left to chance")
+        return
+    library.FcConfigGetCurrent.restype = ctypes.c_void_p
+    library.FcConfigGetCurrent()
 
 
 def _regular(family_name: str) -> str:
