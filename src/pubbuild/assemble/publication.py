@@ -14,7 +14,6 @@ import logging
 import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import Executor
 from pathlib import Path
 
 from ..errors import ConfigurationError, PubbuildError, SourceError
@@ -154,16 +153,10 @@ def load_publication(target: Path | None) -> Publication:
     return load_project(target)[1]
 
 
-def load_project(target: Path | None, pool: Executor | None = None) -> tuple[Manifest, Publication]:
-    """The manifest (or one-article manifest) at ``target`` and its assembled publication;
-    with ``pool``, processes that share the reading (:mod:`.shared_read`)."""
+def load_project(target: Path | None) -> tuple[Manifest, Publication]:
+    """The manifest (or one-article manifest) at ``target`` and its assembled publication."""
     manifest = load_manifest(target)
-    if pool is None:
-        articles = read_articles(manifest)
-    else:
-        from .shared_read import sharing_reader
-
-        articles = read_articles(manifest, read=sharing_reader(manifest, pool))
+    articles = read_articles(manifest)
     # No more text to identify in this build: the language model's 90 MB go before the
     # backends run (a PDF layout's processes would each start with them counted in).
     language.release()
