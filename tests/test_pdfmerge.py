@@ -470,6 +470,24 @@ def test_first_part_gives_the_catalog_though_a_later_part_is_longer(tmp_path):
     assert (tmp_path / "open.pdf").read_bytes() == (tmp_path / "m.pdf").read_bytes()
 
 
+def test_parts_that_list_their_ids_are_not_walked(tmp_path, monkeypatch):
+    """``ids_listed`` (parts drawn through pubbuild's tagging repair, which writes an /IDTree
+    whenever an element has an ID): a part without one has no ID, so its structure tree is
+    not walked to find some; the merged file is the same."""
+    from pubbuild.backends.pdf import merge
+
+    plain = render(page("<h1>Plain</h1><p>No table, no identifier.</p>"), numbers=False)
+    tabled = with_id_tree(render(page(article(*ARTICLES[0])), numbers=False))
+    parts = [plain, tabled, plain]
+    walked = merge_parts(parts, tmp_path / "walked.pdf")
+    monkeypatch.setattr(merge, "_struct_elements", lambda root: pytest.fail("a part was walked"))
+    listed = merge_parts(parts, tmp_path / "listed.pdf", ids_listed=True)
+    assert listed.renamed_ids == walked.renamed_ids
+    assert (tmp_path / "listed.pdf").read_bytes() == (tmp_path / "walked.pdf").read_bytes()
+    with pytest.raises(pytest.fail.Exception, match="walked"):  # without: the plain part is walked
+        merge_parts(parts, tmp_path / "again.pdf")
+
+
 def test_unresolvable_cross_link_is_a_build_error(tmp_path):
     html = page('<p>go <a href="pubbuild-xref:ghost">there</a></p>')
     part = weasyprint.HTML(string=html).write_pdf(pdf_tags=True, pdf_variant="pdf/ua-1")

@@ -600,7 +600,8 @@ def merge(pieces: Pieces, ordered: list[Rendered], blanks: list[int], ctx: Conte
         _stamp_numbers(pdf, infos)
 
     try:
-        return merge_parts(pdfs, target, finish=finish)
+        # Every part was drawn through tagging.repair, which lists all its IDs (_id_tree).
+        return merge_parts(pdfs, target, finish=finish, ids_listed=True)
     finally:
         while pdfs:  # freed here, so the merge timing counts it (QPDF takes ~0.1 s)
             pdfs.pop().close()
