@@ -63,7 +63,11 @@ def test_a_signal_mid_write_removes_the_temporaries(tmp_path, command, signum, s
         deadline = time.monotonic() + 120
         while not _parts(build) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert _parts(build), "the run never wrote its temporary"
+        if not _parts(build):
+            ended = proc.poll()
+            err = _stop(proc) if ended is None else proc.communicate()[1]
+            pytest.fail(f"no temporary seen (the run {'ended with ' + str(ended) if ended is not None else 'still ran'}"
+                        f"); its stderr:\n{err}")
         proc.send_signal(signum)
         try:
             _, err = proc.communicate(timeout=120)
