@@ -218,7 +218,7 @@ def scrub(text: str) -> tuple[str, int]:
     and non-characters become U+FFFD (something was there); other controls go."""
     if XML_INVALID.search(text) is None:  # (almost every text: no list made)
         return text, 0
-    return XML_INVALID.sub(_replacement, text), len(XML_INVALID.findall(text))
+    return XML_INVALID.subn(_replacement, text)
 
 
 def _replacement(m: re.Match[str]) -> str:

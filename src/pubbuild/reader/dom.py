@@ -31,6 +31,18 @@ def inner_text(el: HtmlElement) -> str:
     return " ".join(text_content(el).split())
 
 
+#: The ASCII characters Python counts as white space (str.isspace, which split() splits at).
+_ASCII_SPACE = bytes(c for c in range(128) if chr(c).isspace())
+
+
+def letters(text: str) -> int:
+    """Characters of ``text`` other than white space (split and join run in C; an ASCII
+    text's white space is deleted as bytes, faster still)."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_SPACE))
+    return len("".join(text.split()))
+
+
 def has_words(el: HtmlElement) -> bool:
     """Whether ``el`` holds text other than white space (:func:`inner_text` is not empty),
     read only up to its first word, not through a whole page."""
@@ -55,11 +67,11 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
         if raw > limit:
             # Past ``limit`` with its white space: only now are the other characters counted
             # (most blocks tested are short, and their pieces are not counted one by one).
-            count = len("".join("".join(pieces).split()))
+            count = letters("".join(pieces))
             if count > limit:
                 return None
             for text in texts:
-                count += len("".join(text.split()))
+                count += letters(text)
                 if count > limit:
                     return None
                 pieces.append(text)

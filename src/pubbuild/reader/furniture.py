@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .dom import HtmlElement, inner_text, link_density, readable_chars, short_text, text_content
+from .dom import HtmlElement, inner_text, letters, link_density, readable_chars, short_text, text_content
 from .dom import remove as _remove
 
 _CONTROL_ITEM = (
@@ -476,7 +476,7 @@ def _headed_profile(el: HtmlElement) -> bool:
 
 def _letters(el: HtmlElement) -> int:
     """Characters of ``el``'s text other than white space."""
-    return len("".join(text_content(el).split()))
+    return letters(text_content(el))
 
 
 def _strip_brackets(el: HtmlElement) -> None:

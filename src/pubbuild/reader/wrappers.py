@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .dom import HtmlElement, link_density, text_content
+from .dom import HtmlElement, letters, link_density, text_content
 
 #: Every element HTML defines (current and obsolete) that the reader may meet; anything else is a
 #: custom or made-up element.
@@ -112,25 +112,15 @@ def _holds_prose(form: HtmlElement) -> bool:
     return any(_length(p) >= PROSE_CHARS for p in form.iter("p"))
 
 
-#: The ASCII characters Python counts as white space (str.isspace, which split() splits at).
-_ASCII_SPACE = bytes(c for c in range(128) if chr(c).isspace())
-
-
 def _length(el: HtmlElement, limit: float | None = None) -> int:
-    """Characters of text other than white space (split and join run in C: pages are long; an
-    ASCII text's white space is deleted as bytes, faster still).  With ``limit``, the text is
-    read only until it has more than ``limit`` of them, and the count so far returned."""
+    """Characters of text other than white space (:func:`~.dom.letters`).  With ``limit``, the
+    text is read only until it has more than ``limit`` of them, and the count so far returned."""
     if limit is not None:
         count = 0
         for piece in el.itertext():
-            count += _count(piece)
+            count += letters(piece)
             if count > limit:
                 break
         return count
-    return _count(text_content(el))
+    return letters(text_content(el))
 
-
-def _count(text: str) -> int:
-    if text.isascii():
-        return len(text.encode("ascii").translate(None, _ASCII_SPACE))
-    return len("".join(text.split()))
