@@ -210,8 +210,8 @@ def _one_of_a_series(el: HtmlElement) -> bool:
     if sum(1 for sib in parent if sib.get("class") == cls) < SERIES_MIN:
         return False
     length = len(inner_text(el))
-    links = sum(len(inner_text(a)) for a in el.iter("a"))
-    return length - links >= SERIES_OWN_CHARS and links <= SERIES_LINKS * length
+    own = readable_chars(el, length)
+    return own >= SERIES_OWN_CHARS and length - own <= SERIES_LINKS * length
 
 
 def _words(text: str) -> set[str]:
