@@ -44,6 +44,36 @@ def test_the_first_load_makes_the_copy_and_the_next_maps_it_with_the_same_answer
     assert [p.name for p in cache.iterdir()] == [folder.name]  # nothing left beside it
 
 
+#: Texts around the automaton's depth (6 bytes) and without features, upper case (py3langid
+#: lowers it), mixed scripts, and texts long enough to repeat features many times.
+EDGE_TEXTS = ["", "a", "ok", "été", "abcdef", "abcdefg", "12345 67890", "THE LIBRARY OPENED TODAY",
+              "Der Bericht (PDF, 2 MB) – siehe auch: «Les archives» 档案馆 و المكتبة", TEXTS[0] * 30,
+              " ".join(TEXTS) * 5]
+
+
+def test_the_mapped_copy_walks_all_bytes_at_once_with_the_same_numbers(cache, plain):
+    langmodel.load()
+    mapped = langmodel.load()
+    assert type(mapped).__name__ == "WindowIdentifier"
+    assert mapped.nb_ptc.dtype.name == "float32"
+    for text in TEXTS + EDGE_TEXTS:
+        assert mapped.classify(text) == plain.classify(text), text
+        assert mapped.rank(text) == plain.rank(text), text
+
+
+def test_the_walk_needs_the_automatons_whole_depth(cache, plain):
+    # The window of bytes each position reads must reach back as far as the automaton's deepest
+    # state.  (Its deepest states are rare in text: two bytes short, ordinary sentences already
+    # get wrong states and other scores.)
+    langmodel.load()
+    mapped = langmodel.load()
+    assert mapped._depth == langmodel.automaton_depth(plain.tk_nextmove, plain._rowbase) >= 2
+    encoded = [plain._encode(text) for text in TEXTS + EDGE_TEXTS]
+    assert all((mapped._raw_score(text) == plain._raw_score(text)).all() for text in encoded)
+    mapped.prepare(mapped._depth - 2)
+    assert not all((mapped._raw_score(text) == plain._raw_score(text)).all() for text in encoded)
+
+
 def test_a_cache_that_cannot_be_written_is_skipped(tmp_path, monkeypatch, plain):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
