@@ -58,8 +58,12 @@ ATTRIBUTES = {
 }
 
 
+#: The allow-list built once (nh3.clean builds it anew on every call: 80 µs of every article).
+_CLEANER = nh3.Cleaner(tags=set(TAGS), clean_content_tags=set(DROP),
+                       attributes={k: set(v) for k, v in ATTRIBUTES.items()}, strip_comments=True,
+                       link_rel=None, url_schemes=set(URL_SCHEMES))
+
+
 def sanitize(html: str) -> str:
     """``html`` with only the allow-listed elements, attributes and URL schemes."""
-    return nh3.clean(html, tags=set(TAGS), clean_content_tags=set(DROP),
-                     attributes={k: set(v) for k, v in ATTRIBUTES.items()}, strip_comments=True,
-                     link_rel=None, url_schemes=set(URL_SCHEMES))
+    return _CLEANER.clean(html)
