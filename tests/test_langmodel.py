@@ -61,6 +61,18 @@ def test_the_mapped_copy_walks_all_bytes_at_once_with_the_same_numbers(cache, pl
         assert mapped.rank(text) == plain.rank(text), text
 
 
+def test_many_texts_walked_together_get_each_its_own_answer(cache, plain):
+    # Texts side by side must not read each other's bytes: short ones (under the automaton's
+    # depth), empty ones, the same one twice, two that py3langid encodes alike (upper case is
+    # lowered), and long ones.
+    langmodel.load()
+    mapped = langmodel.load()
+    texts = [*EDGE_TEXTS, *TEXTS, TEXTS[2], "THE LIBRARY OPENED TODAY", "the library opened today"]
+    assert mapped.classify_many(texts) == [plain.classify(text) for text in texts]
+    assert mapped.classify_many(texts[::-1]) == [plain.classify(text) for text in texts[::-1]]
+    assert mapped.classify_many([]) == []
+
+
 def test_the_walk_needs_the_automatons_whole_depth(cache, plain):
     # The window of bytes each position reads must reach back as far as the automaton's deepest
     # state.  (Its deepest states are rare in text: two bytes short, ordinary sentences already

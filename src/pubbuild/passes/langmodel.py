@@ -201,7 +201,8 @@ def _window_identifier() -> Any:
         py3langid's walk meets them (a ``Counter`` of the same sequence), so its scoring adds
         them up in the same order and gives the same numbers.  (One byte at a time, in
         Python, each step waits on a memory read of the 40 MB table that the step before
-        chose; here those reads are independent, and about twice as fast on whole pages.)"""
+        chose; here those reads are independent, and about twice as fast on whole pages.)
+        :meth:`classify_many` walks many texts in one go."""
 
         def prepare(self, depth: int) -> None:
             self._depth = depth
@@ -209,20 +210,54 @@ def _window_identifier() -> Any:
             self._moves = np.asarray(memoryview(self.tk_nextmove))
             self._rows = np.asarray(memoryview(self._rowbase))
             self._out = np.asarray(memoryview(self.tk_output))
+            self._walked: dict[bytes, Any] = {}
+
+        def classify_many(self, texts: list[str]) -> list[tuple[str, float]]:
+            """:meth:`classify` of each text, their bytes walked together (numpy's cost per
+            step is mostly per call, and an article's passages are many short texts)."""
+            encoded = [self._encode(text) for text in texts]
+            self._walked = dict(zip(encoded, self._raw_scores(encoded)))
+            try:
+                return [self.classify(text) for text in texts]
+            finally:
+                self._walked = {}
 
         def _raw_score(self, text: bytes) -> Any:
-            count = len(text)
-            data = np.frombuffer(text, dtype=np.uint8)
-            states = np.zeros(count, dtype=np.int64)
-            # Oldest byte first: at step ``back``, every position from ``back`` on reads the
-            # byte ``back`` places before it; a position nearer the start than ``depth`` reads
-            # only the bytes there are, from the start state, as py3langid's walk does.
-            for back in range(min(self._depth, count) - 1, -1, -1):
-                states[back:] = self._moves[self._rows[states[back:]] + data[:count - back]]
+            walked = self._walked.pop(text, None)  # (py3langid changes the scores in place)
+            return walked if walked is not None else self._raw_scores([text])[0]
+
+        def _raw_scores(self, texts: list[bytes]) -> list[Any]:
+            """py3langid's raw scores of each text (its ``_raw_score``)."""
+            data = np.frombuffer(b"".join(texts), dtype=np.uint8)
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            ends = np.cumsum(lengths)
+            states = np.zeros(len(data), dtype=np.int64)
+            if len(texts) == 1:
+                offset = None
+            else:  # where each position is in its own text: it reads no byte before its text
+                offset = np.arange(len(data)) - np.repeat(ends - lengths, lengths)
+            # Oldest byte first: at step ``back``, each position at least ``back`` into its text
+            # reads the byte ``back`` places before it; one nearer its text's start than
+            # ``depth`` reads only the bytes there are, from the start state, as py3langid does.
+            for back in range(min(self._depth, len(data)) - 1, -1, -1):
+                if offset is None or not back:
+                    at: Any = slice(back, None)
+                    before: Any = slice(0, len(data) - back)
+                else:
+                    at = np.flatnonzero(offset >= back)
+                    before = at - back
+                states[at] = self._moves[self._rows[states[at]] + data[before]]
             found = self._out[states]
-            found = found[found >= 0]
-            if not len(found):
-                return super()._raw_score(b"")
-            return self._sparse_score(Counter(found.tolist()), self.nb_ptc)
+            kept = found >= 0
+            bounds = np.concatenate(([0], np.cumsum(kept)))[ends].tolist()
+            features = found[kept].tolist()
+            scores, start = [], 0
+            for stop in bounds:
+                if stop > start:
+                    scores.append(self._sparse_score(Counter(features[start:stop]), self.nb_ptc))
+                else:  # no feature: py3langid's own answer for that
+                    scores.append(super()._raw_score(b""))
+                start = stop
+            return scores
 
     return WindowIdentifier

@@ -148,13 +148,20 @@ def detect_many(texts: Iterable[str], limit: int = 1500,
     each distinct text once; (None, 0) for a text shorter than ``min_chars``."""
     squeezed = [_squeeze(text, limit) for text in texts]
     found: dict[str, tuple[str | None, float]] = {}
+    wanted: list[str] = []
     for text in squeezed:
         if text in found:
             continue
         if len(text) < min_chars:
             found[text] = (None, 0.0)
         else:
-            lang, prob = _model().classify(text)
+            found[text] = (None, 0.0)
+            wanted.append(text)
+    if wanted:
+        model = _model()
+        many = getattr(model, "classify_many", None)  # the mapped copy's (:mod:`.langmodel`)
+        for text, (lang, prob) in zip(wanted, many(wanted) if many else map(model.classify, wanted),
+                                      strict=True):
             found[text] = (lang, float(prob))
     return [found[text] for text in squeezed]
 
