@@ -73,9 +73,11 @@ def is_export(root: HtmlElement) -> bool:
     return False
 
 
-def clean(root: HtmlElement) -> None:
-    """Rewrite Word and Google Docs markup in place."""
-    for el in list(root.iter(etree.Element)):
+def clean(root: HtmlElement, elements: list[HtmlElement] | None = None) -> None:
+    """Rewrite Word and Google Docs markup in place (``elements``: those of ``root``, listed
+    in document order by the caller, who may list some since removed: each is rewritten
+    where it is)."""
+    for el in list(root.iter(etree.Element)) if elements is None else elements:
         tag = el.tag if isinstance(el.tag, str) else ""
         if ":" in tag:  # o:p, v:shape, w:sdt ... carry no meaning of their own
             drop_tag(el)
