@@ -129,6 +129,9 @@ def test_a_plain_page_is_decoded_without_importing_beautifulsoup4() -> None:
 
 
 @pytest.mark.parametrize("text", ["plain ascii\t\n\r~\x7f", "a\x00b", "form\x0cfeed", "\x1f", "café",
-                                  "caf\u00e9\x0b", "\ud800 lone", "non\ufffe", "\uffff", "日本語", "😀\x08"])
+                                  "caf\u00e9\x0b", "\ud800 lone", "non\ufffe", "\uffff", "日本語", "😀\x08",
+                                  # bytes close to U+FFFE/U+FFFF's in UTF-8, and valid neighbours
+                                  "\ufffd", "\uefff\uffbf", "\ufeff日本", "€\x7f", "😀", "x\udfff",
+                                  "é\x1b"])
 def test_has_xml_invalid_is_the_pattern(text: str) -> None:
     assert has_xml_invalid(text) == (XML_INVALID.search(text) is not None)

@@ -41,15 +41,23 @@ _BOMS = [
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: The ASCII characters an XML document may contain.
 _XML_ASCII = bytes(range(0x20, 0x80)) + b"\t\n\r"
+#: ... and the bytes of UTF-8 text that hold no such character (those of multi-byte sequences).
+_XML_BYTES = _XML_ASCII + bytes(range(0x80, 0x100))
 
 
 def has_xml_invalid(text: str) -> bool:
     """Whether ``text`` holds a character of :data:`XML_INVALID`.  A whole page is scanned:
     an ASCII one (about half of them) by deleting its valid bytes, at C speed, in a
-    twentieth of the pattern's time."""
+    twentieth of the pattern's time; any other as UTF-8, which refuses lone surrogates, spells
+    the controls as the same single bytes and U+FFFE and U+FFFF as the only sequences of their
+    bytes (a fifth less time than the pattern)."""
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _XML_ASCII))
-    return XML_INVALID.search(text) is not None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return True
+    return bool(data.translate(None, _XML_BYTES)) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
 #: Declared encodings never honoured: WHATWG forbids UTF-7 (a known script-smuggling
 #: route), and a UTF-16/32 label on a page without a BOM is a lie browsers ignore.
 _REFUSED = ("utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be",
