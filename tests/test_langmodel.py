@@ -73,6 +73,20 @@ def test_many_texts_walked_together_get_each_its_own_answer(cache, plain):
     assert mapped.classify_many([]) == []
 
 
+def test_threads_sharing_the_model_get_their_own_answers(cache, plain):
+    # One identifier serves every thread of a process (a preview server's requests): the
+    # scores one thread walked must never answer another's texts.
+    from concurrent.futures import ThreadPoolExecutor
+
+    langmodel.load()
+    mapped = langmodel.load()
+    batches = [TEXTS[i:] + EDGE_TEXTS[:i] for i in range(len(TEXTS))] * 4
+    expected = [[plain.classify(text) for text in batch] for batch in batches]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(mapped.classify_many, batches))
+    assert got == expected
+
+
 def test_the_walk_needs_the_automatons_whole_depth(cache, plain):
     # The window of bytes each position reads must reach back as far as the automaton's deepest
     # state.  (Its deepest states are rare in text: two bytes short, ordinary sentences already

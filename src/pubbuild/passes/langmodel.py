@@ -30,6 +30,7 @@ import mmap
 import os
 import shutil
 import sys
+import threading
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -210,21 +211,25 @@ def _window_identifier() -> Any:
             self._moves = np.asarray(memoryview(self.tk_nextmove))
             self._rows = np.asarray(memoryview(self._rowbase))
             self._out = np.asarray(memoryview(self.tk_output))
-            self._walked: dict[bytes, Any] = {}
+            # The scores walked by classify_many, per thread: py3langid's identifier is safe to
+            # share between threads (a preview server's, a worker's), and so must this one be.
+            self._local = threading.local()
 
         def classify_many(self, texts: list[str]) -> list[tuple[str, float]]:
             """:meth:`classify` of each text, their bytes walked together (numpy's cost per
             step is mostly per call, and an article's passages are many short texts)."""
             encoded = [self._encode(text) for text in texts]
-            self._walked = dict(zip(encoded, self._raw_scores(encoded)))
+            self._local.walked = dict(zip(encoded, self._raw_scores(encoded)))
             try:
                 return [self.classify(text) for text in texts]
             finally:
-                self._walked = {}
+                self._local.walked = None
 
         def _raw_score(self, text: bytes) -> Any:
-            walked = self._walked.pop(text, None)  # (py3langid changes the scores in place)
-            return walked if walked is not None else self._raw_scores([text])[0]
+            walked = getattr(self._local, "walked", None)
+            # (popped: py3langid changes the scores in place)
+            score = walked.pop(text, None) if walked else None
+            return score if score is not None else self._raw_scores([text])[0]
 
         def _raw_scores(self, texts: list[bytes]) -> list[Any]:
             """py3langid's raw scores of each text (its ``_raw_score``)."""
