@@ -98,18 +98,22 @@ def automaton_depth(nextmove: Any, rowbase: Any) -> int:
     any byte depends on that byte and the ``depth - 1`` before it alone."""
     import numpy as np
 
-    moves = np.frombuffer(nextmove, dtype=np.uint32) if isinstance(nextmove, memoryview) \
-        else np.asarray(nextmove, dtype=np.int64)
+    moves = np.asarray(memoryview(nextmove))  # (a view of py3langid's array or the map, no copy)
     rows = np.asarray(rowbase, dtype=np.int64)
     seen = np.zeros(len(rows), dtype=bool)
     seen[0] = True
     frontier, depth, every_byte = np.array([0]), 0, np.arange(256)
     while True:
-        reached = moves[(np.unique(rows[frontier])[:, None] + every_byte).ravel()]
-        frontier = np.unique(reached[~seen[reached]])
+        found = []
+        rowbases = np.unique(rows[frontier])
+        for start in range(0, len(rowbases), 2048):  # (in slices: a level's moves are 40 MB)
+            reached = moves[(rowbases[start:start + 2048, None] + every_byte).ravel()]
+            fresh = np.unique(reached[~seen[reached]])
+            seen[fresh] = True  # (a state met again in this level's next slice is as deep)
+            found.append(fresh)
+        frontier = np.concatenate(found)
         if not len(frontier):
             return depth
-        seen[frontier] = True
         depth += 1
 
 
@@ -132,7 +136,13 @@ def _save(identifier: Any, folder: Path) -> None:
         depth = automaton_depth(nextmove, identifier._rowbase)
         # float32, not py3langid's float16: numpy widens the rows of every text scored
         # (exactly), which cost more than the scoring itself.
-        np.save(tmp / "ptc.npy", np.asarray(identifier.nb_ptc, dtype=np.float32), allow_pickle=False)
+        table = np.asarray(identifier.nb_ptc)
+        with open(tmp / "ptc.npy", "wb") as file:  # written in slices: no second 57 MB in memory
+            np.lib.format.write_array_header_1_0(file, {
+                "descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)), "fortran_order": False,
+                "shape": table.shape})
+            file.writelines(np.ascontiguousarray(table[start:start + 8192], dtype=np.float32).tobytes()
+                            for start in range(0, len(table), 8192))
         np.save(tmp / "pc.npy", np.asarray(identifier.nb_pc), allow_pickle=False)
         np.save(tmp / "output.npy", np.asarray(identifier.tk_output, dtype=np.int64),
                 allow_pickle=False)
