@@ -237,6 +237,7 @@ class Extractor:
         self.scores = _Scores(weigh_classes)
         self.byline: str | None = None
         self.in_layout_cell = False
+        self.chose_unlikely = False
         self.data_tables: set[HtmlElement] = set()
         #: Set when the whole body is read: then no container of most of its text may be removed.
         self.whole_chars = 0
@@ -279,17 +280,10 @@ class Extractor:
                 title_dropped = True
                 node = self._drop(node)
                 continue
-            if attributed and self.strip_unlikely:
-                if (_unlikely(sig)
-                        and tag not in ("body", "a", "html") and not self._inside(node, ("table", "code"))
-                        and node.find(".//article") is None and node.find(".//main") is None):
-                    self.stripped = True
-                    node = self._drop(node)
-                    continue
-                if node.get("role") in UNLIKELY_ROLES:
-                    self.stripped = True
-                    node = self._drop(node)
-                    continue
+            if attributed and self.strip_unlikely and self._unlikely_block(node, tag, sig):
+                self.stripped = True
+                node = self._drop(node)
+                continue
             if tag in ("div", "section", "header", "h1", "h2", "h3", "h4", "h5", "h6") and \
                     self._empty(node):
                 node = self._drop(node)
@@ -340,6 +334,14 @@ class Extractor:
     @staticmethod
     def _inside(node: HtmlElement, tags: tuple[str, ...]) -> bool:
         return next(node.iterancestors(*tags), None) is not None
+
+    def _unlikely_block(self, node: HtmlElement, tag: str, sig: str) -> bool:
+        """Whether the first attempt drops ``node`` (its class or id ``sig``) as unlikely to be
+        content: its signature or role names furniture, and it holds no article or main."""
+        if node.get("role") in UNLIKELY_ROLES:
+            return True
+        return (_unlikely(sig) and tag not in ("body", "a", "html") and not self._inside(node, ("table", "code"))
+                and node.find(".//article") is None and node.find(".//main") is None)
 
     @staticmethod
     def _empty(node: HtmlElement) -> bool:
@@ -685,6 +687,10 @@ class Extractor:
         #: Whether the container picked sits in a cell of a layout table (a table-built page).
         self.in_layout_cell = not created and cell is not None and not self._is_data_table(
             next(cell.iterancestors("table"), cell))
+        #: Whether an attempt that keeps unlikely blocks picked one, or a block inside one.
+        self.chose_unlikely = not created and not self.strip_unlikely and any(
+            self._unlikely_block(el, _tag(el), _signature(el))
+            for el in (best, *best.iterancestors()) if el.keys() and el is not body)
         article = self._gather(best, body, created)
         if whole:
             self.whole_chars = readable_chars(article)
@@ -785,6 +791,7 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
     attempts: list[tuple[int, HtmlElement, str | None, bool]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
     stripped = True
+    found_article = False  # whether an attempt found an article outside the blocks dropped as unlikely
     for strip, weigh, clean in flags:
         if not weigh and max(a[0] for a in attempts) >= LAX_MIN:
             break
@@ -798,8 +805,15 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
         article, byline = extractor.run(body)
         stripped = extractor.stripped
         length = len(inner_text(article))
+        if extractor.chose_unlikely and found_article:
+            # An attempt before found an article outside the blocks the first dropped as unlikely,
+            # and this one picked such a block: a comment thread or a sidebar's profile box under
+            # a short post is longer than the post, and never the article.
+            continue
         if length >= CHAR_THRESHOLD:
             return article, byline, extractor.in_layout_cell, length
+        found_article = found_article or not extractor.chose_unlikely and length >= FALLBACK_MIN_KEPT \
+            and readable_chars(article, length) >= FALLBACK_MIN_KEPT
         attempts.append((length, article, byline, extractor.in_layout_cell))
     length, article, byline, in_cell = max(attempts, key=lambda a: a[0])
     return (article, byline, in_cell, length) if length else (None, byline, False, 0)
