@@ -165,6 +165,11 @@ def _mostly_links_beside(outer: HtmlElement, inner: HtmlElement) -> bool:
     return rest > 0 and (links - inner_links) / rest > CLIMB_LINKS
 
 
+#: A candidate inside the container picked, scoring at least this share of the container's score,
+#: may be the article in one column of a page's content wrapper (see ``Extractor._column``).
+COLUMN_SCORE = 0.5
+
+
 class _Scores:
     """Content scores of candidate containers, keyed by element."""
 
@@ -562,7 +567,29 @@ class Extractor:
             best = parent
             parent = best.getparent()
         self.scores.init(best)
-        return best, False
+        return self._column(best, top5), False
+
+    def _column(self, best: HtmlElement, top5: list[tuple[float, HtmlElement]]) -> HtmlElement:
+        """The column of ``best`` that holds its best-scored candidate inside it, when what the
+        other columns hold is mostly links (:func:`_mostly_links_beside`): a page's content
+        wrapper scores from the article and from the side column of teasers and link lists
+        beside it, and wins over the article by their sum."""
+        floor = self.scores.score.get(best, 0) * COLUMN_SCORE
+        for value, el in top5:
+            if el is best or value < floor or not value:
+                continue
+            child = el
+            for anc in el.iterancestors():
+                if anc is best:
+                    break
+                child = anc
+            else:
+                continue  # not inside ``best``
+            if readable_chars(child) >= FALLBACK_MIN_KEPT and _mostly_links_beside(best, child):
+                self.scores.init(child)
+                return child
+            return best  # (only the best-scored candidate inside is looked at)
+        return best
 
     def _gather(self, best: HtmlElement, body: HtmlElement, created: bool) -> HtmlElement:
         article = body.makeelement("div", {})
