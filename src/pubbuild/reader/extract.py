@@ -339,7 +339,8 @@ class Extractor:
                 title_dropped = True
                 node = self._drop(node)
                 continue
-            if attributed and self.strip_unlikely and self._unlikely_block(node, tag, sig):
+            if attributed and self.strip_unlikely and (_unlikely(sig) or node.get("role") in UNLIKELY_ROLES) \
+                    and self._unlikely_block(node, tag, sig):  # (the cached tests first: every element)
                 self.stripped = True
                 node = self._drop(node)
                 continue
@@ -585,6 +586,8 @@ class Extractor:
                 child = anc
             else:
                 continue  # not inside ``best``
+            if sum(1 for c in best if isinstance(c.tag, str)) < 2:
+                return best  # a wrapper of one block has no other column
             if readable_chars(child) >= FALLBACK_MIN_KEPT and _mostly_links_beside(best, child):
                 self.scores.init(child)
                 return child
@@ -771,8 +774,8 @@ class Extractor:
             next(cell.iterancestors("table"), cell))
         #: Whether an attempt that keeps unlikely blocks picked one, or a block inside one.
         self.chose_unlikely = not created and not self.strip_unlikely and any(
-            self._unlikely_block(el, _tag(el), _signature(el))
-            for el in (best, *best.iterancestors()) if el.keys() and el is not body)
+            self._unlikely_block(el, _tag(el), sig) for el in (best, *best.iterancestors())
+            if el.keys() and el is not body and (_unlikely(sig := _signature(el)) or el.get("role") in UNLIKELY_ROLES))
         article = self._gather(best, body, created)
         if whole:
             self.whole_chars = readable_chars(article)
