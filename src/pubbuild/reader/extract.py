@@ -802,7 +802,8 @@ FALLBACK_MIN_KEPT = 100
 #: names none of its parts.  Extraction is tried on it too, and its article kept only when it
 #: drops a part of the page's readable text (its text outside links) that an export would not
 #: have, between these two shares: an export loses nothing to extraction, so from
-#: ``UNFURNISHED_KEEP_ALL`` up the page is read whole, structure and notes intact; a table-built
+#: ``UNFURNISHED_KEEP_ALL`` of the page's whole text (links included: a table-built page's
+#: navigation cells are links) up the page is read whole, structure and notes intact; a table-built
 #: page's navigation, headline and "latest news" cells are mostly links, so its article cell
 #: holds most of the text outside links, and an article keeping less than
 #: ``UNFURNISHED_MIN_SHARE`` is more likely one block of a page of several.  Only an article
@@ -818,8 +819,8 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     """The article container of a full page (a detached ``div``), the byline text found on
     the way, and whether the whole-body fallback was used.  On a page with no furniture
     signals (``furnished`` false), None unless the article found sits in a layout table's
-    cell and keeps a share of the page's readable text between :data:`UNFURNISHED_MIN_SHARE`
-    and :data:`UNFURNISHED_KEEP_ALL`: the caller then keeps the page whole.
+    cell and keeps at least :data:`UNFURNISHED_MIN_SHARE` of the page's readable text and less
+    than :data:`UNFURNISHED_KEEP_ALL` of its whole text: the caller then keeps the page whole.
 
     Like Readability, retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters, then keeps the longest attempt.  When that keeps less
@@ -836,9 +837,11 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     # (with the length of the article's text _extract measured)
     kept = readable_chars(article, length) if article is not None else 0
     if not furnished:
-        share = kept / page
-        return (article, byline, False) if in_cell and UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL \
-            else None
+        # The lower bound on the readable text, the upper on the whole text, links included: a
+        # table-built page's navigation cells are links, which the readable share does not see.
+        taken = in_cell and kept >= UNFURNISHED_MIN_SHARE * page \
+            and length < UNFURNISHED_KEEP_ALL * len(inner_text(body))
+        return (article, byline, False) if taken else None
     # The page's readable text is at most its whole text: when the article keeps enough of that,
     # it keeps enough of the readable text, and the page's links need not be read.
     total = len(inner_text(body))
