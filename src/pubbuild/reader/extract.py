@@ -30,7 +30,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import furniture
-from .dom import HtmlElement, has_words, inner_text, link_density, readable_chars
+from .dom import HtmlElement, has_words, inner_text, letters, link_density, readable_chars, text_content
 from .dom import remove as _remove
 from .dom import tag as _tag
 
@@ -165,6 +165,11 @@ def _mostly_links_beside(outer: HtmlElement, inner: HtmlElement) -> bool:
     return rest > 0 and (links - inner_links) / rest > CLIMB_LINKS
 
 
+#: A candidate inside the container picked, scoring at least this share of the container's score,
+#: may be the article in one column of a page's content wrapper (see ``Extractor._column``).
+COLUMN_SCORE = 0.5
+
+
 class _Scores:
     """Content scores of candidate containers, keyed by element."""
 
@@ -214,6 +219,60 @@ def _one_of_a_series(el: HtmlElement) -> bool:
     return own >= SERIES_OWN_CHARS and length - own <= SERIES_LINKS * length
 
 
+#: A line that attributes a reader's comment: "Posted by: Ana | 21 March 2007 5:10 AM", "Ana said...",
+#: "Ana says:", "Ana wrote:", or a time of day.
+COMMENT_ATTRIBUTION = re.compile(
+    r"^(?:posted|written|submitted|added)\s+by\b|\b(?:said|says|wrote)\s*(?:\.\.\.|…|:)?$"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b", re.IGNORECASE)
+#: An attribution line is short: a comment's own text is not one.
+ATTRIBUTION_MAX = 150
+#: A comment section's heading counts only after this much of the article's text (a page that
+#: opens with its "Comments" is not an article followed by its comments).
+COMMENTS_AFTER_CHARS = 200
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _drop_unmarked_comments(article: HtmlElement) -> None:
+    """Readers' comments set as plain paragraphs under a "Comments" heading, with no comment
+    markup for the unlikely-block test to see: the heading (:data:`furniture.COMMENT_HEADING`)
+    comes after the article's text, and what follows it up to the next heading of its rank
+    holds two or more short attribution lines (:data:`COMMENT_ATTRIBUTION`).  That section's
+    content goes; the heading, left empty, goes with furniture's comment-section rule."""
+    for heading in list(article.iter("h2", "h3", "h4", "h5", "h6")):
+        if heading.getparent() is None or not furniture.COMMENT_HEADING.match(inner_text(heading)):
+            continue
+        section: list[HtmlElement] = []
+        sib = heading.getnext()
+        while sib is not None and not (_tag(sib) in _HEADINGS and _tag(sib) <= _tag(heading)):
+            if isinstance(sib.tag, str):
+                section.append(sib)
+            sib = sib.getnext()
+        attributions: set[str] = set()  # (a set: a line in a div in a div is one line)
+        for el in section:
+            for line in el.iter("p", "div", "dt", "dd", "li", "span", "cite"):
+                text = inner_text(line)
+                if 0 < len(text) <= ATTRIBUTION_MAX and COMMENT_ATTRIBUTION.search(text):
+                    attributions.add(text)
+        if len(attributions) >= 2 and _letters_before(heading, article) >= COMMENTS_AFTER_CHARS:
+            for el in section:
+                _remove(el)
+
+
+def _letters_before(el: HtmlElement, root: HtmlElement) -> int:
+    """Characters other than white space in ``root``'s text before ``el``."""
+    count = 0
+    node = el
+    while node is not root:
+        parent = node.getparent()
+        if parent is None:
+            break
+        for sib in node.itersiblings(preceding=True):
+            count += letters(text_content(sib)) + letters(sib.tail or "")
+        count += letters(parent.text or "")
+        node = parent
+    return count
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
@@ -237,6 +296,7 @@ class Extractor:
         self.scores = _Scores(weigh_classes)
         self.byline: str | None = None
         self.in_layout_cell = False
+        self.chose_unlikely = False
         self.data_tables: set[HtmlElement] = set()
         #: Set when the whole body is read: then no container of most of its text may be removed.
         self.whole_chars = 0
@@ -279,17 +339,11 @@ class Extractor:
                 title_dropped = True
                 node = self._drop(node)
                 continue
-            if attributed and self.strip_unlikely:
-                if (_unlikely(sig)
-                        and tag not in ("body", "a", "html") and not self._inside(node, ("table", "code"))
-                        and node.find(".//article") is None and node.find(".//main") is None):
-                    self.stripped = True
-                    node = self._drop(node)
-                    continue
-                if node.get("role") in UNLIKELY_ROLES:
-                    self.stripped = True
-                    node = self._drop(node)
-                    continue
+            if attributed and self.strip_unlikely and (_unlikely(sig) or node.get("role") in UNLIKELY_ROLES) \
+                    and self._unlikely_block(node, tag, sig):  # (the cached tests first: every element)
+                self.stripped = True
+                node = self._drop(node)
+                continue
             if tag in ("div", "section", "header", "h1", "h2", "h3", "h4", "h5", "h6") and \
                     self._empty(node):
                 node = self._drop(node)
@@ -340,6 +394,14 @@ class Extractor:
     @staticmethod
     def _inside(node: HtmlElement, tags: tuple[str, ...]) -> bool:
         return next(node.iterancestors(*tags), None) is not None
+
+    def _unlikely_block(self, node: HtmlElement, tag: str, sig: str) -> bool:
+        """Whether the first attempt drops ``node`` (its class or id ``sig``) as unlikely to be
+        content: its signature or role names furniture, and it holds no article or main."""
+        if node.get("role") in UNLIKELY_ROLES:
+            return True
+        return (_unlikely(sig) and tag not in ("body", "a", "html") and not self._inside(node, ("table", "code"))
+                and node.find(".//article") is None and node.find(".//main") is None)
 
     @staticmethod
     def _empty(node: HtmlElement) -> bool:
@@ -506,7 +568,31 @@ class Extractor:
             best = parent
             parent = best.getparent()
         self.scores.init(best)
-        return best, False
+        return self._column(best, top5), False
+
+    def _column(self, best: HtmlElement, top5: list[tuple[float, HtmlElement]]) -> HtmlElement:
+        """The column of ``best`` that holds its best-scored candidate inside it, when what the
+        other columns hold is mostly links (:func:`_mostly_links_beside`): a page's content
+        wrapper scores from the article and from the side column of teasers and link lists
+        beside it, and wins over the article by their sum."""
+        floor = self.scores.score.get(best, 0) * COLUMN_SCORE
+        for value, el in top5:
+            if el is best or value < floor or not value:
+                continue
+            child = el
+            for anc in el.iterancestors():
+                if anc is best:
+                    break
+                child = anc
+            else:
+                continue  # not inside ``best``
+            if sum(1 for c in best if isinstance(c.tag, str)) < 2:
+                return best  # a wrapper of one block has no other column
+            if readable_chars(child) >= FALLBACK_MIN_KEPT and _mostly_links_beside(best, child):
+                self.scores.init(child)
+                return child
+            return best  # (only the best-scored candidate inside is looked at)
+        return best
 
     def _gather(self, best: HtmlElement, body: HtmlElement, created: bool) -> HtmlElement:
         article = body.makeelement("div", {})
@@ -567,6 +653,7 @@ class Extractor:
         # Layout-table cells too (data tables are exempt in _should_remove): on table-built pages the
         # article's row also holds the navigation and "latest news" cells, dense with links.
         self._clean_conditionally(article, ("table", "ul", "div", "td"))
+        _drop_unmarked_comments(article)
         furniture.clean(article)
         for p in list(article.iter("p")):
             if not has_words(p) and p.find(".//img") is None and p.find(".//embed") is None \
@@ -685,6 +772,10 @@ class Extractor:
         #: Whether the container picked sits in a cell of a layout table (a table-built page).
         self.in_layout_cell = not created and cell is not None and not self._is_data_table(
             next(cell.iterancestors("table"), cell))
+        #: Whether an attempt that keeps unlikely blocks picked one, or a block inside one.
+        self.chose_unlikely = not created and not self.strip_unlikely and any(
+            self._unlikely_block(el, _tag(el), sig) for el in (best, *best.iterancestors())
+            if el.keys() and el is not body and (_unlikely(sig := _signature(el)) or el.get("role") in UNLIKELY_ROLES))
         article = self._gather(best, body, created)
         if whole:
             self.whole_chars = readable_chars(article)
@@ -711,7 +802,8 @@ FALLBACK_MIN_KEPT = 100
 #: names none of its parts.  Extraction is tried on it too, and its article kept only when it
 #: drops a part of the page's readable text (its text outside links) that an export would not
 #: have, between these two shares: an export loses nothing to extraction, so from
-#: ``UNFURNISHED_KEEP_ALL`` up the page is read whole, structure and notes intact; a table-built
+#: ``UNFURNISHED_KEEP_ALL`` of the page's whole text (links included: a table-built page's
+#: navigation cells are links) up the page is read whole, structure and notes intact; a table-built
 #: page's navigation, headline and "latest news" cells are mostly links, so its article cell
 #: holds most of the text outside links, and an article keeping less than
 #: ``UNFURNISHED_MIN_SHARE`` is more likely one block of a page of several.  Only an article
@@ -727,8 +819,8 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     """The article container of a full page (a detached ``div``), the byline text found on
     the way, and whether the whole-body fallback was used.  On a page with no furniture
     signals (``furnished`` false), None unless the article found sits in a layout table's
-    cell and keeps a share of the page's readable text between :data:`UNFURNISHED_MIN_SHARE`
-    and :data:`UNFURNISHED_KEEP_ALL`: the caller then keeps the page whole.
+    cell and keeps at least :data:`UNFURNISHED_MIN_SHARE` of the page's readable text and less
+    than :data:`UNFURNISHED_KEEP_ALL` of its whole text: the caller then keeps the page whole.
 
     Like Readability, retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters, then keeps the longest attempt.  When that keeps less
@@ -745,9 +837,11 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     # (with the length of the article's text _extract measured)
     kept = readable_chars(article, length) if article is not None else 0
     if not furnished:
-        share = kept / page
-        return (article, byline, False) if in_cell and UNFURNISHED_MIN_SHARE <= share < UNFURNISHED_KEEP_ALL \
-            else None
+        # The lower bound on the readable text, the upper on the whole text, links included: a
+        # table-built page's navigation cells are links, which the readable share does not see.
+        taken = in_cell and kept >= UNFURNISHED_MIN_SHARE * page \
+            and length < UNFURNISHED_KEEP_ALL * len(inner_text(body))
+        return (article, byline, False) if taken else None
     # The page's readable text is at most its whole text: when the article keeps enough of that,
     # it keeps enough of the readable text, and the page's links need not be read.
     total = len(inner_text(body))
@@ -785,6 +879,7 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
     attempts: list[tuple[int, HtmlElement, str | None, bool]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
     stripped = True
+    found_article = False  # whether an attempt found an article outside the blocks dropped as unlikely
     for strip, weigh, clean in flags:
         if not weigh and max(a[0] for a in attempts) >= LAX_MIN:
             break
@@ -798,8 +893,15 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
         article, byline = extractor.run(body)
         stripped = extractor.stripped
         length = len(inner_text(article))
+        if extractor.chose_unlikely and found_article:
+            # An attempt before found an article outside the blocks the first dropped as unlikely,
+            # and this one picked such a block: a comment thread or a sidebar's profile box under
+            # a short post is longer than the post, and never the article.
+            continue
         if length >= CHAR_THRESHOLD:
             return article, byline, extractor.in_layout_cell, length
+        found_article = found_article or not extractor.chose_unlikely and length >= FALLBACK_MIN_KEPT \
+            and readable_chars(article, length) >= FALLBACK_MIN_KEPT
         attempts.append((length, article, byline, extractor.in_layout_cell))
     length, article, byline, in_cell = max(attempts, key=lambda a: a[0])
     return (article, byline, in_cell, length) if length else (None, byline, False, 0)
