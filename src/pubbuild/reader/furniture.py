@@ -14,14 +14,27 @@ which the attribution stays), an advertisement's label, a text-size or sharing r
 ("Comments are moderated ..."), a "powered by" footer line, and a comment
 section's heading left with nothing under it but a sign-in prompt.
 A caption is kept once: repeated outside its figure (a gallery's caption
-layer) it goes; so does the hidden one of two copies of a paragraph.
+layer) it goes; so does the hidden one of two copies of a paragraph, an index of
+dated pages (a block of dates alone), and a heading left at the article's end
+with nothing under it.
 """
 
 from __future__ import annotations
 
 import re
 
-from .dom import HtmlElement, inner_text, letters, link_density, readable_chars, short_text, text_content
+from lxml import etree
+
+from .dom import (
+    HtmlElement,
+    has_words,
+    inner_text,
+    letters,
+    link_density,
+    readable_chars,
+    short_text,
+    text_content,
+)
 from .dom import remove as _remove
 
 _CONTROL_ITEM = (
@@ -214,9 +227,9 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def clean(article: HtmlElement) -> None:
-    """Remove controls, calls to action, ratings and lists of other articles, and captions
-    repeated."""
-    _controls(article)
+    """Remove controls, calls to action, ratings and lists of other articles, captions
+    repeated, indexes of dated pages, and the headings then left at the end."""
+    dated = _controls(article)
     _edit_controls(article)
     _contents_boxes(article)
     _profile_boxes(article)
@@ -225,7 +238,10 @@ def clean(article: HtmlElement) -> None:
     _comment_sections(article)
     _captions(article)
     _calendars(article)
+    if dated >= DATE_INDEX_MIN:
+        _date_indexes(article)
     _hidden_copies(article)
+    _closing_headings(article)
 
 
 #: A paragraph at least this long found twice in the article is one text shown twice.
@@ -274,25 +290,127 @@ def _calendars(article: HtmlElement) -> None:
             _remove(table)
 
 
+#: A date and nothing else, as an index of dated pages prints it: "Tuesday | Sept 3, 2002",
+#: "10th Oct 2007", "2007-10-10".
+_DATE_ONLY = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s*[,|·•-]?\s*)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})$", re.IGNORECASE)
+#: Dates an index of dated pages lists at least.
+DATE_INDEX_MIN = 4
+#: A text longer than this (white space included) is no date alone.
+DATE_CHARS = 60
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is a date alone (:data:`_DATE_ONLY`); its first character a digit or a
+    letter that opens a weekday or a month, tested before the pattern (most texts fail there)."""
+    text = " ".join(text.split())
+    return bool(text) and (text[0].isdigit() or text[0] in "ADFJMNOSTWadfjmnostw") and _DATE_ONLY.match(text) is not None
+
+
+def _date_indexes(article: HtmlElement, linked: bool = False) -> None:
+    """An index of dated pages (a blog's archive of post dates, a gallery's thumbnails each
+    under its date) is the site's way to other pages, never the article's words.  The feature:
+    a block whose every text is a date alone (:data:`_DATE_ONLY`), at least
+    :data:`DATE_INDEX_MIN` of them; the largest such block goes.  (An article's own dates sit in
+    sentences, a dateline, or a table beside other columns.)  Called only when :func:`_controls`
+    read that many dates alone on its way (in blocks or links); then one walk, innermost first,
+    counts each element's date texts and other texts.  With ``linked`` (a page kept whole, maybe an
+    author's draft) only an index whose dates are links, one for each at least, goes."""
+    counts: dict[HtmlElement, tuple[int, int]] = {}
+    found = False
+    for _event, el in etree.iterwalk(article, events=("end",)):
+        if not isinstance(el.tag, str):
+            continue  # a comment: its text is no one's (its tail is its parent's)
+        dates = others = 0
+        for text in (el.text, *(c.tail for c in el)):
+            if text and not text.isspace():
+                if len(text) <= DATE_CHARS and _is_date(text):
+                    dates += 1
+                else:
+                    others += 1
+        for child in el:
+            d, o = counts.get(child, (0, 0))
+            dates, others = dates + d, others + o
+        counts[el] = (dates, others)
+        found = found or dates >= DATE_INDEX_MIN and not others
+    if not found:
+        return  # the common case: no index
+    for el in list(article.iter(etree.Element)):
+        dates, others = counts.get(el, (0, 0))
+        parent = el.getparent()
+        if el is article or parent is None or others or dates < DATE_INDEX_MIN:
+            continue
+        if parent is not article and not counts.get(parent, (0, 1))[1]:
+            continue  # inside a larger index, which goes whole
+        if linked and sum(1 for a in el.iter("a") if a.get("href")) < dates:
+            continue
+        _remove(el)
+
+
+#: Media that are content without words: a heading above one heads something.
+_MEDIA = ("img", "picture", "svg", "video", "audio", "iframe", "object", "embed", "math")
+
+
+def _closing_headings(article: HtmlElement) -> None:
+    """A heading that ends the article heads nothing: what it headed (a "Related stories"
+    list, "Featured posts", a comment thread) was furniture and went above, and the heading
+    alone would close the publication's article ("You might also like").  The feature: a
+    heading with no text nor picture after it in the article; each such heading goes, the
+    one before it too when it is then last."""
+    for _ in range(3):  # ("More from us" over "Featured stories": rarely more than two)
+        heading = _last_content(article)
+        if heading is None or heading.tag not in _HEADINGS:
+            return
+        _remove(heading)
+
+
+def _last_content(article: HtmlElement) -> HtmlElement | None:
+    """The innermost last element of ``article`` holding text or a picture, or None when
+    the article ends with text of its own (a tail, a text after the last element)."""
+    node = article
+    while True:
+        kid = None
+        for child in reversed(node):
+            if child.tail and not child.tail.isspace():
+                return None  # text after ``child``: ``node`` ends with words
+            if isinstance(child.tag, str) and (child.tag in _MEDIA or has_words(child)
+                                               or next(child.iter(*_MEDIA), None) is not None):
+                kid = child
+                break
+        if kid is None or kid.tag in _HEADINGS:
+            return kid
+        node = kid
+
+
 def clean_unfurnished(page: HtmlElement) -> None:
     """On a page kept whole (no furniture markup, not a word processor's export), which may be
     an author's own draft: only the site's navigation, a lone "Back to ..." or "Go to top of
-    page" link, a bar-separated row of site links, a "last updated" footer and a breadcrumb.
-    Single words that are controls on a web page ("More", "Caption", "Like") are left alone:
+    page" link, a bar-separated row of site links, a "last updated" footer, a breadcrumb, and
+    an index of dated pages whose dates are links.  Single words that are controls on a web page ("More", "Caption", "Like") are left alone:
     in a draft they may be the author's, and lists of other articles and repeated captions
     are judged only inside an extracted article."""
-    _controls(page, site_only=True)
+    if _controls(page, site_only=True) >= DATE_INDEX_MIN:
+        _date_indexes(page, linked=True)
     _edit_controls(page)
     _breadcrumbs(page)
 
 
-def _controls(article: HtmlElement, site_only: bool = False) -> None:
+def _controls(article: HtmlElement, site_only: bool = False) -> int:
+    """Remove controls, calls to action, post-meta and site lines (see the patterns above).
+    Returns how many of the blocks and links read on the way are a date alone: a hint for
+    :func:`_date_indexes`, which walks the article only when there may be an index."""
+    dated = 0
     # Each parent's text is read once, not once per link in it: a paragraph of many links
     # would cost time quadratic in its length.  (A removal below never makes a parent read
     # earlier hold nothing but one later link: its earlier link with text is still there.)
     # A parent longer than any link compared with it (under 80 characters) is not read at all.
     parent_text: dict[HtmlElement, str | None] = {}
     for a in list(article.iter("a")):
+        own = a.text  # (a link's own text is read without serialising it)
+        if own and len(a) == 0 and len(own) <= DATE_CHARS and _is_date(own):
+            dated += 1
         parent = a.getparent()
         if parent is None or parent.tag not in ("p", "div", "span"):
             continue
@@ -308,6 +426,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
         if el.getparent() is None or el is article:
             continue
         block = short_text(el, limit)
+        if block and len(block) <= DATE_CHARS and _is_date(block):
+            dated += 1
         if block and (len(block) <= 60 and not site_only and CONTROL.match(block)
                       or len(block) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(block)
                       or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
@@ -320,7 +440,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
                 or len(block) <= 160 and EXTERNAL_SITES.search(block)):
             _remove(el)
     if site_only:
-        return
+        return dated
     for el in list(article.iter("ul", "ol", "div", "p")):
         if el.getparent() is None or el is article:
             continue
@@ -329,6 +449,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             continue  # running text between the entries: not a toolbar
         if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
+    return dated
 
 
 def _share_row(text: str) -> bool:
