@@ -358,12 +358,33 @@ def _closing_headings(article: HtmlElement) -> None:
     list, "Featured posts", a comment thread) was furniture and went above, and the heading
     alone would close the publication's article ("You might also like").  The feature: a
     heading with no text nor picture after it in the article; each such heading goes, the
-    one before it too when it is then last."""
+    one before it too when it is then last.  An article of headings alone (a page of
+    headlines) keeps them: there the headings are the content."""
     for _ in range(3):  # ("More from us" over "Featured stories": rarely more than two)
         heading = _last_content(article)
-        if heading is None or heading.tag not in _HEADINGS:
+        if heading is None or heading.tag not in _HEADINGS or not _content_before(heading, article):
             return
         _remove(heading)
+
+
+def _content_before(el: HtmlElement, article: HtmlElement) -> bool:
+    """Whether ``article`` holds text or a picture before ``el`` other than headings, looked
+    for from ``el`` backwards (most often found at the first step)."""
+    node = el
+    while node is not article:
+        for sib in node.itersiblings(preceding=True):
+            if sib.tail and not sib.tail.isspace():
+                return True
+            if isinstance(sib.tag, str) and sib.tag not in _HEADINGS and (
+                    sib.tag in _MEDIA or has_words(sib) or next(sib.iter(*_MEDIA), None) is not None):
+                return True
+        parent = node.getparent()
+        if parent is None:
+            return False
+        if parent.text and not parent.text.isspace():
+            return True
+        node = parent
+    return False
 
 
 def _last_content(article: HtmlElement) -> HtmlElement | None:
