@@ -362,7 +362,7 @@ def _closing_headings(article: HtmlElement) -> None:
     headlines) keeps them: there the headings are the content."""
     for _ in range(3):  # ("More from us" over "Featured stories": rarely more than two)
         heading = _last_content(article)
-        if heading is None or heading.tag not in _HEADINGS or not _content_before(heading, article):
+        if heading is None or not _content_before(heading, article):
             return
         _remove(heading)
 
@@ -388,29 +388,49 @@ def _content_before(el: HtmlElement, article: HtmlElement) -> bool:
 
 
 def _last_content(article: HtmlElement) -> HtmlElement | None:
-    """The innermost last element of ``article`` holding text or a picture, or None when
-    the article ends with text of its own (a tail, a text after the last element)."""
-    node = article
-    while True:
-        kid = None
-        for child in reversed(node):
-            if child.tail and not child.tail.isspace():
-                return None  # text after ``child``: ``node`` ends with words
-            if isinstance(child.tag, str) and (child.tag in _MEDIA or has_words(child)
-                                               or next(child.iter(*_MEDIA), None) is not None):
-                kid = child
-                break
-        if kid is None or kid.tag in _HEADINGS:
-            return kid
-        node = kid
+    """The heading that holds the last text or picture of ``article``, or None when that
+    content lies outside any heading.  Read from the end backwards, depth first, each node
+    once and only as far back as the last content: linear in the article, however deep its
+    wrappers (a test of each child's words on the way down would read a deep chain once per
+    level)."""
+    owner = _last_owner(article)
+    for el in (owner, *owner.iterancestors()) if owner is not None else ():
+        if el is article:
+            break
+        if el.tag in _HEADINGS:
+            return el
+    return None
+
+
+def _last_owner(article: HtmlElement) -> HtmlElement | None:
+    """The element whose own text, child's tail or picture is the last content of ``article``."""
+    path, pending = [article], [reversed(article)]
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:  # every child read: the element's own text is what comes before them
+            el = path.pop()
+            pending.pop()
+            if el.text and not el.text.isspace():
+                return el
+            continue
+        if child.tail and not child.tail.isspace():
+            return path[-1]  # text after ``child``, in its parent
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _MEDIA:
+            return child
+        path.append(child)
+        pending.append(reversed(child))
+    return None
 
 
 def clean_unfurnished(page: HtmlElement) -> None:
     """On a page kept whole (no furniture markup, not a word processor's export), which may be
     an author's own draft: only the site's navigation, a lone "Back to ..." or "Go to top of
     page" link, a bar-separated row of site links, a "last updated" footer, a breadcrumb, and
-    an index of dated pages whose dates are links.  Single words that are controls on a web page ("More", "Caption", "Like") are left alone:
-    in a draft they may be the author's, and lists of other articles and repeated captions
+    an index of dated pages whose dates are links.  Single words that are controls on a web
+    page ("More", "Caption", "Like") are left alone: in a draft they may be the author's,
+    and lists of other articles and repeated captions
     are judged only inside an extracted article."""
     if _controls(page, site_only=True) >= DATE_INDEX_MIN:
         _date_indexes(page, linked=True)
