@@ -56,3 +56,15 @@ def test_a_date_index_goes_and_on_a_page_kept_whole_only_when_linked() -> None:
     page = _article(PROSE + f"<div>{linked}</div>")
     furniture.clean_unfurnished(page)
     assert _texts(page) == _texts(_article(PROSE))
+
+
+def test_a_control_link_on_a_line_of_its_own_goes() -> None:
+    cell = ('<table><tr><td>' + PROSE + '<br><br><a href="/alerts">Click here to sign up for breaking news alerts</a>'
+            '<br><br><a href="#top">Back to top</a><br>'
+            'Read the <a href="/report">full report</a> at the library.<br>'
+            '<a href="/archive">Continue reading</a> the council minutes.</td></tr></table>')
+    article = _article(cell)
+    furniture.clean(article)
+    texts = " ".join(_texts(article))
+    assert "breaking news alerts" not in texts and "Back to top" not in texts
+    assert "full report" in texts and "Continue reading" in texts  # links inside a line of words stay

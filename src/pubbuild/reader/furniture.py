@@ -453,7 +453,14 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if own and len(a) == 0 and len(own) <= DATE_CHARS and _is_date(own):
             dated += 1
         parent = a.getparent()
-        if parent is None or parent.tag not in ("p", "div", "span"):
+        if parent is None:
+            continue
+        if _own_line(a, parent):  # a line of its own, made with <br>: as good as a paragraph
+            text = inner_text(a)
+            if text and len(text) < 80 and (NAV.match(text) or not site_only and CONTROL.match(text)):
+                _remove(a)
+            continue
+        if parent.tag not in ("p", "div", "span"):
             continue
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
@@ -491,6 +498,21 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
     return dated
+
+
+def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
+    """Whether link ``a`` stands on a line of its own made with ``<br>`` (pages of the 2000s
+    set their "Click to subscribe" and "Back to top" lines so, in a table cell): a ``<br>``
+    on one side at least, nothing but white space between the link and it, nor between the
+    link and a ``<br>`` or its parent's edge on the other side."""
+    if a.tail and not a.tail.isspace():
+        return False
+    after, before = a.getnext(), a.getprevious()
+    if after is not None and after.tag != "br":
+        return False
+    if before is None:
+        return after is not None and not (parent.text and not parent.text.isspace())
+    return before.tag == "br" and not (before.tail and not before.tail.isspace())
 
 
 def _share_row(text: str) -> bool:
