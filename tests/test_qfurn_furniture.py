@@ -68,3 +68,14 @@ def test_a_control_link_on_a_line_of_its_own_goes() -> None:
     texts = " ".join(_texts(article))
     assert "breaking news alerts" not in texts and "Back to top" not in texts
     assert "full report" in texts and "Continue reading" in texts  # links inside a line of words stay
+
+
+def test_a_long_category_line_goes_and_a_long_paragraph_opening_with_a_label_stays() -> None:
+    links = ", ".join(f'<a href="/category/{n}">Harbour topic number {n}</a>' for n in range(30))
+    article = _article(PROSE + f'<p><span class="bold">Categories:</span> {links}</p>')
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    words = " ".join(["the harbour trust met again to hear the engineers"] * 12)
+    told = _article(PROSE + f"<p><strong>Topics:</strong> {words}, and one <a href='/t'>link</a>.</p>")
+    furniture.clean(told)
+    assert any("engineers" in t for t in _texts(told))  # a label, then words, not links: kept

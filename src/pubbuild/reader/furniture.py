@@ -482,10 +482,12 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
             _remove(el)
         elif block and len(block) <= 400 and POST_META.match(block):
             _keep_attribution(el, block)
-        elif block and not site_only and el.tag not in _HEADINGS and len(block) <= 400 and (
-                FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
-                or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
-                or len(block) <= 160 and EXTERNAL_SITES.search(block)):
+        elif not site_only and el.tag not in _HEADINGS and (
+                block and len(block) <= 400 and (
+                    FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
+                    or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
+                    or len(block) <= 160 and EXTERNAL_SITES.search(block))
+                or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
         return dated
@@ -534,6 +536,23 @@ def _all_controls(entries: list[HtmlElement]) -> bool:
                 return False
             found = True
     return found
+
+
+#: A category or tag line may list a few dozen of them: read up to this many characters.
+CATEGORY_CHARS = 1200
+
+
+def _long_category_line(el: HtmlElement, text: str | None) -> bool:
+    """A category or tag line too long for the other tests (a post filed under thirty
+    categories): told first by the block's opening text, its own or its first child's (a
+    label in bold), read without serialising the block, then as :func:`_category_line`."""
+    own = el.text
+    if (not own or own.isspace()) and len(el) and isinstance(el[0].tag, str):
+        own = el[0].text
+    if not own or CATEGORY_LABEL.match(" ".join(own[:200].split()) + " ") is None:  # (a label opens it)
+        return False
+    text = text or short_text(el, CATEGORY_CHARS)  # (``text``: the block's, when read already)
+    return text is not None and _category_line(el, text)
 
 
 def _category_line(el: HtmlElement, text: str) -> bool:
