@@ -79,3 +79,12 @@ def test_a_long_category_line_goes_and_a_long_paragraph_opening_with_a_label_sta
     told = _article(PROSE + f"<p><strong>Topics:</strong> {words}, and one <a href='/t'>link</a>.</p>")
     furniture.clean(told)
     assert any("engineers" in t for t in _texts(told))  # a label, then words, not links: kept
+
+
+def test_a_call_to_sign_up_goes_and_a_report_of_one_stays() -> None:
+    calls = ("<p>To receive these notes once a month by e-mail, sign up for the Harbour Log newsletter.</p>"
+             "<p>Don't miss a post! Subscribe to our newsletter and get weekly updates in your inbox.</p>")
+    report = "<p>More than two thousand readers can subscribe to the newsletter the trust started in May.</p>"
+    article = _article(PROSE + calls + report)
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE + report))

@@ -196,6 +196,16 @@ FEED_NOTICE = re.compile(
     r"|(?:sign up|subscribe) (?:to|for) (?:the|our|my) (?:[\w-]+ ){0,3}(?:newsletter|mailing list|rss feed|feed)"
     r"|if you (?:enjoyed|liked) this (?:post|article|story)"
     r")\b", re.IGNORECASE)
+#: A call to sign up for the site's newsletter or alerts, addressed to the reader at the start
+#: of a sentence or clause ("To receive these entries by e-mail, sign up for the Crypto-Gram
+#: Newsletter.", "Don't miss a post! Subscribe to our newsletter ..."): in a short block, the
+#: site's line, never the article's ("readers can subscribe to the newsletter" reports one).
+SIGN_UP = re.compile(
+    r"(?:^|[.!?,;:]\s+)(?:please\s+)?(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s+(?:to|for)\s+"
+    r"(?:(?:the|our|my|a)\s+)?(?:[\w-]+\s+){0,3}?(?:newsletters?|mailing list|e-?mail (?:list|updates|alerts|digest)"
+    r"|(?:news )?alerts|updates)\b", re.IGNORECASE)
+#: A block calling to sign up holds at most this many characters.
+SIGN_UP_CHARS = 300
 #: A row of sharing services and page actions, after its label or not ("Send this article:
 #: Print Email", "Share: Facebook Twitter"): two different ones at least, or one after a label,
 #: and nothing else.  (One service's name alone may head a section of an article about it, and
@@ -486,7 +496,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                 block and len(block) <= 400 and (
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
-                    or len(block) <= 160 and EXTERNAL_SITES.search(block))
+                    or len(block) <= 160 and EXTERNAL_SITES.search(block)
+                    or len(block) <= SIGN_UP_CHARS and SIGN_UP.search(block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
