@@ -88,3 +88,10 @@ def test_a_call_to_sign_up_goes_and_a_report_of_one_stays() -> None:
     article = _article(PROSE + calls + report)
     furniture.clean(article)
     assert _texts(article) == _texts(_article(PROSE + report))
+
+
+def test_a_related_heading_over_a_paragraph_of_links_goes_with_it() -> None:
+    links = "<br>".join(f'<a href="/post/{n}">Another post on the harbour, part {n}</a>' for n in range(3))
+    article = _article(PROSE + f"<h3>Related posts</h3><p>{links}</p>")
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))

@@ -771,8 +771,8 @@ def _other_articles(article: HtmlElement) -> None:
         following = heading.getnext()
         while following is not None and not isinstance(following.tag, str):
             following = following.getnext()
-        if following is not None and following.tag in ("ul", "ol", "div", "table") \
-                and link_density(following) > 0.5:
+        if following is not None and following.tag in ("ul", "ol", "div", "table", "p") \
+                and link_density(following) > 0.5:  # (a paragraph of links one per line, too)
             _remove(following)
             _remove(heading)
         elif heading.tag in ("div",) and heading.find(".//a") is not None and link_density(heading) > 0.5:
