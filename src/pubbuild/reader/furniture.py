@@ -206,6 +206,13 @@ SIGN_UP = re.compile(
     r"|(?:news )?alerts|updates)\b", re.IGNORECASE)
 #: A block calling to sign up holds at most this many characters.
 SIGN_UP_CHARS = 300
+
+
+def _signs_up(text: str) -> bool:
+    """Whether ``text`` calls the reader to sign up (:data:`SIGN_UP`); most texts are told by
+    two substring tests, before the pattern is searched for."""
+    lower = text.lower()
+    return ("sign up" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None
 #: A row of sharing services and page actions, after its label or not ("Send this article:
 #: Print Email", "Share: Facebook Twitter"): two different ones at least, or one after a label,
 #: and nothing else.  (One service's name alone may head a section of an article about it, and
@@ -312,9 +319,14 @@ DATE_INDEX_MIN = 4
 DATE_CHARS = 60
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _is_date(text: str) -> bool:
     """Whether ``text`` is a date alone (:data:`_DATE_ONLY`); its first character a digit or a
     letter that opens a weekday or a month, tested before the pattern (most texts fail there)."""
+    if _DIGIT.search(text) is None:
+        return False  # (most texts: told in C)
     text = " ".join(text.split())
     return bool(text) and (text[0].isdigit() or text[0] in "ADFJMNOSTWadfjmnostw") and _DATE_ONLY.match(text) is not None
 
@@ -463,14 +475,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if own and len(a) == 0 and len(own) <= DATE_CHARS and _is_date(own):
             dated += 1
         parent = a.getparent()
-        if parent is None:
-            continue
-        if _own_line(a, parent):  # a line of its own, made with <br>: as good as a paragraph
-            text = inner_text(a)
-            if text and len(text) < 80 and (NAV.match(text) or not site_only and CONTROL.match(text)):
-                _remove(a)
-            continue
-        if parent.tag not in ("p", "div", "span"):
+        if parent is None or parent.tag not in ("p", "div", "span"):
             continue
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
@@ -478,6 +483,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if text and len(text) < 80 and parent_text[parent] == text and (
                 NAV.match(text) or not site_only and CONTROL.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
+    _line_links(article, site_only)
     # Every test below is of a text of at most 400 characters (240 on a page kept whole).
     limit = 240 if site_only else 400
     for el in list(article.iter(*BLOCKS)):
@@ -497,7 +503,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
-                    or len(block) <= SIGN_UP_CHARS and SIGN_UP.search(block))
+                    or len(block) <= SIGN_UP_CHARS and _signs_up(block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
@@ -511,6 +517,26 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
     return dated
+
+
+def _line_links(article: HtmlElement, site_only: bool) -> None:
+    """A control or site link on a line of its own made with ``<br>`` goes, as a paragraph
+    that is one such link does.  The links beside a ``<br>`` are found from the ``<br>``s
+    (far fewer than the links on most pages)."""
+    candidates: list[HtmlElement] = []
+    for br in article.iter("br"):
+        before, after = br.getprevious(), br.getnext()
+        if before is not None and before.tag == "a":
+            candidates.append(before)
+        if after is not None and after.tag == "a" and not (br.tail and not br.tail.isspace()):
+            candidates.append(after)
+    for a in candidates:
+        parent = a.getparent()
+        if parent is None or not _own_line(a, parent):
+            continue  # (gone already: a link between two <br>s is found twice)
+        text = inner_text(a)
+        if text and len(text) < 80 and (NAV.match(text) or not site_only and CONTROL.match(text)):
+            _remove(a)
 
 
 def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
