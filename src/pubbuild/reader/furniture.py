@@ -14,14 +14,27 @@ which the attribution stays), an advertisement's label, a text-size or sharing r
 ("Comments are moderated ..."), a "powered by" footer line, and a comment
 section's heading left with nothing under it but a sign-in prompt.
 A caption is kept once: repeated outside its figure (a gallery's caption
-layer) it goes; so does the hidden one of two copies of a paragraph.
+layer) it goes; so does the hidden one of two copies of a paragraph, an index of
+dated pages (a block of dates alone), and a heading left at the article's end
+with nothing under it.
 """
 
 from __future__ import annotations
 
 import re
 
-from .dom import HtmlElement, inner_text, letters, link_density, readable_chars, short_text, text_content
+from lxml import etree
+
+from .dom import (
+    HtmlElement,
+    has_words,
+    inner_text,
+    letters,
+    link_density,
+    readable_chars,
+    short_text,
+    text_content,
+)
 from .dom import remove as _remove
 
 _CONTROL_ITEM = (
@@ -183,6 +196,23 @@ FEED_NOTICE = re.compile(
     r"|(?:sign up|subscribe) (?:to|for) (?:the|our|my) (?:[\w-]+ ){0,3}(?:newsletter|mailing list|rss feed|feed)"
     r"|if you (?:enjoyed|liked) this (?:post|article|story)"
     r")\b", re.IGNORECASE)
+#: A call to sign up for the site's newsletter or alerts, addressed to the reader at the start
+#: of a sentence or clause ("To receive these entries by e-mail, sign up for the Crypto-Gram
+#: Newsletter.", "Don't miss a post! Subscribe to our newsletter ..."): in a short block, the
+#: site's line, never the article's ("readers can subscribe to the newsletter" reports one).
+SIGN_UP = re.compile(
+    r"(?:^|[.!?,;:]\s+)(?:please\s+)?(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s+(?:to|for)\s+"
+    r"(?:(?:the|our|my|a)\s+)?(?:[\w-]+\s+){0,3}?(?:newsletters?|mailing list|e-?mail (?:list|updates|alerts|digest)"
+    r"|(?:news )?alerts|updates)\b", re.IGNORECASE)
+#: A block calling to sign up holds at most this many characters.
+SIGN_UP_CHARS = 300
+
+
+def _signs_up(text: str) -> bool:
+    """Whether ``text`` calls the reader to sign up (:data:`SIGN_UP`); most texts are told by
+    two substring tests, before the pattern is searched for."""
+    lower = text.lower()
+    return ("sign up" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None
 #: A row of sharing services and page actions, after its label or not ("Send this article:
 #: Print Email", "Share: Facebook Twitter"): two different ones at least, or one after a label,
 #: and nothing else.  (One service's name alone may head a section of an article about it, and
@@ -214,9 +244,9 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def clean(article: HtmlElement) -> None:
-    """Remove controls, calls to action, ratings and lists of other articles, and captions
-    repeated."""
-    _controls(article)
+    """Remove controls, calls to action, ratings and lists of other articles, captions
+    repeated, indexes of dated pages, and the headings then left at the end."""
+    dated = _controls(article)
     _edit_controls(article)
     _contents_boxes(article)
     _profile_boxes(article)
@@ -225,7 +255,10 @@ def clean(article: HtmlElement) -> None:
     _comment_sections(article)
     _captions(article)
     _calendars(article)
+    if dated >= DATE_INDEX_MIN:
+        _date_indexes(article)
     _hidden_copies(article)
+    _closing_headings(article)
 
 
 #: A paragraph at least this long found twice in the article is one text shown twice.
@@ -274,25 +307,173 @@ def _calendars(article: HtmlElement) -> None:
             _remove(table)
 
 
+#: A date and nothing else, as an index of dated pages prints it: "Tuesday | Sept 3, 2002",
+#: "10th Oct 2007", "2007-10-10".
+_DATE_ONLY = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s*[,|·•-]?\s*)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})$", re.IGNORECASE)
+#: Dates an index of dated pages lists at least.
+DATE_INDEX_MIN = 4
+#: A text longer than this (white space included) is no date alone.
+DATE_CHARS = 60
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is a date alone (:data:`_DATE_ONLY`); its first character a digit or a
+    letter that opens a weekday or a month, tested before the pattern (most texts fail there)."""
+    if _DIGIT.search(text) is None:
+        return False  # (most texts: told in C)
+    text = " ".join(text.split())
+    return bool(text) and (text[0].isdigit() or text[0] in "ADFJMNOSTWadfjmnostw") and _DATE_ONLY.match(text) is not None
+
+
+def _date_indexes(article: HtmlElement, linked: bool = False) -> None:
+    """An index of dated pages (a blog's archive of post dates, a gallery's thumbnails each
+    under its date) is the site's way to other pages, never the article's words.  The feature:
+    a block whose every text is a date alone (:data:`_DATE_ONLY`), at least
+    :data:`DATE_INDEX_MIN` of them; the largest such block goes.  (An article's own dates sit in
+    sentences, a dateline, or a table beside other columns.)  Called only when :func:`_controls`
+    read that many dates alone on its way (in blocks or links); then one walk, innermost first,
+    counts each element's date texts and other texts.  With ``linked`` (a page kept whole, maybe an
+    author's draft) only an index whose dates are links, one for each at least, goes."""
+    counts: dict[HtmlElement, tuple[int, int]] = {}
+    found = False
+    for _event, el in etree.iterwalk(article, events=("end",)):
+        if not isinstance(el.tag, str):
+            continue  # a comment: its text is no one's (its tail is its parent's)
+        dates = others = 0
+        for text in (el.text, *(c.tail for c in el)):
+            if text and not text.isspace():
+                if len(text) <= DATE_CHARS and _is_date(text):
+                    dates += 1
+                else:
+                    others += 1
+        for child in el:
+            d, o = counts.get(child, (0, 0))
+            dates, others = dates + d, others + o
+        counts[el] = (dates, others)
+        found = found or dates >= DATE_INDEX_MIN and not others
+    if not found:
+        return  # the common case: no index
+    for el in list(article.iter(etree.Element)):
+        dates, others = counts.get(el, (0, 0))
+        parent = el.getparent()
+        if el is article or parent is None or others or dates < DATE_INDEX_MIN:
+            continue
+        if parent is not article and not counts.get(parent, (0, 1))[1]:
+            continue  # inside a larger index, which goes whole
+        if linked and sum(1 for a in el.iter("a") if a.get("href")) < dates:
+            continue
+        _remove(el)
+
+
+#: Media that are content without words: a heading above one heads something.
+_MEDIA = ("img", "picture", "svg", "video", "audio", "iframe", "object", "embed", "math")
+
+
+def _closing_headings(article: HtmlElement) -> None:
+    """A heading that ends the article heads nothing: what it headed (a "Related stories"
+    list, "Featured posts", a comment thread) was furniture and went above, and the heading
+    alone would close the publication's article ("You might also like").  The feature: a
+    heading with no text nor picture after it in the article; each such heading goes, the
+    one before it too when it is then last.  An article of headings alone (a page of
+    headlines) keeps them: there the headings are the content."""
+    for _ in range(3):  # ("More from us" over "Featured stories": rarely more than two)
+        heading = _last_content(article)
+        if heading is None or not _content_before(heading, article):
+            return
+        _remove(heading)
+
+
+def _content_before(el: HtmlElement, article: HtmlElement) -> bool:
+    """Whether ``article`` holds text or a picture before ``el`` other than headings, looked
+    for from ``el`` backwards (most often found at the first step)."""
+    node = el
+    while node is not article:
+        for sib in node.itersiblings(preceding=True):
+            if sib.tail and not sib.tail.isspace():
+                return True
+            if isinstance(sib.tag, str) and sib.tag not in _HEADINGS and (
+                    sib.tag in _MEDIA or has_words(sib) or next(sib.iter(*_MEDIA), None) is not None):
+                return True
+        parent = node.getparent()
+        if parent is None:
+            return False
+        if parent.text and not parent.text.isspace():
+            return True
+        node = parent
+    return False
+
+
+def _last_content(article: HtmlElement) -> HtmlElement | None:
+    """The heading that holds the last text or picture of ``article``, or None when that
+    content lies outside any heading.  Read from the end backwards, depth first, each node
+    once and only as far back as the last content: linear in the article, however deep its
+    wrappers (a test of each child's words on the way down would read a deep chain once per
+    level)."""
+    owner = _last_owner(article)
+    for el in (owner, *owner.iterancestors()) if owner is not None else ():
+        if el is article:
+            break
+        if el.tag in _HEADINGS:
+            return el
+    return None
+
+
+def _last_owner(article: HtmlElement) -> HtmlElement | None:
+    """The element whose own text, child's tail or picture is the last content of ``article``."""
+    path, pending = [article], [reversed(article)]
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:  # every child read: the element's own text is what comes before them
+            el = path.pop()
+            pending.pop()
+            if el.text and not el.text.isspace():
+                return el
+            continue
+        if child.tail and not child.tail.isspace():
+            return path[-1]  # text after ``child``, in its parent
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _MEDIA:
+            return child
+        path.append(child)
+        pending.append(reversed(child))
+    return None
+
+
 def clean_unfurnished(page: HtmlElement) -> None:
     """On a page kept whole (no furniture markup, not a word processor's export), which may be
     an author's own draft: only the site's navigation, a lone "Back to ..." or "Go to top of
-    page" link, a bar-separated row of site links, a "last updated" footer and a breadcrumb.
-    Single words that are controls on a web page ("More", "Caption", "Like") are left alone:
-    in a draft they may be the author's, and lists of other articles and repeated captions
+    page" link, a bar-separated row of site links, a "last updated" footer, a breadcrumb, and
+    an index of dated pages whose dates are links.  Single words that are controls on a web
+    page ("More", "Caption", "Like") are left alone: in a draft they may be the author's,
+    and lists of other articles and repeated captions
     are judged only inside an extracted article."""
-    _controls(page, site_only=True)
+    if _controls(page, site_only=True) >= DATE_INDEX_MIN:
+        _date_indexes(page, linked=True)
     _edit_controls(page)
     _breadcrumbs(page)
 
 
-def _controls(article: HtmlElement, site_only: bool = False) -> None:
+def _controls(article: HtmlElement, site_only: bool = False) -> int:
+    """Remove controls, calls to action, post-meta and site lines (see the patterns above).
+    Returns how many of the blocks and links read on the way are a date alone: a hint for
+    :func:`_date_indexes`, which walks the article only when there may be an index."""
+    dated = 0
     # Each parent's text is read once, not once per link in it: a paragraph of many links
     # would cost time quadratic in its length.  (A removal below never makes a parent read
     # earlier hold nothing but one later link: its earlier link with text is still there.)
     # A parent longer than any link compared with it (under 80 characters) is not read at all.
     parent_text: dict[HtmlElement, str | None] = {}
     for a in list(article.iter("a")):
+        own = a.text  # (a link's own text is read without serialising it)
+        if own and len(a) == 0 and len(own) <= DATE_CHARS and _is_date(own):
+            dated += 1
         parent = a.getparent()
         if parent is None or parent.tag not in ("p", "div", "span"):
             continue
@@ -302,25 +483,31 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
         if text and len(text) < 80 and parent_text[parent] == text and (
                 NAV.match(text) or not site_only and CONTROL.match(text)):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
+    _line_links(article, site_only)
     # Every test below is of a text of at most 400 characters (240 on a page kept whole).
     limit = 240 if site_only else 400
     for el in list(article.iter(*BLOCKS)):
         if el.getparent() is None or el is article:
             continue
         block = short_text(el, limit)
+        if block and len(block) <= DATE_CHARS and _is_date(block):
+            dated += 1
         if block and (len(block) <= 60 and not site_only and CONTROL.match(block)
                       or len(block) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(block)
                       or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
             _remove(el)
         elif block and len(block) <= 400 and POST_META.match(block):
             _keep_attribution(el, block)
-        elif block and not site_only and el.tag not in _HEADINGS and len(block) <= 400 and (
-                FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
-                or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
-                or len(block) <= 160 and EXTERNAL_SITES.search(block)):
+        elif not site_only and el.tag not in _HEADINGS and (
+                block and len(block) <= 400 and (
+                    FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
+                    or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
+                    or len(block) <= 160 and EXTERNAL_SITES.search(block)
+                    or len(block) <= SIGN_UP_CHARS and _signs_up(block))
+                or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
-        return
+        return dated
     for el in list(article.iter("ul", "ol", "div", "p")):
         if el.getparent() is None or el is article:
             continue
@@ -329,6 +516,42 @@ def _controls(article: HtmlElement, site_only: bool = False) -> None:
             continue  # running text between the entries: not a toolbar
         if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
+    return dated
+
+
+def _line_links(article: HtmlElement, site_only: bool) -> None:
+    """A control or site link on a line of its own made with ``<br>`` goes, as a paragraph
+    that is one such link does.  The links beside a ``<br>`` are found from the ``<br>``s
+    (far fewer than the links on most pages)."""
+    candidates: list[HtmlElement] = []
+    for br in article.iter("br"):
+        before, after = br.getprevious(), br.getnext()
+        if before is not None and before.tag == "a":
+            candidates.append(before)
+        if after is not None and after.tag == "a" and not (br.tail and not br.tail.isspace()):
+            candidates.append(after)
+    for a in candidates:
+        parent = a.getparent()
+        if parent is None or not _own_line(a, parent):
+            continue  # (gone already: a link between two <br>s is found twice)
+        text = inner_text(a)
+        if text and len(text) < 80 and (NAV.match(text) or not site_only and CONTROL.match(text)):
+            _remove(a)
+
+
+def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
+    """Whether link ``a`` stands on a line of its own made with ``<br>`` (pages of the 2000s
+    set their "Click to subscribe" and "Back to top" lines so, in a table cell): a ``<br>``
+    on one side at least, nothing but white space between the link and it, nor between the
+    link and a ``<br>`` or its parent's edge on the other side."""
+    if a.tail and not a.tail.isspace():
+        return False
+    after, before = a.getnext(), a.getprevious()
+    if after is not None and after.tag != "br":
+        return False
+    if before is None:
+        return after is not None and not (parent.text and not parent.text.isspace())
+    return before.tag == "br" and not (before.tail and not before.tail.isspace())
 
 
 def _share_row(text: str) -> bool:
@@ -350,6 +573,23 @@ def _all_controls(entries: list[HtmlElement]) -> bool:
                 return False
             found = True
     return found
+
+
+#: A category or tag line may list a few dozen of them: read up to this many characters.
+CATEGORY_CHARS = 1200
+
+
+def _long_category_line(el: HtmlElement, text: str | None) -> bool:
+    """A category or tag line too long for the other tests (a post filed under thirty
+    categories): told first by the block's opening text, its own or its first child's (a
+    label in bold), read without serialising the block, then as :func:`_category_line`."""
+    own = el.text
+    if (not own or own.isspace()) and len(el) and isinstance(el[0].tag, str):
+        own = el[0].text
+    if not own or CATEGORY_LABEL.match(" ".join(own[:200].split()) + " ") is None:  # (a label opens it)
+        return False
+    text = text or short_text(el, CATEGORY_CHARS)  # (``text``: the block's, when read already)
+    return text is not None and _category_line(el, text)
 
 
 def _category_line(el: HtmlElement, text: str) -> bool:
@@ -557,8 +797,8 @@ def _other_articles(article: HtmlElement) -> None:
         following = heading.getnext()
         while following is not None and not isinstance(following.tag, str):
             following = following.getnext()
-        if following is not None and following.tag in ("ul", "ol", "div", "table") \
-                and link_density(following) > 0.5:
+        if following is not None and following.tag in ("ul", "ol", "div", "table", "p") \
+                and link_density(following) > 0.5:  # (a paragraph of links one per line, too)
             _remove(following)
             _remove(heading)
         elif heading.tag in ("div",) and heading.find(".//a") is not None and link_density(heading) > 0.5:

@@ -1,0 +1,97 @@
+"""Furniture rules on an article already located: indexes of dated pages, closing headings.
+
+Direct calls on small trees written here (the page-level case is the normalise fixture
+``qfurn_date-indexes-closing-headings``)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pubbuild.reader import furniture
+
+
+def _article(body: str) -> etree._Element:
+    return etree.fromstring(f"<div>{body}</div>", etree.HTMLParser()).find(".//body/div")
+
+
+def _texts(article: etree._Element) -> list[str]:
+    return [" ".join(t.split()) for t in article.itertext() if t.strip()]
+
+
+PROSE = "<p>The ferry keeps its usual times from the south quay while the north quay is closed.</p>"
+
+
+def test_an_article_of_headings_alone_keeps_them() -> None:
+    article = _article("<h2>Harbour wall repairs begin</h2><h2>Ferry times</h2><h3>Tide tables</h3>")
+    furniture.clean(article)
+    assert _texts(article) == ["Harbour wall repairs begin", "Ferry times", "Tide tables"]
+
+
+def test_closing_headings_go_and_a_heading_over_a_picture_stays() -> None:
+    article = _article(PROSE + "<h2>Related stories</h2><div><h3>You might also like</h3></div>")
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    pictured = _article(PROSE + '<h2>The wall in 1911</h2><p><img src="https://example.org/w.jpg" alt=""></p>')
+    furniture.clean(pictured)
+    assert "The wall in 1911" in _texts(pictured)
+
+
+def test_dates_in_a_list_beside_other_words_stay() -> None:
+    events = "".join(f"<li>{d}</li>" for d in ("3 May 2024", "4 May 2024", "5 May 2024", "6 May 2024"))
+    article = _article(PROSE + f"<ul>{events}<li>Open day at the harbour office</li></ul>")
+    furniture.clean(article)
+    assert "3 May 2024" in _texts(article)
+
+
+def test_a_date_index_goes_and_on_a_page_kept_whole_only_when_linked() -> None:
+    dates = ("Tuesday | Sept 3, 2002", "Thursday | Sept 5, 2002", "Tuesday | Sept 10, 2002", "12/09/2002")
+    linked = "".join(f'<a href="/{n}.html">{d}</a><br><br>' for n, d in enumerate(dates))
+    article = _article(PROSE + f"<div>{linked}</div>")
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    plain = "".join(f"<p>{d}</p>" for d in dates)
+    kept_whole = _article(PROSE + f"<div>{plain}</div>")
+    furniture.clean_unfurnished(kept_whole)
+    assert "12/09/2002" in _texts(kept_whole)
+    page = _article(PROSE + f"<div>{linked}</div>")
+    furniture.clean_unfurnished(page)
+    assert _texts(page) == _texts(_article(PROSE))
+
+
+def test_a_control_link_on_a_line_of_its_own_goes() -> None:
+    cell = ('<table><tr><td>' + PROSE + '<br><br><a href="/alerts">Click here to sign up for breaking news alerts</a>'
+            '<br><br><a href="#top">Back to top</a><br>'
+            'Read the <a href="/report">full report</a> at the library.<br>'
+            '<a href="/archive">Continue reading</a> the council minutes.</td></tr></table>')
+    article = _article(cell)
+    furniture.clean(article)
+    texts = " ".join(_texts(article))
+    assert "breaking news alerts" not in texts and "Back to top" not in texts
+    assert "full report" in texts and "Continue reading" in texts  # links inside a line of words stay
+
+
+def test_a_long_category_line_goes_and_a_long_paragraph_opening_with_a_label_stays() -> None:
+    links = ", ".join(f'<a href="/category/{n}">Harbour topic number {n}</a>' for n in range(30))
+    article = _article(PROSE + f'<p><span class="bold">Categories:</span> {links}</p>')
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    words = " ".join(["the harbour trust met again to hear the engineers"] * 12)
+    told = _article(PROSE + f"<p><strong>Topics:</strong> {words}, and one <a href='/t'>link</a>.</p>")
+    furniture.clean(told)
+    assert any("engineers" in t for t in _texts(told))  # a label, then words, not links: kept
+
+
+def test_a_call_to_sign_up_goes_and_a_report_of_one_stays() -> None:
+    calls = ("<p>To receive these notes once a month by e-mail, sign up for the Harbour Log newsletter.</p>"
+             "<p>Don't miss a post! Subscribe to our newsletter and get weekly updates in your inbox.</p>")
+    report = "<p>More than two thousand readers can subscribe to the newsletter the trust started in May.</p>"
+    article = _article(PROSE + calls + report)
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE + report))
+
+
+def test_a_related_heading_over_a_paragraph_of_links_goes_with_it() -> None:
+    links = "<br>".join(f'<a href="/post/{n}">Another post on the harbour, part {n}</a>' for n in range(3))
+    article = _article(PROSE + f"<h3>Related posts</h3><p>{links}</p>")
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
