@@ -169,47 +169,6 @@ def test_build_passes_jobs_to_the_pdf(tmp_path, monkeypatch):
     assert len(calls) == 1  # one layout, not in parts
 
 
-def test_the_layout_processes_start_before_the_articles_are_read(tmp_path, monkeypatch):
-    """``pdf --jobs 2`` forks its layout workers before it reads the articles (they import
-    WeasyPrint meanwhile), and the layout lays the document out in those: no second pool."""
-    from pubbuild.assemble import publication
-
-    monkeypatch.chdir(ROOT)
-    made, workers_when_reading, pool_when_laying_out = [], [], []
-    new_pool, read, layout = parallel._new_pool, publication.read_articles, parallel.layout
-    monkeypatch.setattr(parallel, "_new_pool", lambda jobs: made.append(jobs) or new_pool(jobs))
-
-    def reading(*args, **kwargs):
-        pool = parallel._STARTED
-        workers_when_reading.append(0 if pool is None else len(pool.executor._processes))
-        return read(*args, **kwargs)
-
-    def laying_out(*args, **kwargs):
-        pool_when_laying_out.append(parallel._STARTED)
-        return layout(*args, **kwargs)
-    monkeypatch.setattr(publication, "read_articles", reading)
-    monkeypatch.setattr(parallel, "layout", laying_out)
-    assert main(["-q", "pdf", "-o", str(tmp_path / "x.pdf"), "--jobs", "2"]) == 0
-    assert workers_when_reading == [2]
-    assert made == [2] and pool_when_laying_out[0] is not None  # the started pool, taken
-    assert parallel._STARTED is None
-    _checks(tmp_path / "x.pdf")
-    # one job, or a deposit (laid out in one piece): nothing started
-    assert main(["-q", "pdf", "-o", str(tmp_path / "y.pdf"), "--jobs", "1"]) == 0
-    assert main(["-q", "pdf", "-o", str(tmp_path / "z.pdf"), "--jobs", "2", "--archival"]) == 0
-    assert made == [2] and workers_when_reading == [2, 0, 0]
-
-
-def test_a_started_pool_no_layout_takes_is_shut_down():
-    """A build that stops before its layout (an article that cannot be read) leaves no
-    worker running."""
-    with pytest.raises(RuntimeError, match="reading failed"), parallel.started(2):
-        processes = list(parallel._STARTED.executor._processes.values())
-        raise RuntimeError("reading failed")
-    assert len(processes) == 2 and not any(p.is_alive() for p in processes)
-    assert parallel._STARTED is None
-
-
 # ------------------------------------------------------------------ synthetic packs
 
 

@@ -44,15 +44,12 @@ def build(fmt: str, target: Path | None = None, output: Path | None = None,
           progress: Progress = NULL_PROGRESS) -> tuple[Path, Publication, list]:
     """Build one format; return the output path, the publication and the diagnostics."""
     backend_cls = backends.get(fmt)
-    # Entered before reading: what the backend starts there (the PDF's layout processes)
-    # works while the articles are read.
-    with backend_cls.preparing(options):
-        manifest, pub = load_project(target)
-        path = output_path(pub, backend_cls, output)
-        refuse_replacing_inputs([path], input_files(pub, manifest.path))
-        diags = [d for a in pub.articles for d in a.diagnostics]
-        pipeline.render(pub, [fmt], options, lambda cls: path, diags=diags, record=False,
-                        progress=progress)
+    manifest, pub = load_project(target)
+    path = output_path(pub, backend_cls, output)
+    refuse_replacing_inputs([path], input_files(pub, manifest.path))
+    diags = [d for a in pub.articles for d in a.diagnostics]
+    pipeline.render(pub, [fmt], options, lambda cls: path, diags=diags, record=False,
+                    progress=progress)
     return path, pub, diags
 
 

@@ -12,7 +12,6 @@ so :mod:`pubbuild.pipeline` and the commands read them without probing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -172,13 +171,6 @@ class Backend:
     def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
         """Add backend-specific options to the command's argparse parser (optional); their
         destinations are the fields of :attr:`options_type`."""
-
-    @classmethod
-    def preparing(cls, options: BuildOptions | None) -> contextlib.AbstractContextManager[object]:
-        """What the backend may start before the articles are read, for :meth:`write` to use;
-        a one-format build enters it around reading and writing (the PDF starts its layout
-        processes).  Optional: nothing here."""
-        return contextlib.nullcontext()
 
     def write(self, publication: Publication, target: Path) -> None:
         """Render ``publication`` into the file ``target`` (a temporary path: the

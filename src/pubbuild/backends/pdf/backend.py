@@ -24,7 +24,7 @@ from ...errors import ConfigurationError, OutputError
 from ...facts import ContentFacts, ImagePlan, count_content, new_plan, plan_images
 from ...model import Image, Publication
 from ...styles import project_stylesheet
-from ..base import Backend, BackendOptions, BuildOptions, Setting, add_process_count, default_process_count
+from ..base import Backend, BackendOptions, Setting, add_process_count, default_process_count
 from ..registry import register
 from . import attachments, collector, fonts, geometry, glyphs, tagging, xmp
 from .document import PdfXhtmlWriter, PrintDocument, build_document
@@ -271,19 +271,6 @@ class PdfBackend(Backend):
 
     # ------------------------------------------------------------ write
 
-    @classmethod
-    def preparing(cls, options: BuildOptions | None) -> contextlib.AbstractContextManager[object]:
-        """With more than one job, the layout processes start now, before the articles are
-        read: they import WeasyPrint while this process reads, and :meth:`write` lays the
-        document out in them (:func:`~pubbuild.backends.pdf.parallel_layout.started`)."""
-        own = (options or BuildOptions()).for_backend(cls)
-        jobs = (own.jobs if isinstance(own, PdfOptions) else None) or default_process_count()
-        if jobs < 2 or (isinstance(own, PdfOptions) and own.archival):
-            return contextlib.nullcontext()  # laid out in this process, or in one piece
-        from . import parallel_layout
-
-        return parallel_layout.started(jobs)
-
     def write(self, pub: Publication, target: Path) -> None:
         clock = time.perf_counter
         self.timings = {}
@@ -310,6 +297,9 @@ class PdfBackend(Backend):
                                   + str(archival)
                                   + digest)
                                  .encode()).hexdigest()
+        from . import workarounds  # imports WeasyPrint's layout: only when laying out
+
+        workarounds.install()
         jobs = self.print_options.jobs or default_process_count()
         # Both paths lay out without the cyclic garbage collector (backends/pdf/collector.py).
         with collector.paused():
@@ -329,9 +319,8 @@ class PdfBackend(Backend):
         """One layout of the whole document (``--jobs 1``, and wherever parts cannot do)."""
         from weasyprint import HTML
 
-        from .workarounds import DecorativeImages, install
+        from .workarounds import DecorativeImages
 
-        install()
         fetcher = make_fetcher(pub.root, self.options.allow_network, self.diagnostics)
         font_config = fonts.font_configuration()  # @font-face rules load only through it
 

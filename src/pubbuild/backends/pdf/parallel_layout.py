@@ -35,7 +35,6 @@ does a worker that dies.
 
 from __future__ import annotations
 
-import contextlib
 import html as htmllib
 import io
 import logging
@@ -44,11 +43,10 @@ import re
 import resource
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from ...errors import BuildError, OutputError
 from ...progress import NULL_PROGRESS, Progress
@@ -257,68 +255,6 @@ def _init_worker(queue) -> None:
     # When the layout stops early (an error elsewhere), nobody reads what this worker
     # still reports: let it exit without waiting for the pipe to take it.
     queue.cancel_join_thread()
-    # WeasyPrint (0.3-0.4 s to import) is imported here, when the worker starts: a pool
-    # started early (:func:`started`) does it while the main process still reads the
-    # articles, on a core that would otherwise wait.
-    from .workarounds import install
-
-    install()
-
-
-def _started_pool() -> None:
-    """A task that does nothing: submitting it makes the executor fork its workers now."""
-
-
-@dataclass(slots=True)
-class _Pool:
-    """Layout processes, started before the document exists (:func:`started`)."""
-
-    executor: ProcessPoolExecutor
-    queue: Any
-    """Where its workers report each layout (:func:`_init_worker`)."""
-    jobs: int
-
-
-#: The pool :func:`started` made, until a layout with as many jobs takes it.
-_STARTED: _Pool | None = None
-
-
-def _new_pool(jobs: int) -> _Pool:
-    queue = pool_context().Queue()
-    return _Pool(worker_pool(jobs, _init_worker, (queue,)), queue, jobs)
-
-
-@contextlib.contextmanager
-def started(jobs: int) -> Iterator[None]:
-    """Start ``jobs`` layout processes now, for a :func:`layout` in the block to take.
-
-    A build enters this before it reads the articles (``PdfBackend.preparing``): the
-    workers are forked and import WeasyPrint while this process reads, builds and cuts
-    the document, which is the serial head of a parallel build (measured on the
-    100-article bench pack: ~2.3 s, WeasyPrint's import 0.35 s of it).  Forked before
-    the articles are read, they also hold none of them.  A pool no layout took (an
-    error, a document laid out in one piece) is shut down on leaving the block."""
-    global _STARTED
-    pool = _new_pool(jobs)
-    try:
-        pool.executor.submit(_started_pool)  # with fork, the first submit starts every worker
-        _STARTED = pool
-        yield
-    finally:
-        if _STARTED is pool:
-            _STARTED = None
-            pool.executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _take_pool(jobs: int, needed: int) -> _Pool:
-    """The pool :func:`started` made for ``jobs`` processes, else a new one of the ``needed``
-    processes (at most ``jobs``); the caller shuts it down."""
-    global _STARTED
-    pool, _STARTED = _STARTED, None
-    if pool is not None and pool.jobs == jobs:
-        return pool
-    _STARTED = pool  # none, or made for another number of jobs: left to its block
-    return _new_pool(needed)
 
 
 def _render_many(task: tuple[list[tuple[int, str, bool, bool]], Context],
@@ -485,15 +421,16 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     start = clock()
     pieces = cut(html, jobs)
     outcome.timings["split"] = clock() - start
-    main_fonts = MainFonts(pieces.doc.head, ctx)
+    main_fonts = fonts.font_configuration()  # the contents (each layout of it) and the blank page
     try:
+        register_fonts(pieces.doc.head, ctx, main_fonts)
         ordered, blanks = lay_out(pieces, ctx, jobs, two_sided, finish_front, main_fonts,
                                   outcome, progress)
         start = clock()
         merged = merge(pieces, ordered, blanks, ctx, target, main_fonts)
         outcome.timings["merge"] = clock() - start
     finally:
-        main_fonts.release()
+        release_fonts(main_fonts)
     outcome.page_map = _page_map(ordered, blanks) if ctx.page_map else []
     outcome.cross_links = merged.cross_links
     outcome.parts = [len(p.pages) for p in ordered]
@@ -511,31 +448,6 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
             report.aligned = report.aligned and r.report.aligned
             report.unresolved.extend(r.report.unresolved)
     return outcome
-
-
-class MainFonts:
-    """This process's WeasyPrint ``FontConfiguration`` (the contents, each layout of it, and
-    the blank page), its ``@font-face`` fonts registered (:func:`register_fonts`) when
-    first asked for: with worker processes, once they have their documents, so that
-    importing WeasyPrint here (when the pool was started early, nothing else has) and
-    registering the fonts overlap their layouts instead of delaying them."""
-
-    def __init__(self, head: str, ctx: Context) -> None:
-        self.head, self.ctx = head, ctx
-        self.config = None
-
-    def get(self):
-        if self.config is None:
-            from .workarounds import install
-
-            install()  # before any layout process is forked from here (the contents)
-            self.config = fonts.font_configuration()
-            register_fonts(self.head, self.ctx, self.config)
-        return self.config
-
-    def release(self) -> None:
-        if self.config is not None:
-            release_fonts(self.config)
 
 
 def cut(html: str, jobs: int) -> Pieces:
@@ -589,7 +501,7 @@ def cut(html: str, jobs: int) -> Pieces:
 
 
 def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_front,
-            main_fonts: MainFonts, outcome: Outcome, progress: Progress = NULL_PROGRESS
+            main_fonts, outcome: Outcome, progress: Progress = NULL_PROGRESS
             ) -> tuple[list[Rendered], list[int]]:
     """Step 2: every document laid out and drawn; the parts in order (the contents with
     its final numbers) and where blank pages go.
@@ -610,8 +522,7 @@ def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_fro
         # are registered (register_fonts): this process keeps none of their layouts.
         [group] = pieces.groups
         task = ([(i, docs[i], i != at_front, True) for i in group], ctx)
-        results = [_render_many(task, on_laid=lambda laid: bar.advance(),
-                                font_config=main_fonts.get())]
+        results = [_render_many(task, on_laid=lambda laid: bar.advance(), font_config=main_fonts)]
         if isinstance(results[0], str):
             raise Unsupported(results[0])
         laid = dict(zip(group, results[0]))
@@ -625,11 +536,10 @@ def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_fro
         # out in a child forked from that state (see _render_many).
         tasks = [([(i, docs[i], i != at_front, any(j > at_front for j in g if j < i))
                    for i in g], ctx) for g in pieces.groups]
-        pool = _take_pool(jobs, len(tasks))
-        with pool.executor:
-            futures = [pool.executor.submit(_render_many, task) for task in tasks]
-            main_fonts.get()  # while the workers lay out (see MainFonts)
-            laid = _layouts(pool.queue, futures, pieces.groups, len(docs), bar.advance)
+        queue = pool_context().Queue()
+        with worker_pool(len(tasks), _init_worker, (queue,)) as pool:
+            futures = [pool.submit(_render_many, task) for task in tasks]
+            laid = _layouts(queue, futures, pieces.groups, len(docs), bar.advance)
             outcome.timings["layout"] = clock() - start
             begin = clock()
             final, blanks = _phase_two(pieces, laid, ctx, two_sided, finish_front, main_fonts,
@@ -654,21 +564,21 @@ def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_fro
 
 
 def _phase_two(pieces: Pieces, laid: dict[int, Rendered], ctx: Context, two_sided: bool,
-               finish_front, main_fonts: MainFonts, outcome: Outcome) -> tuple[Rendered, list[int]]:
+               finish_front, main_fonts, outcome: Outcome) -> tuple[Rendered, list[int]]:
     """Where each part lands in the merged document (blanks included), and the contents
     with those page numbers."""
     at_front = pieces.at_front
     leads, measured = [laid[i] for i in range(at_front)], laid[at_front]
     parts = [laid[i] for i in range(at_front + 1, len(pieces.docs))]
     return _lay_out_contents(pieces.front_html, ctx, leads, measured, parts, two_sided,
-                             finish_front, main_fonts.get(), outcome)
+                             finish_front, main_fonts, outcome)
 
 
 def merge(pieces: Pieces, ordered: list[Rendered], blanks: list[int], ctx: Context,
-          target: Path, main_fonts: MainFonts):
+          target: Path, main_fonts):
     """Step 3: the parts merged into ``target``, then blank pages and page numbers."""
     infos = [info for part in ordered for info in part.pages]
-    blank_pdf = _blank_page(pieces.doc, ctx, main_fonts.get()) if blanks else None
+    blank_pdf = _blank_page(pieces.doc, ctx, main_fonts) if blanks else None
     # Each part is parsed once (QPDF reads a part's whole object stream on opening it,
     # ~70 ms for 200 pages); they hold no file, only memory.
     pdfs = [open_part(p.pdf) for p in ordered]
