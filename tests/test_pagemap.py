@@ -268,3 +268,41 @@ def test_markers_stay_out_of_headings_and_lists():
     # Hoisted as far as the page's first element starts: here before the section.
     assert xml == ("<body>" + mark(1) + mark(2) + "<section><h1>Title</h1>" + mark(3) + "<p>one two</p>"
                    "<ul><li>" + mark(4) + "item</li></ul>" + mark(5) + "<h2>Next</h2></section></body>")
+
+
+@pytest.mark.parametrize(("names", "record", "wanted"), [
+    (["laidout"], False, False),          # `pubbuild pdf` alone: nobody takes the map
+    (["laidout"], True, True),            # kept with the output's record
+    (["epub", "laidout"], False, True),   # handed on to the EPUB
+])
+def test_the_page_map_is_looked_for_only_when_someone_takes_it(names, record, wanted, tmp_path,
+                                                               monkeypatch):
+    """Finding where pages begin walks every laid-out box: the pipeline tells a paginated
+    backend whether a later backend or the output's record will use the map."""
+    from pubbuild import backends, pipeline
+    from pubbuild.assemble.publication import load_publication
+    from pubbuild.backends.epub.backend import EpubBackend
+
+    seen: dict[str, bool] = {}
+
+    class LaidOut(backends.Backend):
+        name, suffix, description, paginated = "laidout", ".print.pdf", "test print edition", True
+
+        def write(self, pub, target):
+            seen["laidout"] = self.page_map_wanted
+            target.write_bytes(b"%PDF-1.7\n")
+
+    def epub_write(self, pub, target):
+        seen["epub"] = self.page_map_wanted
+        target.write_bytes(b"PK")
+
+    backends.names()  # load the real ones first
+    monkeypatch.setitem(backends.REGISTRY, "laidout", LaidOut)
+    monkeypatch.setattr(EpubBackend, "write", epub_write)
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    pub = load_publication(root / "pubbuild.yaml")
+    pipeline.render(pub, names, backends.BuildOptions(), lambda cls: tmp_path / f"out{cls.suffix}",
+                    record=record)
+    assert seen["laidout"] is wanted
+    assert seen.get("epub", False) is False  # the last one hands nothing on

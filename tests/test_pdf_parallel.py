@@ -305,6 +305,26 @@ def test_parallel_page_map_matches_single(two_sided, monkeypatch):
     assert maps[1] and maps[2] == maps[1]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_without_a_page_map_the_pdf_is_the_same(jobs, monkeypatch, tmp_path):
+    """A build whose page map nobody takes (``pubbuild pdf`` alone) does not look for it,
+    in one layout or in parts, and writes the same bytes."""
+    from pubbuild.assemble.publication import load_publication
+    from pubbuild.backends import BuildOptions, get
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")
+    pub = load_publication(ROOT / "pubbuild.yaml")
+    written = {}
+    for wanted in (True, False):
+        backend = get("pdf")(BuildOptions(extra={"jobs": jobs}))
+        backend.page_map_wanted = wanted
+        backend.write(pub, tmp_path / f"{wanted}.pdf")
+        assert bool(backend.page_map) is wanted
+        written[wanted] = (tmp_path / f"{wanted}.pdf").read_bytes()
+    assert written[False] == written[True]
+
+
 @pytest.mark.parametrize("who", ["worker", "child"])
 def test_a_killed_worker_falls_back_to_one_layout(tmp_path, monkeypatch, caplog, who):
     """A worker, or the child it lays a document out in, that dies (out of memory, a

@@ -71,7 +71,8 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
     done: list[Rendered] = []
     page_map: list[PageBreak] | None = None
     plan: ImagePlan | None = None
-    for cls in ordered(names):
+    classes = ordered(names)
+    for position, cls in enumerate(classes):
         path = where(cls)
         if keep is not None and keep(cls, path):
             result = Rendered(cls.name, path, False, recorded_diagnostics(path) or [])
@@ -82,6 +83,8 @@ def render(pub: Publication, names: list[str] | None, options: backends.BuildOpt
             backend = cls(options, page_map)
             backend.image_plan = plan
             backend.progress = progress
+            # The page map serves the backends after this one and the output's record.
+            backend.page_map_wanted = record or position < len(classes) - 1
             # A backend that reports no stages of its own gets one bar of one step: one bar
             # with a step per format sat at 0/2 through the whole PDF layout.
             bar = NULL_PROGRESS("", 0) if cls.reports_progress else progress(f"{label} {cls.name}", 1)

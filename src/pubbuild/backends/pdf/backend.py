@@ -340,9 +340,10 @@ class PdfBackend(Backend):
         try:
             source = HTML(string=html, base_url=pub.root.as_uri() + "/", url_fetcher=fetcher)
             document = source.render(presentational_hints=False, font_config=font_config)
-            start = clock()
-            self.page_map = page_breaks(source.etree_element, document)
-            self.timings["pagemap"] = clock() - start
+            if self.page_map_wanted:
+                start = clock()
+                self.page_map = page_breaks(source.etree_element, document)
+                self.timings["pagemap"] = clock() - start
             document.write_pdf(str(target), pdf_variant="pdf/a-3a" if archival else "pdf/ua-1",
                                attachments=sources,
                                # The trailer /ID costs pydyf a second serialisation of every

@@ -98,6 +98,8 @@ class Context:
     root: Path
     allow_network: bool
     variant: str
+    page_map: bool = True
+    """Find where each page begins (:attr:`Rendered.breaks`), for a page map someone takes."""
 
 
 @dataclass(slots=True)
@@ -205,7 +207,8 @@ def render(html: str, ctx: Context, finish=None, font_config=None, laid=None,
         source = HTML(string=html, base_url=ctx.base_url, url_fetcher=fetcher)
         document = source.render(presentational_hints=False,
                                  font_config=font_config or fonts.font_configuration())
-        result.breaks = page_breaks(source.etree_element, document)
+        if ctx.page_map:
+            result.breaks = page_breaks(source.etree_element, document)
         result.pages = [_take_number(page) for page in document.pages]
         for index, page in enumerate(document.pages):
             for name in page.anchors:
@@ -428,7 +431,7 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
         outcome.timings["merge"] = clock() - start
     finally:
         release_fonts(main_fonts)
-    outcome.page_map = _page_map(ordered, blanks)
+    outcome.page_map = _page_map(ordered, blanks) if ctx.page_map else []
     outcome.cross_links = merged.cross_links
     outcome.parts = [len(p.pages) for p in ordered]
     outcome.blanks = len(blanks)
@@ -801,7 +804,8 @@ def write(backend, pub, target: Path, html: str, identifier: str, archival: bool
         return False
     ctx = Context(base_url=pub.root.as_uri() + "/", root=pub.root,
                   allow_network=backend.options.allow_network,
-                  variant="pdf/a-3a" if archival else "pdf/ua-1")
+                  variant="pdf/a-3a" if archival else "pdf/ua-1",
+                  page_map=backend.page_map_wanted)
     report = tagging.TaggingReport()
     found: list = []
     bars: list = []
@@ -833,7 +837,7 @@ def write(backend, pub, target: Path, html: str, identifier: str, archival: bool
     backend.report = report
     backend.timings.update(outcome.timings)
     backend.parallel = outcome
-    backend.page_map = outcome.page_map
+    backend.page_map = outcome.page_map or None
     logger.info("PDF laid out in %d parts on %d jobs (%s pages; %d blank pages added; "
                 "%d cross-part links)", len(outcome.parts), jobs,
                 "+".join(map(str, outcome.parts)), outcome.blanks, outcome.cross_links)
