@@ -31,6 +31,24 @@ def _parts(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.part")) if folder.exists() else []
 
 
+def _cpu_of_group(pgid: int) -> str:
+    """Each live process of group ``pgid``: pid, parent, state and CPU seconds so far, read
+    from /proc, so that a run found still running says whether it was working (a loop) or
+    waiting (a lock, a starved machine)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    lines = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the name: state, ppid, pgrp, ..., utime (12th), stime (13th)
+        if int(fields[2]) == pgid:
+            cpu = (int(fields[11]) + int(fields[12])) / ticks
+            lines.append(f"pid {stat.parent.name} parent {fields[1]} state {fields[0]} cpu {cpu:.2f} s")
+    return "\n".join(sorted(lines)) or "(no process left in its group)"
+
+
 def _stop(proc: subprocess.Popen) -> str:
     """Stop ``proc`` (not reaped yet) and every process it started, and return its stderr with
     the Python stack of each thread of each (faulthandler dumps them on SIGABRT): a run that
@@ -60,14 +78,16 @@ def test_a_signal_mid_write_removes_the_temporaries(tmp_path, command, signum, s
                             stderr=subprocess.PIPE, text=True, process_group=0,
                             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
-        deadline = time.monotonic() + 120
+        started = time.monotonic()
+        deadline = started + 120
         while not _parts(build) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         if not _parts(build):
             ended = proc.poll()
+            cpu = _cpu_of_group(proc.pid) if ended is None else ""
             err = _stop(proc) if ended is None else proc.communicate()[1]
             pytest.fail(f"no temporary seen (the run {'ended with ' + str(ended) if ended is not None else 'still ran'}"
-                        f"); its stderr:\n{err}")
+                        f" after {time.monotonic() - started:.1f} s); its processes:\n{cpu}\nits stderr:\n{err}")
         proc.send_signal(signum)
         try:
             _, err = proc.communicate(timeout=120)
