@@ -30,7 +30,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import furniture
-from .dom import HtmlElement, has_words, inner_text, letters, link_density, readable_chars, text_content
+from .dom import HtmlElement, has_words, inner_text, link_density, readable_chars
 from .dom import remove as _remove
 from .dom import tag as _tag
 
@@ -217,60 +217,6 @@ def _one_of_a_series(el: HtmlElement) -> bool:
     length = len(inner_text(el))
     own = readable_chars(el, length)
     return own >= SERIES_OWN_CHARS and length - own <= SERIES_LINKS * length
-
-
-#: A line that attributes a reader's comment: "Posted by: Ana | 21 March 2007 5:10 AM", "Ana said...",
-#: "Ana says:", "Ana wrote:", or a time of day.
-COMMENT_ATTRIBUTION = re.compile(
-    r"^(?:posted|written|submitted|added)\s+by\b|\b(?:said|says|wrote)\s*(?:\.\.\.|…|:)?$"
-    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b", re.IGNORECASE)
-#: An attribution line is short: a comment's own text is not one.
-ATTRIBUTION_MAX = 150
-#: A comment section's heading counts only after this much of the article's text (a page that
-#: opens with its "Comments" is not an article followed by its comments).
-COMMENTS_AFTER_CHARS = 200
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def _drop_unmarked_comments(article: HtmlElement) -> None:
-    """Readers' comments set as plain paragraphs under a "Comments" heading, with no comment
-    markup for the unlikely-block test to see: the heading (:data:`furniture.COMMENT_HEADING`)
-    comes after the article's text, and what follows it up to the next heading of its rank
-    holds two or more short attribution lines (:data:`COMMENT_ATTRIBUTION`).  That section's
-    content goes; the heading, left empty, goes with furniture's comment-section rule."""
-    for heading in list(article.iter("h2", "h3", "h4", "h5", "h6")):
-        if heading.getparent() is None or not furniture.COMMENT_HEADING.match(inner_text(heading)):
-            continue
-        section: list[HtmlElement] = []
-        sib = heading.getnext()
-        while sib is not None and not (_tag(sib) in _HEADINGS and _tag(sib) <= _tag(heading)):
-            if isinstance(sib.tag, str):
-                section.append(sib)
-            sib = sib.getnext()
-        attributions: set[str] = set()  # (a set: a line in a div in a div is one line)
-        for el in section:
-            for line in el.iter("p", "div", "dt", "dd", "li", "span", "cite"):
-                text = inner_text(line)
-                if 0 < len(text) <= ATTRIBUTION_MAX and COMMENT_ATTRIBUTION.search(text):
-                    attributions.add(text)
-        if len(attributions) >= 2 and _letters_before(heading, article) >= COMMENTS_AFTER_CHARS:
-            for el in section:
-                _remove(el)
-
-
-def _letters_before(el: HtmlElement, root: HtmlElement) -> int:
-    """Characters other than white space in ``root``'s text before ``el``."""
-    count = 0
-    node = el
-    while node is not root:
-        parent = node.getparent()
-        if parent is None:
-            break
-        for sib in node.itersiblings(preceding=True):
-            count += letters(text_content(sib)) + letters(sib.tail or "")
-        count += letters(parent.text or "")
-        node = parent
-    return count
 
 
 def _words(text: str) -> set[str]:
@@ -653,7 +599,6 @@ class Extractor:
         # Layout-table cells too (data tables are exempt in _should_remove): on table-built pages the
         # article's row also holds the navigation and "latest news" cells, dense with links.
         self._clean_conditionally(article, ("table", "ul", "div", "td"))
-        _drop_unmarked_comments(article)
         furniture.clean(article)
         for p in list(article.iter("p")):
             if not has_words(p) and p.find(".//img") is None and p.find(".//embed") is None \

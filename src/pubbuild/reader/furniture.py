@@ -22,6 +22,7 @@ with nothing under it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -246,6 +247,7 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 def clean(article: HtmlElement) -> None:
     """Remove controls, calls to action, ratings and lists of other articles, captions
     repeated, indexes of dated pages, and the headings then left at the end."""
+    _unmarked_comments(article)  # (first: the post-meta rules below remove lines it counts)
     dated = _controls(article)
     _edit_controls(article)
     _contents_boxes(article)
@@ -480,8 +482,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
             parent_text[parent] = short_text(parent, 80)
-        if text and len(text) < 80 and parent_text[parent] == text and (
-                NAV.match(text) or not site_only and CONTROL.match(text)):
+        if text and len(text) < 80 and parent_text[parent] == text and _lone_link_goes(text, site_only):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     _line_links(article, site_only)
     # Every test below is of a text of at most 400 characters (240 on a page kept whole).
@@ -535,8 +536,15 @@ def _line_links(article: HtmlElement, site_only: bool) -> None:
         if parent is None or not _own_line(a, parent):
             continue  # (gone already: a link between two <br>s is found twice)
         text = inner_text(a)
-        if text and len(text) < 80 and (NAV.match(text) or not site_only and CONTROL.match(text)):
+        if text and len(text) < 80 and _lone_link_goes(text, site_only):
             _remove(a)
+
+
+def _lone_link_goes(text: str, site_only: bool) -> bool:
+    """Whether a link standing alone (a paragraph, or a line of its own), of text ``text``, is
+    furniture: a site link (:data:`NAV`) anywhere, a control (:data:`CONTROL`) only inside an
+    extracted article (on a page kept whole a single control word may be the author's)."""
+    return NAV.match(text) is not None or not site_only and CONTROL.match(text) is not None
 
 
 def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
@@ -768,20 +776,73 @@ def _breadcrumbs(article: HtmlElement) -> None:
 def _comment_sections(article: HtmlElement) -> None:
     """A comment section's heading with nothing of its own under it (the comments were
     furniture and went), or only a sign-in prompt: the heading goes too."""
+    for heading, following in _comment_headings(article):
+        # "You must be logged in to post a comment.", or nothing at all
+        if sum(readable_chars(el) for el in following) <= 120:
+            for el in following:
+                _remove(el)
+            _remove(heading)
+
+
+def _comment_headings(article: HtmlElement) -> Iterator[tuple[HtmlElement, list[HtmlElement]]]:
+    """Each comment section's heading (:data:`COMMENT_HEADING`, ``h2`` to ``h6``) still in
+    ``article`` when its turn comes, with the elements after it up to the next heading of its
+    rank or higher."""
     for heading in list(article.iter(*_HEADINGS[1:])):
         if heading.getparent() is None or not COMMENT_HEADING.match(inner_text(heading)):
             continue
-        following, chars = [], 0
+        following: list[HtmlElement] = []
         sib = heading.getnext()
         while sib is not None and not (sib.tag in _HEADINGS and sib.tag <= heading.tag):
             if isinstance(sib.tag, str):
                 following.append(sib)
-                chars += readable_chars(sib)
             sib = sib.getnext()
-        if chars <= 120:  # "You must be logged in to post a comment.", or nothing at all
-            for el in following:
+        yield heading, following
+
+
+#: A line that attributes a reader's comment: "Posted by: Ana | 21 March 2007 5:10 AM", "Ana said...",
+#: "Ana says:", "Ana wrote:", or a time of day.
+COMMENT_ATTRIBUTION = re.compile(
+    r"^(?:posted|written|submitted|added)\s+by\b|\b(?:said|says|wrote)\s*(?:\.\.\.|…|:)?$"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b", re.IGNORECASE)
+#: An attribution line is short: a comment's own text is not one.
+ATTRIBUTION_MAX = 150
+#: A comment section's heading counts only after this much of the article's text (a page that
+#: opens with its "Comments" is not an article followed by its comments).
+COMMENTS_AFTER_CHARS = 200
+
+
+def _unmarked_comments(article: HtmlElement) -> None:
+    """Readers' comments set as plain paragraphs under a "Comments" heading, with no comment
+    markup for the extractor's unlikely-block test to see: the heading (:data:`COMMENT_HEADING`)
+    comes after the article's text, and what follows it up to the next heading of its rank
+    holds two or more short attribution lines (:data:`COMMENT_ATTRIBUTION`).  That section's
+    content goes; the heading, left empty, goes with :func:`_comment_sections`."""
+    for heading, section in _comment_headings(article):
+        attributions: set[str] = set()  # (a set: a line in a div in a div is one line)
+        for el in section:
+            for line in el.iter("p", "div", "dt", "dd", "li", "span", "cite"):
+                text = inner_text(line)
+                if 0 < len(text) <= ATTRIBUTION_MAX and COMMENT_ATTRIBUTION.search(text):
+                    attributions.add(text)
+        if len(attributions) >= 2 and _letters_before(heading, article) >= COMMENTS_AFTER_CHARS:
+            for el in section:
                 _remove(el)
-            _remove(heading)
+
+
+def _letters_before(el: HtmlElement, root: HtmlElement) -> int:
+    """Characters other than white space in ``root``'s text before ``el``."""
+    count = 0
+    node = el
+    while node is not root:
+        parent = node.getparent()
+        if parent is None:
+            break
+        for sib in node.itersiblings(preceding=True):
+            count += letters(text_content(sib)) + letters(sib.tail or "")
+        count += letters(parent.text or "")
+        node = parent
+    return count
 
 
 def _other_articles(article: HtmlElement) -> None:
