@@ -212,3 +212,37 @@ def test_a_failed_task_still_counts_what_its_build_found(tmp_path):
     result = build_publication(job, str(tmp_path / "out"), ["epub"])
     assert result["status"] == "failed" and "sources/menu.html" in result["error"], result
     assert result["diagnostics"]["codes"].get("S007") == 1, result
+
+
+def test_a_task_run_again_after_its_worker_died_reports_built_not_skipped(tmp_path):
+    """A worker killed after writing a publication's stamp (its last step) but before its
+    result reached the scheduler: Dask runs the task again, which finds the stamp.  That
+    publication was built by this batch (the stamp was not there when it began); only a stamp
+    the batch found when it began means ``skipped``."""
+    from pubbuild.batch.inputs import jobs, resolve
+    from pubbuild.batch.tasks import build_publication, stamp_identity
+
+    job = jobs(resolve([tiny_project(tmp_path / "p", 4)]))[0]
+    out = tmp_path / "out"
+    folder = out / str(job.slug)
+    before = stamp_identity(folder)
+    assert before == []  # nothing there yet
+    first = build_publication(job, str(out), ["epub"], None, before)
+    assert first["status"] == "built", first
+    # The first run's result was lost with its worker; the same task, run again:
+    again = build_publication(job, str(out), ["epub"], None, before)
+    assert again["status"] == "built", again
+    assert again["outputs"] == first["outputs"]
+    # A later batch, which finds this stamp when it begins, keeps the outputs: skipped.
+    later = build_publication(job, str(out), ["epub"], None, stamp_identity(folder))
+    assert later["status"] == "skipped", later
+    # A caller that did not look (no batch): a valid stamp means skipped, as before.
+    assert build_publication(job, str(out), ["epub"])["status"] == "skipped"
+    # A stale stamp found at the start (the inputs changed since): rebuilt, then a rerun of that
+    # task after a crash finds the new stamp, not the one the batch began with: built.
+    page = tmp_path / "p" / "sources" / "article.html"
+    page.write_text(page.read_text().replace("</h1>", "</h1><p>A new paragraph.</p>"))
+    job = jobs(resolve([tmp_path / "p"]))[0]
+    stale = stamp_identity(folder)
+    assert build_publication(job, str(out), ["epub"], None, stale)["status"] == "built"
+    assert build_publication(job, str(out), ["epub"], None, stale)["status"] == "built"

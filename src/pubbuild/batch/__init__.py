@@ -24,7 +24,7 @@ from ..progress import NULL_PROGRESS, Progress
 from .cluster import DEFAULT_MEMORY_LIMIT, client, usable_cores
 from .inputs import Job, jobs, resolve
 from .report import BatchReport
-from .tasks import DEPOSIT, build_publication
+from .tasks import DEPOSIT, build_publication, stamp_identity
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,10 @@ def _run(todo: list[Job], out_dir: Path, chosen: list[str], workers: int, schedu
     if runnable:
         with client(scheduler, workers, memory_limit, retries) as c:
             report.workers = len(c.scheduler_info().get("workers", {}))
+            # Each stamp as this batch found it: a task that Dask runs again after its worker
+            # died can then tell a stamp its first run wrote (built) from an earlier batch's.
             futures = {c.submit(build_publication, todo[n], str(out_dir), chosen, epoch,
+                                stamp_identity(out_dir / str(todo[n].slug)),
                                 retries=retries, pure=False): n for n in runnable}
             for future in as_completed(futures):
                 n = futures[future]

@@ -4,7 +4,8 @@ A publication, not an article, is the unit: normalising one article is too small
 be worth scheduling, and a publication's outputs (EPUB, PDF, deposit) share its articles.
 Recipe (:func:`build_publication`): hash what the outputs depend on -> keep the outputs when
 the stamp beside them says they were made from the same inputs, options and pubbuild
-version (``skipped``) -> else remove the stamp, build EPUB and PDF with
+version (``skipped``, or ``built`` when this very run wrote that stamp: see ``stamp_before``) ->
+else remove the stamp, build EPUB and PDF with
 :func:`pubbuild.assemble.build.build_all` and the deposit with :func:`pubbuild.deposit.deposit`
 (each written under a temporary name and renamed into place) -> write the stamp.
 
@@ -61,8 +62,16 @@ def output_sha256(path: Path) -> str:
 
 
 def build_publication(job: Job, out_dir: str, formats: list[str],
-                      source_date_epoch: str | None = None) -> dict:
-    """Build ``job``'s ``formats`` into ``out_dir/<slug>/``; return its line of the report."""
+                      source_date_epoch: str | None = None,
+                      stamp_before: list[int] | None = None) -> dict:
+    """Build ``job``'s ``formats`` into ``out_dir/<slug>/``; return its line of the report.
+
+    ``stamp_before`` is :func:`stamp_identity` of the publication's stamp as the client saw it
+    when the batch began (``None``: not known, and every valid stamp means ``skipped``).  A
+    worker killed after writing the stamp (its last step) but before its result reached the
+    scheduler has built the publication; the task run again finds a valid stamp that was not
+    there when the batch began, and reports the publication ``built`` by this batch, not
+    ``skipped``."""
     started, cpu = time.perf_counter(), time.process_time()
     result: dict = {"input": job.label, "slug": job.slug, "status": "failed", "outputs": {},
                     "diagnostics": {}, "timings": {}, "worker": _worker_name()}
@@ -77,7 +86,8 @@ def build_publication(job: Job, out_dir: str, formats: list[str],
         key = _key(digest(root, files), formats, source_date_epoch, job)
         stamp = _read_stamp(folder)
         if stamp is not None and stamp.get("key") == key and _unchanged(folder, stamp, names):
-            result.update(status="skipped", outputs=stamp["outputs"],
+            ours = stamp_before is not None and stamp_identity(folder) != stamp_before
+            result.update(status="built" if ours else "skipped", outputs=stamp["outputs"],
                           diagnostics=stamp.get("diagnostics", {}), articles=stamp.get("articles"))
             if job.warc:
                 result["not_articles"] = stamp.get("not_articles", [])
@@ -178,6 +188,18 @@ def _read_stamp(folder: Path) -> dict | None:
     if type(data) is not dict or data.get("format") != STAMP_NAME or data.get("version") != STAMP_FORMAT:
         return None
     return data
+
+
+def stamp_identity(folder: Path) -> list[int]:
+    """What tells one writing of a publication's stamp from another: its inode, modification
+    time and size (the stamp is always written anew under a temporary name and renamed into
+    place, so every writing is a new file), or ``[]`` when there is none.  Its content would
+    not do: building the same inputs again writes the same bytes."""
+    try:
+        st = (folder / STAMP).stat()
+    except OSError:
+        return []
+    return [st.st_ino, st.st_mtime_ns, st.st_size]
 
 
 def _unchanged(folder: Path, stamp: dict, names: dict[str, str]) -> bool:
