@@ -735,6 +735,12 @@ FALLBACK_SHARE = 0.1
 #: ... but only on a page with this much readable text: a short page's article is often its
 #: only paragraph.
 FALLBACK_MIN_CHARS = 1000
+#: ... and only when the article keeps less readable text than this (three times Readability's
+#: :data:`CHAR_THRESHOLD`, some 250 words): one post of a thread or one item of a page of short
+#: items is shorter, while an article this long is a story on its own, however much other text
+#: the page carries beside it (a slideshow of another story's slides, a long comment thread, a
+#: digest of teasers with summaries), which the whole page would bring in with it.
+FALLBACK_MAX_KEPT = 3 * CHAR_THRESHOLD
 
 
 #: An article with less readable text than this is no article (a date line, a caption): the
@@ -769,7 +775,8 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
 
     Like Readability, retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters, then keeps the longest attempt.  When that keeps less
-    than :data:`FALLBACK_SHARE` of the page's readable text, or nothing, the whole body is read
+    than :data:`FALLBACK_SHARE` of the page's readable text (and less than
+    :data:`FALLBACK_MAX_KEPT`), or nothing, the whole body is read
     without its furniture.  Returns None only when the page has no text."""
     body = root.find(".//body")
     if body is None:
@@ -787,10 +794,11 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
         taken = in_cell and kept >= UNFURNISHED_MIN_SHARE * page \
             and length < UNFURNISHED_KEEP_ALL * len(inner_text(body))
         return (article, byline, False) if taken else None
-    # The page's readable text is at most its whole text: when the article keeps enough of that,
-    # it keeps enough of the readable text, and the page's links need not be read.
+    # The page's readable text is at most its whole text: when the article keeps enough of that
+    # (or is a story on its own), it keeps enough of the readable text, and the page's links
+    # need not be read.
     total = len(inner_text(body))
-    if kept >= FALLBACK_MIN_KEPT and kept >= FALLBACK_SHARE * total:
+    if kept >= FALLBACK_MAX_KEPT or kept >= FALLBACK_MIN_KEPT and kept >= FALLBACK_SHARE * total:
         return article, byline, False
     page = readable_chars(body, total)
     if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
