@@ -494,13 +494,26 @@ class Extractor:
         parent = best.getparent()
         last = scores[best]
         threshold = last / 3
+        boxed: HtmlElement | None = None  # an ancestor named as furniture, passed on the climb
         while parent is not None and _tag(parent) not in ("body", "html"):
             if parent not in scores:
                 parent = parent.getparent()
                 continue
+            if self.scores.class_weight(parent) < 0:
+                # A box whose class or id names furniture (a promo, media or related box) scores
+                # low for its name, not its text: the climb passes it, the candidate inside it
+                # being then that furniture's best text (a slideshow's captions).
+                boxed = parent
+                parent = parent.getparent()
+                continue
             if scores[parent] < threshold:
                 break
-            if scores[parent] > last:
+            if scores[parent] > last or boxed is not None and \
+                    readable_chars(parent) - readable_chars(boxed) >= CHAR_THRESHOLD:
+                # ... and an ancestor beyond it that holds an article's length of text of its
+                # own, outside the box, is the article (the cleaning then drops the box by its
+                # name); one that holds little else (a box named "media" around the article
+                # itself) is not taken for it.
                 best = parent
                 break
             last = scores[parent]
