@@ -494,13 +494,26 @@ class Extractor:
         parent = best.getparent()
         last = scores[best]
         threshold = last / 3
+        boxed: HtmlElement | None = None  # an ancestor named as furniture, passed on the climb
         while parent is not None and _tag(parent) not in ("body", "html"):
             if parent not in scores:
                 parent = parent.getparent()
                 continue
+            if self.scores.class_weight(parent) < 0:
+                # A box whose class or id names furniture (a promo, media or related box) scores
+                # low for its name, not its text: the climb passes it, the candidate inside it
+                # being then that furniture's best text (a slideshow's captions).
+                boxed = parent
+                parent = parent.getparent()
+                continue
             if scores[parent] < threshold:
                 break
-            if scores[parent] > last:
+            if scores[parent] > last or boxed is not None and \
+                    readable_chars(parent) - readable_chars(boxed) >= CHAR_THRESHOLD:
+                # ... and an ancestor beyond it that holds an article's length of text of its
+                # own, outside the box, is the article (the cleaning then drops the box by its
+                # name); one that holds little else (a box named "media" around the article
+                # itself) is not taken for it.
                 best = parent
                 break
             last = scores[parent]
@@ -735,6 +748,12 @@ FALLBACK_SHARE = 0.1
 #: ... but only on a page with this much readable text: a short page's article is often its
 #: only paragraph.
 FALLBACK_MIN_CHARS = 1000
+#: ... and only when the article keeps less readable text than this (three times Readability's
+#: :data:`CHAR_THRESHOLD`, some 250 words): one post of a thread or one item of a page of short
+#: items is shorter, while an article this long is a story on its own, however much other text
+#: the page carries beside it (a slideshow of another story's slides, a long comment thread, a
+#: digest of teasers with summaries), which the whole page would bring in with it.
+FALLBACK_MAX_KEPT = 3 * CHAR_THRESHOLD
 
 
 #: An article with less readable text than this is no article (a date line, a caption): the
@@ -769,7 +788,8 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
 
     Like Readability, retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters, then keeps the longest attempt.  When that keeps less
-    than :data:`FALLBACK_SHARE` of the page's readable text, or nothing, the whole body is read
+    than :data:`FALLBACK_SHARE` of the page's readable text (and less than
+    :data:`FALLBACK_MAX_KEPT`), or nothing, the whole body is read
     without its furniture.  Returns None only when the page has no text."""
     body = root.find(".//body")
     if body is None:
@@ -787,10 +807,11 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
         taken = in_cell and kept >= UNFURNISHED_MIN_SHARE * page \
             and length < UNFURNISHED_KEEP_ALL * len(inner_text(body))
         return (article, byline, False) if taken else None
-    # The page's readable text is at most its whole text: when the article keeps enough of that,
-    # it keeps enough of the readable text, and the page's links need not be read.
+    # The page's readable text is at most its whole text: when the article keeps enough of that
+    # (or is a story on its own), it keeps enough of the readable text, and the page's links
+    # need not be read.
     total = len(inner_text(body))
-    if kept >= FALLBACK_MIN_KEPT and kept >= FALLBACK_SHARE * total:
+    if kept >= FALLBACK_MAX_KEPT or kept >= FALLBACK_MIN_KEPT and kept >= FALLBACK_SHARE * total:
         return article, byline, False
     page = readable_chars(body, total)
     if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
