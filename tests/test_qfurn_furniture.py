@@ -1,7 +1,8 @@
-"""Furniture rules on an article already located: indexes of dated pages, closing headings.
+"""Furniture rules on an article already located: indexes of dated pages, closing headings, skip
+links, the note to a browser without the stylesheet.
 
-Direct calls on small trees written here (the page-level case is the normalise fixture
-``qfurn_date-indexes-closing-headings``)."""
+Direct calls on small trees written here (the page-level cases are the normalise fixtures
+``qfurn_date-indexes-closing-headings`` and ``qfurn5_unstyled-notice-and-skip-links``)."""
 
 from __future__ import annotations
 
@@ -95,3 +96,25 @@ def test_a_related_heading_over_a_paragraph_of_links_goes_with_it() -> None:
     article = _article(PROSE + f"<h3>Related posts</h3><p>{links}</p>")
     furniture.clean(article)
     assert _texts(article) == _texts(_article(PROSE))
+
+def test_a_skip_link_in_square_brackets_goes_and_a_bracketed_link_of_words_stays() -> None:
+    article = _article('<p class="access">[<a href="#nav">Skip to navigation</a>]</p>' + PROSE
+                       + '<p>[ <a href="#top">Back to top</a> ]</p>'
+                       + '<p>[<a href="/minutes.html">the council minutes of May</a>]</p>')
+    furniture.clean(article)
+    assert _texts(article) == [*_texts(_article(PROSE)), "[", "the council minutes of May", "]"]
+    kept_whole = _article('<p>[<a href="#content">Skip to main content</a>]</p>' + PROSE)
+    furniture.clean_unfurnished(kept_whole)  # a site link: it goes from a page kept whole too
+    assert _texts(kept_whole) == _texts(_article(PROSE))
+
+
+def test_the_notice_to_a_browser_without_the_stylesheet_goes_and_a_sentence_about_browsers_stays() -> None:
+    notice = ("<p><strong>Please note:</strong> Your browser has been unable to load the stylesheet that "
+              "accompanies this page. The page is still readable.</p>")
+    article = _article(notice + PROSE)
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    told = _article(PROSE + "<p>The council's new booking page works in any browser, and your browser "
+                            "does not need the ferry company's app.</p>")
+    furniture.clean(told)
+    assert any("any browser" in t for t in _texts(told))

@@ -11,7 +11,8 @@ a share or bookmark line ("Bookmark and Share"), a "Most popular" /
 Comments (6) | Category: Travel", or "Tuesday December 26, 2006 | permalink", of
 which the attribution stays), an advertisement's label, a text-size or sharing row
 ("Font size: + -", "Send this article: Print Email"), a comment form's notices
-("Comments are moderated ..."), a "powered by" footer line, and a comment
+("Comments are moderated ..."), a "powered by" footer line, the note to a browser that
+could not load the page's stylesheet, an accessibility skip link, and a comment
 section's heading left with nothing under it but a sign-in prompt.
 A caption is kept once: repeated outside its figure (a gallery's caption
 layer) it goes; so does the hidden one of two copies of a paragraph, an index of
@@ -97,8 +98,11 @@ _NAV_ITEM = (
     r"|related (?:articles|stories|posts|links|topics))"
     r"|(?:go |click here to )?(?:back|return)(?: to)?\b[^.!?|·•]{0,50}"
     r"|(?:go |back )?to (?:the )?top(?: of (?:the )?page)?|top of (?:the )?page"
+    # an accessibility skip link, shown to screen readers and browsers without the page's styles
+    r"|skip (?:to|over)(?: the)?(?: main)? (?:content|navigation|nav|menu|links|article|search)"
 )
-NAV = re.compile(rf"^[«‹<\s]*(?:{_NAV_ITEM})[\s»›>.]*$", re.IGNORECASE)
+#: (A site link may stand in square brackets: "[Skip to navigation]", "[ Back to index ]".)
+NAV = re.compile(rf"^[\[«‹<\s]*(?:{_NAV_ITEM})[\s\]»›>.]*$", re.IGNORECASE)
 #: A post's date (and time, and who posted it) as a blog or news site prints it in the
 #: toolbar under the post: "Tuesday December 26, 2006", "26 Dec 2006 at 9:41 PM",
 #: "Published: October 31st, 2012", "2006-12-26 by Ana".  Like a "Posted by" segment it is post-meta only beside a control
@@ -228,6 +232,12 @@ SHARE_ROW = re.compile(
 #: external internet sites"): printed under every story that links out, never the story's words.
 EXTERNAL_SITES = re.compile(r"\bnot responsible for the content of external (?:internet |web ?)?(?:sites|websites|links|pages)\b",
                             re.IGNORECASE)
+#: The note a site shows only where its stylesheet did not load (the stylesheet hides it), to
+#: say the page is still readable: "Please note: Your browser has been unable to load the
+#: stylesheet that accompanies this page."  The site's words about itself, never the article's.
+STYLE_NOTICE = re.compile(r"\byour browser (?:has been |was |is )?(?:unable to|cannot|can't|could not|does not|doesn't)"
+                          r" (?:load|display|show|support|read)\b[^.!?]{0,40}\b(?:style ?sheets?|css|styles)\b",
+                          re.IGNORECASE)
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
@@ -482,7 +492,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
             parent_text[parent] = short_text(parent, 80)
-        if text and len(text) < 80 and parent_text[parent] == text and _lone_link_goes(text, site_only):
+        if text and len(text) < 80 and _alone(parent_text[parent], text) and _lone_link_goes(text, site_only):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     _line_links(article, site_only)
     # Every test below is of a text of at most 400 characters (240 on a page kept whole).
@@ -504,6 +514,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
+                    or len(block) <= 240 and "rowser" in block and STYLE_NOTICE.search(block)
                     or len(block) <= SIGN_UP_CHARS and _signs_up(block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
@@ -538,6 +549,12 @@ def _line_links(article: HtmlElement, site_only: bool) -> None:
         text = inner_text(a)
         if text and len(text) < 80 and _lone_link_goes(text, site_only):
             _remove(a)
+
+
+def _alone(block: str | None, text: str) -> bool:
+    """Whether a block of text ``block`` holds the link of text ``text`` and nothing else but
+    the square brackets a site may set around its links ("[Skip to navigation]")."""
+    return block == text or block is not None and block[:1] == "[" and block.strip("[] ") == text
 
 
 def _lone_link_goes(text: str, site_only: bool) -> bool:
