@@ -118,3 +118,41 @@ def test_the_notice_to_a_browser_without_the_stylesheet_goes_and_a_sentence_abou
                             "does not need the ferry company's app.</p>")
     furniture.clean(told)
     assert any("any browser" in t for t in _texts(told))
+
+
+def test_a_trail_of_links_without_a_home_goes_and_arrows_in_words_stay() -> None:
+    forum = ('<p><a href="/forum">Harbour Forum</a> &gt; <a href="/forum/c">Community</a> &gt; '
+             '<a href="/forum/c/cafe">Quay Cafe</a> &gt; Ferry times this winter</p>')
+    labelled = ('<p>Full list of categories: <a href="/c/a">Boats</a> » <a href="/c/b">Tides</a> » '
+                '<a href="/c/c">Local colour</a></p>')
+    article = _article(forum + PROSE + labelled)
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    sums = _article(PROSE + '<p>Keep the rows where entries &gt; 10 and <a href="/z">the score</a> &gt; 3.</p>')
+    furniture.clean(sums)
+    assert any("entries > 10" in t for t in _texts(sums))
+    kept_whole = _article(forum + PROSE)
+    furniture.clean_unfurnished(kept_whole)  # a site's navigation: it goes from a page kept whole too
+    assert _texts(kept_whole) == _texts(_article(PROSE))
+
+
+def test_notes_to_a_browser_without_a_plug_in_or_javascript_go() -> None:
+    article = _article('<p>Get the Flash Player to see this player.</p>' + PROSE
+                       + '<p>JavaScript is disabled in your browser.</p>')
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    told = _article(PROSE + "<p>The old timetable player needed Flash, and the council's browser could not run it.</p>")
+    furniture.clean(told)
+    assert any("needed Flash" in t for t in _texts(told))
+
+
+def test_sharing_buttons_view_counters_ad_breaks_and_click_to_links_go() -> None:
+    sharing = ('<ul><li><a href="/d">Post to del.icio.us</a></li><li><a href="/g">Post to Digg</a></li>'
+               '<li><a href="/f">Share on Facebook</a></li></ul>')
+    article = _article(PROSE + '<p class="ad">Story continues below</p>' + PROSE.replace("ferry", "tug")
+                       + '<p>Count of views : 106</p><p><a href="/s">Click to subscribe</a></p>' + sharing)
+    furniture.clean(article)
+    assert _texts(article) == [*_texts(_article(PROSE)), *_texts(_article(PROSE.replace("ferry", "tug")))]
+    told = _article(PROSE + "<p>The video was viewed 1,024 times before the council took it down.</p>")
+    furniture.clean(told)
+    assert len(_texts(told)) == 2

@@ -12,7 +12,9 @@ Comments (6) | Category: Travel", or "Tuesday December 26, 2006 | permalink", of
 which the attribution stays), an advertisement's label, a text-size or sharing row
 ("Font size: + -", "Send this article: Print Email"), a comment form's notices
 ("Comments are moderated ..."), a "powered by" footer line, the note to a browser that
-could not load the page's stylesheet, an accessibility skip link, and a comment
+lacks the page's stylesheet, a plug-in or JavaScript, an accessibility skip link, a sharing
+service's button, a view counter, an advertisement's "Story continues below", a trail of
+links that does not open with the site's home, and a comment
 section's heading left with nothing under it but a sign-in prompt.
 A caption is kept once: repeated outside its figure (a gallery's caption
 layer) it goes; so does the hidden one of two copies of a paragraph, an index of
@@ -49,6 +51,8 @@ _CONTROL_ITEM = (
     r"|(?:view )?(?:full[- ]size|larger)(?: (?:image|photo|picture|version))?"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
     r"|(?:read more|continue reading|learn more|see more|view more|click here|sign up|subscribe"
+    r"|(?:click|tap) to (?:subscribe|sign up|register|enlarge|view|watch|listen|read|download|print|e-?mail"
+    r"|share|comment|continue|see|order|buy|jump)"
     r"|download|read the full (?:story|article)|keep reading|read on)"
     r"(?:\s+(?:to|for|about|on|at|from|in|the|our|this|these|all|more|now|today|here)\b[^.!?|·•]{0,40})?"
     r"(?:\s*[:–—-]?\s*[«“\"‘'][^«»“”\"]{1,100}[»”\"’'])?(?:\s*(?:»|→|\.\.\.|…))?"  # ... the post's title
@@ -61,6 +65,15 @@ _CONTROL_ITEM = (
     # a comment's or a forum post's own controls, a poll's button, a share counter
     r"|reply|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
     r"|\d+\s+shares?|shares?(?:\s+\d+)?"
+    # a sharing service's button ("Post to Digg", "Add to del.icio.us", "Share on Facebook")
+    r"|(?:post|add|submit|save|share|send|bookmark)(?: this(?: (?:article|story|page|post))?)? (?:to|on|with|via)"
+    r" (?:del\.icio\.us|delicious|digg|reddit|newsvine|yahoo!?(?: \w+)?|facebook|twitter|linkedin|stumbleupon"
+    r"|google(?: \w+)?|furl|technorati|myspace|pinterest|tumblr|whatsapp|a friend)"
+    # a page's view counter ("Count of views : 106", "Viewed 1,024 times")
+    r"|(?:count of )?(?:views?|hits|reads|page ?views)\s*:?\s*\d[\d,.]*|(?:viewed|read) \d[\d,.]* times"
+    # the label an advertisement leaves in the story ("Story continues below")
+    r"|(?:advertisement\s*[-–—:]?\s*)?(?:the )?(?:story|article|text) continues (?:below|after (?:this|the) ad(?:vertisement)?)"
+    r"|continued below"
     # an advertisement's label, the text-size buttons and the printer's version of the page
     r"|advertisement|advertising|anzeige|werbung|publicité|sponsored(?: (?:content|links?))?"
     r"|(?:font|text)\s*size\s*:?(?:\s*[-+–a])*|(?:increase|decrease|larger|smaller) (?:font|text)(?: size)?"
@@ -213,6 +226,14 @@ SIGN_UP = re.compile(
 SIGN_UP_CHARS = 300
 
 
+def _browser_notice(text: str) -> bool:
+    """Whether ``text`` is a note to a browser that lacks a stylesheet, a plug-in or JavaScript
+    (:data:`BROWSER_NOTICE`); most texts are told by substring tests first."""
+    lower = text.lower()
+    return ("browser" in lower or "flash" in lower or "javascript" in lower) and \
+        BROWSER_NOTICE.search(text) is not None
+
+
 def _signs_up(text: str) -> bool:
     """Whether ``text`` calls the reader to sign up (:data:`SIGN_UP`); most texts are told by
     two substring tests, before the pattern is searched for."""
@@ -232,12 +253,20 @@ SHARE_ROW = re.compile(
 #: external internet sites"): printed under every story that links out, never the story's words.
 EXTERNAL_SITES = re.compile(r"\bnot responsible for the content of external (?:internet |web ?)?(?:sites|websites|links|pages)\b",
                             re.IGNORECASE)
-#: The note a site shows only where its stylesheet did not load (the stylesheet hides it), to
-#: say the page is still readable: "Please note: Your browser has been unable to load the
-#: stylesheet that accompanies this page."  The site's words about itself, never the article's.
-STYLE_NOTICE = re.compile(r"\byour browser (?:has been |was |is )?(?:unable to|cannot|can't|could not|does not|doesn't)"
-                          r" (?:load|display|show|support|read)\b[^.!?]{0,40}\b(?:style ?sheets?|css|styles)\b",
-                          re.IGNORECASE)
+#: The note a site shows only to a browser that lacks what the page needs: its stylesheet (which
+#: hides the note: "Your browser has been unable to load the stylesheet that accompanies this
+#: page"), a plug-in ("Get the Flash Player to see this player.") or JavaScript ("JavaScript is
+#: disabled in your browser").  The site's words about itself, never the article's.
+BROWSER_NOTICE = re.compile(
+    r"\byour browser (?:has been |was |is )?(?:unable to|cannot|can't|could not|does not|doesn't)"
+    r" (?:load|display|show|support|read)\b[^.!?]{0,40}\b(?:style ?sheets?|css|styles|flash|javascript)\b"
+    r"|\b(?:get|download|install|upgrade to)(?: the)?(?: latest)?(?: version of)?(?: the)?(?: adobe)? flash(?: player)?"
+    r"(?: plug-?in)? to (?:see|view|watch|play|hear|listen)"
+    r"|\byou need (?:to (?:install|upgrade|enable|have) )?(?:the )?(?:latest )?(?:version of )?(?:adobe )?"
+    r"(?:flash(?: player)?|javascript)(?: enabled| installed)? to (?:see|view|watch|play|hear|listen|use|read)"
+    r"|\bjavascript (?:is|has been|must be) (?:disabled|turned off|not enabled|enabled|switched on|required)"
+    r"(?: (?:in|on|for) your browser| to (?:see|view|watch|play|use|read))",
+    re.IGNORECASE)
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
@@ -514,7 +543,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
-                    or len(block) <= 240 and "rowser" in block and STYLE_NOTICE.search(block)
+                    or len(block) <= 240 and _browser_notice(block)
                     or len(block) <= SIGN_UP_CHARS and _signs_up(block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
@@ -783,11 +812,35 @@ def _breadcrumbs(article: HtmlElement) -> None:
         if el.getparent() is None or el is article:
             continue
         text = short_text(el, 200)
-        if not text or len(text) > 200 or not BREADCRUMB_START.match(text):
+        if not text or len(text) > 200:
+            continue
+        if not BREADCRUMB_START.match(text):
+            if _trail(el, text):
+                _remove(el)
             continue
         links = [a for a in el.iter("a") if a.get("href")]
         if len(links) >= 2 and len(re.findall(_CRUMB_SEP, text)) >= 2 and link_density(el, len(text)) > 0.15:
             _remove(el)
+
+
+#: The arrows between the parts of a trail that opens with no "Home" (a slash, a bar or a colon
+#: separate other lists too), and a label before such a trail ("Full list of categories:").
+_TRAIL_SEP = re.compile(r"\s*[>»›→]\s*")
+_TRAIL_LABEL = re.compile(r"^[^:>»›→]{1,40}:\s*")
+
+
+def _trail(el: HtmlElement, text: str) -> bool:
+    """A trail of links that does not open with the site's home: a forum's "Site Forum >
+    Community > Cafe > Thread", a post's "Categories: Food » Travel » Maps".  The feature: three
+    or more parts separated by arrows, after a label or not, every part but the last the whole
+    text of a link (the last may be the page's own title, unlinked)."""
+    if not any(c in text for c in ">»›→"):
+        return False  # (most blocks: told in C)
+    parts = _TRAIL_SEP.split(_TRAIL_LABEL.sub("", text, count=1))
+    if len(parts) < 3 or not all(parts):
+        return False
+    links = {inner_text(a) for a in el.iter("a") if a.get("href")}
+    return all(part in links for part in parts[:-1])
 
 
 def _comment_sections(article: HtmlElement) -> None:
