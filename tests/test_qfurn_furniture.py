@@ -156,3 +156,19 @@ def test_sharing_buttons_view_counters_ad_breaks_and_click_to_links_go() -> None
     told = _article(PROSE + "<p>The video was viewed 1,024 times before the council took it down.</p>")
     furniture.clean(told)
     assert len(_texts(told)) == 2
+
+
+def test_teasers_under_a_heading_naming_other_articles_go_and_a_list_of_the_articles_own_stays() -> None:
+    teasers = ('<h3>Recent Posts</h3><div><ul>'
+               '<li>August 9th, 2012 <a href="/a">Ferry times</a> The ferry keeps to its winter timetable while the '
+               'north quay is closed for the repairs the board approved in May.</li>'
+               '<li>July 31st, 2012 <a href="/b">Tide tables</a> The spring tides of August will be the highest '
+               'of the year, and the harbour office asks owners to check their moorings.</li></ul></div>')
+    article = _article(PROSE + teasers)
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    steps = ('<h3>Related</h3><ul><li>Check the moorings at low water, as <a href="/m">the guide</a> shows.</li>'
+             '<li>Tell the harbour office before the spring tide.</li></ul>')
+    own = _article(PROSE + steps)  # an item without a link: the article's own list
+    furniture.clean(own)
+    assert "Tell the harbour office before the spring tide." in _texts(own)

@@ -928,12 +928,31 @@ def _other_articles(article: HtmlElement) -> None:
         following = heading.getnext()
         while following is not None and not isinstance(following.tag, str):
             following = following.getnext()
-        if following is not None and following.tag in ("ul", "ol", "div", "table", "p") \
-                and link_density(following) > 0.5:  # (a paragraph of links one per line, too)
+        if following is not None and (following.tag in ("ul", "ol", "div", "table", "p")
+                                      and link_density(following) > 0.5  # (a paragraph of links one per line, too)
+                                      or _teasers(following)):
             _remove(following)
             _remove(heading)
         elif heading.tag in ("div",) and heading.find(".//a") is not None and link_density(heading) > 0.5:
             _remove(heading)  # heading and links in one box
+
+
+#: Items a list of teasers has at least.
+TEASERS_MIN = 2
+
+
+def _teasers(el: HtmlElement) -> bool:
+    """Whether ``el`` is a list of teasers, or a box holding one and nothing else: every item
+    links to another page, whatever else it says (a date, the other story's first lines), so
+    its links may be a small part of its text.  Judged only under a heading that names a
+    list of other articles (:data:`OTHER_ARTICLES`): "Recent posts", "Also in Travel"."""
+    inner = [c for c in el if isinstance(c.tag, str)]
+    if el.tag not in ("ul", "ol") and len(inner) == 1 and inner[0].tag in ("ul", "ol") \
+            and not (el.text or "").strip() and not (inner[0].tail or "").strip():
+        el, inner = inner[0], [c for c in inner[0] if isinstance(c.tag, str)]
+    if el.tag not in ("ul", "ol") or len(inner) < TEASERS_MIN:
+        return False
+    return all(item.tag == "li" and any(a.get("href") for a in item.iter("a")) for item in inner)
 
 
 def _pictured_label(el: HtmlElement) -> str:
