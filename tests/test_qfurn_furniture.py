@@ -172,3 +172,15 @@ def test_teasers_under_a_heading_naming_other_articles_go_and_a_list_of_the_arti
     own = _article(PROSE + steps)  # an item without a link: the article's own list
     furniture.clean(own)
     assert "Tell the harbour office before the spring tide." in _texts(own)
+
+
+def test_what_a_comment_form_says_of_itself_goes() -> None:
+    notices = ("<p>No comments yet.</p><p>Your comment has been saved. Comments are moderated and will not "
+               "appear until approved by the author.</p><p>As a final step before posting your comment, enter "
+               "the letters and numbers you see in the image below.</p>")
+    article = _article(PROSE + notices)
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    told = _article(PROSE + "<p>No comments yet from the board, which meets again on Tuesday.</p>")
+    furniture.clean(told)  # (the notice is the block's whole sentence; this one goes on)
+    assert len(_texts(told)) == 2

@@ -208,6 +208,10 @@ FEED_NOTICE = re.compile(
     r"|your (?:e-?mail )?(?:address )?(?:will not|won't) be (?:published|displayed|shared)"
     r"|you must be (?:logged|signed) in to (?:post|leave|add) a comment|(?:limit|maximum)\s*:?\s*\d+\s+characters"
     r"|your comment (?:has not yet been|is awaiting)|this is only a preview"
+    # ... and what the form says of itself and of the thread when it is empty or being used
+    r"|no comments yet(?=[\s.!]*$)|be the first to (?:comment|reply)|comments? (?:are|is) (?:now )?closed"
+    r"|as a final step before posting your comment|(?:verify|previewing|preview) your comment"
+    r"|your comment (?:has been (?:saved|posted|submitted|received)|could not be posted)"
     # a newspaper's line on writing to the reporters
     r"|write to [\w .,'’-]{2,80}? at [\w.+-]+@"
     # a blog's or a newsletter's call to sign up, under or inside the post
