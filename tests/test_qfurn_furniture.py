@@ -184,3 +184,13 @@ def test_what_a_comment_form_says_of_itself_goes() -> None:
     told = _article(PROSE + "<p>No comments yet from the board, which meets again on Tuesday.</p>")
     furniture.clean(told)  # (the notice is the block's whole sentence; this one goes on)
     assert len(_texts(told)) == 2
+
+
+def test_a_teasers_media_label_and_a_newsletters_sign_up_line_go() -> None:
+    article = _article('<p>Gallery</p>' + PROSE + '<p><a href="/v">Video</a></p>'
+                       '<p>From Ana Stone, your guide to the harbour. FREE Newsletter. Sign Up Now!</p>')
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    told = _article(PROSE + "<p>The harbour office prints a newsletter, and anyone may sign up at the quay.</p>")
+    furniture.clean(told)
+    assert len(_texts(told)) == 2

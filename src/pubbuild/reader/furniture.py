@@ -74,6 +74,8 @@ _CONTROL_ITEM = (
     # the label an advertisement leaves in the story ("Story continues below")
     r"|(?:advertisement\s*[-–—:]?\s*)?(?:the )?(?:story|article|text) continues (?:below|after (?:this|the) ad(?:vertisement)?)"
     r"|continued below"
+    # a teaser's label for the kind of page it leads to ("Gallery", "Video", "Photo")
+    r"|(?:photo |video )?galler(?:y|ies)|videos?|photos?|slideshow"
     # an advertisement's label, the text-size buttons and the printer's version of the page
     r"|advertisement|advertising|anzeige|werbung|publicité|sponsored(?: (?:content|links?))?"
     r"|(?:font|text)\s*size\s*:?(?:\s*[-+–a])*|(?:increase|decrease|larger|smaller) (?:font|text)(?: size)?"
@@ -225,7 +227,9 @@ FEED_NOTICE = re.compile(
 SIGN_UP = re.compile(
     r"(?:^|[.!?,;:]\s+)(?:please\s+)?(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s+(?:to|for)\s+"
     r"(?:(?:the|our|my|a)\s+)?(?:[\w-]+\s+){0,3}?(?:newsletters?|mailing list|e-?mail (?:list|updates|alerts|digest)"
-    r"|(?:news )?alerts|updates)\b", re.IGNORECASE)
+    r"|(?:news )?alerts|updates)\b"
+    # ... or after the newsletter's name, closing the block: "FREE Newsletter. Sign Up Now!"
+    r"|\bnewsletters?\b[^.!?]{0,20}[.!:]?\s+(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s*[.!]?$", re.IGNORECASE)
 #: A block calling to sign up holds at most this many characters.
 SIGN_UP_CHARS = 300
 
