@@ -194,3 +194,12 @@ def test_a_teasers_media_label_and_a_newsletters_sign_up_line_go() -> None:
     told = _article(PROSE + "<p>The harbour office prints a newsletter, and anyone may sign up at the quay.</p>")
     furniture.clean(told)
     assert len(_texts(told)) == 2
+
+
+def test_a_pages_copyright_footer_goes_and_a_storys_copyright_line_stays() -> None:
+    article = _article(PROSE + "<p>This page copyright © Harbour Board MMI<br>Contact the board for feedback</p>")
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    story = _article(PROSE + "<p>Copyright 2008 The Harbour Press. All rights reserved.</p>")
+    furniture.clean(story)  # (the story's owner, which several references keep)
+    assert len(_texts(story)) == 2

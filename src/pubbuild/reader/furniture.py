@@ -136,6 +136,10 @@ _SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM})"
 #: "This page was last updated 23 March 1999": a site's page footer.
 LAST_UPDATED = re.compile(r"^(?:this (?:page|site|document) (?:was )?)?last (?:updated|modified|revised|changed)"
                           r"\b[^.!?]{0,40}\.?$", re.IGNORECASE)
+#: "This page copyright © URBED MMI", "This site is copyright ...": a site's page footer (a
+#: story's own notice, "Copyright 2008 The Associated Press", names the story's owner, not the page).
+PAGE_COPYRIGHT = re.compile(r"^(?:this|the) (?:page|site|web ?site|document)(?:'s)?(?: contents?)? (?:is |are )?"
+                            r"(?:copyright(?:ed)?|©|\(c\))", re.IGNORECASE)
 #: The attribution in a post-meta segment, up to a control run into it ("... at 9:41 PMView Comments").
 #: ("Posted in: Travel" names the post's category, not who posted it or when.)
 _POSTED = re.compile(rf"(?:posted|published|written)\s+(?:by|on|at)\b.*?(?=\s*(?:{_CONTROL_ITEM})?\s*$)",
@@ -541,7 +545,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if block and len(block) <= DATE_CHARS and _is_date(block):
             dated += 1
         if block and (len(block) <= 60 and not site_only and CONTROL.match(block)
-                      or len(block) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(block)
+                      or len(block) <= 80 and el.tag not in _HEADINGS
+                      and (LAST_UPDATED.match(block) or PAGE_COPYRIGHT.match(block))
                       or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
             _remove(el)
         elif block and len(block) <= 400 and POST_META.match(block):
