@@ -203,3 +203,14 @@ def test_a_pages_copyright_footer_goes_and_a_storys_copyright_line_stays() -> No
     story = _article(PROSE + "<p>Copyright 2008 The Harbour Press. All rights reserved.</p>")
     furniture.clean(story)  # (the story's owner, which several references keep)
     assert len(_texts(story)) == 2
+
+
+def test_a_teaser_cut_short_before_its_link_goes_and_a_sentence_with_an_ellipsis_stays() -> None:
+    thumbs = ('<p>Harbour workers haul the last of the nets from the... <a href="/g/1">View Full Size</a></p>'
+              '<p>Ana: Welcome home... but I will miss your travel storie... <a href="/c/2">[read]</a></p>')
+    article = _article(PROSE + thumbs)
+    furniture.clean(article)
+    assert _texts(article) == _texts(_article(PROSE))
+    told = _article(PROSE + '<p>The board waited... and then <a href="/minutes">the minutes</a> said yes.</p>')
+    furniture.clean(told)
+    assert len(_texts(told)) == 4

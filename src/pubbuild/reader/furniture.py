@@ -45,7 +45,7 @@ _CONTROL_ITEM = (
     r"(?:"
     r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
-    r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|back to top"
+    r"|close|schließen|fermer|закрыть|less|more|read|show (?:more|less)|back to top"
     r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item))?"
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     r"|(?:view )?(?:full[- ]size|larger)(?: (?:image|photo|picture|version))?"
@@ -236,6 +236,29 @@ SIGN_UP = re.compile(
     r"|\bnewsletters?\b[^.!?]{0,20}[.!:]?\s+(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s*[.!]?$", re.IGNORECASE)
 #: A block calling to sign up holds at most this many characters.
 SIGN_UP_CHARS = 300
+
+
+#: A teaser cut short is at most this long: a line under a thumbnail, a comment in a sidebar.
+TEASER_CHARS = 200
+#: The end of a text cut short and the link to the rest: "... View Full Size", "… [read]".
+_CUT_END = re.compile(r"(?:\.\.\.|…)\s*$")
+
+
+def _cut_teaser(el: HtmlElement, text: str) -> bool:
+    """A teaser of another page: a short text cut short with an ellipsis, then a link that
+    leads to the rest ("Timothy Courtois, left, and Clark Tabor were... View Full Size", a
+    sidebar's "Lynn: Welcome home... but I will miss your travel storie... [read]").  The
+    feature is the pair: the block's last link is a control (:data:`CONTROL`) and its text
+    comes straight after an ellipsis that ends the words before it."""
+    if "..." not in text and "…" not in text:
+        return False  # (most blocks: told in C)
+    links = [a for a in el.iter("a") if a.get("href")]
+    if not links:
+        return False
+    label = inner_text(links[-1])
+    at = text.rfind(label) if label else -1
+    return at > 0 and CONTROL.match(label.strip("[]() ")) is not None \
+        and not text[at + len(label):].strip(" []().»›>") and _CUT_END.search(text[:at].rstrip(" [(")) is not None
 
 
 def _browser_notice(text: str) -> bool:
@@ -557,7 +580,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
                     or len(block) <= 240 and _browser_notice(block)
-                    or len(block) <= SIGN_UP_CHARS and _signs_up(block))
+                    or len(block) <= SIGN_UP_CHARS and _signs_up(block)
+                    or len(block) <= TEASER_CHARS and _cut_teaser(el, block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
