@@ -194,3 +194,10 @@ def test_a_teaser_cut_short_before_its_link_goes_and_a_sentence_with_an_ellipsis
                     '[read]</a></p>') == ONLY_PROSE
     told = PROSE + '<p>The board waited... and then <a href="/minutes">the minutes</a> said yes.</p>'
     assert len(_cleaned(told)) == 4
+
+
+def test_a_news_sites_call_for_tips_and_feedback_goes_and_a_story_about_tips_stays() -> None:
+    assert _cleaned(PROSE + "<p>When news happens: send photos, videos &amp; tip-offs to 0400 000 000, or us.</p>"
+                    "<p>• Have a view on this story? Send us your feedback!</p>") == ONLY_PROSE
+    told = PROSE + "<p>The skippers send their tips to the harbour master every Friday.</p>"
+    assert len(_cleaned(told)) == 2

@@ -238,6 +238,25 @@ SIGN_UP = re.compile(
 SIGN_UP_CHARS = 300
 
 
+#: A news site's call to its readers for tips, pictures or feedback, in a short block: "When news
+#: happens: send photos, videos & tip-offs to ...", "Have a view on this story? Send us your
+#: feedback!", "Got a news tip? Email us".  The site's standing line under every story.
+_WANTED = r"(?:photos|pictures|videos|tips|tip-offs|news tips|story ideas|feedback|views)"
+READER_CALL = re.compile(
+    rf"(?:^|[.!?:•]\s*)(?:please\s+)?(?:send|e-?mail|text|tell) us (?:your )?{_WANTED}\b"
+    rf"|\bsend (?:us )?(?:your )?{_WANTED}(?:(?:,|\s&|\sand)\s*{_WANTED})* to\b"
+    r"|\bhave a view on this (?:story|article)\b|\bgot a (?:news )?tip\b", re.IGNORECASE)
+READER_CALL_CHARS = 200
+
+
+def _calls_readers(text: str) -> bool:
+    """Whether ``text`` calls the site's readers to send tips or feedback (:data:`READER_CALL`);
+    most texts are told by substring tests first."""
+    lower = text.lower()
+    return ("send" in lower or "tip" in lower or " us " in lower or "have a view" in lower) and \
+        READER_CALL.search(text) is not None
+
+
 #: A teaser cut short is at most this long: a line under a thumbnail, a comment in a sidebar.
 TEASER_CHARS = 200
 #: The end of a text cut short and the link to the rest: "... View Full Size", "… [read]".
@@ -581,7 +600,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
                     or len(block) <= 240 and _browser_notice(block)
                     or len(block) <= SIGN_UP_CHARS and _signs_up(block)
-                    or len(block) <= TEASER_CHARS and _cut_teaser(el, block))
+                    or len(block) <= TEASER_CHARS and _cut_teaser(el, block)
+                    or len(block) <= READER_CALL_CHARS and _calls_readers(block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
