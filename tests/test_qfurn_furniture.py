@@ -201,3 +201,12 @@ def test_a_news_sites_call_for_tips_and_feedback_goes_and_a_story_about_tips_sta
                     "<p>• Have a view on this story? Send us your feedback!</p>") == ONLY_PROSE
     told = PROSE + "<p>The skippers send their tips to the harbour master every Friday.</p>"
     assert len(_cleaned(told)) == 2
+
+
+def test_a_toolbar_of_email_a_friend_and_respond_and_a_more_stories_line_go() -> None:
+    toolbar = ('<p><a href="/print">Printer-friendly version</a> <a href="/mail">Email-a-friend</a> '
+               '<a href="#respond">Respond</a></p>')
+    more = '<p>More Stories on : <a href="/t/boats">Boats</a> | <a href="/t/tides">Tides</a> | <a href="/t/q">Quays</a></p>'
+    assert _cleaned(PROSE + toolbar + more) == ONLY_PROSE
+    told = PROSE + '<p>More stories on the <a href="/wall">north wall</a> will follow as the repairs go on.</p>'
+    assert len(_cleaned(told)) == 4

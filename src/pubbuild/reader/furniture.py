@@ -63,7 +63,8 @@ _CONTROL_ITEM = (
     r"|buy (?:a copy of )?this (?:picture|photo|image)"
     r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
     # a comment's or a forum post's own controls, a poll's button, a share counter
-    r"|reply|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
+    r"|reply|respond|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
+    r"|(?:e-?mail|send)[- ](?:this[- ])?(?:(?:article|story|page)[- ])?(?:to[- ])?a[- ]friend"
     r"|\d+\s+shares?|shares?(?:\s+\d+)?"
     # a sharing service's button ("Post to Digg", "Add to del.icio.us", "Share on Facebook")
     r"|(?:post|add|submit|save|share|send|bookmark)(?: this(?: (?:article|story|page|post))?)? (?:to|on|with|via)"
@@ -193,7 +194,7 @@ DANGLING_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,80}\bby[\s
 CATEGORY_LABEL = re.compile(
     r"^(?:this (?:entry|post) was\b.{0,100}?\b)?"
     r"(?:(?:posted|filed|published|categori[sz]ed|listed)\s+(?:in|under)|categor(?:y|ies)|tags?"
-    r"|related (?:topics?|subjects?|tags|categories)"
+    r"|related (?:topics?|subjects?|tags|categories)|more (?:stories|articles|news|posts)(?: (?:on|about|in))?"
     r"|tagged(?:\s+(?:with|as|in))?|labels?|topics?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+in)\s*:?(?=\s)",
     re.IGNORECASE)
 #: Share of a category line's list (after its label, up to the first sentence end or bar) that
