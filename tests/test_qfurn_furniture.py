@@ -210,3 +210,11 @@ def test_a_toolbar_of_email_a_friend_and_respond_and_a_more_stories_line_go() ->
     assert _cleaned(PROSE + toolbar + more) == ONLY_PROSE
     told = PROSE + '<p>More stories on the <a href="/wall">north wall</a> will follow as the repairs go on.</p>'
     assert len(_cleaned(told)) == 4
+
+
+def test_a_row_of_section_links_goes_and_a_row_with_words_between_stays() -> None:
+    row = "<p>" + " | ".join(f'<a href="/{s.lower()}">{s}</a>' for s in ("Jobs", "Property", "Motors", "Money")) + "</p>"
+    assert _cleaned(PROSE + row) == ONLY_PROSE
+    sources = ('<p>Sources: <a href="/a">the harbour board</a> | <a href="/b">the ferry company</a> | '
+               'the tide tables | <a href="/c">the coastguard</a></p>')
+    assert len(_cleaned(PROSE + sources)) > 1

@@ -602,7 +602,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     or len(block) <= 240 and _browser_notice(block)
                     or len(block) <= SIGN_UP_CHARS and _signs_up(block)
                     or len(block) <= TEASER_CHARS and _cut_teaser(el, block)
-                    or len(block) <= READER_CALL_CHARS and _calls_readers(block))
+                    or len(block) <= READER_CALL_CHARS and _calls_readers(block)
+                    or _link_row(el, block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
@@ -899,6 +900,22 @@ def _trail(el: HtmlElement, text: str) -> bool:
         return False
     links = {inner_text(a) for a in el.iter("a") if a.get("href")}
     return all(part in links for part in parts[:-1])
+
+
+#: Links a row of the site's sections holds at least ("Jobs | Property | Motors | Dating | Money").
+LINK_ROW_MIN = 4
+
+
+def _link_row(el: HtmlElement, text: str) -> bool:
+    """A row of links to the site's sections, separated by bars and nothing else: every part
+    the whole text of a link, :data:`LINK_ROW_MIN` of them at least."""
+    if text.count("|") < LINK_ROW_MIN - 1:
+        return False  # (most blocks: told in C)
+    parts = [" ".join(p.split()) for p in text.split("|")]
+    if not all(parts):
+        return False
+    links = {inner_text(a) for a in el.iter("a") if a.get("href")}
+    return all(part in links for part in parts)
 
 
 def _comment_sections(article: HtmlElement) -> None:
