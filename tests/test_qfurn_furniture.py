@@ -149,7 +149,9 @@ def test_sharing_buttons_view_counters_ad_breaks_and_click_to_links_go() -> None
                '<li><a href="/f">Share on Facebook</a></li></ul>')
     tugs = PROSE.replace("ferry", "tug")
     assert _cleaned(PROSE + '<p class="ad">Story continues below</p>' + tugs + '<p>Count of views : 106</p>'
-                    '<p><a href="/s">Click to subscribe</a></p>' + sharing) == [*ONLY_PROSE, *_texts(_article(tugs))]
+                    '<p><a href="/s">Click to subscribe</a></p>' + sharing + '<p><a href="/p2">Next page</a></p>'
+                    '<ul><li><a href="/rss">RSS feed</a></li><li><a href="/alerts">Add to my email alerts</a></li>'
+                    '<li><a href="/feeds">More web feeds</a></li></ul>') == [*ONLY_PROSE, *_texts(_article(tugs))]
     assert len(_cleaned(PROSE + "<p>The video was viewed 1,024 times before the council took it down.</p>")) == 2
 
 

@@ -46,7 +46,8 @@ _CONTROL_ITEM = (
     r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
     r"|close|schließen|fermer|закрыть|less|more|read|show (?:more|less)|back to top"
-    r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item))?"
+    r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item|page))?"
+    r"|(?:more )?(?:rss|web|news) feeds?|rss|add to my (?:e-?mail )?alerts"
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     r"|(?:view )?(?:full[- ]size|larger)(?: (?:image|photo|picture|version))?"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
