@@ -217,6 +217,7 @@ def test_a_toolbar_of_email_a_friend_and_respond_and_a_more_stories_line_go() ->
 def test_a_row_of_section_links_goes_and_a_row_with_words_between_stays() -> None:
     row = "<p>" + " | ".join(f'<a href="/{s.lower()}">{s}</a>' for s in ("Jobs", "Property", "Motors", "Money")) + "</p>"
     assert _cleaned(PROSE + row) == ONLY_PROSE
+    assert _cleaned(PROSE + row.replace("<p>", "<p>Classifieds: ")) == ONLY_PROSE  # (after a label)
     sources = ('<p>Sources: <a href="/a">the harbour board</a> | <a href="/b">the ferry company</a> | '
                'the tide tables | <a href="/c">the coastguard</a></p>')
     assert len(_cleaned(PROSE + sources)) > 1

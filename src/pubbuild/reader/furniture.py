@@ -908,11 +908,12 @@ LINK_ROW_MIN = 4
 
 
 def _link_row(el: HtmlElement, text: str) -> bool:
-    """A row of links to the site's sections, separated by bars and nothing else: every part
-    the whole text of a link, :data:`LINK_ROW_MIN` of them at least."""
+    """A row of links to the site's sections, separated by bars, after a label or not ("News:
+    ePaper | Front Page | National | ..."): every part the whole text of a link,
+    :data:`LINK_ROW_MIN` of them at least."""
     if text.count("|") < LINK_ROW_MIN - 1:
         return False  # (most blocks: told in C)
-    parts = [" ".join(p.split()) for p in text.split("|")]
+    parts = [" ".join(p.split()) for p in _TRAIL_LABEL.sub("", text, count=1).split("|")]
     if not all(parts):
         return False
     links = {inner_text(a) for a in el.iter("a") if a.get("href")}
