@@ -251,12 +251,22 @@ READER_CALL = re.compile(
 READER_CALL_CHARS = 200
 
 
-def _calls_readers(text: str) -> bool:
-    """Whether ``text`` calls the site's readers to send tips or feedback (:data:`READER_CALL`);
-    most texts are told by substring tests first."""
+def _site_line(text: str) -> bool:
+    """Whether a short block's text ``text`` (at most :data:`SIGN_UP_CHARS` characters) is one
+    of the site's standing lines found by a search: a call to sign up (:data:`SIGN_UP`), a
+    note to a browser without a stylesheet, plug-in or JavaScript (:data:`BROWSER_NOTICE`), a
+    call for readers' tips or feedback (:data:`READER_CALL`).  The text is lowered once and
+    each pattern searched only when its words are there (most blocks are told by substring
+    tests, in C)."""
     lower = text.lower()
-    return ("send" in lower or "tip" in lower or " us " in lower or "have a view" in lower) and \
-        READER_CALL.search(text) is not None
+    return ("sign up" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None \
+        or len(text) <= BROWSER_NOTICE_CHARS and ("browser" in lower or "flash" in lower or "javascript" in lower) \
+        and BROWSER_NOTICE.search(text) is not None \
+        or len(text) <= READER_CALL_CHARS and ("send" in lower or "us your" in lower or "got a" in lower
+                                                or "have a view" in lower
+                                                or " us " in lower and ("mail" in lower or "tell" in lower
+                                                                         or "text" in lower)) \
+        and READER_CALL.search(text) is not None
 
 
 #: A teaser cut short is at most this long: a line under a thumbnail, a comment in a sidebar.
@@ -282,19 +292,6 @@ def _cut_teaser(el: HtmlElement, text: str) -> bool:
         and not text[at + len(label):].strip(" []().»›>") and _CUT_END.search(text[:at].rstrip(" [(")) is not None
 
 
-def _browser_notice(text: str) -> bool:
-    """Whether ``text`` is a note to a browser that lacks a stylesheet, a plug-in or JavaScript
-    (:data:`BROWSER_NOTICE`); most texts are told by substring tests first."""
-    lower = text.lower()
-    return ("browser" in lower or "flash" in lower or "javascript" in lower) and \
-        BROWSER_NOTICE.search(text) is not None
-
-
-def _signs_up(text: str) -> bool:
-    """Whether ``text`` calls the reader to sign up (:data:`SIGN_UP`); most texts are told by
-    two substring tests, before the pattern is searched for."""
-    lower = text.lower()
-    return ("sign up" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None
 #: A row of sharing services and page actions, after its label or not ("Send this article:
 #: Print Email", "Share: Facebook Twitter"): two different ones at least, or one after a label,
 #: and nothing else.  (One service's name alone may head a section of an article about it, and
@@ -323,6 +320,8 @@ BROWSER_NOTICE = re.compile(
     r"|\bjavascript (?:is|has been|must be) (?:disabled|turned off|not enabled|enabled|switched on|required)"
     r"(?: (?:in|on|for) your browser| to (?:see|view|watch|play|use|read))",
     re.IGNORECASE)
+#: A note to a browser holds at most this many characters.
+BROWSER_NOTICE_CHARS = 240
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
@@ -600,11 +599,9 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
-                    or len(block) <= 240 and _browser_notice(block)
-                    or len(block) <= SIGN_UP_CHARS and _signs_up(block)
-                    or len(block) <= TEASER_CHARS and _cut_teaser(el, block)
-                    or len(block) <= READER_CALL_CHARS and _calls_readers(block)
-                    or _link_row(el, block))
+                    or len(block) <= SIGN_UP_CHARS and _site_line(block)
+                    or len(block) <= TEASER_CHARS and ("..." in block or "…" in block) and _cut_teaser(el, block)
+                    or "|" in block and _link_row(el, block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
@@ -894,7 +891,7 @@ def _trail(el: HtmlElement, text: str) -> bool:
     Community > Cafe > Thread", a post's "Categories: Food » Travel » Maps".  The feature: three
     or more parts separated by arrows, after a label or not, every part but the last the whole
     text of a link (the last may be the page's own title, unlinked)."""
-    if not any(c in text for c in ">»›→"):
+    if not (">" in text or "»" in text or "›" in text or "→" in text):
         return False  # (most blocks: told in C)
     parts = _TRAIL_SEP.split(_TRAIL_LABEL.sub("", text, count=1))
     if len(parts) < 3 or not all(parts):
