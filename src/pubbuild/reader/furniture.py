@@ -47,7 +47,7 @@ _CONTROL_ITEM = (
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
     r"|close|schließen|fermer|закрыть|less|more|read|show (?:more|less)|back to top"
     r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item|page))?"
-    r"|(?:more )?(?:rss|web|news) feeds?|rss|add to my (?:e-?mail )?alerts"
+    r"|(?:more )?(?:rss|web) feeds?|rss|add to my (?:e-?mail )?alerts"  # (not "News Feed": a product's name)
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     r"|(?:view )?(?:full[- ]size|larger)(?: (?:image|photo|picture|version))?"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
