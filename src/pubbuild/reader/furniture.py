@@ -11,7 +11,10 @@ a share or bookmark line ("Bookmark and Share"), a "Most popular" /
 Comments (6) | Category: Travel", or "Tuesday December 26, 2006 | permalink", of
 which the attribution stays), an advertisement's label, a text-size or sharing row
 ("Font size: + -", "Send this article: Print Email"), a comment form's notices
-("Comments are moderated ..."), a "powered by" footer line, and a comment
+("Comments are moderated ..."), a "powered by" footer line, the note to a browser that
+lacks the page's stylesheet, a plug-in or JavaScript, an accessibility skip link, a sharing
+service's button, a view counter, an advertisement's "Story continues below", a trail of
+links that does not open with the site's home, and a comment
 section's heading left with nothing under it but a sign-in prompt.
 A caption is kept once: repeated outside its figure (a gallery's caption
 layer) it goes; so does the hidden one of two copies of a paragraph, an index of
@@ -42,12 +45,15 @@ _CONTROL_ITEM = (
     r"(?:"
     r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
-    r"|close|schließen|fermer|закрыть|less|more|show (?:more|less)|back to top"
-    r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item))?"
+    r"|close|schließen|fermer|закрыть|less|more|read|show (?:more|less)|back to top"
+    r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item|page))?"
+    r"|(?:more )?(?:rss|web) feeds?|rss|add to my (?:e-?mail )?alerts"  # (not "News Feed": a product's name)
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     r"|(?:view )?(?:full[- ]size|larger)(?: (?:image|photo|picture|version))?"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
     r"|(?:read more|continue reading|learn more|see more|view more|click here|sign up|subscribe"
+    r"|(?:click|tap) to (?:subscribe|sign up|register|enlarge|view|watch|listen|read|download|print|e-?mail"
+    r"|share|comment|continue|see|order|buy|jump)"
     r"|download|read the full (?:story|article)|keep reading|read on)"
     r"(?:\s+(?:to|for|about|on|at|from|in|the|our|this|these|all|more|now|today|here)\b[^.!?|·•]{0,40})?"
     r"(?:\s*[:–—-]?\s*[«“\"‘'][^«»“”\"]{1,100}[»”\"’'])?(?:\s*(?:»|→|\.\.\.|…))?"  # ... the post's title
@@ -58,8 +64,20 @@ _CONTROL_ITEM = (
     r"|buy (?:a copy of )?this (?:picture|photo|image)"
     r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
     # a comment's or a forum post's own controls, a poll's button, a share counter
-    r"|reply|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
+    r"|reply|respond|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
+    r"|(?:e-?mail|send)[- ](?:this[- ])?(?:(?:article|story|page)[- ])?(?:to[- ])?a[- ]friend"
     r"|\d+\s+shares?|shares?(?:\s+\d+)?"
+    # a sharing service's button ("Post to Digg", "Add to del.icio.us", "Share on Facebook")
+    r"|(?:post|add|submit|save|share|send|bookmark)(?: this(?: (?:article|story|page|post))?)? (?:to|on|with|via)"
+    r" (?:del\.icio\.us|delicious|digg|reddit|newsvine|yahoo!?(?: \w+)?|facebook|twitter|linkedin|stumbleupon"
+    r"|google(?: \w+)?|furl|technorati|myspace|pinterest|tumblr|whatsapp|a friend)"
+    # a page's view counter ("Count of views : 106", "Viewed 1,024 times")
+    r"|(?:count of )?(?:views?|hits|reads|page ?views)\s*:?\s*\d[\d,.]*|(?:viewed|read) \d[\d,.]* times"
+    # the label an advertisement leaves in the story ("Story continues below")
+    r"|(?:advertisement\s*[-–—:]?\s*)?(?:the )?(?:story|article|text) continues (?:below|after (?:this|the) ad(?:vertisement)?)"
+    r"|continued below"
+    # a teaser's label for the kind of page it leads to ("Gallery", "Video", "Photo")
+    r"|(?:photo |video )?galler(?:y|ies)|videos?|photos?|slideshow"
     # an advertisement's label, the text-size buttons and the printer's version of the page
     r"|advertisement|advertising|anzeige|werbung|publicité|sponsored(?: (?:content|links?))?"
     r"|(?:font|text)\s*size\s*:?(?:\s*[-+–a])*|(?:increase|decrease|larger|smaller) (?:font|text)(?: size)?"
@@ -97,8 +115,11 @@ _NAV_ITEM = (
     r"|related (?:articles|stories|posts|links|topics))"
     r"|(?:go |click here to )?(?:back|return)(?: to)?\b[^.!?|·•]{0,50}"
     r"|(?:go |back )?to (?:the )?top(?: of (?:the )?page)?|top of (?:the )?page"
+    # an accessibility skip link, shown to screen readers and browsers without the page's styles
+    r"|skip (?:to|over)(?: the)?(?: main)? (?:content|navigation|nav|menu|links|article|search)"
 )
-NAV = re.compile(rf"^[«‹<\s]*(?:{_NAV_ITEM})[\s»›>.]*$", re.IGNORECASE)
+#: (A site link may stand in square brackets: "[Skip to navigation]", "[ Back to index ]".)
+NAV = re.compile(rf"^[\[«‹<\s]*(?:{_NAV_ITEM})[\s\]»›>.]*$", re.IGNORECASE)
 #: A post's date (and time, and who posted it) as a blog or news site prints it in the
 #: toolbar under the post: "Tuesday December 26, 2006", "26 Dec 2006 at 9:41 PM",
 #: "Published: October 31st, 2012", "2006-12-26 by Ana".  Like a "Posted by" segment it is post-meta only beside a control
@@ -117,6 +138,10 @@ _SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM})"
 #: "This page was last updated 23 March 1999": a site's page footer.
 LAST_UPDATED = re.compile(r"^(?:this (?:page|site|document) (?:was )?)?last (?:updated|modified|revised|changed)"
                           r"\b[^.!?]{0,40}\.?$", re.IGNORECASE)
+#: "This page copyright © URBED MMI", "This site is copyright ...": a site's page footer (a
+#: story's own notice, "Copyright 2008 The Associated Press", names the story's owner, not the page).
+PAGE_COPYRIGHT = re.compile(r"^(?:this|the) (?:page|site|web ?site|document)(?:'s)?(?: contents?)? (?:is |are )?"
+                            r"(?:copyright(?:ed)?|©|\(c\))", re.IGNORECASE)
 #: The attribution in a post-meta segment, up to a control run into it ("... at 9:41 PMView Comments").
 #: ("Posted in: Travel" names the post's category, not who posted it or when.)
 _POSTED = re.compile(rf"(?:posted|published|written)\s+(?:by|on|at)\b.*?(?=\s*(?:{_CONTROL_ITEM})?\s*$)",
@@ -170,7 +195,7 @@ DANGLING_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,80}\bby[\s
 CATEGORY_LABEL = re.compile(
     r"^(?:this (?:entry|post) was\b.{0,100}?\b)?"
     r"(?:(?:posted|filed|published|categori[sz]ed|listed)\s+(?:in|under)|categor(?:y|ies)|tags?"
-    r"|related (?:topics?|subjects?|tags|categories)"
+    r"|related (?:topics?|subjects?|tags|categories)|more (?:stories|articles|news|posts)(?: (?:on|about|in))?"
     r"|tagged(?:\s+(?:with|as|in))?|labels?|topics?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+in)\s*:?(?=\s)",
     re.IGNORECASE)
 #: Share of a category line's list (after its label, up to the first sentence end or bar) that
@@ -191,6 +216,10 @@ FEED_NOTICE = re.compile(
     r"|your (?:e-?mail )?(?:address )?(?:will not|won't) be (?:published|displayed|shared)"
     r"|you must be (?:logged|signed) in to (?:post|leave|add) a comment|(?:limit|maximum)\s*:?\s*\d+\s+characters"
     r"|your comment (?:has not yet been|is awaiting)|this is only a preview"
+    # ... and what the form says of itself and of the thread when it is empty or being used
+    r"|no comments yet(?=[\s.!]*$)|be the first to (?:comment|reply)|comments? (?:are|is) (?:now )?closed"
+    r"|as a final step before posting your comment|(?:verify|previewing|preview) your comment"
+    r"|your comment (?:has been (?:saved|posted|submitted|received)|could not be posted)"
     # a newspaper's line on writing to the reporters
     r"|write to [\w .,'’-]{2,80}? at [\w.+-]+@"
     # a blog's or a newsletter's call to sign up, under or inside the post
@@ -204,16 +233,65 @@ FEED_NOTICE = re.compile(
 SIGN_UP = re.compile(
     r"(?:^|[.!?,;:]\s+)(?:please\s+)?(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s+(?:to|for)\s+"
     r"(?:(?:the|our|my|a)\s+)?(?:[\w-]+\s+){0,3}?(?:newsletters?|mailing list|e-?mail (?:list|updates|alerts|digest)"
-    r"|(?:news )?alerts|updates)\b", re.IGNORECASE)
+    r"|(?:news )?alerts|updates)\b"
+    # ... or after the newsletter's name, closing the block: "FREE Newsletter. Sign Up Now!"
+    r"|\bnewsletters?\b[^.!?]{0,20}[.!:]?\s+(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s*[.!]?$", re.IGNORECASE)
 #: A block calling to sign up holds at most this many characters.
 SIGN_UP_CHARS = 300
 
 
-def _signs_up(text: str) -> bool:
-    """Whether ``text`` calls the reader to sign up (:data:`SIGN_UP`); most texts are told by
-    two substring tests, before the pattern is searched for."""
+#: A news site's call to its readers for tips, pictures or feedback, in a short block: "When news
+#: happens: send photos, videos & tip-offs to ...", "Have a view on this story? Send us your
+#: feedback!", "Got a news tip? Email us".  The site's standing line under every story.
+_WANTED = r"(?:photos|pictures|videos|tips|tip-offs|news tips|story ideas|feedback|views)"
+READER_CALL = re.compile(
+    rf"(?:^|[.!?:•]\s*)(?:please\s+)?(?:send|e-?mail|text|tell) us (?:your )?{_WANTED}\b"
+    rf"|\bsend (?:us )?(?:your )?{_WANTED}(?:(?:,|\s&|\sand)\s*{_WANTED})* to\b"
+    r"|\bhave a view on this (?:story|article)\b|\bgot a (?:news )?tip\b", re.IGNORECASE)
+READER_CALL_CHARS = 200
+
+
+def _site_line(text: str) -> bool:
+    """Whether a short block's text ``text`` (at most :data:`SIGN_UP_CHARS` characters) is one
+    of the site's standing lines found by a search: a call to sign up (:data:`SIGN_UP`), a
+    note to a browser without a stylesheet, plug-in or JavaScript (:data:`BROWSER_NOTICE`), a
+    call for readers' tips or feedback (:data:`READER_CALL`).  The text is lowered once and
+    each pattern searched only when its words are there (most blocks are told by substring
+    tests, in C)."""
     lower = text.lower()
-    return ("sign up" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None
+    return ("sign up" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None \
+        or len(text) <= BROWSER_NOTICE_CHARS and ("browser" in lower or "flash" in lower or "javascript" in lower) \
+        and BROWSER_NOTICE.search(text) is not None \
+        or len(text) <= READER_CALL_CHARS and ("send" in lower or "us your" in lower or "got a" in lower
+                                                or "have a view" in lower
+                                                or " us " in lower and ("mail" in lower or "tell" in lower
+                                                                         or "text" in lower)) \
+        and READER_CALL.search(text) is not None
+
+
+#: A teaser cut short is at most this long: a line under a thumbnail, a comment in a sidebar.
+TEASER_CHARS = 200
+#: The end of a text cut short and the link to the rest: "... View Full Size", "… [read]".
+_CUT_END = re.compile(r"(?:\.\.\.|…)\s*$")
+
+
+def _cut_teaser(el: HtmlElement, text: str) -> bool:
+    """A teaser of another page: a short text cut short with an ellipsis, then a link that
+    leads to the rest ("Timothy Courtois, left, and Clark Tabor were... View Full Size", a
+    sidebar's "Lynn: Welcome home... but I will miss your travel storie... [read]").  The
+    feature is the pair: the block's last link is a control (:data:`CONTROL`) and its text
+    comes straight after an ellipsis that ends the words before it."""
+    if "..." not in text and "…" not in text:
+        return False  # (most blocks: told in C)
+    links = [a for a in el.iter("a") if a.get("href")]
+    if not links:
+        return False
+    label = inner_text(links[-1])
+    at = text.rfind(label) if label else -1
+    return at > 0 and CONTROL.match(label.strip("[]() ")) is not None \
+        and not text[at + len(label):].strip(" []().»›>") and _CUT_END.search(text[:at].rstrip(" [(")) is not None
+
+
 #: A row of sharing services and page actions, after its label or not ("Send this article:
 #: Print Email", "Share: Facebook Twitter"): two different ones at least, or one after a label,
 #: and nothing else.  (One service's name alone may head a section of an article about it, and
@@ -228,6 +306,22 @@ SHARE_ROW = re.compile(
 #: external internet sites"): printed under every story that links out, never the story's words.
 EXTERNAL_SITES = re.compile(r"\bnot responsible for the content of external (?:internet |web ?)?(?:sites|websites|links|pages)\b",
                             re.IGNORECASE)
+#: The note a site shows only to a browser that lacks what the page needs: its stylesheet (which
+#: hides the note: "Your browser has been unable to load the stylesheet that accompanies this
+#: page"), a plug-in ("Get the Flash Player to see this player.") or JavaScript ("JavaScript is
+#: disabled in your browser").  The site's words about itself, never the article's.
+BROWSER_NOTICE = re.compile(
+    r"\byour browser (?:has been |was |is )?(?:unable to|cannot|can't|could not|does not|doesn't)"
+    r" (?:load|display|show|support|read)\b[^.!?]{0,40}\b(?:style ?sheets?|css|styles|flash|javascript)\b"
+    r"|\b(?:get|download|install|upgrade to)(?: the)?(?: latest)?(?: version of)?(?: the)?(?: adobe)? flash(?: player)?"
+    r"(?: plug-?in)? to (?:see|view|watch|play|hear|listen)"
+    r"|\byou need (?:to (?:install|upgrade|enable|have) )?(?:the )?(?:latest )?(?:version of )?(?:adobe )?"
+    r"(?:flash(?: player)?|javascript)(?: enabled| installed)? to (?:see|view|watch|play|hear|listen|use|read)"
+    r"|\bjavascript (?:is|has been|must be) (?:disabled|turned off|not enabled|enabled|switched on|required)"
+    r"(?: (?:in|on|for) your browser| to (?:see|view|watch|play|use|read))",
+    re.IGNORECASE)
+#: A note to a browser holds at most this many characters.
+BROWSER_NOTICE_CHARS = 240
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
@@ -482,7 +576,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
             parent_text[parent] = short_text(parent, 80)
-        if text and len(text) < 80 and parent_text[parent] == text and _lone_link_goes(text, site_only):
+        if text and len(text) < 80 and _alone(parent_text[parent], text) and _lone_link_goes(text, site_only):
             _remove(parent if parent is not article else a)  # a paragraph that is one call-to-action link
     _line_links(article, site_only)
     # Every test below is of a text of at most 400 characters (240 on a page kept whole).
@@ -494,7 +588,8 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if block and len(block) <= DATE_CHARS and _is_date(block):
             dated += 1
         if block and (len(block) <= 60 and not site_only and CONTROL.match(block)
-                      or len(block) <= 80 and el.tag not in _HEADINGS and LAST_UPDATED.match(block)
+                      or len(block) <= 80 and el.tag not in _HEADINGS
+                      and (LAST_UPDATED.match(block) or PAGE_COPYRIGHT.match(block))
                       or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
             _remove(el)
         elif block and len(block) <= 400 and POST_META.match(block):
@@ -504,7 +599,9 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
-                    or len(block) <= SIGN_UP_CHARS and _signs_up(block))
+                    or len(block) <= SIGN_UP_CHARS and _site_line(block)
+                    or len(block) <= TEASER_CHARS and ("..." in block or "…" in block) and _cut_teaser(el, block)
+                    or "|" in block and _link_row(el, block))
                 or (block is None or len(block) > 400) and _long_category_line(el, block)):
             _remove(el)
     if site_only:
@@ -538,6 +635,12 @@ def _line_links(article: HtmlElement, site_only: bool) -> None:
         text = inner_text(a)
         if text and len(text) < 80 and _lone_link_goes(text, site_only):
             _remove(a)
+
+
+def _alone(block: str | None, text: str) -> bool:
+    """Whether a block of text ``block`` holds the link of text ``text`` and nothing else but
+    the square brackets a site may set around its links ("[Skip to navigation]")."""
+    return block == text or block is not None and block[:1] == "[" and block.strip("[] ") == text
 
 
 def _lone_link_goes(text: str, site_only: bool) -> bool:
@@ -766,11 +869,52 @@ def _breadcrumbs(article: HtmlElement) -> None:
         if el.getparent() is None or el is article:
             continue
         text = short_text(el, 200)
-        if not text or len(text) > 200 or not BREADCRUMB_START.match(text):
+        if not text or len(text) > 200:
+            continue
+        if not BREADCRUMB_START.match(text):
+            if _trail(el, text):
+                _remove(el)
             continue
         links = [a for a in el.iter("a") if a.get("href")]
         if len(links) >= 2 and len(re.findall(_CRUMB_SEP, text)) >= 2 and link_density(el, len(text)) > 0.15:
             _remove(el)
+
+
+#: The arrows between the parts of a trail that opens with no "Home" (a slash, a bar or a colon
+#: separate other lists too), and a label before such a trail ("Full list of categories:").
+_TRAIL_SEP = re.compile(r"\s*[>»›→]\s*")
+_TRAIL_LABEL = re.compile(r"^[^:>»›→]{1,40}:\s*")
+
+
+def _trail(el: HtmlElement, text: str) -> bool:
+    """A trail of links that does not open with the site's home: a forum's "Site Forum >
+    Community > Cafe > Thread", a post's "Categories: Food » Travel » Maps".  The feature: three
+    or more parts separated by arrows, after a label or not, every part but the last the whole
+    text of a link (the last may be the page's own title, unlinked)."""
+    if not (">" in text or "»" in text or "›" in text or "→" in text):
+        return False  # (most blocks: told in C)
+    parts = _TRAIL_SEP.split(_TRAIL_LABEL.sub("", text, count=1))
+    if len(parts) < 3 or not all(parts):
+        return False
+    links = {inner_text(a) for a in el.iter("a") if a.get("href")}
+    return all(part in links for part in parts[:-1])
+
+
+#: Links a row of the site's sections holds at least ("Jobs | Property | Motors | Dating | Money").
+LINK_ROW_MIN = 4
+
+
+def _link_row(el: HtmlElement, text: str) -> bool:
+    """A row of links to the site's sections, separated by bars, after a label or not ("News:
+    ePaper | Front Page | National | ..."): every part the whole text of a link,
+    :data:`LINK_ROW_MIN` of them at least."""
+    if text.count("|") < LINK_ROW_MIN - 1:
+        return False  # (most blocks: told in C)
+    parts = [" ".join(p.split()) for p in _TRAIL_LABEL.sub("", text, count=1).split("|")]
+    if not all(parts):
+        return False
+    links = {inner_text(a) for a in el.iter("a") if a.get("href")}
+    return all(part in links for part in parts)
 
 
 def _comment_sections(article: HtmlElement) -> None:
@@ -858,12 +1002,31 @@ def _other_articles(article: HtmlElement) -> None:
         following = heading.getnext()
         while following is not None and not isinstance(following.tag, str):
             following = following.getnext()
-        if following is not None and following.tag in ("ul", "ol", "div", "table", "p") \
-                and link_density(following) > 0.5:  # (a paragraph of links one per line, too)
+        if following is not None and (following.tag in ("ul", "ol", "div", "table", "p")
+                                      and link_density(following) > 0.5  # (a paragraph of links one per line, too)
+                                      or _teasers(following)):
             _remove(following)
             _remove(heading)
         elif heading.tag in ("div",) and heading.find(".//a") is not None and link_density(heading) > 0.5:
             _remove(heading)  # heading and links in one box
+
+
+#: Items a list of teasers has at least.
+TEASERS_MIN = 2
+
+
+def _teasers(el: HtmlElement) -> bool:
+    """Whether ``el`` is a list of teasers, or a box holding one and nothing else: every item
+    links to another page, whatever else it says (a date, the other story's first lines), so
+    its links may be a small part of its text.  Judged only under a heading that names a
+    list of other articles (:data:`OTHER_ARTICLES`): "Recent posts", "Also in Travel"."""
+    inner = [c for c in el if isinstance(c.tag, str)]
+    if el.tag not in ("ul", "ol") and len(inner) == 1 and inner[0].tag in ("ul", "ol") \
+            and not (el.text or "").strip() and not (inner[0].tail or "").strip():
+        el, inner = inner[0], [c for c in inner[0] if isinstance(c.tag, str)]
+    if el.tag not in ("ul", "ol") or len(inner) < TEASERS_MIN:
+        return False
+    return all(item.tag == "li" and any(a.get("href") for a in item.iter("a")) for item in inner)
 
 
 def _pictured_label(el: HtmlElement) -> str:
