@@ -181,6 +181,8 @@ def test_a_teasers_media_label_and_a_newsletters_sign_up_line_go() -> None:
                     '<p>From Ana Stone, your guide to the harbour. FREE Newsletter. Sign Up Now!</p>') == ONLY_PROSE
     told = PROSE + "<p>The harbour office prints a newsletter, and anyone may sign up at the quay.</p>"
     assert len(_cleaned(told)) == 2
+    # A heading saying only "Photos" heads the article's own pictures: it stays.
+    assert _cleaned(PROSE + "<h2>Photos</h2>" + PROSE) == [*ONLY_PROSE, "Photos", *ONLY_PROSE]
 
 
 def test_a_pages_copyright_footer_goes_and_a_storys_copyright_line_stays() -> None:

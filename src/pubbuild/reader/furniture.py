@@ -93,6 +93,10 @@ _CONTROL_ITEM = (
 #: Whole-block texts that are a control, a call to action or a sharing line (or a toolbar of them
 #: separated by bars or dots), never content.  Each alternative is a label widgets use on many
 #: sites; matched against the block's entire text (or a lone link's, see :func:`_controls`).
+#: A teaser's label for the kind of page it leads to ("Gallery", "Video"): a control when it is
+#: a block or a link of its own, but also a fair heading of an article's section (its pictures,
+#: its video), so a heading saying only that stays.
+MEDIA_LABEL = re.compile(r"^\W*(?:(?:photo |video )?galler(?:y|ies)|videos?|photos?|slideshow)\W*$", re.IGNORECASE)
 CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>\s]*$",
                      re.IGNORECASE)
 
@@ -588,6 +592,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if block and len(block) <= DATE_CHARS and _is_date(block):
             dated += 1
         if block and (len(block) <= 60 and not site_only and CONTROL.match(block)
+                      and not (el.tag in _HEADINGS and MEDIA_LABEL.match(block))
                       or len(block) <= 80 and el.tag not in _HEADINGS
                       and (LAST_UPDATED.match(block) or PAGE_COPYRIGHT.match(block))
                       or len(block) <= 120 and el.tag not in _HEADINGS and DANGLING_BY.match(block)):
