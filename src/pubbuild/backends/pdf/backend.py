@@ -297,6 +297,9 @@ class PdfBackend(Backend):
                                   + str(archival)
                                   + digest)
                                  .encode()).hexdigest()
+        from .libraries import weasyprint_imported
+
+        weasyprint_imported()  # without 22 library searches in subprocesses (.libraries)
         from . import workarounds  # imports WeasyPrint's layout: only when laying out
 
         workarounds.install()

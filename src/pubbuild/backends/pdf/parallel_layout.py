@@ -44,9 +44,10 @@ import resource
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import BrokenExecutor
+from concurrent.futures import BrokenExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ...errors import BuildError, OutputError
 from ...progress import NULL_PROGRESS, Progress
@@ -132,6 +133,8 @@ class Rendered:
     anchors: dict[str, int] = field(default_factory=dict)
     """Page index (0-based, in the part) of each anchor, the first where a name repeats
     (what WeasyPrint makes its named destinations from)."""
+    opened: Any = None
+    """:attr:`pdf` parsed for the merge (a ``pikepdf.Pdf``), in the main process only."""
 
 
 # ---------------------------------------------------------------- one part (any process)
@@ -423,7 +426,7 @@ def layout(html: str, ctx: Context, target: Path, jobs: int, two_sided: bool,
     outcome.timings["split"] = clock() - start
     main_fonts = fonts.font_configuration()  # the contents (each layout of it) and the blank page
     try:
-        register_fonts(pieces.doc.head, ctx, main_fonts)
+        # (lay_out registers main_fonts' fonts: with workers, once they have started)
         ordered, blanks = lay_out(pieces, ctx, jobs, two_sided, finish_front, main_fonts,
                                   outcome, progress)
         start = clock()
@@ -520,9 +523,11 @@ def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_fro
     if jobs == 1:
         # Every document in a child of its own, forked from this process once its fonts
         # are registered (register_fonts): this process keeps none of their layouts.
+        register_fonts(pieces.doc.head, ctx, main_fonts)
         [group] = pieces.groups
         task = ([(i, docs[i], i != at_front, True) for i in group], ctx)
-        results = [_render_many(task, on_laid=lambda laid: bar.advance(), font_config=main_fonts)]
+        results: list[list[Rendered] | str] = [
+            _render_many(task, on_laid=lambda laid: bar.advance(), font_config=main_fonts)]
         if isinstance(results[0], str):
             raise Unsupported(results[0])
         laid = dict(zip(group, results[0]))
@@ -539,13 +544,28 @@ def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_fro
         queue = pool_context().Queue()
         with worker_pool(len(tasks), _init_worker, (queue,)) as pool:
             futures = [pool.submit(_render_many, task) for task in tasks]
+            # Only this process's own layouts (the contents, the blank page) use these
+            # fonts, and the workers register their own: done here, while they lay out,
+            # rather than before they start.
+            register_fonts(pieces.doc.head, ctx, main_fonts)
             laid = _layouts(queue, futures, pieces.groups, len(docs), bar.advance)
             outcome.timings["layout"] = clock() - start
             begin = clock()
             final, blanks = _phase_two(pieces, laid, ctx, two_sided, finish_front, main_fonts,
                                        outcome)
             outcome.timings["front"] = clock() - begin
-            results = [future.result() for future in futures]
+            final.opened = open_part(final.pdf)
+            results = [[] for _ in futures]
+            for future in as_completed(futures):
+                # Each worker's parts are parsed for the merge as soon as it is done,
+                # while the others still draw (this process would wait for them).
+                k = futures.index(future)
+                results[k] = result = future.result()
+                if isinstance(result, str):
+                    raise Unsupported(result)
+                for r in result:
+                    if r.pdf:  # not the contents' first layout (never drawn)
+                        r.opened = open_part(r.pdf)
     done: list[list[Rendered]] = []
     for result in results:
         if isinstance(result, str):
@@ -580,8 +600,11 @@ def merge(pieces: Pieces, ordered: list[Rendered], blanks: list[int], ctx: Conte
     infos = [info for part in ordered for info in part.pages]
     blank_pdf = _blank_page(pieces.doc, ctx, main_fonts) if blanks else None
     # Each part is parsed once (QPDF reads a part's whole object stream on opening it,
-    # ~70 ms for 200 pages); they hold no file, only memory.
-    pdfs = [open_part(p.pdf) for p in ordered]
+    # ~70 ms for 200 pages), most while the last worker still drew (lay_out); they hold no
+    # file, only memory.
+    pdfs = [open_part(p.pdf) if p.opened is None else p.opened for p in ordered]
+    for part in ordered:
+        part.opened = None  # closed below, with the others
     metadata = _metadata(pdfs[pieces.at_front]) if pieces.at_front else None
 
     def finish(pdf) -> None:
