@@ -32,21 +32,33 @@ def _parts(folder: Path) -> list[Path]:
 
 
 def _cpu_of_group(pgid: int) -> str:
-    """Each live process of group ``pgid``: pid, parent, state and CPU seconds so far, read
-    from /proc, so that a run found still running says whether it was working (a loop) or
-    waiting (a lock, a starved machine)."""
+    """Each live process of group ``pgid``, and each of its threads: state, CPU seconds so far
+    and the kernel function it waits in, read from /proc twice, two seconds apart, so that a
+    run found still running says whether it was working (a loop: CPU grows), waiting (a lock,
+    a pipe, a page: state S or D, its wchan) or starved (state R, CPU still)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    lines = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # after the name: state, ppid, pgrp, ..., utime (12th), stime (13th)
-        if int(fields[2]) == pgid:
-            cpu = (int(fields[11]) + int(fields[12])) / ticks
-            lines.append(f"pid {stat.parent.name} parent {fields[1]} state {fields[0]} cpu {cpu:.2f} s")
-    return "\n".join(sorted(lines)) or "(no process left in its group)"
+
+    def sample() -> dict[str, str]:
+        lines = {}
+        for stat in Path("/proc").glob("[0-9]*/task/[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                wchan = (stat.parent / "wchan").read_text().strip() or "-"
+            except OSError:
+                continue
+            # after the name: state, ppid, pgrp, ..., utime (12th), stime (13th), ..., nice (17th)
+            if int(fields[2]) == pgid:
+                pid, tid = stat.parent.parent.parent.name, stat.parent.name
+                cpu = (int(fields[11]) + int(fields[12])) / ticks
+                lines[f"pid {pid} thread {tid}"] = (f"parent {fields[1]} nice {fields[16]} state {fields[0]}"
+                                                    f" cpu {cpu:.2f} s wchan {wchan}")
+        return lines
+
+    first = sample()
+    time.sleep(2)
+    second = sample()
+    return "\n".join(f"{name} {first.get(name, '(not yet)')}; 2 s later: {second.get(name, '(gone)')}"
+                     for name in sorted(first.keys() | second.keys())) or "(no process left in its group)"
 
 
 def _stop(proc: subprocess.Popen) -> str:
