@@ -32,10 +32,11 @@ def _parts(folder: Path) -> list[Path]:
 
 
 def _cpu_of_group(pgid: int) -> str:
-    """Each live process of group ``pgid``, and each of its threads: state, CPU seconds so far
-    and the kernel function it waits in, read from /proc twice, two seconds apart, so that a
-    run found still running says whether it was working (a loop: CPU grows), waiting (a lock,
-    a pipe, a page: state S or D, its wchan) or starved (state R, CPU still)."""
+    """Each live process of group ``pgid``, and each of its threads: state, CPU seconds so far,
+    seconds spent runnable but waiting for a CPU (schedstat), the CPU it last ran on and the
+    kernel function it waits in, read from /proc twice, two seconds apart, so that a run found
+    still running says whether it was working (a loop: CPU grows), waiting (a lock, a pipe, a
+    page: state S or D, its wchan) or starved (state R, the wait for a CPU grows)."""
     ticks = os.sysconf("SC_CLK_TCK")
 
     def sample() -> dict[str, str]:
@@ -44,14 +45,17 @@ def _cpu_of_group(pgid: int) -> str:
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
                 wchan = (stat.parent / "wchan").read_text().strip() or "-"
+                queued = int((stat.parent / "schedstat").read_text().split()[1]) / 1e9
             except OSError:
                 continue
-            # after the name: state, ppid, pgrp, ..., utime (12th), stime (13th), ..., nice (17th)
+            # after the name: state, ppid, pgrp, ..., utime (12th), stime (13th), ..., nice (17th),
+            # ..., the CPU it last ran on (37th)
             if int(fields[2]) == pgid:
                 pid, tid = stat.parent.parent.parent.name, stat.parent.name
                 cpu = (int(fields[11]) + int(fields[12])) / ticks
                 lines[f"pid {pid} thread {tid}"] = (f"parent {fields[1]} nice {fields[16]} state {fields[0]}"
-                                                    f" cpu {cpu:.2f} s wchan {wchan}")
+                                                    f" cpu {cpu:.2f} s waited for a cpu {queued:.2f} s"
+                                                    f" on cpu {fields[36]} wchan {wchan}")
         return lines
 
     first = sample()
