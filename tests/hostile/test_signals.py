@@ -94,16 +94,19 @@ def test_a_signal_mid_write_removes_the_temporaries(tmp_path, command, signum, s
                             stderr=subprocess.PIPE, text=True, process_group=0,
                             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
-        started = time.monotonic()
-        deadline = started + 120
+        started = last = time.monotonic()
+        deadline, longest = started + 120, 0.0
         while not _parts(build) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
+            # The longest pause between two looks: this process stalled (a frozen machine) or not.
+            longest, last = max(longest, time.monotonic() - last), time.monotonic()
         if not _parts(build):
-            ended = proc.poll()
+            ended, waited = proc.poll(), time.monotonic() - started
             cpu = _cpu_of_group(proc.pid) if ended is None else ""
             err = _stop(proc) if ended is None else proc.communicate()[1]
             pytest.fail(f"no temporary seen (the run {'ended with ' + str(ended) if ended is not None else 'still ran'}"
-                        f" after {time.monotonic() - started:.1f} s); its processes:\n{cpu}\nits stderr:\n{err}")
+                        f" after {waited:.1f} s, looking every {longest:.2f} s at most);"
+                        f" its processes:\n{cpu}\nits stderr:\n{err}")
         proc.send_signal(signum)
         try:
             _, err = proc.communicate(timeout=120)
