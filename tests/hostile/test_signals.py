@@ -61,8 +61,32 @@ def _cpu_of_group(pgid: int) -> str:
     first = sample()
     time.sleep(2)
     second = sample()
-    return "\n".join(f"{name} {first.get(name, '(not yet)')}; 2 s later: {second.get(name, '(gone)')}"
-                     for name in sorted(first.keys() | second.keys())) or "(no process left in its group)"
+    return "\n".join([f"{name} {first.get(name, '(not yet)')}; 2 s later: {second.get(name, '(gone)')}"
+                      for name in sorted(first.keys() | second.keys())] + _native_stacks(second)) \
+        or "(no process left in its group)"
+
+
+def _native_stacks(threads: dict[str, str]) -> list[str]:
+    """The kernel stack of each thread (root reads it) and, where gdb is installed, the C stack
+    of each thread of each process: a thread waiting for the interpreter's lock shows as
+    Python code in faulthandler's dump, and only its C stack says so."""
+    out = []
+    for name in sorted(threads):
+        pid, tid = name.split()[1], name.split()[3]
+        try:
+            out.append(f"kernel stack of {name}:\n{Path(f'/proc/{pid}/task/{tid}/stack').read_text().rstrip()}")
+        except OSError:
+            pass
+    gdb = shutil.which("gdb")
+    for pid in sorted({name.split()[1] for name in threads}) if gdb else []:
+        try:
+            done = subprocess.run([gdb, "-p", pid, "-batch", "-ex", "thread apply all bt 25"],
+                                  capture_output=True, text=True, timeout=60, check=False)
+        except subprocess.TimeoutExpired:
+            continue
+        stacks = [line for line in done.stdout.splitlines() if line.startswith(("Thread ", "#"))]
+        out.append(f"C stacks of pid {pid} (gdb):\n" + "\n".join(stacks))
+    return out
 
 
 def _stop(proc: subprocess.Popen) -> str:
