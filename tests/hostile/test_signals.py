@@ -32,21 +32,61 @@ def _parts(folder: Path) -> list[Path]:
 
 
 def _cpu_of_group(pgid: int) -> str:
-    """Each live process of group ``pgid``: pid, parent, state and CPU seconds so far, read
-    from /proc, so that a run found still running says whether it was working (a loop) or
-    waiting (a lock, a starved machine)."""
+    """Each live process of group ``pgid``, and each of its threads: state, CPU seconds so far,
+    seconds spent runnable but waiting for a CPU (schedstat), the CPU it last ran on and the
+    kernel function it waits in, read from /proc twice, two seconds apart, so that a run found
+    still running says whether it was working (a loop: CPU grows), waiting (a lock, a pipe, a
+    page: state S or D, its wchan) or starved (state R, the wait for a CPU grows)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    lines = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+
+    def sample() -> dict[str, str]:
+        lines = {}
+        for stat in Path("/proc").glob("[0-9]*/task/[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                wchan = (stat.parent / "wchan").read_text().strip() or "-"
+                queued = int((stat.parent / "schedstat").read_text().split()[1]) / 1e9
+            except OSError:
+                continue
+            # after the name: state, ppid, pgrp, ..., utime (12th), stime (13th), ..., nice (17th),
+            # ..., the CPU it last ran on (37th)
+            if int(fields[2]) == pgid:
+                pid, tid = stat.parent.parent.parent.name, stat.parent.name
+                cpu = (int(fields[11]) + int(fields[12])) / ticks
+                lines[f"pid {pid} thread {tid}"] = (f"parent {fields[1]} nice {fields[16]} state {fields[0]}"
+                                                    f" cpu {cpu:.2f} s waited for a cpu {queued:.2f} s"
+                                                    f" on cpu {fields[36]} wchan {wchan}")
+        return lines
+
+    first = sample()
+    time.sleep(2)
+    second = sample()
+    return "\n".join([f"{name} {first.get(name, '(not yet)')}; 2 s later: {second.get(name, '(gone)')}"
+                      for name in sorted(first.keys() | second.keys())] + _native_stacks(second)) \
+        or "(no process left in its group)"
+
+
+def _native_stacks(threads: dict[str, str]) -> list[str]:
+    """The kernel stack of each thread (root reads it) and, where gdb is installed, the C stack
+    of each thread of each process: a thread waiting for the interpreter's lock shows as
+    Python code in faulthandler's dump, and only its C stack says so."""
+    out = []
+    for name in sorted(threads):
+        pid, tid = name.split()[1], name.split()[3]
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            out.append(f"kernel stack of {name}:\n{Path(f'/proc/{pid}/task/{tid}/stack').read_text().rstrip()}")
         except OSError:
+            pass
+    gdb = shutil.which("gdb")
+    for pid in sorted({name.split()[1] for name in threads}) if gdb else []:
+        try:
+            done = subprocess.run([gdb, "-p", pid, "-batch", "-ex", "thread apply all bt 25"],
+                                  capture_output=True, text=True, timeout=60, check=False)
+        except subprocess.TimeoutExpired:
             continue
-        # after the name: state, ppid, pgrp, ..., utime (12th), stime (13th)
-        if int(fields[2]) == pgid:
-            cpu = (int(fields[11]) + int(fields[12])) / ticks
-            lines.append(f"pid {stat.parent.name} parent {fields[1]} state {fields[0]} cpu {cpu:.2f} s")
-    return "\n".join(sorted(lines)) or "(no process left in its group)"
+        stacks = [line for line in done.stdout.splitlines() if line.startswith(("Thread ", "#"))]
+        out.append(f"C stacks of pid {pid} (gdb):\n" + "\n".join(stacks))
+    return out
 
 
 def _stop(proc: subprocess.Popen) -> str:
@@ -78,16 +118,19 @@ def test_a_signal_mid_write_removes_the_temporaries(tmp_path, command, signum, s
                             stderr=subprocess.PIPE, text=True, process_group=0,
                             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
-        started = time.monotonic()
-        deadline = started + 120
+        started = last = time.monotonic()
+        deadline, longest = started + 120, 0.0
         while not _parts(build) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
+            # The longest pause between two looks: this process stalled (a frozen machine) or not.
+            longest, last = max(longest, time.monotonic() - last), time.monotonic()
         if not _parts(build):
-            ended = proc.poll()
+            ended, waited = proc.poll(), time.monotonic() - started
             cpu = _cpu_of_group(proc.pid) if ended is None else ""
             err = _stop(proc) if ended is None else proc.communicate()[1]
             pytest.fail(f"no temporary seen (the run {'ended with ' + str(ended) if ended is not None else 'still ran'}"
-                        f" after {time.monotonic() - started:.1f} s); its processes:\n{cpu}\nits stderr:\n{err}")
+                        f" after {waited:.1f} s, looking every {longest:.2f} s at most);"
+                        f" its processes:\n{cpu}\nits stderr:\n{err}")
         proc.send_signal(signum)
         try:
             _, err = proc.communicate(timeout=120)
