@@ -144,15 +144,6 @@ def _run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
                           capture_output=True, timeout=300, check=False)
 
 
-def test_the_program_exits_with_mains_status(tmp_path):
-    # python -m pubbuild (and the pubbuild script) is cli.run: main, then the frozen exit.
-    assert _run().returncode == 2  # no command: the help
-    missing = _run("epub", str(tmp_path / "nowhere.yaml"), "-o", str(tmp_path / "x.epub"))
-    assert missing.returncode not in (0, 70), missing.stderr.decode()
-    assert b"nowhere.yaml" in missing.stderr
-    assert _run("--version").returncode == 0
-
-
 def test_epub_from_stdin_to_stdout(tmp_path):
     proc = _run("epub", "-", "-o", "-", stdin=ARTICLE.encode())
     assert proc.returncode == 0, proc.stderr.decode()

@@ -10,7 +10,6 @@ commands come from the backend registry.
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import signal
@@ -18,7 +17,6 @@ import sys
 import tempfile
 import textwrap
 import traceback
-from typing import NoReturn
 
 from .commands import COMMANDS
 from .errors import EXIT_STATUS, PubbuildError
@@ -120,22 +118,6 @@ def _on_sigterm(owner: int):
             return
         raise Terminated()
     return handler
-
-
-def run() -> NoReturn:
-    """The ``pubbuild`` program (``python -m pubbuild`` too): :func:`main`, then exit.
-
-    The objects still alive are frozen first (``gc.freeze``): at exit the interpreter
-    tears its modules down with several full collections over everything left, and
-    WeasyPrint's library declarations alone (cffi's parsed C definitions) made that
-    0.13 s of every ``pubbuild pdf``, after its output was written (0.19-0.27 s after
-    a 100-article ``pdf --jobs 2``, 0.06 s frozen).  What is frozen is still freed by
-    reference counting and its ``atexit`` and ``weakref.finalize`` hooks still run;
-    only cycles are left to the system.  :func:`main` itself freezes nothing, so a
-    program calling it keeps its own collections."""
-    code = main()
-    gc.freeze()
-    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
