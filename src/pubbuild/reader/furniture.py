@@ -41,6 +41,9 @@ from .dom import (
 )
 from .dom import remove as _remove
 
+#: A teaser's label for the kind of page it leads to ("Gallery", "Video", "Photo"): one of the
+#: controls below, but also a fair heading of an article's section (its pictures, its video).
+_MEDIA_ITEM = r"(?:photo |video )?galler(?:y|ies)|videos?|photos?|slideshow"
 _CONTROL_ITEM = (
     r"(?:"
     r"(?:image|photo|picture|slide|foto|bild)\s*\d+\s*(?:of|/|von|de|из)\s*\d+"  # gallery position
@@ -76,8 +79,7 @@ _CONTROL_ITEM = (
     # the label an advertisement leaves in the story ("Story continues below")
     r"|(?:advertisement\s*[-–—:]?\s*)?(?:the )?(?:story|article|text) continues (?:below|after (?:this|the) ad(?:vertisement)?)"
     r"|continued below"
-    # a teaser's label for the kind of page it leads to ("Gallery", "Video", "Photo")
-    r"|(?:photo |video )?galler(?:y|ies)|videos?|photos?|slideshow"
+    rf"|{_MEDIA_ITEM}"  # a teaser's label for the kind of page it leads to
     # an advertisement's label, the text-size buttons and the printer's version of the page
     r"|advertisement|advertising|anzeige|werbung|publicité|sponsored(?: (?:content|links?))?"
     r"|(?:font|text)\s*size\s*:?(?:\s*[-+–a])*|(?:increase|decrease|larger|smaller) (?:font|text)(?: size)?"
@@ -93,12 +95,11 @@ _CONTROL_ITEM = (
 #: Whole-block texts that are a control, a call to action or a sharing line (or a toolbar of them
 #: separated by bars or dots), never content.  Each alternative is a label widgets use on many
 #: sites; matched against the block's entire text (or a lone link's, see :func:`_controls`).
-#: A teaser's label for the kind of page it leads to ("Gallery", "Video"): a control when it is
-#: a block or a link of its own, but also a fair heading of an article's section (its pictures,
-#: its video), so a heading saying only that stays.
-MEDIA_LABEL = re.compile(r"^\W*(?:(?:photo |video )?galler(?:y|ies)|videos?|photos?|slideshow)\W*$", re.IGNORECASE)
 CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>\s]*$",
                      re.IGNORECASE)
+#: A media label alone (:data:`_MEDIA_ITEM`): a control as a block or a link of its own, but
+#: a heading saying only that stays.
+MEDIA_LABEL = re.compile(rf"^\W*(?:{_MEDIA_ITEM})\W*$", re.IGNORECASE)
 
 #: What a blog or news site prints under each post: who posted it and when, its category and
 #: tags.  Such a segment is a post-meta line only beside a control, in a toolbar of two or more
@@ -899,10 +900,7 @@ def _trail(el: HtmlElement, text: str) -> bool:
     if not (">" in text or "»" in text or "›" in text or "→" in text):
         return False  # (most blocks: told in C)
     parts = _TRAIL_SEP.split(_TRAIL_LABEL.sub("", text, count=1))
-    if len(parts) < 3 or not all(parts):
-        return False
-    links = {inner_text(a) for a in el.iter("a") if a.get("href")}
-    return all(part in links for part in parts[:-1])
+    return len(parts) >= 3 and all(parts) and _all_links(el, parts[:-1])
 
 
 #: Links a row of the site's sections holds at least ("Jobs | Property | Motors | Dating | Money").
@@ -916,8 +914,11 @@ def _link_row(el: HtmlElement, text: str) -> bool:
     if text.count("|") < LINK_ROW_MIN - 1:
         return False  # (most blocks: told in C)
     parts = [" ".join(p.split()) for p in _TRAIL_LABEL.sub("", text, count=1).split("|")]
-    if not all(parts):
-        return False
+    return all(parts) and _all_links(el, parts)
+
+
+def _all_links(el: HtmlElement, parts: list[str]) -> bool:
+    """Whether each of ``parts`` (a trail's or a row's texts) is the whole text of a link in ``el``."""
     links = {inner_text(a) for a in el.iter("a") if a.get("href")}
     return all(part in links for part in parts)
 
