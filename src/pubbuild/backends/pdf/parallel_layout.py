@@ -526,11 +526,11 @@ def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_fro
         register_fonts(pieces.doc.head, ctx, main_fonts)
         [group] = pieces.groups
         task = ([(i, docs[i], i != at_front, True) for i in group], ctx)
-        results: list[list[Rendered] | str] = [
-            _render_many(task, on_laid=lambda laid: bar.advance(), font_config=main_fonts)]
-        if isinstance(results[0], str):
-            raise Unsupported(results[0])
-        laid = dict(zip(group, results[0]))
+        result = _render_many(task, on_laid=lambda laid: bar.advance(), font_config=main_fonts)
+        if isinstance(result, str):
+            raise Unsupported(result)
+        done = [result]
+        laid = dict(zip(group, result))
         outcome.timings["layout"] = clock() - start
         begin = clock()
         final, blanks = _phase_two(pieces, laid, ctx, two_sided, finish_front, main_fonts, outcome)
@@ -555,22 +555,18 @@ def lay_out(pieces: Pieces, ctx: Context, jobs: int, two_sided: bool, finish_fro
                                        outcome)
             outcome.timings["front"] = clock() - begin
             final.opened = open_part(final.pdf)
-            results = [[] for _ in futures]
+            done = [[] for _ in futures]
+            order = {future: k for k, future in enumerate(futures)}
             for future in as_completed(futures):
                 # Each worker's parts are parsed for the merge as soon as it is done,
                 # while the others still draw (this process would wait for them).
-                k = futures.index(future)
-                results[k] = result = future.result()
+                result = future.result()
                 if isinstance(result, str):
                     raise Unsupported(result)
+                done[order[future]] = result
                 for r in result:
                     if r.pdf:  # not the contents' first layout (never drawn)
                         r.opened = open_part(r.pdf)
-    done: list[list[Rendered]] = []
-    for result in results:
-        if isinstance(result, str):
-            raise Unsupported(result)
-        done.append(result)
     bar.advance()
     rendered: list[Rendered] = [None] * len(docs)  # type: ignore[list-item]  # each filled below
     for group, result in zip(pieces.groups, done):
