@@ -8,6 +8,7 @@ the top of the article.  An article with nothing left in it stops the reader her
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlparse
 
 from ...model import ArticleMeta
 from .. import extract, metadata
@@ -25,7 +26,10 @@ def run(state: ReadState) -> None:
         return
     title_el = state.doc.find(".//title") if state.doc is not None else None
     page_title = metadata.clean(text_content(title_el)) if title_el is not None else ""
-    _take_title(container, meta, _names_site(page_title, meta))
+    names_site = _names_site(page_title, meta)
+    if state.doc is not None:
+        meta.title = _page_headline(state.doc, container, meta, page_title, state.ctx.base_url) or meta.title
+    _take_title(container, meta, names_site)
     sub = metadata.find_subtitle(container)
     if sub is not None:
         if not meta.subtitle:
@@ -55,6 +59,119 @@ def _take_title(container: HtmlElement, meta: ArticleMeta, title_names_site: boo
                 remove(h)  # the title again, as the first heading of the body
             break
 
+
+
+#: What separates the parts of a page's ``<title>``: the headline, the section, the site's
+#: name ("Headline - Section | Site", "Site :: Headline", "Headline « Blog").
+_TITLE_PARTS = re.compile(r"\s+(?:[|\-–—·»«/\\]|::|--)\s+")
+#: Fewest words of a title part taken for the page's headline: a two-word part is as often a
+#: section's or the site's label ("Sports Wire", "Football News") as a headline.
+PART_WORDS = 3
+#: Share of the title's words the article's opening text must hold for the title to be about
+#: the article; below it the title is the site's label ("The Daily Courier").
+TITLE_IN_TEXT = 0.5
+
+
+def _page_headline(doc: HtmlElement, container: HtmlElement, meta: ArticleMeta, page_title: str,
+                   base_url: str | None) -> str | None:
+    """The article's own headline, when the page's metadata gives it less well.
+
+    The page states its headline in a heading the reader sees; its ``<title>`` adds the site's
+    name and often the section's, and ``og:title`` is often a shorter line written for social
+    media.  So, in order:
+
+    * a heading whose text is one part (or a run of parts) of ``<title>``, the other parts
+      being labels, is the headline ("Kerry endorses Obama" in "Eagle Online - Kerry endorses
+      Obama"), unless it is the site's name (``og:site_name``, the host, or a masthead: a
+      heading that is one link up to the site's front or a section); of two such headings,
+      one holding the other, the shorter (the other adds the section), else the later one
+      (a banner comes before the story);
+    * a page whose ``<title>`` shares little with the article's opening text (a site's label
+      used as every page's title) and that has a single ``h1`` of a few words, not the
+      masthead: that ``h1``;
+    * a page with no title: the heading that opens the article, if it is words, not a date.
+    """
+    title = meta.title or ""
+    headings = [(el, metadata.clean(text_content(el))) for el in doc.iter("h1", "h2", "h3")]
+    headings = [(el, text) for el, text in headings if text and next(el.iterancestors("a"), None) is None]
+    if title and any(metadata._key(text) == metadata._key(title) for _el, text in headings):
+        return None  # the title is a heading's text already
+    runs = _title_runs(page_title)
+    site = metadata._key(meta.site_name or "")
+    host = metadata._key((urlparse(base_url).hostname or "").removeprefix("www.")) if base_url else ""
+    parts = [text for el, text in headings
+             if metadata.words(text) >= PART_WORDS and metadata._key(text) in runs
+             and metadata._key(text) != site and not (host and metadata._key(text) in host)
+             and not _masthead(el, text, base_url)]
+    if parts:
+        parts = list(dict.fromkeys(parts))
+        inner = [p for p in parts if any(p != q and metadata._key(p) in metadata._key(q) for q in parts)]
+        return min(inner, key=len) if inner else parts[-1]
+    if title:
+        wanted = _words(title)
+        h1s = [(el, text) for el, text in headings if el.tag == "h1"]
+        # only a title from ``<title>``: a title the page declares (og:title, JSON-LD) is its word
+        if len(h1s) != 1 or not wanted or metadata._key(title) not in metadata._key(page_title) \
+                or len(wanted & _opening_words(container)) > TITLE_IN_TEXT * len(wanted):
+            return None
+        el, text = h1s[0]
+        # the h1 is a headline of its own: words, no part of the title, not the masthead
+        if len(_WORD.findall(text)) >= PART_WORDS and not _words(text) <= wanted \
+                and not _masthead(el, text, base_url):
+            return text
+        return None
+    for h in container.iter("h1", "h2", "h3"):
+        text = metadata.clean(text_content(h))
+        if _opens(container, h) and len(_WORD.findall(text)) >= PART_WORDS:
+            return text
+        break
+    return None
+
+
+#: A word of a headline: letters, not a month's or a weekday's name (a blog's date heading).
+_WORD = re.compile(r"\b(?!(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)"
+                   r"[a-z]*\b)[^\W\d_]{2,}\b", re.IGNORECASE)
+
+
+def _masthead(heading: HtmlElement, text: str, base_url: str | None) -> bool:
+    """Whether ``heading`` is one link up to the site's front page or a section of it (the
+    masthead's "Site name"), not to the story."""
+    links = [a for a in heading.iter("a") if a.get("href")]
+    if len(links) != 1 or metadata.clean(text_content(links[0])) != text:
+        return False
+    href = urljoin(base_url or "", links[0].get("href") or "")
+    target, page = urlparse(href), urlparse(base_url or "")
+    if target.netloc and page.netloc and target.netloc != page.netloc:
+        return False
+    path = target.path.rstrip("/")
+    return not path or (bool(page.path) and page.path.startswith(path + "/") and not target.query)
+
+
+def _title_runs(page_title: str) -> set[str]:
+    """The keys of every run of consecutive parts of ``page_title`` short of the whole."""
+    parts = _TITLE_PARTS.split(page_title)
+    if len(parts) < 2:
+        return set()
+    return {metadata._key(" ".join(parts[i:j])) for i in range(len(parts))
+            for j in range(i + 1, len(parts) + 1) if j - i < len(parts)}
+
+
+#: How much of the article's opening text a title is looked for in.
+OPENING_WORDS = 300
+
+
+def _opening_words(container: HtmlElement) -> set[str]:
+    """The words of the article's first ``OPENING_WORDS`` words, read no further."""
+    found: list[str] = []
+    for text in container.itertext():
+        found += re.findall(r"\w+", text.lower())
+        if len(found) >= OPENING_WORDS:
+            break
+    return set(found[:OPENING_WORDS])
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
 
 
 #: Share of words an ``h1`` shares with the page's title to be its headline rather than a
