@@ -8,6 +8,7 @@ the top of the article.  An article with nothing left in it stops the reader her
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urljoin, urlparse
 
 from ...model import ArticleMeta
@@ -63,10 +64,14 @@ def _take_title(container: HtmlElement, meta: ArticleMeta, title_names_site: boo
 
 #: What separates the parts of a page's ``<title>``: the headline, the section, the site's
 #: name ("Headline - Section | Site", "Site :: Headline", "Headline « Blog").
-_TITLE_PARTS = re.compile(r"\s+(?:[|\-–—·»«/\\]|::|--)\s+")
+_TITLE_PARTS = re.compile(r"\s+(?:[|\-–—·»«/\\>:]|::|--|//)\s+|(?<=\w):\s+")
 #: Fewest words of a title part taken for the page's headline: a two-word part is as often a
 #: section's or the site's label ("Sports Wire", "Football News") as a headline.
 PART_WORDS = 3
+#: Fewest words of the part of a ``<title>`` taken when its other parts are labels.
+LABELLED_WORDS = 4
+#: ... or this many characters ("1,400 Rectangles").
+PART_CHARS = 15
 #: Share of the title's words the article's opening text must hold for the title to be about
 #: the article; below it the title is the site's label ("The Daily Courier").
 TITLE_IN_TEXT = 0.5
@@ -80,9 +85,10 @@ def _page_headline(doc: HtmlElement, container: HtmlElement, meta: ArticleMeta, 
     name and often the section's, and ``og:title`` is often a shorter line written for social
     media.  So, in order:
 
-    * a heading whose text is one part (or a run of parts) of ``<title>``, the other parts
-      being labels, is the headline ("Kerry endorses Obama" in "Eagle Online - Kerry endorses
-      Obama"), unless it is the site's name (``og:site_name``, the host, or a masthead: a
+    * a heading whose text is ``<title>``, or one part (or a run of parts) of it, the other
+      parts being labels, is the headline ("Kerry endorses Obama" in "Eagle Online - Kerry
+      endorses Obama", "Going off script" in "Blog Name: Going off script"), unless it is the
+      site's name (``og:site_name``, the host, or a masthead: a
       heading that is one link up to the site's front or a section); of two such headings,
       one holding the other, the shorter (the other adds the section), else the later one
       (a banner comes before the story);
@@ -92,32 +98,42 @@ def _page_headline(doc: HtmlElement, container: HtmlElement, meta: ArticleMeta, 
     * a page with no title: the heading that opens the article, if it is words, not a date.
     """
     title = meta.title or ""
-    headings = [(el, metadata.clean(text_content(el))) for el in doc.iter("h1", "h2", "h3")]
-    headings = [(el, text) for el, text in headings if text and next(el.iterancestors("a"), None) is None]
-    if title and any(metadata._key(text) == metadata._key(title) for _el, text in headings):
-        return None  # the title is a heading's text already
-    runs = _title_runs(page_title)
     site = metadata._key(meta.site_name or "")
     host = metadata._key((urlparse(base_url).hostname or "").removeprefix("www.")) if base_url else ""
-    parts = [text for el, text in headings
-             if metadata.words(text) >= PART_WORDS and metadata._key(text) in runs
-             and metadata._key(text) != site and not (host and metadata._key(text) in host)
-             and not _masthead(el, text, base_url)]
+
+    def site_name(text: str) -> bool:
+        key = metadata._key(text)
+        return key == site or bool(host) and key in host
+
+    def is_site(el: HtmlElement, text: str) -> bool:
+        return site_name(text) or _masthead(el, text, base_url)
+
+    every = [(el, metadata.clean(text_content(el))) for el in doc.iter("h1", "h2", "h3")]
+    headings = [(el, text, metadata._key(text)) for el, text in every
+                if text and next(el.iterancestors("a"), None) is None]
+    key = metadata._key(title)
+    if title and any(k == key and not is_site(el, text) for el, text, k in headings):
+        return None  # the title is a heading's text already
+    runs = _title_runs(page_title)
+    parts = list(dict.fromkeys(text for el, text, k in headings
+                               if k in runs and _long(text) and not is_site(el, text)))
     if parts:
-        parts = list(dict.fromkeys(parts))
         inner = [p for p in parts if any(p != q and metadata._key(p) in metadata._key(q) for q in parts)]
         return min(inner, key=len) if inner else parts[-1]
+    if title and metadata._key(title) in metadata._key(page_title):
+        labelled = _labelled_part(doc, title, site_name)
+        if labelled:
+            return labelled
     if title:
         wanted = _words(title)
-        h1s = [(el, text) for el, text in headings if el.tag == "h1"]
+        h1s = [(el, text) for el, text in every if el.tag == "h1" and text]
         # only a title from ``<title>``: a title the page declares (og:title, JSON-LD) is its word
         if len(h1s) != 1 or not wanted or metadata._key(title) not in metadata._key(page_title) \
                 or len(wanted & _opening_words(container)) > TITLE_IN_TEXT * len(wanted):
             return None
         el, text = h1s[0]
         # the h1 is a headline of its own: words, no part of the title, not the masthead
-        if len(_WORD.findall(text)) >= PART_WORDS and not _words(text) <= wanted \
-                and not _masthead(el, text, base_url):
+        if len(_WORD.findall(text)) >= PART_WORDS and not _words(text) <= wanted and not is_site(el, text):
             return text
         return None
     for h in container.iter("h1", "h2", "h3"):
@@ -143,17 +159,37 @@ def _masthead(heading: HtmlElement, text: str, base_url: str | None) -> bool:
     target, page = urlparse(href), urlparse(base_url or "")
     if target.netloc and page.netloc and target.netloc != page.netloc:
         return False
+    if target.query:
+        return False  # "/?p=123": a post's address
     path = target.path.rstrip("/")
-    return not path or (bool(page.path) and page.path.startswith(path + "/") and not target.query)
+    return not path or page.path.startswith(path + "/")
+
+
+def _labelled_part(doc: HtmlElement, title: str, site_name: Callable[[str], bool]) -> str | None:
+    """The first part of a ``<title>`` when every part after it is a label: the site's name
+    or a link's whole text on the page (a section in the menu: "Toni Collette gives birth to
+    baby girl - National - General").  Labels come after the headline; a short part before
+    it is as often the headline's own ("Artist - Song", "Ask Slashdot: ...")."""
+    parts = _TITLE_PARTS.split(title)
+    if len(parts) < 2 or metadata.words(parts[0]) < LABELLED_WORDS:
+        return None
+    wanted = {metadata._key(p) for p in parts[1:] if not site_name(p)}
+    for a in doc.iter("a"):
+        if not wanted:
+            break
+        wanted.discard(metadata._key("".join(a.itertext())))
+    return None if wanted else parts[0]
 
 
 def _title_runs(page_title: str) -> set[str]:
-    """The keys of every run of consecutive parts of ``page_title`` short of the whole."""
+    """The keys of every run of consecutive parts of ``page_title``, the whole included."""
     parts = _TITLE_PARTS.split(page_title)
-    if len(parts) < 2:
-        return set()
-    return {metadata._key(" ".join(parts[i:j])) for i in range(len(parts))
-            for j in range(i + 1, len(parts) + 1) if j - i < len(parts)}
+    return {metadata._key(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+
+
+def _long(text: str) -> bool:
+    """Long enough to be a headline rather than a section's label ("Sports Wire")."""
+    return metadata.words(text) >= PART_WORDS or len(text) >= PART_CHARS
 
 
 #: How much of the article's opening text a title is looked for in.
