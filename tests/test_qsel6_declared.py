@@ -81,3 +81,34 @@ def test_articlebody_is_matched_as_a_token_of_itemprop() -> None:
     page = _page('<div id="b" itemprop="text articleBody"><p>One.</p></div>'
                  '<div itemprop="articleBodyExtra"><p>Two.</p></div>')
     assert declared.body_element(page).get("id") == "b"
+
+
+def test_article_items_are_typed_items_other_than_the_whole_page() -> None:
+    page = _page('<div id="a" itemscope itemtype="https://schema.org/NewsArticle"><p>One.</p></div>'
+                 '<div id="b" itemscope itemtype="http://schema.org/BlogPosting"><p>Two.</p></div>'
+                 '<div itemscope itemtype="https://schema.org/Person"><p>Ana</p></div>'
+                 '<div itemtype="https://schema.org/Article"><p>No itemscope: no item.</p></div>')
+    page.find("body").set("itemscope", "")
+    page.find("body").set("itemtype", "https://schema.org/Article")
+    assert [el.get("id") for el in declared.article_items(page)] == ["a", "b"]
+
+
+def test_a_listing_of_whole_stories_marked_as_articles_declares_none_of_them() -> None:
+    from pubbuild.reader import extract
+
+    def listing() -> etree._Element:
+        story = '<article itemscope itemtype="https://schema.org/NewsArticle"><p>{}</p></article>'
+        column = "".join(f'<div class="piece"><p>{STORY.upper()}, {n}</p></div>' for n in range(4))
+        return _page(f'<nav><a href="/">Home</a></nav><main>{story.format(STORY)}{story.format(STORY.lower())}'
+                     f'</main><div class="col">{column}</div>')
+
+    def text(found: tuple | None) -> str:
+        assert found is not None
+        return " ".join(found[0].itertext())
+
+    page = listing()
+    assert declared.declaration(page) == declared.Declaration(items=True)
+    got = text(extract.extract(page, "Today", declared=declared.declaration(page)))
+    # As if nothing were declared (taking the first item would bring its sibling story in, but
+    # not the column the scoring picks with them).
+    assert got == text(extract.extract(listing(), "Today"))

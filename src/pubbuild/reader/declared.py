@@ -25,6 +25,9 @@ from .dom import HtmlElement, tag
 
 #: The microdata property naming the article's body (a token of ``itemprop``).
 _BODY_XPATH = "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' articleBody ')]"
+#: Microdata items, and the types (``itemtype``) that make an item the article.
+_ITEM_XPATH = "//*[@itemscope][@itemtype]"
+ARTICLE_TYPE = re.compile(r"schema\.org/(\w*Article|BlogPosting|LiveBlogPosting|Report)$", re.IGNORECASE)
 #: A JSON-LD body shorter than this (Readability's CHAR_THRESHOLD of text) is a summary.
 LD_MIN_CHARS = 500
 #: A body cut short for a teaser ends with an ellipsis.
@@ -41,13 +44,17 @@ class Declaration:
     extractor works on, by :func:`body_element`)."""
     text: str | None = None
     """The JSON-LD ``articleBody`` text, when there is one, long and not cut short."""
+    items: bool = False
+    """Whether some element is a microdata item of an article type (``itemtype`` ...``NewsArticle``,
+    ``BlogPosting``), found again in each copy by :func:`article_items`."""
 
 
 def declaration(doc: HtmlElement) -> Declaration | None:
     """The page's declarations of its article body, None when it makes none."""
     marked = bool(doc.xpath(f"boolean({_BODY_XPATH})"))
     text = _ld_body(doc)
-    return Declaration(marked, text) if marked or text else None
+    items = bool(article_items(doc))
+    return Declaration(marked, text, items) if marked or text or items else None
 
 
 def _ld_body(doc: HtmlElement) -> str | None:
@@ -100,6 +107,13 @@ def body_element(root: HtmlElement) -> HtmlElement | None:
         common = [a for a in common if id(a) in holders]
     # (marks all over the page, with no item around them, have only the body in common)
     return common[0] if common and tag(common[0]) not in ("body", "html") else None
+
+
+def article_items(root: HtmlElement) -> list[HtmlElement]:
+    """The microdata items of an article type in ``root``, but the page's ``html`` or ``body`` (an
+    item that is the whole page locates nothing)."""
+    return [el for el in root.xpath(_ITEM_XPATH) if tag(el) not in ("html", "body")
+            and any(ARTICLE_TYPE.search(t) for t in (el.get("itemtype") or "").split())]
 
 
 def words(text: str) -> set[str]:

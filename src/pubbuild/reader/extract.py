@@ -30,7 +30,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import furniture
-from .declared import Declaration, body_element, words
+from .declared import Declaration, article_items, body_element, words
 from .dom import HtmlElement, has_words, inner_text, link_density, readable_chars
 from .dom import remove as _remove
 from .dom import tag as _tag
@@ -154,6 +154,11 @@ def _link_heavy(scope: HtmlElement) -> bool:
 #: candidate stays (measured on the tuning part of the corpus: 0.35 loses headings and list items
 #: the article's own link-rich sections hold; 0.45 to 0.5 pay the most).
 CLIMB_LINKS = 0.45
+
+
+def _related(a: HtmlElement, b: HtmlElement) -> bool:
+    """Whether one of ``a`` and ``b`` holds the other (or they are one element)."""
+    return a is b or any(x is a for x in b.iterancestors(a.tag)) or any(x is b for x in a.iterancestors(b.tag))
 
 
 def _mostly_links_beside(outer: HtmlElement, inner: HtmlElement) -> bool:
@@ -588,6 +593,11 @@ class Extractor:
             if not any(a is best for a in element.iterancestors(best.tag)):  # the pick is elsewhere
                 return self._take_declared(element)
             return best, created
+        item = self._article_item(body) if declared.items and element is None else None
+        if item is not None and (created or not _related(item, best)):
+            # The item holds the headline, byline and tools as well as the body, the cleaning's
+            # business; it is taken only over a pick that is no part of it (a side column).
+            return self._take_declared(item)
         if not declared.text:
             return best, created
         want = words(declared.text)
@@ -604,6 +614,16 @@ class Extractor:
         if recall >= DECLARED_COVERAGE and found is not best:
             return self._take_declared(found)
         return best, created
+
+    @staticmethod
+    def _article_item(body: HtmlElement) -> HtmlElement | None:
+        """The one microdata item of an article type with :data:`DECLARED_MIN_CHARS` of readable
+        text, the outermost when they nest (teasers marked as articles are shorter; a listing of
+        whole stories has several)."""
+        items = [el for el in article_items(body) if readable_chars(el) >= DECLARED_MIN_CHARS]
+        found = set(items)
+        outer = [el for el in items if not any(a in found for a in el.iterancestors())]
+        return outer[0] if len(outer) == 1 else None
 
     def _take_declared(self, element: HtmlElement) -> tuple[HtmlElement, bool]:
         self.took_declared = True
