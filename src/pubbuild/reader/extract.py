@@ -23,6 +23,7 @@ export is never extracted.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -156,11 +157,6 @@ def _link_heavy(scope: HtmlElement) -> bool:
 CLIMB_LINKS = 0.45
 
 
-def _related(a: HtmlElement, b: HtmlElement) -> bool:
-    """Whether one of ``a`` and ``b`` holds the other (or they are one element)."""
-    return a is b or any(x is a for x in b.iterancestors(a.tag)) or any(x is b for x in a.iterancestors(b.tag))
-
-
 def _mostly_links_beside(outer: HtmlElement, inner: HtmlElement) -> bool:
     """Whether what ``outer`` holds besides ``inner`` (a descendant) is mostly link text: the
     feature of page navigation and teaser lists, which an article's own text is not."""
@@ -177,6 +173,44 @@ DECLARED_MIN_CHARS = CHAR_THRESHOLD
 #: The container picked holds the article declared in JSON-LD when it holds this share of the
 #: declared text's words (a caption or a pull quote in one and not the other costs a few).
 DECLARED_COVERAGE = 0.8
+
+
+def _only_article(body: HtmlElement) -> HtmlElement | None:
+    """The page's ``article`` element, when it has exactly one."""
+    articles = list(itertools.islice(body.iter("article"), 2))
+    return articles[0] if len(articles) == 1 else None
+
+
+def _holds(outer: HtmlElement, inner: HtmlElement) -> bool:
+    """Whether ``inner`` is a descendant of ``outer``."""
+    return any(a is outer for a in inner.iterancestors(outer.tag))
+
+
+def _related(a: HtmlElement, b: HtmlElement) -> bool:
+    """Whether one of ``a`` and ``b`` holds the other (or they are one element)."""
+    return a is b or _holds(a, b) or _holds(b, a)
+
+
+def _within_the_article(body: HtmlElement, best: HtmlElement, top5: list[tuple[float, HtmlElement]],
+                        best_score: float) -> HtmlElement:
+    """``best``, or the page's only ``article`` element inside it: HTML's element for a
+    self-contained composition, which a template puts around the story, while a side column
+    beside it (whose class may name content as well as a sidebar, and so is not dropped as
+    unlikely) lifts their common ancestor's score above the article's own candidates.  Taken
+    when the best-scored candidate inside ``best`` lies in the article and is the page's top
+    candidate or scores at least :data:`COLUMN_SCORE` of ``best``'s score, and the article
+    holds a story's length of readable text (:data:`CHAR_THRESHOLD`)."""
+    article = _only_article(body)
+    if article is None or article is best or not _holds(best, article):
+        return best
+    for value, el in top5:
+        if el is best or not _holds(best, el):
+            continue
+        if el is not top5[0][1] and value < COLUMN_SCORE * best_score:
+            return best
+        inside = el is article or _holds(article, el)
+        return article if inside and readable_chars(article) >= CHAR_THRESHOLD else best
+    return best
 
 
 #: A candidate inside the container picked, scoring at least this share of the container's score,
@@ -255,6 +289,10 @@ class Extractor:
         self.declared = declared
         #: Whether the container picked is the one the page declares (:meth:`_declared`).
         self.took_declared = False
+        #: Whether the climb was brought back to the page's only ``article`` (see
+        #: :func:`_within_the_article`): its siblings, which the climb would have taken in, are
+        #: not gathered either.
+        self.in_article = False
         self.strip_unlikely = strip_unlikely
         self.clean_conditionally = clean_conditionally
         self.scores = _Scores(weigh_classes)
@@ -539,6 +577,9 @@ class Extractor:
         first = top5[0][1]
         if best is not first and _mostly_links_beside(best, first):
             best = first
+        held = _within_the_article(body, best, top5, scores.get(best, 0))
+        if held is not best:
+            best, self.in_article = held, True
         parent = best.getparent()
         while parent is not None and _tag(parent) not in ("body", "html") and \
                 len([c for c in parent if isinstance(c.tag, str)]) == 1:
@@ -586,11 +627,11 @@ class Extractor:
         if element is not None and readable_chars(element) >= DECLARED_MIN_CHARS:
             if created or element is best:
                 return self._take_declared(element)
-            if any(a is element for a in best.iterancestors(element.tag)):  # the pick is a piece of it
+            if _holds(element, best):  # the pick is a piece of it
                 if _mostly_links_beside(element, best):
                     return best, created
                 return self._take_declared(element)
-            if not any(a is best for a in element.iterancestors(best.tag)):  # the pick is elsewhere
+            if not _holds(best, element):  # the pick is elsewhere
                 return self._take_declared(element)
             return best, created
         item = self._article_item(body) if declared.items and element is None else None
@@ -626,7 +667,7 @@ class Extractor:
         return outer[0] if len(outer) == 1 else None
 
     def _take_declared(self, element: HtmlElement) -> tuple[HtmlElement, bool]:
-        self.took_declared = True
+        self.took_declared, self.in_article = True, False  # (gathered as any pick)
         self.scores.init(element)
         return element, False
 
@@ -640,7 +681,7 @@ class Extractor:
         scores = self.scores.score
         threshold = max(10.0, scores.get(best, 0) * 0.2)
         best_class = best.get("class") or ""
-        for sib in list(parent):
+        for sib in [best] if self.in_article else list(parent):
             if not isinstance(sib.tag, str):
                 continue
             append = sib is best
