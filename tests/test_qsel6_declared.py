@@ -112,3 +112,15 @@ def test_a_listing_of_whole_stories_marked_as_articles_declares_none_of_them() -
     # As if nothing were declared (taking the first item would bring its sibling story in, but
     # not the column the scoring picks with them).
     assert got == text(extract.extract(listing(), "Today"))
+
+
+@pytest.mark.parametrize("html", [
+    f'<div itemprop="articleBody"><p>{STORY}</p></div>',
+    f'<article itemscope itemtype="https://Schema.org/NewsArticle"><p>{STORY}</p></article>',
+    f"<p>{STORY}</p>" + _ld(STORY),
+    f"<p>{STORY}</p>",
+], ids=["microdata-body", "article-item", "json-ld", "none"])
+def test_the_page_text_only_spares_searching_the_tree(html: str) -> None:
+    source = f"<html><head></head><body>{html}</body></html>"
+    page = etree.fromstring(source, etree.HTMLParser())
+    assert declared.declaration(page, source) == declared.declaration(page)

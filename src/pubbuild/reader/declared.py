@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from .dom import HtmlElement, tag
 
 #: The microdata property naming the article's body (a token of ``itemprop``).
-_BODY_XPATH = "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' articleBody ')]"
+_BODY_XPATH = "//*[@itemprop][contains(concat(' ', normalize-space(@itemprop), ' '), ' articleBody ')]"
 #: Microdata items, and the types (``itemtype``) that make an item the article.
 _ITEM_XPATH = "//*[@itemscope][@itemtype]"
 ARTICLE_TYPE = re.compile(r"schema\.org/(\w*Article|BlogPosting|LiveBlogPosting|Report)$", re.IGNORECASE)
@@ -49,11 +49,16 @@ class Declaration:
     ``BlogPosting``), found again in each copy by :func:`article_items`."""
 
 
-def declaration(doc: HtmlElement) -> Declaration | None:
-    """The page's declarations of its article body, None when it makes none."""
-    marked = bool(doc.xpath(f"boolean({_BODY_XPATH})"))
-    text = _ld_body(doc)
-    items = bool(article_items(doc))
+def declaration(doc: HtmlElement, source: str | None = None) -> Declaration | None:
+    """The page's declarations of its article body, None when it makes none.  With ``source``
+    (the page's text), the tree is searched only for what the text names: most pages declare
+    nothing, and the searches of the tree cost a twentieth of the reader's time."""
+    body = source is None or "articleBody" in source
+    marked = body and bool(doc.xpath(f"boolean({_BODY_XPATH})"))
+    text = _ld_body(doc) if body else None
+    # (a substring test, not a regular expression: searching for "itemscope" in any case took ten
+    # times as long as the tree's search; an article type is named with the "schema.org" domain)
+    items = (source is None or "chema.org" in source) and bool(article_items(doc))
     return Declaration(marked, text, items) if marked or text or items else None
 
 

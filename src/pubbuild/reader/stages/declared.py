@@ -16,4 +16,4 @@ def run(state: ReadState) -> None:
     """Set ``state.declared``."""
     if state.kind == WEB_PAGE:
         assert state.doc is not None
-        state.declared = declared.declaration(state.doc)
+        state.declared = declared.declaration(state.doc, state.text)
