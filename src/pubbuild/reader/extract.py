@@ -650,7 +650,8 @@ class Extractor:
 
         if not created and fit(best)[1] >= DECLARED_COVERAGE:
             return best, created  # (the body, taken when nothing scored, holds every text)
-        fits = [(fit(el), el) for el in self.scores.score if el.getparent() is not None]
+        fits = [(fit(el), el) for el in self.scores.score
+                if el.getparent() is not None and _tag(el) not in ("body", "html")]
         (_, recall), found = max(fits, key=lambda pair: pair[0][0], default=((0.0, 0.0), best))
         if recall >= DECLARED_COVERAGE and found is not best:
             return self._take_declared(found)
