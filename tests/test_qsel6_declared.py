@@ -36,6 +36,12 @@ def test_a_long_json_ld_body_is_read_with_its_white_space_folded() -> None:
     assert found.text == " ".join(STORY.split())
 
 
+def test_a_json_ld_body_written_as_escaped_html_is_read_as_its_text() -> None:
+    written = "<p>" + STORY.replace("island", "isl&#97;nd").replace(". ", ".</p><p>") + "</p>"
+    found = declared.declaration(_page("<p>x</p>", _ld(written)))
+    assert found is not None and found.text == " ".join(STORY.split())
+
+
 @pytest.mark.parametrize("bodies", [
     pytest.param(("The ferry will run four crossings a day from November.",), id="teaser-length"),
     pytest.param((STORY[:700] + "...",), id="cut-with-an-ellipsis"),

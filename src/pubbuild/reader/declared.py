@@ -17,6 +17,7 @@ on every story of a listing page (several items: ignored); a JSON-LD body that i
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ LD_MIN_CHARS = 500
 #: A body cut short for a teaser ends with an ellipsis.
 _CUT = re.compile(r"(\.\.\.|…|\[\.\.\.\])\s*$")
 _WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(slots=True)
@@ -79,7 +81,8 @@ def _ld_body(doc: HtmlElement) -> str | None:
         bodies.update(_bodies(data))
     if len(bodies) != 1:
         return None
-    text = _WS.sub(" ", bodies.pop()).strip()
+    # CMSs write the field HTML-escaped, some as HTML: its text is compared with the page's
+    text = _WS.sub(" ", html.unescape(_TAG.sub(" ", bodies.pop()))).strip()
     return text if len(text) >= LD_MIN_CHARS and not _CUT.search(text) else None
 
 
