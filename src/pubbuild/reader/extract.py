@@ -14,6 +14,11 @@ departs from it (its conditional cleaning ignores candidate scores, for
 one); it scores 0.995 / 0.91 / 0.98 / 0.92 at about 2.4 times
 readability-lxml's speed in the same runs.
 
+Two kinds of evidence the scores lack weigh over them: what the page declares as its
+article in schema.org's vocabulary (:mod:`.declared`, see ``Extractor._declared``), and
+its only ``article`` element, which bounds a pick that climbed past it
+(:func:`_within_the_article`).
+
 A page that carries no furniture markup at all (a fragment, a CMS export, a
 Word or Google Docs file, but also a table-built page of the 2000s) is kept
 whole unless extraction drops a part of its readable text that only page
