@@ -14,6 +14,11 @@ departs from it (its conditional cleaning ignores candidate scores, for
 one); it scores 0.995 / 0.91 / 0.98 / 0.92 at about 2.4 times
 readability-lxml's speed in the same runs.
 
+Two kinds of evidence the scores lack weigh over them: what the page declares as its
+article in schema.org's vocabulary (:mod:`.declared`, see ``Extractor._declared``), and
+its only ``article`` element, which bounds a pick that climbed past it
+(:func:`_within_the_article`).
+
 A page that carries no furniture markup at all (a fragment, a CMS export, a
 Word or Google Docs file, but also a table-built page of the 2000s) is kept
 whole unless extraction drops a part of its readable text that only page
@@ -23,6 +28,7 @@ export is never extracted.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -30,6 +36,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import furniture
+from .declared import Declaration, article_items, body_element, words
 from .dom import HtmlElement, has_words, inner_text, link_density, readable_chars
 from .dom import remove as _remove
 from .dom import tag as _tag
@@ -165,6 +172,52 @@ def _mostly_links_beside(outer: HtmlElement, inner: HtmlElement) -> bool:
     return rest > 0 and (links - inner_links) / rest > CLIMB_LINKS
 
 
+#: A container the page declares as its article body is taken with this much readable text: a
+#: template that marks one paragraph of the story declares less (Readability's threshold).
+DECLARED_MIN_CHARS = CHAR_THRESHOLD
+#: The container picked holds the article declared in JSON-LD when it holds this share of the
+#: declared text's words (a caption or a pull quote in one and not the other costs a few).
+DECLARED_COVERAGE = 0.8
+
+
+def _only_article(body: HtmlElement) -> HtmlElement | None:
+    """The page's ``article`` element, when it has exactly one."""
+    articles = list(itertools.islice(body.iter("article"), 2))
+    return articles[0] if len(articles) == 1 else None
+
+
+def _holds(outer: HtmlElement, inner: HtmlElement) -> bool:
+    """Whether ``inner`` is a descendant of ``outer``."""
+    return any(a is outer for a in inner.iterancestors(outer.tag))
+
+
+def _related(a: HtmlElement, b: HtmlElement) -> bool:
+    """Whether one of ``a`` and ``b`` holds the other (or they are one element)."""
+    return a is b or _holds(a, b) or _holds(b, a)
+
+
+def _within_the_article(body: HtmlElement, best: HtmlElement, top5: list[tuple[float, HtmlElement]],
+                        best_score: float) -> HtmlElement:
+    """``best``, or the page's only ``article`` element inside it: HTML's element for a
+    self-contained composition, which a template puts around the story, while a side column
+    beside it (whose class may name content as well as a sidebar, and so is not dropped as
+    unlikely) lifts their common ancestor's score above the article's own candidates.  Taken
+    when the best-scored candidate inside ``best`` lies in the article and is the page's top
+    candidate or scores at least :data:`COLUMN_SCORE` of ``best``'s score, and the article
+    holds a story's length of readable text (:data:`CHAR_THRESHOLD`)."""
+    article = _only_article(body)
+    if article is None or article is best or not _holds(best, article):
+        return best
+    for value, el in top5:
+        if el is best or not _holds(best, el):
+            continue
+        if el is not top5[0][1] and value < COLUMN_SCORE * best_score:
+            return best
+        inside = el is article or _holds(article, el)
+        return article if inside and readable_chars(article) >= CHAR_THRESHOLD else best
+    return best
+
+
 #: A candidate inside the container picked, scoring at least this share of the container's score,
 #: may be the article in one column of a page's content wrapper (see ``Extractor._column``).
 COLUMN_SCORE = 0.5
@@ -235,8 +288,16 @@ class Extractor:
     """One extraction attempt with Readability's flags."""
 
     def __init__(self, title: str, strip_unlikely: bool = True, weigh_classes: bool = True,
-                 clean_conditionally: bool = True) -> None:
+                 clean_conditionally: bool = True, declared: Declaration | None = None) -> None:
         self.title = title
+        #: What the page declares as its article body (see :meth:`_declared`).
+        self.declared = declared
+        #: Whether the container picked is the one the page declares (:meth:`_declared`).
+        self.took_declared = False
+        #: Whether the climb was brought back to the page's only ``article`` (see
+        #: :func:`_within_the_article`): its siblings, which the climb would have taken in, are
+        #: not gathered either.
+        self.in_article = False
         self.strip_unlikely = strip_unlikely
         self.clean_conditionally = clean_conditionally
         self.scores = _Scores(weigh_classes)
@@ -521,6 +582,9 @@ class Extractor:
         first = top5[0][1]
         if best is not first and _mostly_links_beside(best, first):
             best = first
+        held = _within_the_article(body, best, top5, scores.get(best, 0))
+        if held is not best:
+            best, self.in_article = held, True
         parent = best.getparent()
         while parent is not None and _tag(parent) not in ("body", "html") and \
                 len([c for c in parent if isinstance(c.tag, str)]) == 1:
@@ -553,6 +617,66 @@ class Extractor:
             return best  # (only the best-scored candidate inside is looked at)
         return best
 
+    def _declared(self, body: HtmlElement, best: HtmlElement, created: bool) -> tuple[HtmlElement, bool]:
+        """The container the page declares as its article body (:mod:`.declared`), in place of
+        the one the scoring picked, when it holds at least :data:`DECLARED_MIN_CHARS` of
+        readable text and the scoring's pick lies outside it (a side column of longer
+        paragraphs) or inside it (one piece of a story broken by an inline box), unless what
+        it adds to that piece is mostly links.  A pick that holds the declared body keeps it
+        and stays.  Without a marked element, a JSON-LD body's words check the pick: when it
+        covers less than :data:`DECLARED_COVERAGE` of them, the candidate whose words match
+        them best (F1 of the two sets of words) is taken, if it covers that much."""
+        declared = self.declared
+        assert declared is not None
+        element = body_element(body) if declared.marked else None
+        if element is not None and readable_chars(element) >= DECLARED_MIN_CHARS:
+            if created or element is best:
+                return self._take_declared(element)
+            if _holds(element, best):  # the pick is a piece of it
+                if _mostly_links_beside(element, best):
+                    return best, created
+                return self._take_declared(element)
+            if not _holds(best, element):  # the pick is elsewhere
+                return self._take_declared(element)
+            return best, created
+        item = self._article_item(body) if declared.items and element is None else None
+        if item is not None and (created or not _related(item, best)):
+            # The item holds the headline, byline and tools as well as the body, the cleaning's
+            # business; it is taken only over a pick that is no part of it (a side column).
+            return self._take_declared(item)
+        if not declared.text:
+            return best, created
+        want = words(declared.text)
+
+        def fit(el: HtmlElement) -> tuple[float, float]:
+            got = words(inner_text(el))
+            common = len(got & want)
+            return 2 * common / (len(got) + len(want)), common / len(want)
+
+        if not created and fit(best)[1] >= DECLARED_COVERAGE:
+            return best, created  # (the body, taken when nothing scored, holds every text)
+        fits = [(fit(el), el) for el in self.scores.score
+                if el.getparent() is not None and _tag(el) not in ("body", "html")]
+        (_, recall), found = max(fits, key=lambda pair: pair[0][0], default=((0.0, 0.0), best))
+        if recall >= DECLARED_COVERAGE and found is not best:
+            return self._take_declared(found)
+        return best, created
+
+    @staticmethod
+    def _article_item(body: HtmlElement) -> HtmlElement | None:
+        """The one microdata item of an article type with :data:`DECLARED_MIN_CHARS` of readable
+        text, the outermost when they nest (teasers marked as articles are shorter; a listing of
+        whole stories has several)."""
+        items = [el for el in article_items(body) if readable_chars(el) >= DECLARED_MIN_CHARS]
+        found = set(items)
+        outer = [el for el in items if not any(a in found for a in el.iterancestors())]
+        return outer[0] if len(outer) == 1 else None
+
+    def _take_declared(self, element: HtmlElement) -> tuple[HtmlElement, bool]:
+        self.took_declared, self.in_article = True, False  # (gathered as any pick)
+        self.scores.init(element)
+        return element, False
+
     def _gather(self, best: HtmlElement, body: HtmlElement, created: bool) -> HtmlElement:
         article = body.makeelement("div", {})
         if created:
@@ -563,7 +687,7 @@ class Extractor:
         scores = self.scores.score
         threshold = max(10.0, scores.get(best, 0) * 0.2)
         best_class = best.get("class") or ""
-        for sib in list(parent):
+        for sib in [best] if self.in_article else list(parent):
             if not isinstance(sib.tag, str):
                 continue
             append = sib is best
@@ -726,6 +850,8 @@ class Extractor:
         to_score = self._prepare(body)
         self._score(to_score)
         best, created = (body, True) if whole else self._top(body)
+        if self.declared is not None and not whole:
+            best, created = self._declared(body, best, created)
         cell = best if _tag(best) == "td" else next(best.iterancestors("td"), None)
         #: Whether the container picked sits in a cell of a layout table (a table-built page).
         self.in_layout_cell = not created and cell is not None and not self._is_data_table(
@@ -778,7 +904,7 @@ FALLBACK_MIN_KEPT = 100
 UNFURNISHED_MIN_SHARE, UNFURNISHED_KEEP_ALL = 0.6, 0.95
 
 
-def extract(root: HtmlElement, title: str, *, furnished: bool = True
+def extract(root: HtmlElement, title: str, *, furnished: bool = True, declared: Declaration | None = None
             ) -> tuple[HtmlElement | None, str | None, bool] | None:
     """The article container of a full page (a detached ``div``), the byline text found on
     the way, and whether the whole-body fallback was used.  On a page with no furniture
@@ -798,7 +924,8 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
         page = readable_chars(body)
         if page < FALLBACK_MIN_CHARS:
             return None  # decided before extracting: a short page is kept whole whatever it holds
-    article, byline, in_cell, length = _extract(root, title)  # works on copies: ``root`` is left as it was
+    article, byline, in_cell, length, declared_taken = _extract(root, title, declared)
+    # (_extract works on copies: ``root`` is left as it was)
     # (with the length of the article's text _extract measured)
     kept = readable_chars(article, length) if article is not None else 0
     if not furnished:
@@ -811,7 +938,8 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
     # (or is a story on its own), it keeps enough of the readable text, and the page's links
     # need not be read.
     total = len(inner_text(body))
-    if kept >= FALLBACK_MAX_KEPT or kept >= FALLBACK_MIN_KEPT and kept >= FALLBACK_SHARE * total:
+    # A body the page declares (see Extractor._declared) is its article, however much else it holds.
+    if declared_taken or kept >= FALLBACK_MAX_KEPT or kept >= FALLBACK_MIN_KEPT and kept >= FALLBACK_SHARE * total:
         return article, byline, False
     page = readable_chars(body, total)
     if kept < FALLBACK_MIN_KEPT < page or page >= FALLBACK_MIN_CHARS and kept < FALLBACK_SHARE * page:
@@ -835,14 +963,15 @@ def extract(root: HtmlElement, title: str, *, furnished: bool = True
 LAX_MIN = 300
 
 
-def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | None, bool, int]:
+def _extract(root: HtmlElement, title: str, declared: Declaration | None = None
+             ) -> tuple[HtmlElement | None, str | None, bool, int, bool]:
     """The article container of a full page (a detached ``div``), the byline text found
     on the way, whether the container sat in a layout table's cell, and the length of its
     :func:`~.dom.inner_text`.  Like Readability,
     retries with fewer heuristics when the first attempt keeps less than
     :data:`CHAR_THRESHOLD` characters (without class weights only below :data:`LAX_MIN`),
     then keeps the longest attempt.  Returns None when nothing with text was found."""
-    attempts: list[tuple[int, HtmlElement, str | None, bool]] = []
+    attempts: list[tuple[int, HtmlElement, str | None, bool, bool]] = []
     flags = [(True, True, True), (False, True, True), (False, False, True), (False, False, False)]
     stripped = True
     found_article = False  # whether an attempt found an article outside the blocks dropped as unlikely
@@ -855,7 +984,7 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
         body = tree.find(".//body")
         if body is None:
             body = tree
-        extractor = Extractor(title, strip, weigh, clean)
+        extractor = Extractor(title, strip, weigh, clean, declared)
         article, byline = extractor.run(body)
         stripped = extractor.stripped
         length = len(inner_text(article))
@@ -865,12 +994,12 @@ def _extract(root: HtmlElement, title: str) -> tuple[HtmlElement | None, str | N
             # a short post is longer than the post, and never the article.
             continue
         if length >= CHAR_THRESHOLD:
-            return article, byline, extractor.in_layout_cell, length
+            return article, byline, extractor.in_layout_cell, length, extractor.took_declared
         found_article = found_article or not extractor.chose_unlikely and length >= FALLBACK_MIN_KEPT \
             and readable_chars(article, length) >= FALLBACK_MIN_KEPT
-        attempts.append((length, article, byline, extractor.in_layout_cell))
-    length, article, byline, in_cell = max(attempts, key=lambda a: a[0])
-    return (article, byline, in_cell, length) if length else (None, byline, False, 0)
+        attempts.append((length, article, byline, extractor.in_layout_cell, extractor.took_declared))
+    length, article, byline, in_cell, taken = max(attempts, key=lambda a: a[0])
+    return (article, byline, in_cell, length, taken) if length else (None, byline, False, 0, False)
 
 
 def _copy(root: HtmlElement) -> HtmlElement:

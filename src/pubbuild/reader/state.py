@@ -9,6 +9,7 @@ from typing import Literal
 from ..diagnostics import Diagnostic
 from ..model import ArticleMeta, Block, Note
 from .context import Context
+from .declared import Declaration
 from .dom import HtmlElement
 
 PageKind = Literal["web page", "export", "document", "whole page"]
@@ -45,6 +46,8 @@ class ReadState:
     """What the page says about itself (set by ``page_metadata``, completed on the way)."""
     kind: PageKind = DOCUMENT
     """How the page is read (set by ``kind``; ``locate`` may find a document is a web page)."""
+    declared: Declaration | None = None
+    """What a web page declares as its article body (set by ``declared``)."""
     has_text: bool = False
     """Whether the page has any text once what is never content is stripped."""
     container: HtmlElement | None = None

@@ -7,11 +7,12 @@ to text, the same for every reader) comes before them, in :func:`..read_file`.
 1. ``parse``: the text as a tree, bounded and clean;
 2. ``page_metadata``: what the page says about itself, before anything is removed;
 3. ``kind``: web page, export or document, decided before any extraction;
-4. ``strip``: what is never content (scripts, hidden elements, cruft) goes;
-5. ``locate``: the element holding the article;
-6. ``furniture``: the furniture left around it goes;
-7. ``headline``: the title and subtitle leave the body for the metadata;
-8. ``convert``: the article to the model, footnotes to notes.
+4. ``declared``: what a web page declares as its article body (schema.org), before scripts go;
+5. ``strip``: what is never content (scripts, hidden elements, cruft) goes;
+6. ``locate``: the element holding the article;
+7. ``furniture``: the furniture left around it goes;
+8. ``headline``: the title and subtitle leave the body for the metadata;
+9. ``convert``: the article to the model, footnotes to notes.
 
 A stage that finds nothing to read on sets ``state.stop``; the reader
 (:func:`..html.read_html`) then reads the page again whole, once, if it has text.
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from ...passes.ruler import Ruler
 from ..state import ReadState, Stage
-from . import convert, furniture, headline, kind, locate, page_metadata, parse, strip
+from . import convert, declared, furniture, headline, kind, locate, page_metadata, parse, strip
 
 
 def default_stages() -> Ruler[Stage]:
@@ -30,6 +31,7 @@ def default_stages() -> Ruler[Stage]:
         ("parse", parse.run),
         ("page_metadata", page_metadata.run),
         ("kind", kind.run),
+        ("declared", declared.run),
         ("strip", strip.run),
         ("locate", locate.run),
         ("furniture", furniture.run),

@@ -32,7 +32,7 @@ def run(state: ReadState) -> None:
     # A document is extracted only to find a table-built page's article in a layout table's
     # cell: without a table cell it is the article already, and extraction is not even tried.
     if state.kind == WEB_PAGE or state.kind == DOCUMENT and next(doc.iter("td"), None) is not None:
-        found = extract.extract(doc, meta.title, furnished=state.kind == WEB_PAGE)
+        found = extract.extract(doc, meta.title, furnished=state.kind == WEB_PAGE, declared=state.declared)
     if found is not None:
         state.container, byline, whole_page = found
         state.kind = WEB_PAGE  # a document found to be a table-built page is one
