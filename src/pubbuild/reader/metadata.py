@@ -175,6 +175,11 @@ _ORG = re.compile(r"\b(news|press|times|post|journal|magazine|insider|media|reut
 #: Words that start a byline credit to no one in particular ("By Our Foreign Staff").
 _NO_NAME = frozenset({"our", "a", "an", "the", "unser", "unsere", "unserem", "notre", "nos", "nuestro",
                       "nuestra", "il", "la", "le", "der", "die", "das"})
+#: A control's label where a byline's link should name a person ("Google profile", "View
+#: comments", "More posts", "Email the author"): an action first, or a page's name last.
+_CONTROL = re.compile(r"^(?:view|see|show|read|more|all|follow|contact|email|e-mail|share|print|subscribe)\b"
+                      r"|\b(?:profile|comments?|posts|articles|stories|archives?|bio|homepage|website)$",
+                      re.IGNORECASE)
 #: A day or month name glued to the name before it ("Jeff FoustMonday").
 _GLUED_DATE = re.compile(r"(?<=[a-z])(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|"
                          r"February|March|April|May|June|July|August|September|October|November|"
@@ -216,7 +221,7 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
             part = re.sub(r"\S+@\S+", "", part).strip()
             if _SHORTCODE.match(part):
                 continue
-            if not part or not re.search(r"[^\W\d_]", part) or re.search(r"\d", part):
+            if not part or not re.search(r"[^\W\d_]", part) or re.search(r"\d", part) or _CONTROL.search(part):
                 continue
             role = _ROLE.search(part)
             words_ = part.split()
