@@ -197,6 +197,10 @@ def split_authors(text: str) -> list[str]:
         if stripped == text:
             break
         text = stripped
+    # "China and Japan look to the U.S. By Max Fisher": a teaser's headline before its byline
+    inner = re.search(r"^(?:\S+\s+){3,}(?i:by)\s+(?=[A-Z])", text)
+    if inner:
+        text = text[inner.end():]
     text = re.split(r"\s+[|•·]\s+|\s+[-–—]\s+|\s+(on|updated|published)\s+", text, maxsplit=1)[0]
     text = _TRAILING_DATE.sub("", text)
     parts = re.split(r"\s*[,;/]\s*|\s+(?:and|&|und|et|y)\s+", text)
