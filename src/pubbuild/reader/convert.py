@@ -586,6 +586,11 @@ MAX_TABLE_ROWS = 2000
 
 def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     rows = _own(el, "tr")
+    marked = marker_rows(el, rows)
+    if marked is not None:
+        items = [ListItem(content, line=ctx.line(td)) for td in marked
+                 if (content := blocks(td, ctx, depth + 1))]
+        return [List(items, line=ctx.line(el))] if items else []
     if is_layout_table(el, rows):
         out: list[Block] = []
         for tr in rows:
@@ -625,6 +630,41 @@ def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     if not table.head and not table.body:
         return []
     return [table]
+
+
+def marker_rows(el: HtmlElement, rows: list[HtmlElement]) -> list[HtmlElement] | None:
+    """The text cells of a list drawn as a table, else None.
+
+    Pages built with tables (site builders' themes, e-mail templates) draw a bulleted list
+    as rows of two cells: a bullet picture alone, then the item's text.  The feature: two
+    rows or more, each of exactly two cells, the first holding one image and no words, the
+    same image on every row, the second holding words.  The image repeated before every
+    item is a list marker, not data: read as its text alternative it would put a "bullet"
+    before every item; kept as a table, the list is lost.  A status grid differs: its
+    label comes first and its marks after, and its marks vary; a spacer image (a layout
+    table's padding column) is no marker."""
+    if len(rows) < 2:
+        return None
+    marker: str | None = None
+    texts: list[HtmlElement] = []
+    for tr in rows:
+        cells = [td for td in tr if _tag(td) in ("td", "th")]
+        if len(cells) != 2:
+            return None
+        images = list(cells[0].iter("img"))
+        if len(images) != 1 or "".join(cells[0].itertext()).strip() \
+                or not "".join(cells[1].itertext()).strip():
+            return None
+        src = (images[0].get("src") or "").strip()
+        if not src or (marker is not None and src != marker) \
+                or _SPACER.search(src.split("?")[0].rsplit("/", 1)[-1]):
+            return None
+        marker = src
+        texts.append(cells[1])
+    # (looked at last: most tables fail on their first row)
+    if _own(el, "th") or _own(el, "caption") or el.find(".//table") is not None:
+        return None
+    return texts
 
 
 def is_layout_table(el: HtmlElement, rows: list[HtmlElement]) -> bool:
