@@ -443,13 +443,27 @@ SUBTITLE_STYLE = re.compile(r"(^|\s)(MsoSubtitle|subtitle)(\s|$)", re.IGNORECASE
 
 
 def find_subtitle(article: HtmlElement) -> HtmlElement | None:
-    """A standfirst element near the top of the article (class/itemprop says so)."""
+    """A standfirst element near the top of the article (class/itemprop says so); a date
+    alone is the article's dateline, never its subtitle, and stays in the body."""
     for n, el in enumerate(article.iter("p", "h2", "h3", "div")):
         if n > 30:
             break
         sig = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
         if "alternativeHeadline" in sig or (SUBTITLE.search(sig) and len(el) < 5):
             text = clean(text_content(el))
-            if 0 < len(text) < 300:
+            if 0 < len(text) < 300 and not is_dateline(text):
                 return el
     return None
+
+
+#: The words a date and time are written with: weekdays, months, "am"/"pm", a time zone's
+#: abbreviation ("EST", "BST", "UTC"), ordinal suffixes and the "on"/"at" between them.
+_DATE_WORD = re.compile(rf"\b(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|{_MONTHS}|"
+                        r"[ap]\.?m|utc|gmt|(?-i:[A-Z]{1,3}[SD]?T)|\d+(?:st|nd|rd|th)|on|at)\b\.?", re.IGNORECASE)
+
+
+def is_dateline(text: str) -> bool:
+    """Whether ``text`` is a date (and time) and nothing else: "Friday, November 02, 2012 |
+    6:30 AM", "12:40, Jan 13 2008".  Pages give their dateline a standfirst's class as often
+    as a date's; shown as a subtitle it says nothing of the article."""
+    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in _DATE_WORD.sub("", text))
