@@ -74,6 +74,25 @@ BLOCK_TAGS = frozenset({
 #: converters recurse.
 MAX_DEPTH = 100
 _WS = re.compile(r"[ \t\n\r\f\u200b]+")
+
+
+def squash(text: str) -> str:
+    """``text`` with each run of white space as one space, as a browser shows it.  A zero-width
+    space between two characters is no white space: it marks where a long word or address
+    may break (a site puts one inside long words and URLs, a Thai or Khmer text between its
+    words), and a space there would split the word ("exa mple.org"); it is kept as written.
+    Beside white space, or at either end, it goes with the white space."""
+    if "\u200b" not in text:
+        return _WS.sub(" ", text)
+    return _WS.sub(_zero_width, text)
+
+
+def _zero_width(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if run.strip("\u200b"):
+        return " "  # (the run holds white space)
+    start, end = match.span()
+    return run if 0 < start and end < len(match.string) else ""
 def _tag(el) -> str:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else ""
@@ -110,14 +129,14 @@ def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
     if isinstance(node, str):
         # (a printable text, no line break or tab among them, with no double space is what the
         # pattern would give back: it is not run on it, about half of the texts)
-        text = node if node.isprintable() and "  " not in node else _WS.sub(" ", node)
+        text = node if node.isprintable() and "  " not in node else squash(node)
         return [Text(text)] if text else []
     name = _tag(node)
     if not name or name in DROP:
         return []
     if depth > MAX_DEPTH:
         _warn_deep(node, ctx)
-        text = _WS.sub(" ", text_content(node))
+        text = squash(text_content(node))
         return [Text(text)] if text.strip() else []
     conv = INLINE_CONVERTERS.get(name)
     if conv is not None:
@@ -238,7 +257,7 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
     alt = el.get("alt")
     decorative = alt is not None and not alt.strip() or el.get("role") in ("presentation", "none")
     if alt is not None:
-        alt = _WS.sub(" ", alt).strip() or None
+        alt = squash(alt).strip() or None
     try:
         parsed = urlparse(src)
     except ValueError:
@@ -532,7 +551,7 @@ def _figure(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
             content.append(Paragraph(caption))
         return content
     if not caption:
-        text = [t for t in (_WS.sub(" ", x).strip() for x in el.itertext()) if t]
+        text = [t for t in (squash(x).strip() for x in el.itertext()) if t]
         if text:  # a figure with loose text and no figcaption: that text is its caption
             caption = [Text(" ".join(text))]
     return [Figure(images, caption=caption if caption and has_text(caption) else None,
@@ -747,7 +766,7 @@ def _icon_cell(td: HtmlElement, ctx: Context) -> list[Block]:
     name, else the image itself (with its A001)."""
     out: list[Inline] = []
     for img in td.iter("img"):
-        alt = _WS.sub(" ", img.get("alt") or img.get("title") or "").strip()
+        alt = squash(img.get("alt") or img.get("title") or "").strip()
         if not alt:
             name = (img.get("src") or "").split("?")[0].rsplit("/", 1)[-1]  # the file's name, not its query
             words = f"{name} {img.get('class') or ''}"
@@ -816,7 +835,7 @@ def trim(nodes: list[Inline]) -> list[Inline]:
 
     def join() -> None:
         if len(texts) > 1:
-            merged.append(Text(_WS.sub(" ", "".join(t.text for t in texts))))
+            merged.append(Text(squash("".join(t.text for t in texts))))
         else:
             merged.extend(texts)
         texts.clear()
