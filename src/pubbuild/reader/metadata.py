@@ -243,6 +243,11 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
 _SUFFIX_SEPARATORS = re.compile(r"\s+(?:[|\-–—·»:/\\]|::)\s+")
 
 
+def title_parts(title: str) -> list[str]:
+    """The parts of a page's title between separators ("Site - News | Headline")."""
+    return [p for p in (part.strip() for part in _SUFFIX_SEPARATORS.split(title)) if p]
+
+
 def without_site(title: str, site: str | None, url: str | None) -> str:
     """``title`` without the site's name before or after a separator ("Title | Site",
     "Site - Title"), when the name is the site's or the page's host name."""
