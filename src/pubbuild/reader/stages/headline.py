@@ -183,11 +183,19 @@ def _candidates(doc: HtmlElement, container: HtmlElement, page_title: str) -> It
     if opening is not None and _opens(container, opening):
         yield metadata.clean(text_content(opening))
     yield from metadata.title_parts(page_title)
+    named = 0
     for el in doc.iter(etree.Element):
         if not (el.tag == "h1" or HEADLINE_NAME.search(f"{el.get('class') or ''} {el.get('id') or ''}")) \
-                or el.tag in ("title", "a", "meta", "ul", "ol", "li", "nav", "select", "option", "form") \
-                or next(el.iterancestors("a"), None) is not None or next(el.iter("a"), None) is not None:
+                or el.tag in ("title", "a", "meta", "ul", "ol", "li", "nav", "select", "option", "form"):
             continue
-        text = metadata.clean(text_content(el))
-        if len(text) <= 200:
-            yield text
+        named += 1
+        if named > MAX_NAMED:
+            return  # (each is read whole: a page of nested "title" boxes stays linear)
+        if next(el.iterancestors("a"), None) is None and next(el.iter("a"), None) is None:
+            text = metadata.clean(text_content(el))
+            if len(text) <= 200:
+                yield text
+
+
+#: Most elements named as headlines looked at (a page's headline comes before its sidebars').
+MAX_NAMED = 50
