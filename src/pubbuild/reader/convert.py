@@ -74,6 +74,25 @@ BLOCK_TAGS = frozenset({
 #: converters recurse.
 MAX_DEPTH = 100
 _WS = re.compile(r"[ \t\n\r\f\u200b]+")
+
+
+def squash(text: str) -> str:
+    """``text`` with each run of white space as one space, as a browser shows it.  A zero-width
+    space between two characters is no white space: it marks where a long word or address
+    may break (a site puts one inside long words and URLs, a Thai or Khmer text between its
+    words), and a space there would split the word ("exa mple.org"); it is kept as written.
+    Beside white space, or at either end, it goes with the white space."""
+    if "\u200b" not in text:
+        return _WS.sub(" ", text)
+    return _WS.sub(_zero_width, text)
+
+
+def _zero_width(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if run.strip("\u200b"):
+        return " "  # (the run holds white space)
+    start, end = match.span()
+    return run if 0 < start and end < len(match.string) else ""
 def _tag(el) -> str:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else ""
@@ -110,14 +129,14 @@ def inline(node, ctx: Context, depth: int = 0) -> list[Inline]:
     if isinstance(node, str):
         # (a printable text, no line break or tab among them, with no double space is what the
         # pattern would give back: it is not run on it, about half of the texts)
-        text = node if node.isprintable() and "  " not in node else _WS.sub(" ", node)
+        text = node if node.isprintable() and "  " not in node else squash(node)
         return [Text(text)] if text else []
     name = _tag(node)
     if not name or name in DROP:
         return []
     if depth > MAX_DEPTH:
         _warn_deep(node, ctx)
-        text = _WS.sub(" ", text_content(node))
+        text = squash(text_content(node))
         return [Text(text)] if text.strip() else []
     conv = INLINE_CONVERTERS.get(name)
     if conv is not None:
@@ -238,7 +257,7 @@ def make_image(el: HtmlElement, ctx: Context) -> Image | None:
     alt = el.get("alt")
     decorative = alt is not None and not alt.strip() or el.get("role") in ("presentation", "none")
     if alt is not None:
-        alt = _WS.sub(" ", alt).strip() or None
+        alt = squash(alt).strip() or None
     try:
         parsed = urlparse(src)
     except ValueError:
@@ -532,7 +551,7 @@ def _figure(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
             content.append(Paragraph(caption))
         return content
     if not caption:
-        text = [t for t in (_WS.sub(" ", x).strip() for x in el.itertext()) if t]
+        text = [t for t in (squash(x).strip() for x in el.itertext()) if t]
         if text:  # a figure with loose text and no figcaption: that text is its caption
             caption = [Text(" ".join(text))]
     return [Figure(images, caption=caption if caption and has_text(caption) else None,
@@ -586,6 +605,11 @@ MAX_TABLE_ROWS = 2000
 
 def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     rows = _own(el, "tr")
+    marked = marker_rows(el, rows)
+    if marked is not None:
+        items = [ListItem(content, line=ctx.line(td)) for td in marked
+                 if (content := blocks(td, ctx, depth + 1))]
+        return [List(items, line=ctx.line(el))] if items else []
     if is_layout_table(el, rows):
         out: list[Block] = []
         for tr in rows:
@@ -625,6 +649,41 @@ def _table(el: HtmlElement, ctx: Context, depth: int) -> list[Block]:
     if not table.head and not table.body:
         return []
     return [table]
+
+
+def marker_rows(el: HtmlElement, rows: list[HtmlElement]) -> list[HtmlElement] | None:
+    """The text cells of a list drawn as a table, else None.
+
+    Pages built with tables (site builders' themes, e-mail templates) draw a bulleted list
+    as rows of two cells: a bullet picture alone, then the item's text.  The feature: two
+    rows or more, each of exactly two cells, the first holding one image and no words, the
+    same image on every row, the second holding words.  The image repeated before every
+    item is a list marker, not data: read as its text alternative it would put a "bullet"
+    before every item; kept as a table, the list is lost.  A status grid differs: its
+    label comes first and its marks after, and its marks vary; a spacer image (a layout
+    table's padding column) is no marker."""
+    if len(rows) < 2:
+        return None
+    marker: str | None = None
+    texts: list[HtmlElement] = []
+    for tr in rows:
+        cells = [td for td in tr if _tag(td) in ("td", "th")]
+        if len(cells) != 2:
+            return None
+        images = list(cells[0].iter("img"))
+        if len(images) != 1 or "".join(cells[0].itertext()).strip() \
+                or not "".join(cells[1].itertext()).strip():
+            return None
+        src = (images[0].get("src") or "").strip()
+        if not src or (marker is not None and src != marker) \
+                or _SPACER.search(src.split("?")[0].rsplit("/", 1)[-1]):
+            return None
+        marker = src
+        texts.append(cells[1])
+    # (looked at last: most tables fail on their first row)
+    if _own(el, "th") or _own(el, "caption") or el.find(".//table") is not None:
+        return None
+    return texts
 
 
 def is_layout_table(el: HtmlElement, rows: list[HtmlElement]) -> bool:
@@ -707,7 +766,7 @@ def _icon_cell(td: HtmlElement, ctx: Context) -> list[Block]:
     name, else the image itself (with its A001)."""
     out: list[Inline] = []
     for img in td.iter("img"):
-        alt = _WS.sub(" ", img.get("alt") or img.get("title") or "").strip()
+        alt = squash(img.get("alt") or img.get("title") or "").strip()
         if not alt:
             name = (img.get("src") or "").split("?")[0].rsplit("/", 1)[-1]  # the file's name, not its query
             words = f"{name} {img.get('class') or ''}"
@@ -776,7 +835,7 @@ def trim(nodes: list[Inline]) -> list[Inline]:
 
     def join() -> None:
         if len(texts) > 1:
-            merged.append(Text(_WS.sub(" ", "".join(t.text for t in texts))))
+            merged.append(Text(squash("".join(t.text for t in texts))))
         else:
             merged.extend(texts)
         texts.clear()

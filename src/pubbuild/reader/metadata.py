@@ -162,11 +162,32 @@ _BY = re.compile(r"^\s*(?:(?:[A-Za-z]+\s+){0,3}?by\b|(?:von|par|por|di|door|av)\
 #: initials, not a name.
 _SHORTCODE = re.compile(r"^[a-zäöüß]{2,4}$")
 #: Words that make a byline part a job title, not a name ("CNN Editor-at-large").
-_ROLE = re.compile(r"\b(editor|editors|editor-at-large|correspondent|reporter|writer|columnist|contributor|"
+_ROLE = re.compile(r"\b(editor|editors|editor-at-large|correspondents?|reporters?|writers?|columnist|contributor|"
                    r"contributing|staff|producer|analyst|photographer|intern|bureau|chief|senior|"
                    r"associate|deputy|managing|executive|desk|team|anchor|host|critic|commentator|"
-                   r"freelance|special|guest|journalist|founder|ceo|president|director|professor)\b",
+                   r"freelance|special|guest|journalist|founder|ceo|president|director|professor|"
+                   r"manager|scientist|engineer|officer|strategist|consultant|adviser|advisor|"
+                   r"specialist|coordinator|evangelist|researcher|lecturer|development|marketing)\b",
                    re.IGNORECASE)
+#: Of those, the ones that never end a person's name in a byline: a newsroom's unit ("Statehouse
+#: Bureau") or a job outside the press ("Distinguished Scientist", "Product Manager").  After a
+#: name, a part that holds one describes that person, and what follows it too.
+_NOT_BYLINE_ROLE = frozenset({"bureau", "desk", "team", "manager", "scientist", "engineer", "officer",
+                              "strategist", "consultant", "adviser", "advisor", "specialist", "coordinator",
+                              "evangelist", "researcher", "lecturer", "development", "marketing", "founder",
+                              "ceo", "president", "director", "professor"})
+#: Job words that are also surnames ("Cara Reporter"): a part of two words ending in one of them
+#: may be a person.
+_SURNAME_ROLE = frozenset({"reporter", "writer", "critic", "host", "chief", "editor", "director"})
+#: What a byline box's links say that is no one's name ("View Comments", "Click here to view
+#: more information about the author", "Google profile"): cut from there.
+_BYLINE_CONTROL = re.compile(r"\s*\b(?:click here|view (?:\w+ )?(?:comments?|profile|posts|bio|authority)|"
+                             r"\w+ profile$)\b.*$", re.IGNORECASE)
+#: Words that qualify a job after a name ("JOSEPH WHITE AP Sports Writer"): a news desk, or an
+#: agency's initials.
+_DESK = re.compile(r"^(?:(?-i:[A-Z]{2,4})|sports?|business|technology|tech|political|politics|science|health|"
+                   r"foreign|diplomatic|education|environment|arts|economics|entertainment|legal|"
+                   r"medical|metro|national|world|digital|city|state)$", re.IGNORECASE)
 #: Words that make a byline part an organisation ("and Business Insider").
 _ORG = re.compile(r"\b(news|press|times|post|journal|magazine|insider|media|reuters|associated|agency|"
                   r"wire|network|daily|tribune|herald|gazette|inc|ltd|llc|corp|online|radio|tv|"
@@ -175,8 +196,8 @@ _ORG = re.compile(r"\b(news|press|times|post|journal|magazine|insider|media|reut
 #: Words that start a byline credit to no one in particular ("By Our Foreign Staff").
 _NO_NAME = frozenset({"our", "a", "an", "the", "unser", "unsere", "unserem", "notre", "nos", "nuestro",
                       "nuestra", "il", "la", "le", "der", "die", "das"})
-#: A control's label where a byline's link should name a person ("Google profile", "View
-#: comments", "More posts", "Email the author"): an action first, or a page's name last.
+#: A byline part that is a control's label as a whole, where a link should name a person
+#: ("More posts", "Email the author", "Author archives"): an action first, or a page's name last.
 _CONTROL = re.compile(r"^(?:view|see|show|read|more|all|follow|contact|email|e-mail|share|print|subscribe)\b"
                       r"|\b(?:profile|comments?|posts|articles|stories|archives?|bio|homepage|website)$",
                       re.IGNORECASE)
@@ -197,13 +218,17 @@ def split_authors(text: str) -> list[str]:
         if stripped == text:
             break
         text = stripped
-    # "China and Japan look to the U.S. By Max Fisher": a teaser's headline before its byline
+    # A teaser's headline, or a date and time, before its byline ("China and Japan look to the
+    # U.S. By Max Fisher", "16th Jan 2008, 09:28am by Damien McFerran"): the names follow "by".
     inner = re.search(r"^(?:\S+\s+){3,}(?i:by)\s+(?=[A-Z])", text)
     if inner:
         text = text[inner.end():]
     text = re.split(r"\s+[|•·]\s+|\s+[-–—]\s+|\s+(on|updated|published)\s+", text, maxsplit=1)[0]
     text = _TRAILING_DATE.sub("", text)
-    parts = re.split(r"\s*[,;/]\s*|\s+(?:and|&|und|et|y)\s+", text)
+    # Where the reporter is ("Kate Connolly in Berlin", "... at CES in Las Vegas") is no name,
+    # nor what follows it.
+    text = re.split(r"\s+(?:in|at)\s+(?=[A-Z])", text, maxsplit=1)[0]
+    parts = re.split(r"\s*[,;/]\s*|\s+(?:(?i:and)|&|und|et|y)\s+", text)  # ("AND" too, never a "Y" initial)
     return [p.strip() for p in parts if p and p.strip() and len(p) < 80 and not p.startswith("http")]
 
 
@@ -219,25 +244,34 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
     host = _key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
     site_key = _key(site or "")
     persons, orgs = [], []
+    credited = False  # a person was named, whose role may follow ("Ana Stone, Bureau Chief")
+    described = False  # that role came: the rest describes the person
     for name in names:
+        if described:
+            break
         for part in split_authors(name):
-            part = _GLUED_DATE.sub("", part).strip(" .:-–—")
+            part = re.sub(r"^with\s+", "", part)  # "Ana Stone, with Bo Lind": a co-author
+            part = _BYLINE_CONTROL.sub("", _GLUED_DATE.sub("", part)).strip(" .:-–—")
             part = re.sub(r"\S+@\S+", "", part).strip()
-            if _SHORTCODE.match(part):
+            if _SHORTCODE.match(part) or part[:1].islower() and part.split()[0].lower() in ("at", "in", "from"):
                 continue
             if not part or not re.search(r"[^\W\d_]", part) or re.search(r"\d", part) or _CONTROL.search(part):
                 continue
             role = _ROLE.search(part)
             words_ = part.split()
             if role and len(words_) == 2 and role.end() == len(part) and words_[0][1:].islower() \
-                    and not _ORG.search(words_[0]):
+                    and role.group(1).lower() in _SURNAME_ROLE and not _ORG.search(words_[0]):
                 role = None  # "Cara Reporter": a given name and a surname that is also a job
             if role:
-                before = part[: role.start()].split()
+                if credited and any(m.group(1).lower() in _NOT_BYLINE_ROLE for m in _ROLE.finditer(part)):
+                    described = True  # "Name, Role, Place": the role and what follows describe the person
+                    break
+                before = _name_before_role(part[: role.start()].split())
                 # "Jane Doe Staff Writer": the name before the title; "CNN Editor": no name
                 if len(before) >= 2 and all(w[:1].isupper() for w in before) \
                         and not _ORG.search(" ".join(before)) and before[0].lower() not in _NO_NAME:
                     persons.append(" ".join(before))
+                    credited = True
                 continue
             key = _key(part)
             if _ORG.search(part) or (site_key and key == site_key) or (host and key and key in host) \
@@ -245,11 +279,26 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
                 orgs.append(part)
             else:
                 persons.append(part)
+                credited = True
     out = persons or orgs
     return list(dict.fromkeys(out))
 
 
+def _name_before_role(words_: list[str]) -> list[str]:
+    """The name in the words before a job title, without the desk or agency that qualifies the
+    job ("JOSEPH WHITE AP Sports Writer", "TARIQ PANJA Associated Press Writer")."""
+    for i, word in enumerate(words_[2:], 2):
+        if _DESK.match(word) or _ORG.search(word):
+            return words_[:i]
+    return words_
+
+
 _SUFFIX_SEPARATORS = re.compile(r"\s+(?:[|\-–—·»:/\\]|::)\s+")
+
+
+def title_parts(title: str) -> list[str]:
+    """The parts of a page's title between separators ("Site - News | Headline")."""
+    return [p for p in (part.strip() for part in _SUFFIX_SEPARATORS.split(title)) if p]
 
 
 def without_site(title: str, site: str | None, url: str | None) -> str:
@@ -452,13 +501,27 @@ SUBTITLE_STYLE = re.compile(r"(^|\s)(MsoSubtitle|subtitle)(\s|$)", re.IGNORECASE
 
 
 def find_subtitle(article: HtmlElement) -> HtmlElement | None:
-    """A standfirst element near the top of the article (class/itemprop says so)."""
+    """A standfirst element near the top of the article (class/itemprop says so); a date
+    alone is the article's dateline, never its subtitle, and stays in the body."""
     for n, el in enumerate(article.iter("p", "h2", "h3", "div")):
         if n > 30:
             break
         sig = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
         if "alternativeHeadline" in sig or (SUBTITLE.search(sig) and len(el) < 5):
             text = clean(text_content(el))
-            if 0 < len(text) < 300:
+            if 0 < len(text) < 300 and not is_dateline(text):
                 return el
     return None
+
+
+#: The words a date and time are written with: weekdays, months, "am"/"pm", a time zone's
+#: abbreviation ("EST", "BST", "UTC"), ordinal suffixes and the "on"/"at" between them.
+_DATE_WORD = re.compile(rf"\b(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|{_MONTHS}|"
+                        r"[ap]\.?m|utc|gmt|(?-i:[A-Z]{1,3}[SD]?T)|\d+(?:st|nd|rd|th)|on|at)\b\.?", re.IGNORECASE)
+
+
+def is_dateline(text: str) -> bool:
+    """Whether ``text`` is a date (and time) and nothing else: "Friday, November 02, 2012 |
+    6:30 AM", "12:40, Jan 13 2008".  Pages give their dateline a standfirst's class as often
+    as a date's; shown as a subtitle it says nothing of the article."""
+    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in _DATE_WORD.sub("", text))
