@@ -137,19 +137,19 @@ def _page_headline(doc: HtmlElement, container: HtmlElement, meta: ArticleMeta, 
             return None
         el, text = h1s[0]
         # the h1 is a headline of its own: words, no part of the title, not the masthead
-        if len(_WORD.findall(text)) >= PART_WORDS and not _words(text) <= wanted and not is_site(el, text):
+        if len(_HEADLINE_WORD.findall(text)) >= PART_WORDS and not _words(text) <= wanted and not is_site(el, text):
             return text
         return None
     for h in container.iter("h1", "h2", "h3"):
         text = metadata.clean(text_content(h))
-        if _opens(container, h) and len(_WORD.findall(text)) >= PART_WORDS:
+        if _opens(container, h) and len(_HEADLINE_WORD.findall(text)) >= PART_WORDS:
             return text
         break
     return None
 
 
 #: A word of a headline: letters, not a month's or a weekday's name (a blog's date heading).
-_WORD = re.compile(r"\b(?!(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)"
+_HEADLINE_WORD = re.compile(r"\b(?!(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)"
                    r"[a-z]*\b)[^\W\d_]{2,}\b", re.IGNORECASE)
 
 
@@ -188,7 +188,9 @@ def _labelled_part(doc: HtmlElement, title: str, site_name: Callable[[str], bool
 def _title_runs(page_title: str) -> set[str]:
     """The keys of every run of consecutive parts of ``page_title``, the whole included."""
     parts = _TITLE_PARTS.split(page_title)
-    return {metadata._key(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    runs = {metadata._key(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    runs.discard("")
+    return runs
 
 
 def _long(text: str) -> bool:
@@ -312,8 +314,8 @@ def _repair_title(doc: HtmlElement | None, container: HtmlElement, meta: Article
     least = HEADLINE_WORDS if meta.title else HEADLINE_WORDS - 1
     for candidate in _candidates(doc, container, page_title):
         stems = _stems(candidate)
-        if sum(stems.values()) < least:
-            continue
+        if sum(stems.values()) < least or metadata.is_dateline(candidate):
+            continue  # (a blog's date heading opens its post: no headline)
         in_body = candidate.lower() in opening
         if _coverage(stems, text.replace(candidate.lower(), " ", 1) if in_body else text) >= HEADLINE_COVERAGE:
             if not in_body:
