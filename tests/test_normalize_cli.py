@@ -32,6 +32,19 @@ def test_json_has_metadata_model_and_diagnostics(capsys):
     assert "H003" in {d["code"] for d in data["diagnostics"]}
 
 
+def test_text_shows_list_marks_note_references_and_notes(tmp_path, capsys):
+    """The text format is what a reader reads: bullets and numbers (from a list's start),
+    a note's reference set apart from its word, and the notes after the body."""
+    page = tmp_path / "marks.md"
+    page.write_text("# Marks\n\nThe harbour fares rose again[^1].\n\n- ferries\n- buses\n\n"
+                    "3. third\n4. fourth\n\n[^1]: Twelve per cent, from April.\n")
+    assert main(["-q", "normalize", "--format", "text", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "again[1]." in out
+    assert "- ferries\n\n- buses" in out and "3. third\n\n4. fourth" in out
+    assert out.rstrip().endswith("Notes\n\n[1] Twelve per cent, from April.")
+
+
 def test_folder_and_out_dir_write_one_file_per_input(tmp_path, capsys):
     src = tmp_path / "in"
     (src / "sub").mkdir(parents=True)

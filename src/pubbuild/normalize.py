@@ -44,7 +44,9 @@ def render(article: Article, fmt: str, root: Path | None = None) -> str:
         writer = XhtmlWriter(article)
         return writer.blocks(article.blocks) + writer.notes(article.notes)
     if fmt == "text":
-        return block_text(article.blocks) + "\n"
+        text = block_text(article.blocks, marked=True)
+        notes = [f"[{note.label}] " + block_text(note.children, " ", marked=True) for note in article.notes]
+        return text + "".join(f"\n\n{n}" for n in (["Notes", *notes] if notes else [])) + "\n"
     data = {"meta": dataclasses.asdict(article.meta),
             "blocks": modeljson.encode(article.blocks, root),
             "notes": modeljson.encode(article.notes, root),

@@ -35,18 +35,19 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 
-def plain_text(nodes: Iterable[Inline]) -> str:
-    """The text of inline nodes, as a reader would hear it."""
+def plain_text(nodes: Iterable[Inline], ref: str = "{}") -> str:
+    """The text of inline nodes, as a reader would hear it; a note reference is its label
+    (formatted with ``ref``: ``"[{}]"`` sets it apart from the word it follows)."""
     out: list[str] = []
     for node in nodes:
         if isinstance(node, Text):
             out.append(node.text)
         elif isinstance(node, (Styled, Span, Link)):
-            out.append(plain_text(node.children))
+            out.append(plain_text(node.children, ref))
         elif isinstance(node, LineBreak):
             out.append("\n")
         elif isinstance(node, NoteRef):
-            out.append(node.label)
+            out.append(ref.format(node.label))
         elif isinstance(node, InlineImage):
             out.append(node.image.alt or "")
     return "".join(out)
@@ -76,33 +77,38 @@ def has_text(nodes: Iterable[Inline]) -> bool:
     return False
 
 
-def block_text(blocks: Iterable[Block], sep: str = "\n\n") -> str:
-    """Plain text of blocks, paragraphs separated by ``sep``."""
+def block_text(blocks: Iterable[Block], sep: str = "\n\n", marked: bool = False) -> str:
+    """Plain text of blocks, paragraphs separated by ``sep``.  ``marked`` writes what the
+    reader sees beside the words: a list item's bullet or number ("- ", "2. ") and a note
+    reference's label in brackets ("word[1]")."""
+    ref = "[{}]" if marked else "{}"
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, (Paragraph, Heading)):
-            parts.append(plain_text(block.children))
+            parts.append(plain_text(block.children, ref))
         elif isinstance(block, Section):
-            parts.append(plain_text(block.heading.children))
-            parts.append(block_text(block.children, sep))
+            parts.append(plain_text(block.heading.children, ref))
+            parts.append(block_text(block.children, sep, marked))
         elif isinstance(block, List):
-            parts.extend(block_text(item.children, " ") for item in block.items)
+            first = block.start or 1
+            parts.extend((f"{n}. " if block.ordered else "- ") * marked + block_text(item.children, " ", marked)
+                         for n, item in enumerate(block.items, first))
         elif isinstance(block, DefinitionList):
             for item in block.items:
-                parts.extend(plain_text(t) for t in item.terms)
-                parts.extend(block_text(d, " ") for d in item.descriptions)
+                parts.extend(plain_text(t, ref) for t in item.terms)
+                parts.extend(block_text(d, " ", marked) for d in item.descriptions)
         elif isinstance(block, Quote):
-            parts.append(block_text(block.children, sep))
+            parts.append(block_text(block.children, sep, marked))
             if block.attribution:
-                parts.append(plain_text(block.attribution))
+                parts.append(plain_text(block.attribution, ref))
         elif isinstance(block, Figure):
             if block.caption:
-                parts.append(plain_text(block.caption))
+                parts.append(plain_text(block.caption, ref))
         elif isinstance(block, Table):
             if block.caption:
-                parts.append(plain_text(block.caption))
+                parts.append(plain_text(block.caption, ref))
             for row in block.head + block.body + block.foot:
-                parts.append("\t".join(block_text(c.children, " ") for c in row.cells))
+                parts.append("\t".join(block_text(c.children, " ", marked) for c in row.cells))
         elif isinstance(block, Preformatted):
             parts.append(block.text)
     return sep.join(p for p in parts if p.strip())
