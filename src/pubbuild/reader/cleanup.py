@@ -119,6 +119,25 @@ def clean(root: HtmlElement, elements: list[HtmlElement] | None = None) -> None:
         del inner
 
 
+def ruby_to_text(root: HtmlElement) -> None:
+    """A ruby annotation without its fallback parentheses gets them: "東京(とうきょう)".
+
+    The model has no ruby node, so a ruby is read as its text; HTML's ``rp`` elements are
+    the parentheses a reader without ruby shows around the reading (``rt``), and without them
+    the reading ran into the base text ("東京とうきょう"), read aloud and printed as one word."""
+    for rt in list(root.iter("rt")):
+        before = rt.getprevious()
+        after = rt.getnext()
+        if before is not None and before.tag == "rp" or after is not None and after.tag == "rp":
+            continue  # the page's own parentheses
+        rt.text = "(" + (rt.text or "")
+        if len(rt):
+            last = rt[-1]
+            last.tail = (last.tail or "") + ")"
+        else:
+            rt.text += ")"
+
+
 def math_to_text(root: HtmlElement) -> None:
     """MathML becomes its linear text (or its ``alttext`` when it has none).
 

@@ -28,6 +28,7 @@ def run(state: ReadState) -> None:
     doc = state.doc
     assert doc is not None
     cleanup.math_to_text(doc)
+    cleanup.ruby_to_text(doc)
     wrappers.unwrap(doc)
     for el in list(doc.iter(*DROP - {"head", "title", "meta", "link", "base"})):
         remove(el)
