@@ -65,7 +65,7 @@ _CONTROL_ITEM = (
     r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?(?: to a friend)?"
     r"|have your say|(?:click|tap) (?:here|on|the)? ?(?:photo|image|picture)? ?to enlarge"
     r"|buy (?:a copy of )?this (?:picture|photo|image)"
-    r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
+    r"|post a comment|tweet|like|pin it|permalink|trackbacks?(?:\s*\(\d+\))?"
     # a comment's or a forum post's own controls, a poll's button, a share counter
     r"|reply|respond|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
     r"|(?:e-?mail|send)[- ](?:this[- ])?(?:(?:article|story|page)[- ])?(?:to[- ])?a[- ]friend"
@@ -190,15 +190,17 @@ EDIT_CONTROL = re.compile(r"^\[?\s*(?:edit|edit source|bearbeiten|quelltext bear
                           r"редактировать|編集|编辑|편집)(?:\s*\|\s*(?:edit source|quelltext bearbeiten|"
                           r"modifier le code|editar código|modifica wikitesto|править код))?\s*\]?$",
                           re.IGNORECASE)
-#: A post-meta line whose author link has gone: "Posted on 3 May 2024 by".
-DANGLING_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,80}\bby[\s:]*$", re.IGNORECASE)
+#: A post-meta line whose author link has gone (to the byline): "Posted on 3 May 2024 by", or
+#: the date alone before it, "06 November 2012 by".
+DANGLING_BY = re.compile(rf"^(?:(?:posted|published|written|updated)\b.{{0,80}}\b|{_DATE_ITEM}\s+)by[\s:]*$",
+                         re.IGNORECASE)
 
 #: The label of a blog's category or tag line: "Posted in", "Filed under:", "Categories:", "Tags:",
 #: a news site's "Related topics:",
 #: WordPress's "This entry was posted on ... and is filed under", a blog's "11/09/2012 in".  What
 #: follows is the list of categories, each a link to the site's page of that category.
 CATEGORY_LABEL = re.compile(
-    r"^(?:this (?:entry|post) was\b.{0,100}?\b)?"
+    r"^[|·•\s]*(?:this (?:entry|post) was\b.{0,100}?\b)?"
     r"(?:(?:posted|filed|published|categori[sz]ed|listed)\s+(?:in|under)|categor(?:y|ies)|tags?"
     r"|related (?:topics?|subjects?|tags|categories)|more (?:stories|articles|news|posts)(?: (?:on|about|in))?"
     r"|tagged(?:\s+(?:with|as|in))?|labels?|topics?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+in)\s*:?(?=\s)",
@@ -225,10 +227,14 @@ FEED_NOTICE = re.compile(
     r"|no comments yet(?=[\s.!]*$)|be the first to (?:comment|reply)|comments? (?:are|is) (?:now )?closed"
     r"|as a final step before posting your comment|(?:verify|previewing|preview) your comment"
     r"|your comment (?:has been (?:saved|posted|submitted|received)|could not be posted)"
+    # a blog platform's lines around its comment form: the thread's feed, the picture test
+    # against spam ("The letters and numbers you entered did not match the image.")
+    r"|you can follow this conversation by subscribing to the comment feed"
+    r"|the letters and numbers you entered did not match the image|having trouble reading this image"
     # a newspaper's line on writing to the reporters
     r"|write to [\w .,'’-]{2,80}? at [\w.+-]+@"
     # a blog's or a newsletter's call to sign up, under or inside the post
-    r"|(?:sign up|subscribe) (?:to|for) (?:the|our|my) (?:[\w-]+ ){0,3}(?:newsletter|mailing list|rss feed|feed)"
+    r"|(?:sign[- ]?up|subscribe) (?:to|for) (?:the|our|my) (?:[\w-]+ ){0,3}(?:newsletter|mailing list|rss feed|feed)"
     r"|if you (?:enjoyed|liked) this (?:post|article|story)"
     r")\b", re.IGNORECASE)
 #: A call to sign up for the site's newsletter or alerts, addressed to the reader at the start
@@ -236,11 +242,11 @@ FEED_NOTICE = re.compile(
 #: Newsletter.", "Don't miss a post! Subscribe to our newsletter ..."): in a short block, the
 #: site's line, never the article's ("readers can subscribe to the newsletter" reports one).
 SIGN_UP = re.compile(
-    r"(?:^|[.!?,;:]\s+)(?:please\s+)?(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s+(?:to|for)\s+"
+    r"(?:^|[.!?,;:]\s+)(?:please\s+)?(?:sign[- ]?up|subscribe)(?:\s+(?:now|today|here))?\s+(?:to|for)\s+"
     r"(?:(?:the|our|my|a)\s+)?(?:[\w-]+\s+){0,3}?(?:newsletters?|mailing list|e-?mail (?:list|updates|alerts|digest)"
     r"|(?:news )?alerts|updates)\b"
     # ... or after the newsletter's name, closing the block: "FREE Newsletter. Sign Up Now!"
-    r"|\bnewsletters?\b[^.!?]{0,20}[.!:]?\s+(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s*[.!]?$", re.IGNORECASE)
+    r"|\bnewsletters?\b[^.!?]{0,20}[.!:]?\s+(?:sign[- ]?up|subscribe)(?:\s+(?:now|today|here))?\s*[.!]?$", re.IGNORECASE)
 #: A block calling to sign up holds at most this many characters.
 SIGN_UP_CHARS = 300
 
@@ -264,7 +270,7 @@ def _site_line(text: str) -> bool:
     each pattern searched only when its words are there (most blocks are told by substring
     tests, in C)."""
     lower = text.lower()
-    return ("sign up" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None \
+    return ("sign" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None \
         or len(text) <= BROWSER_NOTICE_CHARS and ("browser" in lower or "flash" in lower or "javascript" in lower) \
         and BROWSER_NOTICE.search(text) is not None \
         or len(text) <= READER_CALL_CHARS and ("send" in lower or "us your" in lower or "got a" in lower
@@ -329,6 +335,17 @@ BROWSER_NOTICE = re.compile(
 BROWSER_NOTICE_CHARS = 240
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
+
+#: What forum software prints beside each post about its writer: when they joined and how many
+#: posts they have written ("Registered: July 13, 2001 Posts: 1851", after their location or
+#: not; "Join Date: May 2008"; "Posts: 443").  The feature is the pair of label and value alone in
+#: a short block: a sentence that mentions a registration has words around it.
+FORUM_STATS = re.compile(
+    r"^(?:[^.!?:]{1,60}:[^.!?:]{1,60}\s)?(?:registered|joined|join date|member since)\s*:?\s*[\w ,./-]{3,30}?"
+    r"\s+posts\s*:\s*\d[\d,.]*$"
+    r"|^(?:registered|joined|join date|member since)\s*:\s*[\w ,./-]{3,20}$|^posts\s*:\s*\d[\d,.]*$", re.IGNORECASE)
+#: A forum's line about a poster holds at most this many characters.
+FORUM_STATS_CHARS = 120
 
 #: A blog's post navigation: "« Older post title | Main | Newer post title »".
 POST_NAVIGATION = re.compile(r"^«.{0,200}\|\s*(?:main|home|index)\s*\|.{0,200}»$", re.IGNORECASE)
@@ -604,6 +621,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                 block and len(block) <= 400 and (
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
+                    or len(block) <= FORUM_STATS_CHARS and ":" in block and FORUM_STATS.match(block)
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
                     or len(block) <= SIGN_UP_CHARS and _site_line(block)
                     or len(block) <= TEASER_CHARS and ("..." in block or "…" in block) and _cut_teaser(el, block)
@@ -625,22 +643,38 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
 
 def _line_links(article: HtmlElement, site_only: bool) -> None:
     """A control or site link on a line of its own made with ``<br>`` goes, as a paragraph
-    that is one such link does.  The links beside a ``<br>`` are found from the ``<br>``s
-    (far fewer than the links on most pages)."""
+    that is one such link does; so does a ``span`` on a line of its own that is a toolbar of
+    controls ("Print News | Mail News"), and one that is a post-meta line keeps its attribution,
+    as such a block does (pages of the 2000s set a post's lines as spans between ``<br>``s, where
+    the block tests of :func:`_controls` do not reach).  The links and spans beside a ``<br>``
+    are found from the ``<br>``s (far fewer than the links on most pages)."""
     candidates: list[HtmlElement] = []
     for br in article.iter("br"):
         before, after = br.getprevious(), br.getnext()
-        if before is not None and before.tag == "a":
+        if before is not None and before.tag in ("a", "span"):
             candidates.append(before)
-        if after is not None and after.tag == "a" and not (br.tail and not br.tail.isspace()):
+        if after is not None and after.tag in ("a", "span") and not (br.tail and not br.tail.isspace()):
             candidates.append(after)
-    for a in candidates:
-        parent = a.getparent()
-        if parent is None or not _own_line(a, parent):
-            continue  # (gone already: a link between two <br>s is found twice)
-        text = inner_text(a)
-        if text and len(text) < 80 and _lone_link_goes(text, site_only):
-            _remove(a)
+    for el in candidates:
+        parent = el.getparent()
+        if parent is None or not _own_line(el, parent):
+            continue  # (gone already: an element between two <br>s is found twice)
+        if el.tag == "a":
+            text = inner_text(el)
+            if text and len(text) < 80 and _lone_link_goes(text, site_only):
+                _remove(el)
+            continue
+        line = short_text(el, LINE_CHARS)
+        if site_only or not line or len(line) > LINE_CHARS:
+            continue
+        if len(line) <= 60 and CONTROL.match(line):
+            _remove(el)
+        elif POST_META.match(line):
+            _keep_attribution(el, line)
+
+
+#: A span on a line of its own is tested as a toolbar or post-meta line up to this many characters.
+LINE_CHARS = 200
 
 
 def _alone(block: str | None, text: str) -> bool:

@@ -1,0 +1,82 @@
+"""Furniture rules widened in the seventh round: a forum's lines about a poster, a date left
+dangling before its author's link, a call to sign up spelt "Sign-up", a blog platform's lines
+around its comment form, a "Pin It" button, a tag line left after its author went to the byline,
+and a toolbar or post-meta line set as a ``span`` on a line of its own.
+
+Direct calls on small trees written here; each rule also has a case it must leave alone."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pubbuild.reader import furniture
+
+PROSE = "<p>The ferry keeps its usual times from the south quay while the north quay is closed.</p>"
+
+
+def _cleaned(body: str) -> list[str]:
+    article = etree.fromstring(f"<div>{body}</div>", etree.HTMLParser()).find(".//body/div")
+    furniture.clean(article)
+    return [" ".join(t.split()) for t in article.itertext() if t.strip()]
+
+
+ONLY_PROSE = _cleaned(PROSE)
+
+
+def test_a_forums_lines_about_a_poster_go_and_a_sentence_about_registering_stays() -> None:
+    post = ("<p>Harbourmaster</p><p>Location: Quay Street Registered: July 13, 2001 Posts: 1851</p>"
+            "<div><p>Join Date: May 2008</p><p>Posts: 443</p></div>")
+    assert _cleaned(PROSE + post) == [*ONLY_PROSE, "Harbourmaster"]
+    # a short box of the poster's name and these lines is the poster's box: it goes whole
+    box = "<div><p>Harbourmaster</p><p>Location: Quay Street Registered: July 13, 2001 Posts: 1851</p></div>"
+    assert _cleaned(PROSE + box) == ONLY_PROSE
+    told = PROSE + "<p>Registered: the ferry company's new boat, which posts: a timetable at the quay.</p>"
+    assert len(_cleaned(told)) == 2
+
+
+def test_a_date_left_dangling_before_its_authors_link_goes_and_a_date_alone_stays() -> None:
+    assert _cleaned(PROSE + "<p>06 November 2012 by</p>") == ONLY_PROSE
+    assert _cleaned(PROSE + "<p>November 9, 2012 by:</p>") == ONLY_PROSE
+    assert _cleaned(PROSE + "<p>06 November 2012</p>") == [*ONLY_PROSE, "06 November 2012"]  # a dateline
+    told = PROSE + "<p>06 November 2012 by the harbour board's own reckoning.</p>"
+    assert len(_cleaned(told)) == 2
+
+
+def test_a_call_to_sign_up_spelt_with_a_hyphen_goes() -> None:
+    calls = ("<p>Sign-up To The Newsletter</p>"
+             "<p>Sign-up to the Harbour Log newsletter and you will get the tide tables for free.</p>")
+    assert _cleaned(PROSE + calls) == ONLY_PROSE
+    report = PROSE + "<p>The sign-up for the harbour trust's newsletter closed with two thousand names.</p>"
+    assert len(_cleaned(report)) == 2
+
+
+def test_a_blog_platforms_lines_around_its_comment_form_go() -> None:
+    lines = ("<p>You can follow this conversation by subscribing to the comment feed for this post.</p>"
+             "<p>The letters and numbers you entered did not match the image. Please try again.</p>"
+             "<p>Having trouble reading this image? View an alternate.</p>")
+    assert _cleaned(PROSE + lines) == ONLY_PROSE
+
+
+def test_a_pin_it_button_goes() -> None:
+    assert _cleaned(PROSE + '<p><a href="https://example.org/pin/create/button/">Pin It</a></p>') == ONLY_PROSE
+    kept = PROSE + "<p>The harbour trust asked walkers to pin it to the noticeboard at the quay.</p>"
+    assert len(_cleaned(kept)) == 2
+
+
+def test_a_tag_line_left_after_its_author_went_goes() -> None:
+    tags = ('<p class="post-info"> | Tags: <a href="/tag/ferries">Ferries</a>, '
+            '<a href="/tag/north-quay">North quay</a>, <a href="/tag/tides">Tides</a></p>')
+    assert _cleaned(PROSE + tags) == ONLY_PROSE
+
+
+def test_a_span_on_a_line_of_its_own_that_is_a_toolbar_goes() -> None:
+    story = ('<div><span class="title"><a href="/s/1">Ferry times change</a></span><br>'
+             '<span class="tools"><a href="/print/1">Print News</a> | <a href="/mail/1">Mail News</a></span><br>'
+             '<span class="body">The ferry keeps its usual times from the south quay.</span><br>'
+             '<span class="meta">Posted by Ana at 9:41 PM | Comments (6) | Category: Travel</span><br>'
+             '<span class="note">Print the form</span> and bring it to the office.</div>')
+    texts = _cleaned(PROSE + story)
+    assert "Print News" not in texts and "Mail News" not in texts
+    assert "Posted by Ana at 9:41 PM" in texts and not any("Category" in t for t in texts)
+    assert "The ferry keeps its usual times from the south quay." in texts
+    assert "Print the form" in texts  # words after it on its line: not a line of its own
