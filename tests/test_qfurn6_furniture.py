@@ -80,3 +80,20 @@ def test_a_span_on_a_line_of_its_own_that_is_a_toolbar_goes() -> None:
     assert "Posted by Ana at 9:41 PM" in texts and not any("Category" in t for t in texts)
     assert "The ferry keeps its usual times from the south quay." in texts
     assert "Print the form" in texts  # words after it on its line: not a line of its own
+
+
+def test_a_site_link_with_its_label_outside_the_link_goes_and_a_sentence_stays() -> None:
+    links = ('<p>Go to <a href="#top">top of page</a></p><p>Back to <a href="/office.htm">Harbour office</a> page</p>'
+             '<p>[ <a href="https://harbour.example.org">Back To harbour.example.org\'s Homepage</a> ]</p>')
+    assert _cleaned(PROSE + links) == ONLY_PROSE
+    told = PROSE + '<p>Back to <a href="/quay">the quay</a> came the ferry at noon with forty aboard.</p>'
+    assert len(_cleaned(told)) == 4
+    unlinked = PROSE + "<p>Back to the harbour office</p>"  # no link: the author's words (a heading, say)
+    assert len(_cleaned(unlinked)) == 2
+
+
+def test_a_link_to_the_next_or_previous_post_goes_and_a_line_without_one_stays() -> None:
+    links = ('<p>Next Post: <a href="/p/2">What the harbour trust decided</a></p>'
+             '<p>Previous story: <a href="/p/0">Ferry times change</a></p>')
+    assert _cleaned(PROSE + links) == ONLY_PROSE
+    assert len(_cleaned(PROSE + "<p>Next post: the harbour trust meets on Tuesday.</p>")) == 2

@@ -118,7 +118,7 @@ _NAV_ITEM = (
     r"|terms(?: (?:of|and) (?:use|service|conditions))?|(?:© ?)?(?:crown )?copyright|disclaimer|accessibility"
     r"|feedback|faqs?|log ?in|sign ?in|register|rss|archives?|index|government information website"
     r"|related (?:articles|stories|posts|links|topics))"
-    r"|(?:go |click here to )?(?:back|return)(?: to)?\b[^.!?|·•]{0,50}"
+    r"|(?:go |click here to )?(?:back|return)(?: to)?\b(?:[^.!?|·•]|\.(?=\w)){0,50}"  # (a dot in a site's name)
     r"|(?:go |back )?to (?:the )?top(?: of (?:the )?page)?|top of (?:the )?page"
     # an accessibility skip link, shown to screen readers and browsers without the page's styles
     r"|skip (?:to|over)(?: the)?(?: main)? (?:content|navigation|nav|menu|links|article|search)"
@@ -346,6 +346,14 @@ FORUM_STATS = re.compile(
     r"|^(?:registered|joined|join date|member since)\s*:\s*[\w ,./-]{3,20}$|^posts\s*:\s*\d[\d,.]*$", re.IGNORECASE)
 #: A forum's line about a poster holds at most this many characters.
 FORUM_STATS_CHARS = 120
+
+#: A post's link to the one before or after it, with that post's title: "Next Post: <title>",
+#: "Previous story: <title>" (the title the whole text of a link, see :func:`_post_link`).
+POST_LINK = re.compile(r"^(?:previous|next|prev|older|newer)\s+(?:story|post|article|entry)\s*:\s*(\S.*)$",
+                       re.IGNORECASE)
+#: A block that is a site link and its label ("Go to <top of page>", "Back to <ACNFP> page") has
+#: at most this many characters outside its links.
+NAV_LABEL_CHARS = 15
 
 #: A blog's post navigation: "« Older post title | Main | Newer post title »".
 POST_NAVIGATION = re.compile(r"^«.{0,200}\|\s*(?:main|home|index)\s*\|.{0,200}»$", re.IGNORECASE)
@@ -620,6 +628,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         elif not site_only and el.tag not in _HEADINGS and (
                 block and len(block) <= 400 and (
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
+                    or len(block) <= 80 and _nav_block(el, block) or len(block) <= 200 and _post_link(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= FORUM_STATS_CHARS and ":" in block and FORUM_STATS.match(block)
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
@@ -703,6 +712,22 @@ def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
     if before is None:
         return after is not None and not (parent.text and not parent.text.isspace())
     return before.tag == "br" and not (before.tail and not before.tail.isspace())
+
+
+def _nav_block(el: HtmlElement, text: str) -> bool:
+    """A block whose text is a site link (:data:`NAV`) of which the link is only a part: "Go to
+    <top of page>", "Back to <ACNFP> page" (a lone link is judged in :func:`_controls`).  The
+    feature: the block's text is a site link's and what it holds outside its links is its label
+    alone (:data:`NAV_LABEL_CHARS`)."""
+    return NAV.match(text) is not None and any(a.get("href") for a in el.iter("a")) \
+        and readable_chars(el, len(text)) <= NAV_LABEL_CHARS
+
+
+def _post_link(el: HtmlElement, text: str) -> bool:
+    """A link to the post before or after this one, with its title (:data:`POST_LINK`): the title
+    is the whole text of a link."""
+    found = POST_LINK.match(text)
+    return found is not None and _all_links(el, [found.group(1).strip()])
 
 
 def _share_row(text: str) -> bool:
