@@ -97,3 +97,17 @@ def test_a_link_to_the_next_or_previous_post_goes_and_a_line_without_one_stays()
              '<p>Previous story: <a href="/p/0">Ferry times change</a></p>')
     assert _cleaned(PROSE + links) == ONLY_PROSE
     assert len(_cleaned(PROSE + "<p>Next post: the harbour trust meets on Tuesday.</p>")) == 2
+
+
+def test_a_lone_by_a_share_button_with_its_bar_and_a_closed_thread_notice_go() -> None:
+    lines = ("<p>By</p><p><a href='/share'>Share</a>|</p><p>The comments to this entry are closed.</p>")
+    assert _cleaned(PROSE + lines) == ONLY_PROSE
+    assert len(_cleaned(PROSE + "<p>By noon the ferry was full.</p>")) == 2
+
+
+def test_a_lone_site_link_set_in_a_font_or_in_bold_goes() -> None:
+    links = ('<div align="center"><font size="4"><a href="../main.htm">Return To Index Page</a></font></div>'
+             '<center><b><font size="+1"><a href="about.html">RETURN TO PREVIOUS PAGE</a></font></b></center>')
+    assert _cleaned(PROSE + links) == ONLY_PROSE
+    told = PROSE + '<div><font><a href="/office">Return to the harbour office</a> before noon.</font></div>'
+    assert len(_cleaned(told)) == 3

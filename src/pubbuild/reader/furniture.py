@@ -95,7 +95,7 @@ _CONTROL_ITEM = (
 #: Whole-block texts that are a control, a call to action or a sharing line (or a toolbar of them
 #: separated by bars or dots), never content.  Each alternative is a label widgets use on many
 #: sites; matched against the block's entire text (or a lone link's, see :func:`_controls`).
-CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>\s]*$",
+CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>|\s]*$",
                      re.IGNORECASE)
 #: A media label alone (:data:`_MEDIA_ITEM`): a control as a block or a link of its own, but
 #: a heading saying only that stays.
@@ -190,9 +190,9 @@ EDIT_CONTROL = re.compile(r"^\[?\s*(?:edit|edit source|bearbeiten|quelltext bear
                           r"редактировать|編集|编辑|편집)(?:\s*\|\s*(?:edit source|quelltext bearbeiten|"
                           r"modifier le code|editar código|modifica wikitesto|править код))?\s*\]?$",
                           re.IGNORECASE)
-#: A post-meta line whose author link has gone (to the byline): "Posted on 3 May 2024 by", or
-#: the date alone before it, "06 November 2012 by".
-DANGLING_BY = re.compile(rf"^(?:(?:posted|published|written|updated)\b.{{0,80}}\b|{_DATE_ITEM}\s+)by[\s:]*$",
+#: A post-meta line whose author link has gone (to the byline): "Posted on 3 May 2024 by", the
+#: date alone before it, "06 November 2012 by", or the word alone, "By".
+DANGLING_BY = re.compile(rf"^(?:(?:posted|published|written|updated)\b.{{0,80}}\b|{_DATE_ITEM}\s+)?by[\s:]*$",
                          re.IGNORECASE)
 
 #: The label of a blog's category or tag line: "Posted in", "Filed under:", "Categories:", "Tags:",
@@ -225,6 +225,7 @@ FEED_NOTICE = re.compile(
     r"|your comment (?:has not yet been|is awaiting)|this is only a preview"
     # ... and what the form says of itself and of the thread when it is empty or being used
     r"|no comments yet(?=[\s.!]*$)|be the first to (?:comment|reply)|comments? (?:are|is) (?:now )?closed"
+    r"|(?:the )?comments (?:to|on|for) this (?:entry|post|article|story) are closed"
     r"|as a final step before posting your comment|(?:verify|previewing|preview) your comment"
     r"|your comment (?:has been (?:saved|posted|submitted|received)|could not be posted)"
     # a blog platform's lines around its comment form: the thread's feed, the picture test
@@ -351,9 +352,9 @@ FORUM_STATS_CHARS = 120
 #: "Previous story: <title>" (the title the whole text of a link, see :func:`_post_link`).
 POST_LINK = re.compile(r"^(?:previous|next|prev|older|newer)\s+(?:story|post|article|entry)\s*:\s*(\S.*)$",
                        re.IGNORECASE)
-#: A block that is a site link and its label ("Go to <top of page>", "Back to <ACNFP> page") has
-#: at most this many characters outside its links.
-NAV_LABEL_CHARS = 15
+#: What a block that is a site link holds outside its link: the label's words alone ("Go to <top
+#: of page>", "Back to <ACNFP> page", "[ <Back to the home page> ]").
+NAV_LABEL = re.compile(r"^[\W_]*(?:(?:go|back|return|to|the|page|click here)\b[\W_]*)*$", re.IGNORECASE)
 
 #: A blog's post navigation: "« Older post title | Main | Newer post title »".
 POST_NAVIGATION = re.compile(r"^«.{0,200}\|\s*(?:main|home|index)\s*\|.{0,200}»$", re.IGNORECASE)
@@ -601,7 +602,9 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if own and len(a) == 0 and len(own) <= DATE_CHARS and _is_date(own):
             dated += 1
         parent = a.getparent()
-        if parent is None or parent.tag not in ("p", "div", "span"):
+        while parent is not None and parent.tag in _LINK_WRAPPERS and parent is not article:
+            parent = parent.getparent()  # (a link set in a font or in bold: the block around them)
+        if parent is None or parent.tag not in ("p", "div", "span", "center"):
             continue
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
@@ -648,6 +651,11 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         if _all_controls(entries):
             _remove(el)  # a toolbar: every entry a control
     return dated
+
+
+#: Inline elements that pages of the 2000s set a lone link in ("<div><font><a>Return To Index
+#: Page</a></font></div>"): a block holding the link in them alone holds the link alone.
+_LINK_WRAPPERS = frozenset(("font", "b", "strong", "i", "em", "small", "big", "u"))
 
 
 def _line_links(article: HtmlElement, site_only: bool) -> None:
@@ -717,10 +725,16 @@ def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
 def _nav_block(el: HtmlElement, text: str) -> bool:
     """A block whose text is a site link (:data:`NAV`) of which the link is only a part: "Go to
     <top of page>", "Back to <ACNFP> page" (a lone link is judged in :func:`_controls`).  The
-    feature: the block's text is a site link's and what it holds outside its links is its label
-    alone (:data:`NAV_LABEL_CHARS`)."""
-    return NAV.match(text) is not None and any(a.get("href") for a in el.iter("a")) \
-        and readable_chars(el, len(text)) <= NAV_LABEL_CHARS
+    feature: the block's text is a site link's and what it holds outside its links is the
+    label's words alone (:data:`NAV_LABEL`)."""
+    if NAV.match(text) is None:
+        return False
+    outside, linked = text, False
+    for a in el.iter("a"):
+        if a.get("href"):
+            linked = True
+            outside = outside.replace(inner_text(a), " ", 1)
+    return linked and NAV_LABEL.match(outside) is not None
 
 
 def _post_link(el: HtmlElement, text: str) -> bool:
