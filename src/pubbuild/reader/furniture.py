@@ -32,6 +32,7 @@ from lxml import etree
 from .dom import (
     HtmlElement,
     has_words,
+    href_links,
     inner_text,
     letters,
     link_density,
@@ -295,7 +296,7 @@ def _cut_teaser(el: HtmlElement, text: str) -> bool:
     comes straight after an ellipsis that ends the words before it."""
     if "..." not in text and "…" not in text:
         return False  # (most blocks: told in C)
-    links = [a for a in el.iter("a") if a.get("href")]
+    links = list(href_links(el))
     if not links:
         return False
     label = inner_text(links[-1])
@@ -493,7 +494,7 @@ def _date_indexes(article: HtmlElement, linked: bool = False) -> None:
             continue
         if parent is not article and not counts.get(parent, (0, 1))[1]:
             continue  # inside a larger index, which goes whole
-        if linked and sum(1 for a in el.iter("a") if a.get("href")) < dates:
+        if linked and sum(1 for _ in href_links(el)) < dates:
             continue
         _remove(el)
 
@@ -730,10 +731,9 @@ def _nav_block(el: HtmlElement, text: str) -> bool:
     if NAV.match(text) is None:
         return False
     outside, linked = text, False
-    for a in el.iter("a"):
-        if a.get("href"):
-            linked = True
-            outside = outside.replace(inner_text(a), " ", 1)
+    for a in href_links(el):
+        linked = True
+        outside = outside.replace(inner_text(a), " ", 1)
     return linked and NAV_LABEL.match(outside) is not None
 
 
@@ -794,7 +794,7 @@ def _category_line(el: HtmlElement, text: str) -> bool:
     chars = len(re.sub(r"[\s,;:/]", "", listed))
     if not chars:
         return False
-    anchors = (inner_text(a) for a in el.iter("a") if a.get("href"))
+    anchors = (inner_text(a) for a in href_links(el))
     linked = sum(len(re.sub(r"[\s,;:/]", "", a)) for a in anchors if a in listed)
     return linked >= CATEGORY_LINK_SHARE * chars
 
@@ -954,7 +954,7 @@ def _breadcrumbs(article: HtmlElement) -> None:
             if _trail(el, text):
                 _remove(el)
             continue
-        links = [a for a in el.iter("a") if a.get("href")]
+        links = list(href_links(el))
         if len(links) >= 2 and len(re.findall(_CRUMB_SEP, text)) >= 2 and link_density(el, len(text)) > 0.15:
             _remove(el)
 
@@ -992,7 +992,7 @@ def _link_row(el: HtmlElement, text: str) -> bool:
 
 def _all_links(el: HtmlElement, parts: list[str]) -> bool:
     """Whether each of ``parts`` (a trail's or a row's texts) is the whole text of a link in ``el``."""
-    links = {inner_text(a) for a in el.iter("a") if a.get("href")}
+    links = {inner_text(a) for a in href_links(el)}
     return all(part in links for part in parts)
 
 
@@ -1105,7 +1105,7 @@ def _teasers(el: HtmlElement) -> bool:
         el, inner = inner[0], [c for c in inner[0] if isinstance(c.tag, str)]
     if el.tag not in ("ul", "ol") or len(inner) < TEASERS_MIN:
         return False
-    return all(item.tag == "li" and any(a.get("href") for a in item.iter("a")) for item in inner)
+    return all(item.tag == "li" and next(href_links(item), None) is not None for item in inner)
 
 
 def _pictured_label(el: HtmlElement) -> str:
