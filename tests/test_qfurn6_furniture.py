@@ -111,3 +111,15 @@ def test_a_lone_site_link_set_in_a_font_or_in_bold_goes() -> None:
     assert _cleaned(PROSE + links) == ONLY_PROSE
     told = PROSE + '<div><font><a href="/office">Return to the harbour office</a> before noon.</font></div>'
     assert len(_cleaned(told)) == 3
+
+
+def test_a_row_of_page_links_goes_and_numbers_without_links_or_of_notes_stay() -> None:
+    pages = "".join(f' <a href="/t-4-p-{n}.html">{n}</a>' for n in range(2, 12))
+    rows = (f'<div><b>Pages :</b> [<b>1</b>]{pages}</div>'
+            '<p><a href="/p/1">« Prev</a> 1 <a href="/p/2">2</a> <a href="/p/3">3</a> <a href="/p/2">Next »</a></p>'
+            '<p>Harbour notes: page 1 of 5 <a href="/notes/2">next page</a></p>')
+    assert _cleaned(PROSE + rows) == ONLY_PROSE
+    figures = PROSE + "<p>Tides: 12, 15, 18, 21</p>"  # (a label and numbers, no link: the article's figures)
+    assert len(_cleaned(figures)) == 2
+    notes = PROSE + '<p>Notes: <a href="#n1">1</a>, <a href="#n2">2</a>, <a href="#n3">3</a></p>'
+    assert len(_cleaned(notes)) == 7  # (each text node: the label, three numbers, two commas)

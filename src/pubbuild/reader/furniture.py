@@ -338,6 +338,21 @@ BROWSER_NOTICE_CHARS = 240
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
+#: A row of links to the pages of a long article, a forum thread or a list: "Pages : [1] 2 3 4 ...
+#: 31", "« Prev 1 2 3 Next »", "Page 1 of 5 | Next page", after a label or not ("Books: ").  The
+#: feature: page numbers (two at least, the current one bracketed or not) and the words such
+#: rows use, nothing else; with a link in the block (the other pages), see :func:`_pagination`.
+_PAGE_WORD = r"(?:first|last|prev(?:ious)?|next|older|newer|more)(?: pages?)?"
+PAGINATION = re.compile(
+    r"^(?:[^\W\d][\w ]{0,29}:\s*)?(?:(?:display\s+)?pages?\s*(?:#|:)?\s*(?:\d+\s*(?:of|/)\s*\d+\s*)?[|·•:]?\s*)?"
+    rf"(?:[«‹<]+\s*|{_PAGE_WORD}\b\s*[«‹<|]*\s*)*"
+    r"(?:[\[(]?\s*\d{1,4}\s*[\])]?\s*(?:[|,·•]|\.\.\.|…)?\s*){2,}"
+    rf"(?:(?:{_PAGE_WORD})\b\s*[»›>|]*\s*|[»›>]+\s*)*$"
+    rf"|^(?:[^\W\d][\w ]{{0,29}}:\s*)?pages?\s*\d+\s*(?:of|/)\s*\d+\s*[|·•]?\s*(?:{_PAGE_WORD})\b\s*[»›>]*$",
+    re.IGNORECASE)
+#: A row of page links holds at most this many characters.
+PAGINATION_CHARS = 300
+
 #: What forum software prints beside each post about its writer: when they joined and how many
 #: posts they have written ("Registered: July 13, 2001 Posts: 1851", after their location or
 #: not; "Join Date: May 2008"; "Posts: 443").  The feature is the pair of label and value alone in
@@ -635,6 +650,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     or len(block) <= 80 and _nav_block(el, block) or len(block) <= 200 and _post_link(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= FORUM_STATS_CHARS and ":" in block and FORUM_STATS.match(block)
+                    or len(block) <= PAGINATION_CHARS and _pagination(el, block)
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
                     or len(block) <= SIGN_UP_CHARS and _site_line(block)
                     or len(block) <= TEASER_CHARS and ("..." in block or "…" in block) and _cut_teaser(el, block)
@@ -721,6 +737,14 @@ def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
     if before is None:
         return after is not None and not (parent.text and not parent.text.isspace())
     return before.tag == "br" and not (before.tail and not before.tail.isspace())
+
+
+def _pagination(el: HtmlElement, text: str) -> bool:
+    """A row of page links (:data:`PAGINATION`) with one link to another page at least: a line
+    of numbers alone without links may be the article's (a row of figures), and one of in-page
+    links a row of note references."""
+    return _DIGIT.search(text) is not None and PAGINATION.match(text) is not None \
+        and any(not (a.get("href") or "").startswith("#") for a in href_links(el))
 
 
 def _nav_block(el: HtmlElement, text: str) -> bool:
