@@ -123,3 +123,19 @@ def test_a_row_of_page_links_goes_and_numbers_without_links_or_of_notes_stay() -
     assert len(_cleaned(figures)) == 2
     notes = PROSE + '<p>Notes: <a href="#n1">1</a>, <a href="#n2">2</a>, <a href="#n3">3</a></p>'
     assert len(_cleaned(notes)) == 7  # (each text node: the label, three numbers, two commas)
+
+
+LONG_PROSE = PROSE * 3  # (a thread counts only after the article's text: 200 characters at least)
+
+
+def test_a_thread_after_an_anchor_named_for_comments_goes() -> None:
+    thread = "".join(f'<p class="b_box">Posted by: {who}, Kendal on 8:2{n}pm Tue 1 Jan 08</p><p>{said}</p>'
+                     for n, (who, said) in enumerate((("Ana", "The ferry was late again."),
+                                                      ("Ben", "Not on Tuesday it was not."))))
+    toolbar = '<p><a href="/print">Print</a> <a href="#form">Comment</a><a name="comments"></a></p>'
+    assert _cleaned(LONG_PROSE + toolbar + thread) == _cleaned(LONG_PROSE + toolbar)
+    # the anchor with the article's own words after it, no attribution lines: they stay
+    told = LONG_PROSE + '<a name="comments"></a><p>The board replied on Tuesday.</p><p>It meets again in May.</p>'
+    assert "It meets again in May." in _cleaned(told)
+    # an anchor before the article's text is no thread after the article
+    assert "The ferry was late again." in _cleaned('<a name="comments"></a>' + thread + PROSE)

@@ -1065,7 +1065,9 @@ def _unmarked_comments(article: HtmlElement) -> None:
     comes after the article's text, and what follows it up to the next heading of its rank
     holds two or more short attribution lines (:data:`COMMENT_ATTRIBUTION`).  That section's
     content goes; the heading, left empty, goes with :func:`_comment_sections`."""
-    for heading, section in _comment_headings(article):
+    for heading, section in [*_comment_headings(article), *_comment_anchors(article)]:
+        if heading.getparent() is None:
+            continue
         attributions: set[str] = set()  # (a set: a line in a div in a div is one line)
         for el in section:
             for line in el.iter("p", "div", "dt", "dd", "li", "span", "cite"):
@@ -1075,6 +1077,26 @@ def _unmarked_comments(article: HtmlElement) -> None:
         if len(attributions) >= 2 and _letters_before(heading, article) >= COMMENTS_AFTER_CHARS:
             for el in section:
                 _remove(el)
+
+
+#: The names a page gives the anchor its "N comments" link leads to, where its thread starts.
+COMMENT_ANCHOR = re.compile(r"^(?:comments?|respond|responses|discussion)$", re.IGNORECASE)
+
+
+def _comment_anchors(article: HtmlElement) -> Iterator[tuple[HtmlElement, list[HtmlElement]]]:
+    """Each empty anchor named for a comment thread (:data:`COMMENT_ANCHOR`, ``<a name="comments">``)
+    still in ``article``, with the elements after it in its parent (or, when it ends its
+    parent, a toolbar's last link say, after the nearest ancestor followed by any)."""
+    for a in list(article.iter("a")):
+        name = a.get("name") or a.get("id")
+        if not name or a.get("href") or not COMMENT_ANCHOR.match(name) or has_words(a):
+            continue
+        node: HtmlElement | None = a
+        following: list[HtmlElement] = []
+        while node is not None and node is not article and not following:
+            following = [sib for sib in node.itersiblings() if isinstance(sib.tag, str)]
+            node = node.getparent()
+        yield a, following
 
 
 def _letters_before(el: HtmlElement, root: HtmlElement) -> int:
