@@ -139,3 +139,11 @@ def test_a_thread_after_an_anchor_named_for_comments_goes() -> None:
     assert "It meets again in May." in _cleaned(told)
     # an anchor before the article's text is no thread after the article
     assert "The ferry was late again." in _cleaned('<a name="comments"></a>' + thread + PROSE)
+
+
+def test_a_headlines_heading_goes_with_its_links_and_a_heading_of_words_about_headlines_stays() -> None:
+    teasers = "<br>".join(f'<a href="/sport/{n}">Ferry crew wins the regatta, part {n}</a>' for n in range(4))
+    assert _cleaned(PROSE + f"<p><b>Sports Headlines</b></p><p>{teasers}</p>") == ONLY_PROSE
+    assert _cleaned(PROSE + f"<p>More headlines:</p><p>{teasers}</p>") == ONLY_PROSE
+    kept = _cleaned(PROSE + f"<h3>Between the headlines</h3><p>{teasers}</p>")
+    assert "Between the headlines" in kept

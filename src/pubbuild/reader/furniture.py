@@ -176,6 +176,7 @@ OTHER_ARTICLES = re.compile(
     r"|related(?: (?:stories|articles|posts|content|links|news|coverage))?|you (?:may|might) also like"
     r"|more (?:stories|news|from|on this)|recommended(?: for you)?|trending(?: now)?|top stories"
     r"|latest (?:news|stories|headlines)|recent (?:posts|entries|articles|comments)|categories|archives"
+    r"|(?:[\w'’]+ )?headlines(?=:?$)"  # ("Sports Headlines", "More headlines"; not "Between the headlines")
     r"|blogroll|related links|also in\b|elsewhere on\b|(?:we )?also recommend(?:ed)?|check out more"
     r"|other (?:\w+ ){0,2}(?:news|stories|articles|posts|headlines)"
     r"|самое популярное|популярное|читайте также|lesen sie auch)\b",
