@@ -147,3 +147,13 @@ def test_a_headlines_heading_goes_with_its_links_and_a_heading_of_words_about_he
     assert _cleaned(PROSE + f"<p>More headlines:</p><p>{teasers}</p>") == ONLY_PROSE
     kept = _cleaned(PROSE + f"<h3>Between the headlines</h3><p>{teasers}</p>")
     assert "Between the headlines" in kept
+
+
+def test_a_teaser_labelled_with_its_media_or_ending_in_a_call_to_watch_goes() -> None:
+    teasers = ('<p><a href="/pictures/regatta">Pictures: The harbour regatta in full sail</a></p>'
+               '<div class="rel_headline">Ferry crew rescue: first look at the quay '
+               '<a href="/video/1" class="open">Watch Video</a></div>')
+    assert _cleaned(PROSE + teasers) == ONLY_PROSE
+    told = ('<p>Pictures: the trust keeps <a href="/archive">an archive</a> of the regatta.</p>'
+            '<p>The board filmed the launch. <a href="/video/2">Watch video</a></p>')
+    assert len(_cleaned(PROSE + told)) == 6  # words beside the link; a sentence before the call

@@ -339,6 +339,16 @@ BROWSER_NOTICE_CHARS = 240
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
 
+#: A teaser of another page: a link whose text opens with the kind of page it leads to ("Watch:
+#: The lost journey", "Pictures: Celebrity weddings", "Complete coverage: Massacre in Aurora"),
+#: or a headline ending in a call to watch ("Court appearance: first look Watch Video"), see
+#: :func:`_media_teaser`.
+MEDIA_TEASER = re.compile(r"^(?:watch|video|videos|pictures|photos|gallery|slideshow|listen|audio"
+                          r"|(?:complete|full|special) coverage)\s*:\s*\S", re.IGNORECASE)
+WATCH_CALL = re.compile(r"^(?:watch|play|view)(?: the)? (?:video|clip|slideshow|gallery|photos)$", re.IGNORECASE)
+#: A teaser of another page holds at most this many characters.
+MEDIA_TEASER_CHARS = 150
+
 #: A row of links to the pages of a long article, a forum thread or a list: "Pages : [1] 2 3 4 ...
 #: 31", "« Prev 1 2 3 Next »", "Page 1 of 5 | Next page", after a label or not ("Books: ").  The
 #: feature: page numbers (two at least, the current one bracketed or not) and the words such
@@ -652,6 +662,7 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
                     or len(block) <= FORUM_STATS_CHARS and ":" in block and FORUM_STATS.match(block)
                     or len(block) <= PAGINATION_CHARS and _pagination(el, block)
+                    or len(block) <= MEDIA_TEASER_CHARS and _media_teaser(el, block)
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
                     or len(block) <= SIGN_UP_CHARS and _site_line(block)
                     or len(block) <= TEASER_CHARS and ("..." in block or "…" in block) and _cut_teaser(el, block)
@@ -738,6 +749,22 @@ def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
     if before is None:
         return after is not None and not (parent.text and not parent.text.isspace())
     return before.tag == "br" and not (before.tail and not before.tail.isspace())
+
+
+def _media_teaser(el: HtmlElement, text: str) -> bool:
+    """A teaser of another page (:data:`MEDIA_TEASER`): a block whose whole text is one link's,
+    opening with the kind of page it leads to and a colon; or a headline (no sentence's end)
+    followed by a link that calls to watch (:data:`WATCH_CALL`) and nothing after it."""
+    links = list(href_links(el))
+    if not links:
+        return False
+    if len(links) == 1 and MEDIA_TEASER.match(text) and inner_text(links[0]) == text:
+        return True
+    label = inner_text(links[-1])
+    if not WATCH_CALL.match(label) or not text.endswith(label):
+        return False
+    before = text[:-len(label)].rstrip()
+    return bool(before) and before[-1] not in ".!?:"
 
 
 def _pagination(el: HtmlElement, text: str) -> bool:
