@@ -157,3 +157,10 @@ def test_a_teaser_labelled_with_its_media_or_ending_in_a_call_to_watch_goes() ->
     told = ('<p>Pictures: the trust keeps <a href="/archive">an archive</a> of the regatta.</p>'
             '<p>The board filmed the launch. <a href="/video/2">Watch video</a></p>')
     assert len(_cleaned(PROSE + told)) == 6  # words beside the link; a sentence before the call
+
+
+def test_a_post_meta_line_with_a_view_all_posts_link_keeps_only_its_attribution() -> None:
+    meta = ('<p class="post-details">Posted by Ana | <a href="/author/ana/">View all posts by Ana</a><br>'
+            '<a href="/p/1#comments">1 Comment »</a> | Published in <a href="/category/ferries/">Ferries</a>'
+            ' | <a href="/p/1#comments">1 Comment</a></p>')
+    assert _cleaned(PROSE + meta) == [*ONLY_PROSE, "Posted by Ana"]

@@ -109,6 +109,7 @@ MEDIA_LABEL = re.compile(rf"^\W*(?:{_MEDIA_ITEM})\W*$", re.IGNORECASE)
 _META_ITEM = (
     r"(?:posted|published|written|filed)\s+(?:by|in|on|at|under)\b[^|·•]{0,80}"
     r"|(?:categor(?:y|ies)|tags?|labels?|topics?)\s*:[^|·•]{0,300}"  # (a post may have a dozen tags)
+    r"|view all posts (?:by|in|from)\b[^|·•]{0,80}"  # (a blog theme's link to the author's posts)
 )
 #: A site's own navigation: labels that are a link to another page of the site, never the
 #: article's words when they stand alone as a link or in a bar-separated row of them
