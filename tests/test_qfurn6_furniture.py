@@ -164,3 +164,10 @@ def test_a_post_meta_line_with_a_view_all_posts_link_keeps_only_its_attribution(
             '<a href="/p/1#comments">1 Comment »</a> | Published in <a href="/category/ferries/">Ferries</a>'
             ' | <a href="/p/1#comments">1 Comment</a></p>')
     assert _cleaned(PROSE + meta) == [*ONLY_PROSE, "Posted by Ana"]
+
+
+def test_a_rankings_numbers_left_without_their_entries_go_and_a_table_of_figures_stays() -> None:
+    ranks = "<table>" + "".join(f"<tr><td>{n}</td></tr>" for n in range(1, 11)) + "</table>"
+    assert _cleaned(PROSE + ranks) == ONLY_PROSE
+    figures = "<table>" + "".join(f"<tr><td>{n}</td></tr>" for n in (3, 1, 2, 4)) + "</table>"
+    assert len(_cleaned(PROSE + figures)) == 5  # not 1, 2, 3 ... in order: the article's numbers

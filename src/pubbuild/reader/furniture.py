@@ -450,7 +450,9 @@ def _hidden_copies(article: HtmlElement) -> None:
 def _calendars(article: HtmlElement) -> None:
     """A month's calendar (a blog's archive widget: the month, the weekdays, a cell for each day)
     is the site's, never the article's words.  The feature: a table with at least
-    :data:`CALENDAR_DAYS` cells that are day numbers (1 to 31), and little else."""
+    :data:`CALENDAR_DAYS` cells that are day numbers (1 to 31), and little else.  So is a
+    ranking's numbers left without their entries (a "Most read" box its script fills in): a
+    table whose cells are 1, 2, 3 ... in order and nothing else, :data:`RANKING_MIN` at least."""
     for table in list(article.iter("table")):
         if table.getparent() is None:
             continue
@@ -458,8 +460,13 @@ def _calendars(article: HtmlElement) -> None:
         cells = [c for c in cells if c]
         days = sum(1 for c in cells if c.isdigit() and 1 <= int(c) <= 31)
         weekdays = sum(1 for c in cells if _WEEKDAY.match(c))
-        if days >= CALENDAR_DAYS and days + weekdays >= CALENDAR_SHARE * len(cells):
+        if days >= CALENDAR_DAYS and days + weekdays >= CALENDAR_SHARE * len(cells) \
+                or len(cells) >= RANKING_MIN and cells == [str(n) for n in range(1, len(cells) + 1)]:
             _remove(table)
+
+
+#: Numbers a ranking left without its entries counts at least.
+RANKING_MIN = 3
 
 
 #: A date and nothing else, as an index of dated pages prints it: "Tuesday | Sept 3, 2002",
