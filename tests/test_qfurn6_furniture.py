@@ -171,3 +171,13 @@ def test_a_rankings_numbers_left_without_their_entries_go_and_a_table_of_figures
     assert _cleaned(PROSE + ranks) == ONLY_PROSE
     figures = "<table>" + "".join(f"<tr><td>{n}</td></tr>" for n in (3, 1, 2, 4)) + "</table>"
     assert len(_cleaned(PROSE + figures)) == 5  # not 1, 2, 3 ... in order: the article's numbers
+
+
+def test_a_box_of_sponsored_links_and_a_call_to_buy_advertising_go() -> None:
+    ads = "".join(f'<li><b><a href="https://ads.example/{n}">Ferry tickets {n}</a></b> Cheap crossings all year.</li>'
+                  for n in range(3))
+    box = (f'<p><span>HARBOUR MALL</span> SPONSORED LINKS</p><ul>{ads}</ul>'
+           '<p><a href="/adbrite">Your Ad Here</a></p><p><a href="/advertise">Advertise on Harbour News</a></p>')
+    assert _cleaned(PROSE + box) == ONLY_PROSE
+    told = PROSE + "<p>Advertise themselves</p>"  # (a heading of the article's own)
+    assert len(_cleaned(told)) == 2

@@ -83,6 +83,8 @@ _CONTROL_ITEM = (
     rf"|{_MEDIA_ITEM}"  # a teaser's label for the kind of page it leads to
     # an advertisement's label, the text-size buttons and the printer's version of the page
     r"|advertisement|advertising|anzeige|werbung|publicité|sponsored(?: (?:content|links?))?"
+    # ... and the site's call to buy its advertising space ("Your Ad Here", "Advertise on Example")
+    r"|advertise(?: (?:on|with|here|at)\b[^.!?|·•]{0,40})?|your ad here|buy a link(?: now)?|place your ad(?: here)?"
     r"|(?:font|text)\s*size\s*:?(?:\s*[-+–a])*|(?:increase|decrease|larger|smaller) (?:font|text)(?: size)?"
     r"|print(?:able|er[- ]friendly)? version|printer[- ]friendly(?: page| format)?"
     # a link to the comments, with or without their count
@@ -180,7 +182,8 @@ OTHER_ARTICLES = re.compile(
     r"|(?:[\w'’]+ )?headlines(?=:?$)"  # ("Sports Headlines", "More headlines"; not "Between the headlines")
     r"|blogroll|related links|also in\b|elsewhere on\b|(?:we )?also recommend(?:ed)?|check out more"
     r"|other (?:\w+ ){0,2}(?:news|stories|articles|posts|headlines)"
-    r"|самое популярное|популярное|читайте также|lesen sie auch)\b",
+    r"|самое популярное|популярное|читайте также|lesen sie auch"
+    r"|(?:[\w'’]+ ){0,2}sponsored (?:links|listings|results)|ads by google)\b",  # (a box of advertisers' links)
     re.IGNORECASE)
 
 #: Classes of a caption's credit line (photographer, agency, copyright): not the caption's own words.
