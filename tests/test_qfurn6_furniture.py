@@ -181,3 +181,10 @@ def test_a_box_of_sponsored_links_and_a_call_to_buy_advertising_go() -> None:
     assert _cleaned(PROSE + box) == ONLY_PROSE
     told = PROSE + "<p>Advertise themselves</p>"  # (a heading of the article's own)
     assert len(_cleaned(told)) == 2
+
+
+def test_a_call_to_follow_on_a_social_network_goes_and_a_sentence_about_it_stays() -> None:
+    calls = '<ul><li><p>Facebook</p><p>Like Us</p></li></ul><p>Follow Me on Twitter @harbourlog</p>'
+    assert _cleaned(PROSE + calls) == [*ONLY_PROSE, "Facebook"]
+    told = PROSE + "<p>Follow us on Twitter, @harbourlog, for the tide tables.</p>"
+    assert len(_cleaned(told)) == 2

@@ -75,6 +75,9 @@ _CONTROL_ITEM = (
     r"|(?:post|add|submit|save|share|send|bookmark)(?: this(?: (?:article|story|page|post))?)? (?:to|on|with|via)"
     r" (?:del\.icio\.us|delicious|digg|reddit|newsvine|yahoo!?(?: \w+)?|facebook|twitter|linkedin|stumbleupon"
     r"|google(?: \w+)?|furl|technorati|myspace|pinterest|tumblr|whatsapp|a friend)"
+    # a call to follow the site or the writer on a social network ("Like Us", "Follow me @ana")
+    r"|(?:follow|like|find|connect with) (?:us|me)(?: on (?:twitter|facebook|google\+?|instagram|pinterest"
+    r"|linkedin|tumblr))?(?:\s*@\w+)?"
     # a page's view counter ("Count of views : 106", "Viewed 1,024 times")
     r"|(?:count of )?(?:views?|hits|reads|page ?views)\s*:?\s*\d[\d,.]*|(?:viewed|read) \d[\d,.]* times"
     # the label an advertisement leaves in the story ("Story continues below")
