@@ -99,10 +99,10 @@ def test_a_link_to_the_next_or_previous_post_goes_and_a_line_without_one_stays()
     assert len(_cleaned(PROSE + "<p>Next post: the harbour trust meets on Tuesday.</p>")) == 2
 
 
-def test_a_lone_by_a_share_button_with_its_bar_and_a_closed_thread_notice_go() -> None:
-    lines = ("<p>By</p><p><a href='/share'>Share</a>|</p><p>The comments to this entry are closed.</p>")
+def test_a_share_button_with_its_bar_and_a_closed_thread_notice_go_and_a_lone_by_stays() -> None:
+    lines = ("<p><a href='/share'>Share</a>|</p><p>The comments to this entry are closed.</p>")
     assert _cleaned(PROSE + lines) == ONLY_PROSE
-    assert len(_cleaned(PROSE + "<p>By noon the ferry was full.</p>")) == 2
+    assert len(_cleaned(PROSE + "<p>By</p><p>Ana Stone</p>")) == 3  # (a byline set on two lines)
 
 
 def test_a_lone_site_link_set_in_a_font_or_in_bold_goes() -> None:
@@ -188,3 +188,8 @@ def test_a_call_to_follow_on_a_social_network_goes_and_a_sentence_about_it_stays
     assert _cleaned(PROSE + calls) == [*ONLY_PROSE, "Facebook"]
     told = PROSE + "<p>Follow us on Twitter, @harbourlog, for the tide tables.</p>"
     assert len(_cleaned(told)) == 2
+
+
+def test_a_year_or_a_row_of_figures_that_does_not_rise_is_no_row_of_page_links() -> None:
+    linked = PROSE + '<p><a href="/archive/2014">2014</a></p><p><a href="/t">Tides</a>: 12, 5, 3, 4</p>'
+    assert "2014" in _cleaned(linked) and "Tides" in _cleaned(linked)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from lxml import etree
 
@@ -199,9 +200,10 @@ EDIT_CONTROL = re.compile(r"^\[?\s*(?:edit|edit source|bearbeiten|quelltext bear
                           r"редактировать|編集|编辑|편집)(?:\s*\|\s*(?:edit source|quelltext bearbeiten|"
                           r"modifier le code|editar código|modifica wikitesto|править код))?\s*\]?$",
                           re.IGNORECASE)
-#: A post-meta line whose author link has gone (to the byline): "Posted on 3 May 2024 by", the
-#: date alone before it, "06 November 2012 by", or the word alone, "By".
-DANGLING_BY = re.compile(rf"^(?:(?:posted|published|written|updated)\b.{{0,80}}\b|{_DATE_ITEM}\s+)?by[\s:]*$",
+#: A post-meta line whose author link has gone (to the byline): "Posted on 3 May 2024 by", or
+#: the date alone before it, "06 November 2012 by".  (Not "By" alone: the L3S-GN1 references keep
+#: it, on a line of its own before the name.)
+DANGLING_BY = re.compile(rf"^(?:(?:posted|published|written|updated)\b.{{0,80}}\b|{_DATE_ITEM}\s+)by[\s:]*$",
                          re.IGNORECASE)
 
 #: The label of a blog's category or tag line: "Posted in", "Filed under:", "Categories:", "Tags:",
@@ -364,7 +366,7 @@ _PAGE_WORD = r"(?:first|last|prev(?:ious)?|next|older|newer|more)(?: pages?)?"
 PAGINATION = re.compile(
     r"^(?:[^\W\d][\w ]{0,29}:\s*)?(?:(?:display\s+)?pages?\s*(?:#|:)?\s*(?:\d+\s*(?:of|/)\s*\d+\s*)?[|·•:]?\s*)?"
     rf"(?:[«‹<]+\s*|{_PAGE_WORD}\b\s*[«‹<|]*\s*)*"
-    r"(?:[\[(]?\s*\d{1,4}\s*[\])]?\s*(?:[|,·•]|\.\.\.|…)?\s*){2,}"
+    r"(?:[\[(]?\s*\d{1,4}(?!\d)\s*[\])]?\s*(?:[|,·•]|\.\.\.|…)?\s*){2,}"
     rf"(?:(?:{_PAGE_WORD})\b\s*[»›>|]*\s*|[»›>]+\s*)*$"
     rf"|^(?:[^\W\d][\w ]{{0,29}}:\s*)?pages?\s*\d+\s*(?:of|/)\s*\d+\s*[|·•]?\s*(?:{_PAGE_WORD})\b\s*[»›>]*$",
     re.IGNORECASE)
@@ -782,10 +784,13 @@ def _media_teaser(el: HtmlElement, text: str) -> bool:
 
 
 def _pagination(el: HtmlElement, text: str) -> bool:
-    """A row of page links (:data:`PAGINATION`) with one link to another page at least: a line
-    of numbers alone without links may be the article's (a row of figures), and one of in-page
-    links a row of note references."""
-    return _DIGIT.search(text) is not None and PAGINATION.match(text) is not None \
+    """A row of page links (:data:`PAGINATION`), its numbers rising, with one link to another
+    page at least: a line of numbers alone without links may be the article's (a row of
+    figures, which need not rise), and one of in-page links a row of note references."""
+    if _DIGIT.search(text) is None or PAGINATION.match(text) is None:
+        return False
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    return all(a < b for a, b in pairwise(numbers)) \
         and any(not (a.get("href") or "").startswith("#") for a in href_links(el))
 
 
