@@ -193,3 +193,11 @@ def test_a_call_to_follow_on_a_social_network_goes_and_a_sentence_about_it_stays
 def test_a_year_or_a_row_of_figures_that_does_not_rise_is_no_row_of_page_links() -> None:
     linked = PROSE + '<p><a href="/archive/2014">2014</a></p><p><a href="/t">Tides</a>: 12, 5, 3, 4</p>'
     assert "2014" in _cleaned(linked) and "Tides" in _cleaned(linked)
+
+
+def test_a_footer_row_with_the_sites_copyright_and_a_syndicate_link_go_and_a_storys_copyright_stays() -> None:
+    footer = ('<p>©2006 Harbour.example | <a href="/contact">contact</a> | <a href="/terms">terms &amp; conditions</a></p>'
+              '<p><a href="/index.xml">Syndicate this site (XML)</a></p>')
+    assert _cleaned(PROSE + footer) == ONLY_PROSE
+    story = PROSE + '<p><a href="https://ap.example">© 2008 The Associated Press</a></p>'
+    assert "© 2008 The Associated Press" in _cleaned(story)

@@ -52,7 +52,7 @@ _CONTROL_ITEM = (
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
     r"|close|schließen|fermer|закрыть|less|more|read|show (?:more|less)|back to top"
     r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item|page))?"
-    r"|(?:more )?(?:rss|web) feeds?|rss|add to my (?:e-?mail )?alerts"  # (not "News Feed": a product's name)
+    r"|(?:more )?(?:rss|web) feeds?|rss|add to my (?:e-?mail )?alerts|syndicate this site(?: \((?:xml|rss|atom)\))?"  # (not "News Feed": a product's name)
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     r"|(?:view )?(?:full[- ]size|larger)(?: (?:image|photo|picture|version))?"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
@@ -123,7 +123,7 @@ _META_ITEM = (
 #: matched against a heading's text: "Contact" or "Accessibility" may head a section.
 _NAV_ITEM = (
     r"(?:home|home ?page|help|site ?map|search|text links|contact(?: us)?|about(?: us)?|privacy(?: policy)?"
-    r"|terms(?: (?:of|and) (?:use|service|conditions))?|(?:© ?)?(?:crown )?copyright|disclaimer|accessibility"
+    r"|terms(?: (?:of|and|&) (?:use|service|conditions))?|(?:© ?)?(?:crown )?copyright|disclaimer|accessibility"
     r"|feedback|faqs?|log ?in|sign ?in|register|rss|archives?|index|government information website"
     r"|related (?:articles|stories|posts|links|topics))"
     r"|(?:go |click here to )?(?:back|return)(?: to)?\b(?:[^.!?|·•]|\.(?=\w)){0,50}"  # (a dot in a site's name)
@@ -147,7 +147,10 @@ _DATE_ITEM = (
 )
 #: A post-meta segment that is the post's attribution, kept when its toolbar goes.
 _DATED = re.compile(rf"^{_DATE_ITEM}$", re.IGNORECASE)
-_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM})"
+#: A site's copyright line as a segment of its footer row ("©2006 Example.com | contact | terms"):
+#: not a site link of its own (a story's "© 2008 The Associated Press" stays).
+_FOOTER_ITEM = r"(?:©|\(c\)|copyright) ?(?:\d{4}(?:\s*[-–]\s*\d{4})? )?[^|·•.]{0,30}(?:\.[^|·•.\s]{1,20}){0,3}"
+_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM}|{_FOOTER_ITEM})"
 #: "This page was last updated 23 March 1999": a site's page footer.
 LAST_UPDATED = re.compile(r"^(?:this (?:page|site|document) (?:was )?)?last (?:updated|modified|revised|changed)"
                           r"\b[^.!?]{0,40}\.?$", re.IGNORECASE)
@@ -182,7 +185,7 @@ OTHER_ARTICLES = re.compile(
     r"^(?:most (?:popular|read|viewed|emailed|shared|commented)|popular (?:stories|articles|posts|now)"
     r"|related(?: (?:stories|articles|posts|content|links|news|coverage))?|you (?:may|might) also like"
     r"|more (?:stories|news|from|on this)|recommended(?: for you)?|trending(?: now)?|top stories"
-    r"|latest (?:news|stories|headlines)|recent (?:posts|entries|articles|comments)|categories|archives"
+    r"|(?:latest|recent) (?:news|stories|headlines|posts|entries|articles|comments)|categories|archives"
     r"|(?:[\w'’]+ )?headlines(?=:?$)"  # ("Sports Headlines", "More headlines"; not "Between the headlines")
     r"|blogroll|related links|also in\b|elsewhere on\b|(?:we )?also recommend(?:ed)?|check out more"
     r"|other (?:\w+ ){0,2}(?:news|stories|articles|posts|headlines)"
