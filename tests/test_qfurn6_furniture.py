@@ -201,3 +201,16 @@ def test_a_footer_row_with_the_sites_copyright_and_a_syndicate_link_go_and_a_sto
     assert _cleaned(PROSE + footer) == ONLY_PROSE
     story = PROSE + '<p><a href="https://ap.example">© 2008 The Associated Press</a></p>'
     assert "© 2008 The Associated Press" in _cleaned(story)
+
+
+def test_a_tools_icon_link_goes_and_a_linked_picture_of_the_article_stays() -> None:
+    icons = ('<p>Ferry times change <a href="/print/1"><img src="/print.png" alt="Printer Friendly Page"></a>'
+             '<a href="/mail/1"><img src="/mail.png" alt="Send this Article to a Friend"></a></p>')
+    article = etree.fromstring(f"<div>{PROSE}{icons}</div>", etree.HTMLParser()).find(".//body/div")
+    furniture.clean(article)
+    assert article.find(".//img") is None and "Ferry times change" in "".join(article.itertext())
+    photo = ('<p><a href="/big/quay.jpg"><img src="/quay.jpg" alt="Click to enlarge"></a></p>'
+             '<p><a href="/harbour"><img src="/quay2.jpg" alt="The north quay at dawn"></a></p>')
+    article = etree.fromstring(f"<div>{PROSE}{photo}</div>", etree.HTMLParser()).find(".//body/div")
+    furniture.clean(article)
+    assert len(article.findall(".//img")) == 2

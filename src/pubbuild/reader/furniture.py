@@ -647,6 +647,9 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         own = a.text  # (a link's own text is read without serialising it)
         if own and len(a) == 0 and len(own) <= DATE_CHARS and _is_date(own):
             dated += 1
+        if not site_only and len(a) == 1 and a[0].tag == "img" and _icon_control(a):
+            _remove(a)
+            continue
         parent = a.getparent()
         while parent is not None and parent.tag in _LINK_WRAPPERS and parent is not article:
             parent = parent.getparent()  # (a link set in a font or in bold: the block around them)
@@ -704,6 +707,21 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
 #: Inline elements that pages of the 2000s set a lone link in ("<div><font><a>Return To Index
 #: Page</a></font></div>"): a block holding the link in them alone holds the link alone.
 _LINK_WRAPPERS = frozenset(("font", "b", "strong", "i", "em", "small", "big", "u"))
+
+
+#: Words of a picture's own controls ("Click to enlarge", "View full size", "Photo"): a link of one
+#: picture whose text alternative says so is the article's picture, not a tool.
+_PICTURE_WORDS = re.compile(r"enlarge|size|larger|image|photo|picture|slide|gallery|caption|foto|bild", re.IGNORECASE)
+
+
+def _icon_control(a: HtmlElement) -> bool:
+    """Whether link ``a``, one picture and no words, is a tool's icon: the picture's text
+    alternative is a control (:data:`CONTROL`: "Printer Friendly Page", "Send this Article to a
+    Friend"), not one of a picture's own (:data:`_PICTURE_WORDS`)."""
+    if (a.text and not a.text.isspace()) or (a[0].tail and not a[0].tail.isspace()):
+        return False
+    alt = " ".join((a[0].get("alt") or "").split())
+    return bool(alt) and len(alt) <= 60 and CONTROL.match(alt) is not None and _PICTURE_WORDS.search(alt) is None
 
 
 def _line_links(article: HtmlElement, site_only: bool) -> None:
