@@ -358,6 +358,7 @@ POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORE
 MEDIA_TEASER = re.compile(r"^(?:watch|video|videos|pictures|photos|gallery|slideshow|listen|audio"
                           r"|(?:complete|full|special) coverage)\s*:\s*\S", re.IGNORECASE)
 WATCH_CALL = re.compile(r"^(?:watch|play|view)(?: the)? (?:video|clip|slideshow|gallery|photos)$", re.IGNORECASE)
+_WATCH_ENDS = ("video", "clip", "slideshow", "gallery", "photos")
 #: A teaser of another page holds at most this many characters.
 MEDIA_TEASER_CHARS = 150
 
@@ -373,6 +374,8 @@ PAGINATION = re.compile(
     rf"(?:(?:{_PAGE_WORD})\b\s*[»›>|]*\s*|[»›>]+\s*)*$"
     rf"|^(?:[^\W\d][\w ]{{0,29}}:\s*)?pages?\s*\d+\s*(?:of|/)\s*\d+\s*[|·•]?\s*(?:{_PAGE_WORD})\b\s*[»›>]*$",
     re.IGNORECASE)
+#: How a row of page links ends: a number, an arrow or bracket, or one of its words.
+_PAGE_ENDS = ("first", "last", "prev", "previous", "next", "older", "newer", "more", "page", "pages")
 #: A row of page links holds at most this many characters.
 PAGINATION_CHARS = 300
 
@@ -792,10 +795,13 @@ def _media_teaser(el: HtmlElement, text: str) -> bool:
     """A teaser of another page (:data:`MEDIA_TEASER`): a block whose whole text is one link's,
     opening with the kind of page it leads to and a colon; or a headline (no sentence's end)
     followed by a link that calls to watch (:data:`WATCH_CALL`) and nothing after it."""
+    labelled = ":" in text[:40] and MEDIA_TEASER.match(text) is not None
+    if not labelled and not text.lower().endswith(_WATCH_ENDS):
+        return False  # (most blocks: told in C, before their links are read)
     links = list(href_links(el))
     if not links:
         return False
-    if len(links) == 1 and MEDIA_TEASER.match(text) and inner_text(links[0]) == text:
+    if labelled and len(links) == 1 and inner_text(links[0]) == text:
         return True
     label = inner_text(links[-1])
     if not WATCH_CALL.match(label) or not text.endswith(label):
@@ -808,8 +814,9 @@ def _pagination(el: HtmlElement, text: str) -> bool:
     """A row of page links (:data:`PAGINATION`), its numbers rising, with one link to another
     page at least: a line of numbers alone without links may be the article's (a row of
     figures, which need not rise), and one of in-page links a row of note references."""
-    if _DIGIT.search(text) is None or PAGINATION.match(text) is None:
-        return False
+    if not (text[-1].isdigit() or text[-1] in "»›>])" or text.lower().endswith(_PAGE_ENDS)) \
+            or PAGINATION.match(text) is None:
+        return False  # (most blocks: told by their last character, in C)
     numbers = [int(n) for n in re.findall(r"\d+", text)]
     return all(a < b for a, b in pairwise(numbers)) \
         and any(not (a.get("href") or "").startswith("#") for a in href_links(el))
