@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from pubbuild.reader.dom import has_words, inner_text, short_text
+from pubbuild.reader.dom import has_words, href_links, inner_text, short_text
 
 PAGES = [
     "<div>  a  <b> b </b>\n tail <i>x</i>  </div>",
@@ -49,3 +49,10 @@ def test_wrappers_length_counts_the_characters_other_than_white_space(markup: st
     html = f"<html><body>{markup[:-6]}<span>x\x1cy\x1f z\x0b</span></div></body></html>"
     el = etree.fromstring(html, etree.HTMLParser()).find(".//div")
     assert _length(el) == len("".join(inner_text(el).split()))
+
+
+def test_href_links_are_the_links_that_lead_somewhere() -> None:
+    el = etree.fromstring('<div><a name="top">Top</a><p><a href="/quay">Quay</a> and <a href="">none</a></p>'
+                          '<a href="#notes">Notes</a></div>', etree.HTMLParser()).find(".//div")
+    assert [inner_text(a) for a in href_links(el)] == ["Quay", "Notes"]
+    assert list(href_links(el.find(".//a[@href='/quay']"))) == [el.find(".//a[@href='/quay']")]  # itself too

@@ -6,6 +6,7 @@ They live apart from the stages so that no stage imports another for a helper
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TypeAlias
 
 from lxml import etree
@@ -76,6 +77,12 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
                     return None
                 pieces.append(text)
     return " ".join("".join(pieces).split())
+
+
+def href_links(el: HtmlElement) -> Iterator[HtmlElement]:
+    """The links under ``el`` (``el`` itself, if it is one) that lead somewhere: an ``a`` with an
+    ``href``, not a named anchor (``<a name="top">``) nor an ``a`` a script fills in."""
+    return (a for a in el.iter("a") if a.get("href"))
 
 
 def readable_chars(el: HtmlElement, length: int | None = None) -> int:

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from lxml import etree
 
 from .dom import (
     HtmlElement,
     has_words,
+    href_links,
     inner_text,
     letters,
     link_density,
@@ -50,7 +52,7 @@ _CONTROL_ITEM = (
     r"|(?:page\s*)?\d+\s*(?:of|/)\s*\d+|page \d+|older posts|newer posts"  # pagination
     r"|close|schließen|fermer|закрыть|less|more|read|show (?:more|less)|back to top"
     r"|(?:previous|next|prev|older|newer)(?: (?:article|post|story|entry|item|page))?"
-    r"|(?:more )?(?:rss|web) feeds?|rss|add to my (?:e-?mail )?alerts"  # (not "News Feed": a product's name)
+    r"|(?:more )?(?:rss|web) feeds?|rss|add to my (?:e-?mail )?alerts|syndicate this site(?: \((?:xml|rss|atom)\))?"  # (not "News Feed": a product's name)
     r"|caption|hide caption|show caption|enlarge(?: this image| image)?|full ?screen|view (?:gallery|slideshow)"
     r"|(?:view )?(?:full[- ]size|larger)(?: (?:image|photo|picture|version))?"
     # calls to action, with what they point at ("Read more about the budget", "Download the report")
@@ -65,7 +67,7 @@ _CONTROL_ITEM = (
     r"|(?:print|e-?mail|mail|send|save)(?: this| to a friend)?(?: (?:news|story|article|page|post))?(?: to a friend)?"
     r"|have your say|(?:click|tap) (?:here|on|the)? ?(?:photo|image|picture)? ?to enlarge"
     r"|buy (?:a copy of )?this (?:picture|photo|image)"
-    r"|post a comment|tweet|like|permalink|trackbacks?(?:\s*\(\d+\))?"
+    r"|post a comment|tweet|like|pin it|permalink|trackbacks?(?:\s*\(\d+\))?"
     # a comment's or a forum post's own controls, a poll's button, a share counter
     r"|reply|respond|quote|report(?: this (?:post|comment)| abuse)?|add your (?:view|comment)s?|vote(?: now)?"
     r"|(?:e-?mail|send)[- ](?:this[- ])?(?:(?:article|story|page)[- ])?(?:to[- ])?a[- ]friend"
@@ -74,6 +76,9 @@ _CONTROL_ITEM = (
     r"|(?:post|add|submit|save|share|send|bookmark)(?: this(?: (?:article|story|page|post))?)? (?:to|on|with|via)"
     r" (?:del\.icio\.us|delicious|digg|reddit|newsvine|yahoo!?(?: \w+)?|facebook|twitter|linkedin|stumbleupon"
     r"|google(?: \w+)?|furl|technorati|myspace|pinterest|tumblr|whatsapp|a friend)"
+    # a call to follow the site or the writer on a social network ("Like Us", "Follow me @ana")
+    r"|(?:follow|like|find|connect with) (?:us|me)(?: on (?:twitter|facebook|google\+?|instagram|pinterest"
+    r"|linkedin|tumblr))?(?:\s*@\w+)?"
     # a page's view counter ("Count of views : 106", "Viewed 1,024 times")
     r"|(?:count of )?(?:views?|hits|reads|page ?views)\s*:?\s*\d[\d,.]*|(?:viewed|read) \d[\d,.]* times"
     # the label an advertisement leaves in the story ("Story continues below")
@@ -82,6 +87,8 @@ _CONTROL_ITEM = (
     rf"|{_MEDIA_ITEM}"  # a teaser's label for the kind of page it leads to
     # an advertisement's label, the text-size buttons and the printer's version of the page
     r"|advertisement|advertising|anzeige|werbung|publicité|sponsored(?: (?:content|links?))?"
+    # ... and the site's call to buy its advertising space ("Your Ad Here", "Advertise on Example")
+    r"|advertise(?: (?:on|with|here|at)\b[^.!?|·•]{0,40})?|your ad here|buy a link(?: now)?|place your ad(?: here)?"
     r"|(?:font|text)\s*size\s*:?(?:\s*[-+–a])*|(?:increase|decrease|larger|smaller) (?:font|text)(?: size)?"
     r"|print(?:able|er[- ]friendly)? version|printer[- ]friendly(?: page| format)?"
     # a link to the comments, with or without their count
@@ -95,7 +102,7 @@ _CONTROL_ITEM = (
 #: Whole-block texts that are a control, a call to action or a sharing line (or a toolbar of them
 #: separated by bars or dots), never content.  Each alternative is a label widgets use on many
 #: sites; matched against the block's entire text (or a lone link's, see :func:`_controls`).
-CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>\s]*$",
+CONTROL = re.compile(rf"^[«‹<\s]*{_CONTROL_ITEM}(?:[\s»›>]*[|·•][\s«‹<]*{_CONTROL_ITEM})*[.:!…»›>|\s]*$",
                      re.IGNORECASE)
 #: A media label alone (:data:`_MEDIA_ITEM`): a control as a block or a link of its own, but
 #: a heading saying only that stays.
@@ -108,6 +115,7 @@ MEDIA_LABEL = re.compile(rf"^\W*(?:{_MEDIA_ITEM})\W*$", re.IGNORECASE)
 _META_ITEM = (
     r"(?:posted|published|written|filed)\s+(?:by|in|on|at|under)\b[^|·•]{0,80}"
     r"|(?:categor(?:y|ies)|tags?|labels?|topics?)\s*:[^|·•]{0,300}"  # (a post may have a dozen tags)
+    r"|view all posts (?:by|in|from)\b[^|·•]{0,80}"  # (a blog theme's link to the author's posts)
 )
 #: A site's own navigation: labels that are a link to another page of the site, never the
 #: article's words when they stand alone as a link or in a bar-separated row of them
@@ -115,10 +123,10 @@ _META_ITEM = (
 #: matched against a heading's text: "Contact" or "Accessibility" may head a section.
 _NAV_ITEM = (
     r"(?:home|home ?page|help|site ?map|search|text links|contact(?: us)?|about(?: us)?|privacy(?: policy)?"
-    r"|terms(?: (?:of|and) (?:use|service|conditions))?|(?:© ?)?(?:crown )?copyright|disclaimer|accessibility"
+    r"|terms(?: (?:of|and|&) (?:use|service|conditions))?|(?:© ?)?(?:crown )?copyright|disclaimer|accessibility"
     r"|feedback|faqs?|log ?in|sign ?in|register|rss|archives?|index|government information website"
     r"|related (?:articles|stories|posts|links|topics))"
-    r"|(?:go |click here to )?(?:back|return)(?: to)?\b[^.!?|·•]{0,50}"
+    r"|(?:go |click here to )?(?:back|return)(?: to)?\b(?:[^.!?|·•]|\.(?=\w)){0,50}"  # (a dot in a site's name)
     r"|(?:go |back )?to (?:the )?top(?: of (?:the )?page)?|top of (?:the )?page"
     # an accessibility skip link, shown to screen readers and browsers without the page's styles
     r"|skip (?:to|over)(?: the)?(?: main)? (?:content|navigation|nav|menu|links|article|search)"
@@ -139,7 +147,10 @@ _DATE_ITEM = (
 )
 #: A post-meta segment that is the post's attribution, kept when its toolbar goes.
 _DATED = re.compile(rf"^{_DATE_ITEM}$", re.IGNORECASE)
-_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM})"
+#: A site's copyright line as a segment of its footer row ("©2006 Example.com | contact | terms"):
+#: not a site link of its own (a story's "© 2008 The Associated Press" stays).
+_FOOTER_ITEM = r"(?:©|\(c\)|copyright) ?(?:\d{4}(?:\s*[-–]\s*\d{4})? )?[^|·•.]{0,30}(?:\.[^|·•.\s]{1,20}){0,3}"
+_SEGMENT = rf"(?:{_CONTROL_ITEM}|{_META_ITEM}|{_NAV_ITEM}|{_DATE_ITEM}|{_FOOTER_ITEM})"
 #: "This page was last updated 23 March 1999": a site's page footer.
 LAST_UPDATED = re.compile(r"^(?:this (?:page|site|document) (?:was )?)?last (?:updated|modified|revised|changed)"
                           r"\b[^.!?]{0,40}\.?$", re.IGNORECASE)
@@ -174,10 +185,12 @@ OTHER_ARTICLES = re.compile(
     r"^(?:most (?:popular|read|viewed|emailed|shared|commented)|popular (?:stories|articles|posts|now)"
     r"|related(?: (?:stories|articles|posts|content|links|news|coverage))?|you (?:may|might) also like"
     r"|more (?:stories|news|from|on this)|recommended(?: for you)?|trending(?: now)?|top stories"
-    r"|latest (?:news|stories|headlines)|recent (?:posts|entries|articles|comments)|categories|archives"
+    r"|(?:latest|recent) (?:news|stories|headlines|posts|entries|articles|comments)|categories|archives"
+    r"|(?:[\w'’]+ )?headlines(?=:?$)"  # ("Sports Headlines", "More headlines"; not "Between the headlines")
     r"|blogroll|related links|also in\b|elsewhere on\b|(?:we )?also recommend(?:ed)?|check out more"
     r"|other (?:\w+ ){0,2}(?:news|stories|articles|posts|headlines)"
-    r"|самое популярное|популярное|читайте также|lesen sie auch)\b",
+    r"|самое популярное|популярное|читайте также|lesen sie auch"
+    r"|(?:[\w'’]+ ){0,2}sponsored (?:links|listings|results)|ads by google)\b",  # (a box of advertisers' links)
     re.IGNORECASE)
 
 #: Classes of a caption's credit line (photographer, agency, copyright): not the caption's own words.
@@ -190,15 +203,18 @@ EDIT_CONTROL = re.compile(r"^\[?\s*(?:edit|edit source|bearbeiten|quelltext bear
                           r"редактировать|編集|编辑|편집)(?:\s*\|\s*(?:edit source|quelltext bearbeiten|"
                           r"modifier le code|editar código|modifica wikitesto|править код))?\s*\]?$",
                           re.IGNORECASE)
-#: A post-meta line whose author link has gone: "Posted on 3 May 2024 by".
-DANGLING_BY = re.compile(r"^(?:posted|published|written|updated)\b.{0,80}\bby[\s:]*$", re.IGNORECASE)
+#: A post-meta line whose author link has gone (to the byline): "Posted on 3 May 2024 by", or
+#: the date alone before it, "06 November 2012 by".  (Not "By" alone: the L3S-GN1 references keep
+#: it, on a line of its own before the name.)
+DANGLING_BY = re.compile(rf"^(?:(?:posted|published|written|updated)\b.{{0,80}}\b|{_DATE_ITEM}\s+)by[\s:]*$",
+                         re.IGNORECASE)
 
 #: The label of a blog's category or tag line: "Posted in", "Filed under:", "Categories:", "Tags:",
 #: a news site's "Related topics:",
 #: WordPress's "This entry was posted on ... and is filed under", a blog's "11/09/2012 in".  What
 #: follows is the list of categories, each a link to the site's page of that category.
 CATEGORY_LABEL = re.compile(
-    r"^(?:this (?:entry|post) was\b.{0,100}?\b)?"
+    r"^[|·•\s]*(?:this (?:entry|post) was\b.{0,100}?\b)?"
     r"(?:(?:posted|filed|published|categori[sz]ed|listed)\s+(?:in|under)|categor(?:y|ies)|tags?"
     r"|related (?:topics?|subjects?|tags|categories)|more (?:stories|articles|news|posts)(?: (?:on|about|in))?"
     r"|tagged(?:\s+(?:with|as|in))?|labels?|topics?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\s+in)\s*:?(?=\s)",
@@ -223,12 +239,17 @@ FEED_NOTICE = re.compile(
     r"|your comment (?:has not yet been|is awaiting)|this is only a preview"
     # ... and what the form says of itself and of the thread when it is empty or being used
     r"|no comments yet(?=[\s.!]*$)|be the first to (?:comment|reply)|comments? (?:are|is) (?:now )?closed"
+    r"|(?:the )?comments (?:to|on|for) this (?:entry|post|article|story) are closed"
     r"|as a final step before posting your comment|(?:verify|previewing|preview) your comment"
     r"|your comment (?:has been (?:saved|posted|submitted|received)|could not be posted)"
+    # a blog platform's lines around its comment form: the thread's feed, the picture test
+    # against spam ("The letters and numbers you entered did not match the image.")
+    r"|you can follow this conversation by subscribing to the comment feed"
+    r"|the letters and numbers you entered did not match the image|having trouble reading this image"
     # a newspaper's line on writing to the reporters
     r"|write to [\w .,'’-]{2,80}? at [\w.+-]+@"
     # a blog's or a newsletter's call to sign up, under or inside the post
-    r"|(?:sign up|subscribe) (?:to|for) (?:the|our|my) (?:[\w-]+ ){0,3}(?:newsletter|mailing list|rss feed|feed)"
+    r"|(?:sign[- ]?up|subscribe) (?:to|for) (?:the|our|my) (?:[\w-]+ ){0,3}(?:newsletter|mailing list|rss feed|feed)"
     r"|if you (?:enjoyed|liked) this (?:post|article|story)"
     r")\b", re.IGNORECASE)
 #: A call to sign up for the site's newsletter or alerts, addressed to the reader at the start
@@ -236,11 +257,11 @@ FEED_NOTICE = re.compile(
 #: Newsletter.", "Don't miss a post! Subscribe to our newsletter ..."): in a short block, the
 #: site's line, never the article's ("readers can subscribe to the newsletter" reports one).
 SIGN_UP = re.compile(
-    r"(?:^|[.!?,;:]\s+)(?:please\s+)?(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s+(?:to|for)\s+"
+    r"(?:^|[.!?,;:]\s+)(?:please\s+)?(?:sign[- ]?up|subscribe)(?:\s+(?:now|today|here))?\s+(?:to|for)\s+"
     r"(?:(?:the|our|my|a)\s+)?(?:[\w-]+\s+){0,3}?(?:newsletters?|mailing list|e-?mail (?:list|updates|alerts|digest)"
     r"|(?:news )?alerts|updates)\b"
     # ... or after the newsletter's name, closing the block: "FREE Newsletter. Sign Up Now!"
-    r"|\bnewsletters?\b[^.!?]{0,20}[.!:]?\s+(?:sign up|subscribe)(?:\s+(?:now|today|here))?\s*[.!]?$", re.IGNORECASE)
+    r"|\bnewsletters?\b[^.!?]{0,20}[.!:]?\s+(?:sign[- ]?up|subscribe)(?:\s+(?:now|today|here))?\s*[.!]?$", re.IGNORECASE)
 #: A block calling to sign up holds at most this many characters.
 SIGN_UP_CHARS = 300
 
@@ -264,7 +285,7 @@ def _site_line(text: str) -> bool:
     each pattern searched only when its words are there (most blocks are told by substring
     tests, in C)."""
     lower = text.lower()
-    return ("sign up" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None \
+    return ("sign" in lower or "subscribe" in lower) and SIGN_UP.search(text) is not None \
         or len(text) <= BROWSER_NOTICE_CHARS and ("browser" in lower or "flash" in lower or "javascript" in lower) \
         and BROWSER_NOTICE.search(text) is not None \
         or len(text) <= READER_CALL_CHARS and ("send" in lower or "us your" in lower or "got a" in lower
@@ -288,7 +309,7 @@ def _cut_teaser(el: HtmlElement, text: str) -> bool:
     comes straight after an ellipsis that ends the words before it."""
     if "..." not in text and "…" not in text:
         return False  # (most blocks: told in C)
-    links = [a for a in el.iter("a") if a.get("href")]
+    links = list(href_links(el))
     if not links:
         return False
     label = inner_text(links[-1])
@@ -329,6 +350,53 @@ BROWSER_NOTICE = re.compile(
 BROWSER_NOTICE_CHARS = 240
 #: The line a site prints in its footer about the software it runs on ("powered by WordPress").
 POWERED_BY = re.compile(r"^(?:proudly )?powered by\s+\S[^.!?]{0,30}$", re.IGNORECASE)
+
+#: A teaser of another page: a link whose text opens with the kind of page it leads to ("Watch:
+#: The lost journey", "Pictures: Celebrity weddings", "Complete coverage: Massacre in Aurora"),
+#: or a headline ending in a call to watch ("Court appearance: first look Watch Video"), see
+#: :func:`_media_teaser`.
+MEDIA_TEASER = re.compile(r"^(?:watch|video|videos|pictures|photos|gallery|slideshow|listen|audio"
+                          r"|(?:complete|full|special) coverage)\s*:\s*\S", re.IGNORECASE)
+WATCH_CALL = re.compile(r"^(?:watch|play|view)(?: the)? (?:video|clip|slideshow|gallery|photos)$", re.IGNORECASE)
+_WATCH_ENDS = ("video", "clip", "slideshow", "gallery", "photos")
+#: A teaser of another page holds at most this many characters.
+MEDIA_TEASER_CHARS = 150
+
+#: A row of links to the pages of a long article, a forum thread or a list: "Pages : [1] 2 3 4 ...
+#: 31", "« Prev 1 2 3 Next »", "Page 1 of 5 | Next page", after a label or not ("Books: ").  The
+#: feature: page numbers (two at least, the current one bracketed or not) and the words such
+#: rows use, nothing else; with a link in the block (the other pages), see :func:`_pagination`.
+_PAGE_WORD = r"(?:first|last|prev(?:ious)?|next|older|newer|more)(?: pages?)?"
+PAGINATION = re.compile(
+    r"^(?:[^\W\d][\w ]{0,29}:\s*)?(?:(?:display\s+)?pages?\s*(?:#|:)?\s*(?:\d+\s*(?:of|/)\s*\d+\s*)?[|·•:]?\s*)?"
+    rf"(?:[«‹<]+\s*|{_PAGE_WORD}\b\s*[«‹<|]*\s*)*"
+    r"(?:[\[(]?\s*\d{1,4}(?!\d)\s*[\])]?\s*(?:[|,·•]|\.\.\.|…)?\s*){2,}"
+    rf"(?:(?:{_PAGE_WORD})\b\s*[»›>|]*\s*|[»›>]+\s*)*$"
+    rf"|^(?:[^\W\d][\w ]{{0,29}}:\s*)?pages?\s*\d+\s*(?:of|/)\s*\d+\s*[|·•]?\s*(?:{_PAGE_WORD})\b\s*[»›>]*$",
+    re.IGNORECASE)
+#: How a row of page links ends: a number, an arrow or bracket, or one of its words.
+_PAGE_ENDS = ("first", "last", "prev", "previous", "next", "older", "newer", "more", "page", "pages")
+#: A row of page links holds at most this many characters.
+PAGINATION_CHARS = 300
+
+#: What forum software prints beside each post about its writer: when they joined and how many
+#: posts they have written ("Registered: July 13, 2001 Posts: 1851", after their location or
+#: not; "Join Date: May 2008"; "Posts: 443").  The feature is the pair of label and value alone in
+#: a short block: a sentence that mentions a registration has words around it.
+FORUM_STATS = re.compile(
+    r"^(?:[^.!?:]{1,60}:[^.!?:]{1,60}\s)?(?:registered|joined|join date|member since)\s*:?\s*[\w ,./-]{3,30}?"
+    r"\s+posts\s*:\s*\d[\d,.]*$"
+    r"|^(?:registered|joined|join date|member since)\s*:\s*[\w ,./-]{3,20}$|^posts\s*:\s*\d[\d,.]*$", re.IGNORECASE)
+#: A forum's line about a poster holds at most this many characters.
+FORUM_STATS_CHARS = 120
+
+#: A post's link to the one before or after it, with that post's title: "Next Post: <title>",
+#: "Previous story: <title>" (the title the whole text of a link, see :func:`_post_link`).
+POST_LINK = re.compile(r"^(?:previous|next|prev|older|newer)\s+(?:story|post|article|entry)\s*:\s*(\S.*)$",
+                       re.IGNORECASE)
+#: What a block that is a site link holds outside its link: the label's words alone ("Go to <top
+#: of page>", "Back to <ACNFP> page", "[ <Back to the home page> ]").
+NAV_LABEL = re.compile(r"^[\W_]*(?:(?:go|back|return|to|the|page|click here)\b[\W_]*)*$", re.IGNORECASE)
 
 #: A blog's post navigation: "« Older post title | Main | Newer post title »".
 POST_NAVIGATION = re.compile(r"^«.{0,200}\|\s*(?:main|home|index)\s*\|.{0,200}»$", re.IGNORECASE)
@@ -396,7 +464,9 @@ def _hidden_copies(article: HtmlElement) -> None:
 def _calendars(article: HtmlElement) -> None:
     """A month's calendar (a blog's archive widget: the month, the weekdays, a cell for each day)
     is the site's, never the article's words.  The feature: a table with at least
-    :data:`CALENDAR_DAYS` cells that are day numbers (1 to 31), and little else."""
+    :data:`CALENDAR_DAYS` cells that are day numbers (1 to 31), and little else.  So is a
+    ranking's numbers left without their entries (a "Most read" box its script fills in): a
+    table whose cells are 1, 2, 3 ... in order and nothing else, :data:`RANKING_MIN` at least."""
     for table in list(article.iter("table")):
         if table.getparent() is None:
             continue
@@ -404,8 +474,13 @@ def _calendars(article: HtmlElement) -> None:
         cells = [c for c in cells if c]
         days = sum(1 for c in cells if c.isdigit() and 1 <= int(c) <= 31)
         weekdays = sum(1 for c in cells if _WEEKDAY.match(c))
-        if days >= CALENDAR_DAYS and days + weekdays >= CALENDAR_SHARE * len(cells):
+        if days >= CALENDAR_DAYS and days + weekdays >= CALENDAR_SHARE * len(cells) \
+                or len(cells) >= RANKING_MIN and cells == [str(n) for n in range(1, len(cells) + 1)]:
             _remove(table)
+
+
+#: Numbers a ranking left without its entries counts at least.
+RANKING_MIN = 3
 
 
 #: A date and nothing else, as an index of dated pages prints it: "Tuesday | Sept 3, 2002",
@@ -467,7 +542,7 @@ def _date_indexes(article: HtmlElement, linked: bool = False) -> None:
             continue
         if parent is not article and not counts.get(parent, (0, 1))[1]:
             continue  # inside a larger index, which goes whole
-        if linked and sum(1 for a in el.iter("a") if a.get("href")) < dates:
+        if linked and sum(1 for _ in href_links(el)) < dates:
             continue
         _remove(el)
 
@@ -575,8 +650,13 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         own = a.text  # (a link's own text is read without serialising it)
         if own and len(a) == 0 and len(own) <= DATE_CHARS and _is_date(own):
             dated += 1
+        if not site_only and len(a) == 1 and a[0].tag == "img" and _icon_control(a):
+            _remove(a)
+            continue
         parent = a.getparent()
-        if parent is None or parent.tag not in ("p", "div", "span"):
+        while parent is not None and parent.tag in _LINK_WRAPPERS and parent is not article:
+            parent = parent.getparent()  # (a link set in a font or in bold: the block around them)
+        if parent is None or parent.tag not in ("p", "div", "span", "center"):
             continue
         text = inner_text(a)
         if text and len(text) < 80 and parent not in parent_text:
@@ -603,7 +683,11 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
         elif not site_only and el.tag not in _HEADINGS and (
                 block and len(block) <= 400 and (
                     FEED_NOTICE.match(block) or POST_NAVIGATION.match(block) or _category_line(el, block)
+                    or len(block) <= 80 and _nav_block(el, block) or len(block) <= 200 and _post_link(el, block)
                     or len(block) <= 120 and (_share_row(block) or POWERED_BY.match(block))
+                    or len(block) <= FORUM_STATS_CHARS and ":" in block and FORUM_STATS.match(block)
+                    or len(block) <= PAGINATION_CHARS and _pagination(el, block)
+                    or len(block) <= MEDIA_TEASER_CHARS and _media_teaser(el, block)
                     or len(block) <= 160 and EXTERNAL_SITES.search(block)
                     or len(block) <= SIGN_UP_CHARS and _site_line(block)
                     or len(block) <= TEASER_CHARS and ("..." in block or "…" in block) and _cut_teaser(el, block)
@@ -623,24 +707,60 @@ def _controls(article: HtmlElement, site_only: bool = False) -> int:
     return dated
 
 
+#: Inline elements that pages of the 2000s set a lone link in ("<div><font><a>Return To Index
+#: Page</a></font></div>"): a block holding the link in them alone holds the link alone.
+_LINK_WRAPPERS = frozenset(("font", "b", "strong", "i", "em", "small", "big", "u"))
+
+
+#: Words of a picture's own controls ("Click to enlarge", "View full size", "Photo"): a link of one
+#: picture whose text alternative says so is the article's picture, not a tool.
+_PICTURE_WORDS = re.compile(r"enlarge|size|larger|image|photo|picture|slide|gallery|caption|foto|bild", re.IGNORECASE)
+
+
+def _icon_control(a: HtmlElement) -> bool:
+    """Whether link ``a``, one picture and no words, is a tool's icon: the picture's text
+    alternative is a control (:data:`CONTROL`: "Printer Friendly Page", "Send this Article to a
+    Friend"), not one of a picture's own (:data:`_PICTURE_WORDS`)."""
+    if (a.text and not a.text.isspace()) or (a[0].tail and not a[0].tail.isspace()):
+        return False
+    alt = " ".join((a[0].get("alt") or "").split())
+    return bool(alt) and len(alt) <= 60 and CONTROL.match(alt) is not None and _PICTURE_WORDS.search(alt) is None
+
+
 def _line_links(article: HtmlElement, site_only: bool) -> None:
     """A control or site link on a line of its own made with ``<br>`` goes, as a paragraph
-    that is one such link does.  The links beside a ``<br>`` are found from the ``<br>``s
-    (far fewer than the links on most pages)."""
+    that is one such link does; so does a ``span`` on a line of its own that is a toolbar of
+    controls ("Print News | Mail News"), and one that is a post-meta line keeps its attribution,
+    as such a block does (pages of the 2000s set a post's lines as spans between ``<br>``s, where
+    the block tests of :func:`_controls` do not reach).  The links and spans beside a ``<br>``
+    are found from the ``<br>``s (far fewer than the links on most pages)."""
     candidates: list[HtmlElement] = []
     for br in article.iter("br"):
         before, after = br.getprevious(), br.getnext()
-        if before is not None and before.tag == "a":
+        if before is not None and before.tag in ("a", "span"):
             candidates.append(before)
-        if after is not None and after.tag == "a" and not (br.tail and not br.tail.isspace()):
+        if after is not None and after.tag in ("a", "span") and not (br.tail and not br.tail.isspace()):
             candidates.append(after)
-    for a in candidates:
-        parent = a.getparent()
-        if parent is None or not _own_line(a, parent):
-            continue  # (gone already: a link between two <br>s is found twice)
-        text = inner_text(a)
-        if text and len(text) < 80 and _lone_link_goes(text, site_only):
-            _remove(a)
+    for el in candidates:
+        parent = el.getparent()
+        if parent is None or not _own_line(el, parent):
+            continue  # (gone already: an element between two <br>s is found twice)
+        if el.tag == "a":
+            text = inner_text(el)
+            if text and len(text) < 80 and _lone_link_goes(text, site_only):
+                _remove(el)
+            continue
+        line = short_text(el, LINE_CHARS)
+        if site_only or not line or len(line) > LINE_CHARS:
+            continue
+        if len(line) <= 60 and CONTROL.match(line):
+            _remove(el)
+        elif POST_META.match(line):
+            _keep_attribution(el, line)
+
+
+#: A span on a line of its own is tested as a toolbar or post-meta line up to this many characters.
+LINE_CHARS = 200
 
 
 def _alone(block: str | None, text: str) -> bool:
@@ -669,6 +789,58 @@ def _own_line(a: HtmlElement, parent: HtmlElement) -> bool:
     if before is None:
         return after is not None and not (parent.text and not parent.text.isspace())
     return before.tag == "br" and not (before.tail and not before.tail.isspace())
+
+
+def _media_teaser(el: HtmlElement, text: str) -> bool:
+    """A teaser of another page (:data:`MEDIA_TEASER`): a block whose whole text is one link's,
+    opening with the kind of page it leads to and a colon; or a headline (no sentence's end)
+    followed by a link that calls to watch (:data:`WATCH_CALL`) and nothing after it."""
+    labelled = ":" in text[:40] and MEDIA_TEASER.match(text) is not None
+    if not labelled and not text.lower().endswith(_WATCH_ENDS):
+        return False  # (most blocks: told in C, before their links are read)
+    links = list(href_links(el))
+    if not links:
+        return False
+    if labelled and len(links) == 1 and inner_text(links[0]) == text:
+        return True
+    label = inner_text(links[-1])
+    if not WATCH_CALL.match(label) or not text.endswith(label):
+        return False
+    before = text[:-len(label)].rstrip()
+    return bool(before) and before[-1] not in ".!?:"
+
+
+def _pagination(el: HtmlElement, text: str) -> bool:
+    """A row of page links (:data:`PAGINATION`), its numbers rising, with one link to another
+    page at least: a line of numbers alone without links may be the article's (a row of
+    figures, which need not rise), and one of in-page links a row of note references."""
+    if not (text[-1].isdigit() or text[-1] in "»›>])" or text.lower().endswith(_PAGE_ENDS)) \
+            or PAGINATION.match(text) is None:
+        return False  # (most blocks: told by their last character, in C)
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    return all(a < b for a, b in pairwise(numbers)) \
+        and any(not (a.get("href") or "").startswith("#") for a in href_links(el))
+
+
+def _nav_block(el: HtmlElement, text: str) -> bool:
+    """A block whose text is a site link (:data:`NAV`) of which the link is only a part: "Go to
+    <top of page>", "Back to <ACNFP> page" (a lone link is judged in :func:`_controls`).  The
+    feature: the block's text is a site link's and what it holds outside its links is the
+    label's words alone (:data:`NAV_LABEL`)."""
+    if NAV.match(text) is None:
+        return False
+    outside, linked = text, False
+    for a in href_links(el):
+        linked = True
+        outside = outside.replace(inner_text(a), " ", 1)
+    return linked and NAV_LABEL.match(outside) is not None
+
+
+def _post_link(el: HtmlElement, text: str) -> bool:
+    """A link to the post before or after this one, with its title (:data:`POST_LINK`): the title
+    is the whole text of a link."""
+    found = POST_LINK.match(text)
+    return found is not None and _all_links(el, [found.group(1).strip()])
 
 
 def _share_row(text: str) -> bool:
@@ -721,7 +893,7 @@ def _category_line(el: HtmlElement, text: str) -> bool:
     chars = len(re.sub(r"[\s,;:/]", "", listed))
     if not chars:
         return False
-    anchors = (inner_text(a) for a in el.iter("a") if a.get("href"))
+    anchors = (inner_text(a) for a in href_links(el))
     linked = sum(len(re.sub(r"[\s,;:/]", "", a)) for a in anchors if a in listed)
     return linked >= CATEGORY_LINK_SHARE * chars
 
@@ -881,7 +1053,7 @@ def _breadcrumbs(article: HtmlElement) -> None:
             if _trail(el, text):
                 _remove(el)
             continue
-        links = [a for a in el.iter("a") if a.get("href")]
+        links = list(href_links(el))
         if len(links) >= 2 and len(re.findall(_CRUMB_SEP, text)) >= 2 and link_density(el, len(text)) > 0.15:
             _remove(el)
 
@@ -919,7 +1091,7 @@ def _link_row(el: HtmlElement, text: str) -> bool:
 
 def _all_links(el: HtmlElement, parts: list[str]) -> bool:
     """Whether each of ``parts`` (a trail's or a row's texts) is the whole text of a link in ``el``."""
-    links = {inner_text(a) for a in el.iter("a") if a.get("href")}
+    links = {inner_text(a) for a in href_links(el)}
     return all(part in links for part in parts)
 
 
@@ -968,7 +1140,9 @@ def _unmarked_comments(article: HtmlElement) -> None:
     comes after the article's text, and what follows it up to the next heading of its rank
     holds two or more short attribution lines (:data:`COMMENT_ATTRIBUTION`).  That section's
     content goes; the heading, left empty, goes with :func:`_comment_sections`."""
-    for heading, section in _comment_headings(article):
+    for heading, section in [*_comment_headings(article), *_comment_anchors(article)]:
+        if heading.getparent() is None:
+            continue
         attributions: set[str] = set()  # (a set: a line in a div in a div is one line)
         for el in section:
             for line in el.iter("p", "div", "dt", "dd", "li", "span", "cite"):
@@ -978,6 +1152,26 @@ def _unmarked_comments(article: HtmlElement) -> None:
         if len(attributions) >= 2 and _letters_before(heading, article) >= COMMENTS_AFTER_CHARS:
             for el in section:
                 _remove(el)
+
+
+#: The names a page gives the anchor its "N comments" link leads to, where its thread starts.
+COMMENT_ANCHOR = re.compile(r"^(?:comments?|respond|responses|discussion)$", re.IGNORECASE)
+
+
+def _comment_anchors(article: HtmlElement) -> Iterator[tuple[HtmlElement, list[HtmlElement]]]:
+    """Each empty anchor named for a comment thread (:data:`COMMENT_ANCHOR`, ``<a name="comments">``)
+    still in ``article``, with the elements after it in its parent (or, when it ends its
+    parent, a toolbar's last link say, after the nearest ancestor followed by any)."""
+    for a in list(article.iter("a")):
+        name = a.get("name") or a.get("id")
+        if not name or a.get("href") or not COMMENT_ANCHOR.match(name) or has_words(a):
+            continue
+        node: HtmlElement | None = a
+        following: list[HtmlElement] = []
+        while node is not None and node is not article and not following:
+            following = [sib for sib in node.itersiblings() if isinstance(sib.tag, str)]
+            node = node.getparent()
+        yield a, following
 
 
 def _letters_before(el: HtmlElement, root: HtmlElement) -> int:
@@ -1032,7 +1226,7 @@ def _teasers(el: HtmlElement) -> bool:
         el, inner = inner[0], [c for c in inner[0] if isinstance(c.tag, str)]
     if el.tag not in ("ul", "ol") or len(inner) < TEASERS_MIN:
         return False
-    return all(item.tag == "li" and any(a.get("href") for a in item.iter("a")) for item in inner)
+    return all(item.tag == "li" and next(href_links(item), None) is not None for item in inner)
 
 
 def _pictured_label(el: HtmlElement) -> str:
