@@ -33,6 +33,14 @@ CASES = [
      "Der Bürgermeister sagte: “Wir bauen” über", True),
     ("undeclared-cp1252", page("x", FR * 4).replace('<meta charset="x">', "").encode("cp1252"), FR, False),
     ("bom-beats-a-wrong-label", b"\xef\xbb\xbf" + page("iso-8859-1", FR).encode("utf-8"), FR, False),
+    # UTF-8 read as Windows-1252 on the way and saved as UTF-8 again: every accent two or three
+    # characters ("cafÃ©", "lâ€™heure"); encoded once again
+    ("utf8-encoded-twice", page("utf-8", FR).encode("utf-8").decode("cp1252").encode("utf-8"), FR, True),
+    ("utf8-encoded-twice-under-a-latin-1-label",
+     page("iso-8859-1", FR).encode("utf-8").decode("cp1252").encode("utf-8"), FR, True),
+    # a page quoting mojibake beside a plain "é" is not encoded twice: left as written
+    ("quoted-mojibake-stays", page("utf-8", "Twice encoded, é shows as Ã©.").encode(),
+     "é shows as Ã©.", False),
 ]
 
 

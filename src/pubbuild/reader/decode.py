@@ -94,6 +94,37 @@ class Decoded:
     """Corrections made to what the source declared (each one ``S017``)."""
 
 
+#: A continuation byte (0x80-0xBF) as Windows-1252 or Latin-1 shows it.
+_CONT = ("[\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152"
+         "\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]")
+#: Text encoded to UTF-8 twice (read as Windows-1252 or Latin-1 once on the way, then saved as
+#: UTF-8): each character a lead byte's, "Â" to "ô", and its continuation bytes' ("Ã©" for
+#: "é", "Â " for a no-break space, "â€™" for "’").
+_TWICE = re.compile(f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+#: Where such a sequence starts: a lead byte's character before a continuation byte's.
+_TWICE_START = re.compile(f"[\u00c2-\u00f4](?={_CONT})")
+#: The lead bytes' characters, looked for one by one (a substring search in C is many times
+#: faster than a pattern's scan of every position, and most pages hold none of them).
+_LEADS = "".join(map(chr, range(0xC2, 0xF5)))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _once(text: str) -> tuple[str, list[str]]:
+    """``text`` with what was encoded to UTF-8 twice encoded once (ftfy's ``fix_encoding``),
+    when every non-ASCII character of it is part of such a sequence: a page encoded twice is
+    so throughout, while one that also holds a plain "é" may be quoting "Ã©" on purpose.
+    (Signs of it are looked for first, cheapest first.)"""
+    if text.isascii() or not any(lead in text for lead in _LEADS) or _TWICE_START.search(text) is None \
+            or _NON_ASCII.search(_TWICE.sub("", text)) is not None:
+        return text, []
+    import ftfy
+
+    fixed = ftfy.fix_encoding(text)
+    if fixed == text:
+        return text, []
+    return fixed, ["its UTF-8 was encoded twice (\"Ã©\" for \"é\"); repaired"]
+
+
 def looks_binary(data: bytes) -> bool:
     """True for data that is not text in any encoding we read (NULs, control bytes)."""
     head = data[:8192]
@@ -124,18 +155,19 @@ def decode(data: bytes, name: str, html: bool = True, encoding: str | None = Non
         return Decoded(text, given, "\ufffd" in text)
     label, declared = _declared(data) if html else (None, None)
     try:
-        text = data.decode("utf-8")
+        text, twice = _once(data.decode("utf-8"))
     except UnicodeError:  # punycode and idna fail with UnicodeError itself, not a decode error
         # Counted only here: a regular expression over every byte of the page costs more than
         # decoding it, and valid UTF-8 needs no count (below).
         multi = len(_UTF8_MULTI.findall(data))
     else:
         if declared is None or declared == "utf-8":
-            return Decoded(text, "utf-8")
+            return Decoded(text, "utf-8", notes=twice)
         # Valid UTF-8 holds a multi-byte sequence exactly when it holds a byte above 0x7F (the
         # decoder accepts only well-formed sequences, those :data:`_UTF8_MULTI` matches).
         if not data.isascii():  # multi-byte sequences: never a legacy charset's bytes by chance
-            return Decoded(text, "utf-8", notes=[f"declares {label} but its bytes are UTF-8; read as UTF-8"])
+            return Decoded(text, "utf-8",
+                           notes=[f"declares {label} but its bytes are UTF-8; read as UTF-8", *twice])
         multi = 0
     if multi and declared in (None, "utf-8", "cp1252"):
         stray = len(_HIGH.findall(data)) - sum(len(m) for m in _UTF8_MULTI.findall(data))
