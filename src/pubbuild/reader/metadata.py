@@ -232,8 +232,11 @@ def split_authors(text: str) -> list[str]:
     return [p.strip() for p in parts if p and p.strip() and len(p) < 80 and not p.startswith("http")]
 
 
+_NOT_KEY = re.compile(r"[\W_]+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
+    return _NOT_KEY.sub("", text.lower())
 
 
 def people(names: list[str], site: str | None = None, url: str | None = None) -> list[str]:
