@@ -125,7 +125,3 @@ def article_items(root: HtmlElement) -> list[HtmlElement]:
     return [el for el in root.xpath(_ITEM_XPATH) if tag(el) not in ("html", "body")
             and any(ARTICLE_TYPE.search(t) for t in (el.get("itemtype") or "").split())]
 
-
-def words(text: str) -> set[str]:
-    """The distinct words of ``text``, lower-cased (to compare an element with a declared text)."""
-    return set(re.findall(r"\w+", text.lower()))

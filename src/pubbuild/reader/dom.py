@@ -6,6 +6,7 @@ They live apart from the stages so that no stage imports another for a helper
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TypeAlias
 
@@ -77,6 +78,14 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
                     return None
                 pieces.append(text)
     return " ".join("".join(pieces).split())
+
+
+_WORD = re.compile(r"\w+")
+
+
+def word_set(text: str) -> set[str]:
+    """The distinct words of ``text``, lower-cased (to compare two texts word for word)."""
+    return set(_WORD.findall(text.lower()))
 
 
 def href_links(el: HtmlElement) -> Iterator[HtmlElement]:

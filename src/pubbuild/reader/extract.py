@@ -36,8 +36,8 @@ from functools import lru_cache
 from lxml import etree
 
 from . import furniture
-from .declared import Declaration, article_items, body_element, words
-from .dom import HtmlElement, has_words, inner_text, link_density, readable_chars
+from .declared import Declaration, article_items, body_element
+from .dom import HtmlElement, has_words, inner_text, link_density, readable_chars, word_set
 from .dom import remove as _remove
 from .dom import tag as _tag
 
@@ -272,13 +272,9 @@ def _one_of_a_series(el: HtmlElement) -> bool:
     return own >= SERIES_OWN_CHARS and length - own <= SERIES_LINKS * length
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower()))
-
-
 def similar(a: str, b: str) -> float:
     """Share of ``b``'s words found in ``a`` (Readability's textSimilarity)."""
-    wa, wb = _words(a), _words(b)
+    wa, wb = word_set(a), word_set(b)
     if not wa or not wb:
         return 0.0
     return len(wa & wb) / len(wb | wa) if len(wb) > 3 else float(wa == wb)
@@ -646,10 +642,10 @@ class Extractor:
             return self._take_declared(item)
         if not declared.text:
             return best, created
-        want = words(declared.text)
+        want = word_set(declared.text)
 
         def fit(el: HtmlElement) -> tuple[float, float]:
-            got = words(inner_text(el))
+            got = word_set(inner_text(el))
             common = len(got & want)
             return 2 * common / (len(got) + len(want)), common / len(want)
 

@@ -235,7 +235,9 @@ def split_authors(text: str) -> list[str]:
 _NOT_KEY = re.compile(r"[\W_]+")
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
+    """``text`` lower-cased without spaces or punctuation: the form in which a site's name, a
+    host and the parts of a title are compared ("The BLT: Blog" and "the blt blog" alike)."""
     return _NOT_KEY.sub("", text.lower())
 
 
@@ -244,8 +246,8 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
     date glued on cut off ("Jeff FoustMonday"), and organisations (the site, "Business
     Insider") dropped when a person is credited beside them; an organisation credited
     alone (a wire story) stays: it is then the author."""
-    host = _key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
-    site_key = _key(site or "")
+    host = name_key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
+    site_key = name_key(site or "")
     persons, orgs = [], []
     credited = False  # a person was named, whose role may follow ("Ana Stone, Bureau Chief")
     described = False  # that role came: the rest describes the person
@@ -276,7 +278,7 @@ def people(names: list[str], site: str | None = None, url: str | None = None) ->
                     persons.append(" ".join(before))
                     credited = True
                 continue
-            key = _key(part)
+            key = name_key(part)
             if _ORG.search(part) or (site_key and key == site_key) or (host and key and key in host) \
                     or len(part.split()) > 5:
                 orgs.append(part)
@@ -310,11 +312,11 @@ def without_site(title: str, site: str | None, url: str | None) -> str:
     parts = _SUFFIX_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    host = _key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
-    names = {k for k in (_key(site or ""), ) if k}
+    host = name_key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
+    names = {k for k in (name_key(site or ""), ) if k}
 
     def is_site(part: str) -> bool:
-        key = _key(part)
+        key = name_key(part)
         return bool(key) and (key in names or (len(key) >= 3 and bool(host) and
                                                (key in host or host.split(".")[0] == key)))
 
@@ -334,9 +336,9 @@ def site_only(site: str | None, url: str | None) -> str | None:
     parts = _SUFFIX_SEPARATORS.split(site)
     if len(parts) < 2:
         return site
-    host = _key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
+    host = name_key((urlparse(url).hostname or "").removeprefix("www.")) if url else ""
     for part in parts:
-        if host and _key(part) and _key(part) in host:
+        if host and name_key(part) and name_key(part) in host:
             return part
     return parts[0]
 

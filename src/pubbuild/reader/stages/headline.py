@@ -16,7 +16,7 @@ from lxml import etree
 
 from ...model import ArticleMeta
 from .. import extract, metadata
-from ..dom import HtmlElement, remove, text_content
+from ..dom import HtmlElement, remove, text_content, word_set
 from ..state import ReadState
 
 
@@ -102,42 +102,42 @@ def _page_headline(doc: HtmlElement, container: HtmlElement, meta: ArticleMeta, 
     * a page with no title: the heading that opens the article, if it is words, not a date.
     """
     title = meta.title or ""
-    site = metadata._key(meta.site_name or "")
-    host = metadata._key((urlparse(base_url).hostname or "").removeprefix("www.")) if base_url else ""
+    site = metadata.name_key(meta.site_name or "")
+    host = metadata.name_key((urlparse(base_url).hostname or "").removeprefix("www.")) if base_url else ""
 
     def site_name(text: str) -> bool:
-        key = metadata._key(text)
+        key = metadata.name_key(text)
         return key == site or bool(host) and key in host
 
     def is_site(el: HtmlElement, text: str) -> bool:
         return site_name(text) or _masthead(el, text, base_url)
 
     every = [(el, metadata.clean(text_content(el))) for el in doc.iter("h1", "h2", "h3")]
-    headings = [(el, text, metadata._key(text)) for el, text in every
+    headings = [(el, text, metadata.name_key(text)) for el, text in every
                 if text and next(el.iterancestors("a"), None) is None]
-    key = metadata._key(title)
+    key, page_key = metadata.name_key(title), metadata.name_key(page_title)
     if title and any(k == key and not is_site(el, text) for el, text, k in headings):
         return None  # the title is a heading's text already
     runs = _title_runs(page_title)
     parts = list(dict.fromkeys(text for el, text, k in headings
                                if k in runs and _long(text) and not is_site(el, text)))
     if parts:
-        inner = [p for p in parts if any(p != q and metadata._key(p) in metadata._key(q) for q in parts)]
+        inner = [p for p in parts if any(p != q and metadata.name_key(p) in metadata.name_key(q) for q in parts)]
         return min(inner, key=len) if inner else parts[-1]
-    if title and metadata._key(title) in metadata._key(page_title):
+    if title and key in page_key:
         labelled = _labelled_part(doc, title, site_name)
         if labelled:
             return labelled
     if title:
-        wanted = _words(title)
+        wanted = word_set(title)
         h1s = [(el, text) for el, text in every if el.tag == "h1" and text]
         # only a title from ``<title>``: a title the page declares (og:title, JSON-LD) is its word
-        if len(h1s) != 1 or not wanted or metadata._key(title) not in metadata._key(page_title) \
+        if len(h1s) != 1 or not wanted or key not in page_key \
                 or len(wanted & _opening_words(container)) > TITLE_IN_TEXT * len(wanted):
             return None
         el, text = h1s[0]
         # the h1 is a headline of its own: words, no part of the title, not the masthead
-        if len(_HEADLINE_WORD.findall(text)) >= PART_WORDS and not _words(text) <= wanted and not is_site(el, text):
+        if len(_HEADLINE_WORD.findall(text)) >= PART_WORDS and not word_set(text) <= wanted and not is_site(el, text):
             return text
         return None
     for h in container.iter("h1", "h2", "h3"):
@@ -177,18 +177,18 @@ def _labelled_part(doc: HtmlElement, title: str, site_name: Callable[[str], bool
     parts = _TITLE_PARTS.split(title)
     if len(parts) < 2 or metadata.words(parts[0]) < LABELLED_WORDS:
         return None
-    wanted = {metadata._key(p) for p in parts[1:] if not site_name(p)}
+    wanted = {metadata.name_key(p) for p in parts[1:] if not site_name(p)}
     for a in doc.iter("a"):
         if not wanted:
             break
-        wanted.discard(metadata._key("".join(a.itertext())))
+        wanted.discard(metadata.name_key("".join(a.itertext())))
     return None if wanted else parts[0]
 
 
 def _title_runs(page_title: str) -> set[str]:
     """The keys of every run of consecutive parts of ``page_title``, the whole included."""
     parts = _TITLE_PARTS.split(page_title)
-    runs = {metadata._key(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    runs = {metadata.name_key(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
     runs.discard("")
     return runs
 
@@ -210,10 +210,6 @@ def _opening_words(container: HtmlElement) -> set[str]:
         if len(found) >= OPENING_WORDS:
             break
     return set(found[:OPENING_WORDS])
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower()))
 
 
 #: Share of words an ``h1`` shares with the page's title to be its headline rather than a
