@@ -90,9 +90,9 @@ def block_text(blocks: Iterable[Block], sep: str = "\n\n", marked: bool = False)
             parts.append(plain_text(block.heading.children, ref))
             parts.append(block_text(block.children, sep, marked))
         elif isinstance(block, List):
-            for n, item in enumerate(block.items, block.start or 1):
+            for n, list_item in enumerate(block.items, block.start or 1):
                 mark = (f"{n}. " if block.ordered else "- ") if marked else ""
-                parts.append(mark + block_text(item.children, " ", marked))
+                parts.append(mark + block_text(list_item.children, " ", marked))
         elif isinstance(block, DefinitionList):
             for item in block.items:
                 parts.extend(plain_text(t, ref) for t in item.terms)
